@@ -1,0 +1,56 @@
+# SMS Hub: two commands do all the set-up on a fresh machine.
+#   make run    install, migrate, serve the production build on $(PORT)
+#   make test   install (system Chromium included), lint, run every test
+
+VENV ?= .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PORT ?= 3000
+CHROMIUM ?= /usr/bin/chromium
+
+export PATH := $(BIN):$(PATH)
+export REFLEX_USE_NPM := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export PORT
+
+.PHONY: run test lint unit browser bench install install-dev chromium clean
+
+$(VENV)/.runtime: requirements.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+run: $(VENV)/.runtime
+	$(BIN)/python -m sms_hub.store.migrate
+	@echo "SMS Hub (simulateur Sarbacane intégré) : http://localhost:$(PORT)/"
+	$(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: $(VENV)/.dev
+	$(BIN)/pytest tests/unit tests/integration
+
+browser: $(VENV)/.dev chromium
+	$(BIN)/pytest -p no:asyncio tests/browser
+
+test: lint unit browser
+
+bench: $(VENV)/.dev
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf .web .states data

@@ -1,0 +1,39 @@
+"""A labelled form control with its help text and error message under it."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def form_field(
+    label: str,
+    control: rx.Component,
+    *,
+    field_id: str,
+    error: rx.Var,
+    help_text: rx.Component | None = None,
+) -> rx.Component:
+    """``control`` must carry ``id=field_id`` so the label names it."""
+    children = [
+        rx.el.label(label, html_for=field_id, class_name="field-label"),
+        control,
+    ]
+    if help_text is not None:
+        children.append(help_text)
+    children.append(
+        rx.cond(
+            error != "",
+            rx.text(
+                error,
+                size="1",
+                color_scheme="red",
+                role="alert",
+                id=f"{field_id}-error",
+            ),
+        )
+    )
+    return rx.vstack(*children, spacing="1", width="100%", align="stretch")
+
+
+def help_note(text: str) -> rx.Component:
+    return rx.text(text, size="1", color_scheme="gray")

@@ -1,0 +1,54 @@
+"""The frame of every page: title, training centre, demo marker."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def _identity(session: type[rx.State]) -> rx.Component:
+    return rx.hstack(
+        rx.icon("building-2", size=16, color=rx.color("gray", 10)),
+        rx.text(session.tenant_name, size="2", color_scheme="gray"),
+        rx.cond(
+            session.is_demo,
+            rx.badge(
+                "démo",
+                color_scheme="orange",
+                variant="surface",
+                title="Centre de formation et utilisateur de démonstration",
+            ),
+        ),
+        spacing="2",
+        align="center",
+    )
+
+
+def page_shell(
+    title: str, body: rx.Component, *overlays: rx.Component, session: type[rx.State]
+) -> rx.Component:
+    return rx.box(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text("Marketing Automation", size="2", color_scheme="gray"),
+                    rx.heading(title, size="7", as_="h1"),
+                    spacing="1",
+                ),
+                rx.spacer(),
+                _identity(session),
+                width="100%",
+                align="end",
+            ),
+            rx.separator(size="4"),
+            body,
+            spacing="5",
+            width="100%",
+            max_width="1400px",
+            margin_x="auto",
+        ),
+        *overlays,
+        padding=["1em", "1.5em", "2em"],
+        width="100%",
+        min_height="100vh",
+        background=rx.color("gray", 2),
+    )

@@ -1,0 +1,92 @@
+"""Campaign kinds and the rules of the "Créer une campagne standard" form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sms_hub.domain.sender import validate_sender
+
+
+class CampaignKind(StrEnum):
+    """Values are Sarbacane's ``kind`` strings."""
+
+    MARKETING = "SMS_MARKETING"
+    NOTIFICATION = "SMS_NOTIFICATION"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+    @property
+    def has_opt_out(self) -> bool:
+        return self is CampaignKind.MARKETING
+
+
+KIND_LABELS: dict[CampaignKind, str] = {
+    CampaignKind.MARKETING: "SMS Marketing",
+    CampaignKind.NOTIFICATION: "Notification SMS",
+}
+
+NOTIFICATION_NOTE = (
+    "Les campagnes de type Notification SMS ne comportent pas de possibilité de "
+    "se désinscrire par SMS et ne doivent pas être utilisées pour envoyer des "
+    "messages commerciaux."
+)
+NAME_NOTE = "Chaque campagne d'emailing / de SMSing doit avoir un nom."
+
+NAME_MAX_LENGTH = 100
+#: Longest message accepted, in SMS parts (a long SMS beyond that is refused).
+MAX_PARTS = 10
+
+
+def kind_label(kind: str) -> str:
+    """The French label of a Sarbacane kind, or the kind itself when unknown."""
+    try:
+        return CampaignKind(kind).label
+    except ValueError:
+        return kind
+
+
+@dataclass(frozen=True)
+class NewCampaign:
+    """What the creation form submits, already trimmed."""
+
+    name: str
+    kind: CampaignKind
+    sender: str
+    content: str
+
+    @classmethod
+    def from_form(cls, name: str, kind: str, sender: str, content: str) -> NewCampaign:
+        try:
+            parsed_kind = CampaignKind(kind)
+        except ValueError:
+            parsed_kind = CampaignKind.MARKETING
+        return cls(name.strip(), parsed_kind, sender.strip(), content.strip())
+
+
+def validate_new_campaign(campaign: NewCampaign, content_parts: int) -> dict[str, str]:
+    """French error message per invalid field (empty when the form is valid).
+
+    ``content_parts`` is the number of SMS parts of the final message (opt-out
+    mention included), as ``sms_text.measure`` counts them.
+    """
+    errors: dict[str, str] = {}
+    if not campaign.name:
+        errors["name"] = "Le nom de la campagne est obligatoire. " + NAME_NOTE
+    elif len(campaign.name) > NAME_MAX_LENGTH:
+        errors["name"] = (
+            f"Le nom de la campagne ne peut pas dépasser {NAME_MAX_LENGTH} caractères."
+        )
+    sender_error = validate_sender(campaign.sender)
+    if sender_error:
+        errors["sender"] = sender_error
+    if not campaign.content:
+        errors["content"] = "Le contenu du SMS est obligatoire."
+    elif content_parts > MAX_PARTS:
+        errors["content"] = (
+            f"Le SMS est trop long : {content_parts} SMS, {MAX_PARTS} au maximum. "
+            "Raccourcissez le texte."
+        )
+    return errors

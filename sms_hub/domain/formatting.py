@@ -1,0 +1,29 @@
+"""French formatting of dates and numbers for the screens (babel)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal, format_percent
+
+PARIS = ZoneInfo("Europe/Paris")
+LOCALE = "fr_FR"
+
+
+def date_time_fr(moment: datetime | None) -> str:
+    """``27/11/2026 14:05`` in Europe/Paris; empty for None."""
+    if moment is None:
+        return ""
+    return format_datetime(moment, "dd/MM/yyyy HH:mm", tzinfo=PARIS, locale=LOCALE)
+
+
+def number_fr(value: int | float) -> str:
+    """``12 345`` (narrow no-break space as thousands separator)."""
+    return format_decimal(value, locale=LOCALE)
+
+
+def percent_fr(ratio: float) -> str:
+    """``12,5 %``."""
+    return format_percent(ratio, format="#,##0.0 %", locale=LOCALE)

@@ -1,0 +1,211 @@
+"""Length, encoding and cost of an SMS (GSM 03.38).
+
+An SMS travels in the GSM 7-bit alphabet when every character belongs to it,
+and in UCS-2 otherwise. The switch is silent and costly: one typographic
+apostrophe or one ``ê`` drops the capacity of a part from 160 to 70
+characters, so a French message often costs two or three times what the
+author expects. The editor therefore shows, live, the encoding, the number of
+parts and what is left in the current part, names each character that forces
+UCS-2 and offers a GSM-safe replacement for the frequent ones.
+
+Counting rules (those operators apply):
+
+- GSM basic table: 1 unit per character; a line feed is one unit.
+- GSM extension table (``^ { } \\ [ ~ ] | €`` and form feed): 2 units
+  (escape + character), and the pair is never split across two parts.
+- UCS-2: 1 unit per UTF-16 code unit, so a character outside the Basic
+  Multilingual Plane (most emoji) takes 2, and the surrogate pair is never
+  split across two parts either.
+- One SMS holds 160 GSM units or 70 UCS-2 units; each part of a long
+  (concatenated) SMS holds 153 or 67, the rest being the concatenation header.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+GSM = "GSM"
+UCS2 = "UCS-2"
+
+SINGLE_PART_GSM = 160
+MULTI_PART_GSM = 153
+SINGLE_PART_UCS2 = 70
+MULTI_PART_UCS2 = 67
+
+# The escape character (0x1B) is left out: it only introduces the extension
+# table and means nothing typed on its own.
+GSM_BASIC_CHARS = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ"
+    " !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
+    "¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM_EXTENSION_CHARS = frozenset("^{}\\[~]|€\f")
+_GSM_CHARS = GSM_BASIC_CHARS | GSM_EXTENSION_CHARS
+
+GSM_REPLACEMENTS: dict[str, str] = {
+    "\u2019": "'",
+    "\u2018": "'",
+    "«": '"',
+    "»": '"',
+    "\u201c": '"',
+    "\u201d": '"',
+    "…": "...",
+    "–": "-",
+    "—": "-",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "â": "a",
+    "ê": "e",
+    "î": "i",
+    "ô": "o",
+    "û": "u",
+    "ë": "e",
+    "ï": "i",
+    "ÿ": "y",
+    "ç": "c",
+    "œ": "oe",
+    "Œ": "OE",
+    "À": "A",
+    "Â": "A",
+    "Ê": "E",
+    "È": "E",
+    "Ë": "E",
+    "Î": "I",
+    "Ï": "I",
+    "Ô": "O",
+    "Û": "U",
+    "Ù": "U",
+    "Ÿ": "Y",
+    "á": "a",
+    "í": "i",
+    "ó": "o",
+    "ú": "u",
+}
+_REPLACEMENT_TABLE = str.maketrans(GSM_REPLACEMENTS)
+
+_CHAR_NAMES: dict[str, str] = {
+    "\u2019": "apostrophe typographique \u2019",
+    "\u2018": "apostrophe typographique \u2018",
+    "«": "guillemet «",
+    "»": "guillemet »",
+    "\u201c": "guillemet \u201c",
+    "\u201d": "guillemet \u201d",
+    "…": "points de suspension …",
+    "–": "tiret moyen –",
+    "—": "tiret long —",
+    "\u00a0": "espace insécable",
+    "\u202f": "espace fine insécable",
+    "\u2009": "espace fine",
+    "\u200b": "espace invisible",
+    "\t": "tabulation",
+    "°": "symbole degré °",
+    "•": "puce •",
+    "`": "accent grave `",
+    "´": "accent aigu ´",
+    "\ufe0f": "variante emoji (invisible)",
+    "\u200d": "liaison d'emoji (invisible)",
+}
+
+
+@dataclass(frozen=True)
+class SmsMeasure:
+    """What the editor shows under the message."""
+
+    encoding: str
+    units: int
+    parts: int
+    per_part: int
+    units_left: int
+    non_gsm_chars: tuple[str, ...]
+
+
+def _gsm_width(ch: str) -> int:
+    return 2 if ch in GSM_EXTENSION_CHARS else 1
+
+
+def _ucs2_width(ch: str) -> int:
+    return 2 if ord(ch) > 0xFFFF else 1
+
+
+def measure(text: str) -> SmsMeasure:
+    """Encoding, units, parts and room left for ``text`` as it will be sent."""
+    non_gsm = tuple(dict.fromkeys(ch for ch in text if ch not in _GSM_CHARS))
+    if non_gsm:
+        encoding, single, multi, width = (
+            UCS2,
+            SINGLE_PART_UCS2,
+            MULTI_PART_UCS2,
+            _ucs2_width,
+        )
+    else:
+        encoding, single, multi, width = GSM, SINGLE_PART_GSM, MULTI_PART_GSM, _gsm_width
+
+    widths = [width(ch) for ch in text]
+    units = sum(widths)
+    if units <= single:
+        parts = 1 if units else 0
+        return SmsMeasure(encoding, units, parts, single, single - units, non_gsm)
+
+    parts, used = 1, 0
+    for w in widths:
+        if used + w > multi:
+            parts += 1
+            used = 0
+        used += w
+    return SmsMeasure(encoding, units, parts, multi, multi - used, non_gsm)
+
+
+def describe_char(ch: str) -> str:
+    """A short French name for a character that forces UCS-2."""
+    if not ch:
+        return ""
+    if ch in _CHAR_NAMES:
+        return _CHAR_NAMES[ch]
+    category = unicodedata.category(ch[0])
+    if category.startswith("L"):
+        return ch
+    if _is_emoji(ch):
+        return f"emoji {ch}"
+    code = f"U+{ord(ch[0]):04X}"
+    if category.startswith("Z"):
+        return f"espace spéciale ({code})"
+    if category.startswith("C"):
+        return f"caractère invisible ({code})"
+    return f"caractère {ch}"
+
+
+def _is_emoji(ch: str) -> bool:
+    cp = ord(ch[0])
+    return (
+        0x1F000 <= cp <= 0x1FAFF
+        or 0x2600 <= cp <= 0x27BF
+        or 0x2B00 <= cp <= 0x2BFF
+        or cp in (0x00A9, 0x00AE, 0x203C, 0x2049, 0x2122, 0x2139, 0x3030, 0x303D)
+    )
+
+
+def make_gsm_safe(text: str) -> str:
+    """Apply every known GSM-safe replacement; other characters stay as they are."""
+    return text.translate(_REPLACEMENT_TABLE)
+
+
+def credits(parts: int, recipients: int) -> int:
+    """Credits a campaign costs: each part is billed once per recipient."""
+    if parts < 0 or recipients < 0:
+        raise ValueError("Le nombre de parties et de destinataires doit être positif.")
+    return parts * recipients
+
+
+def compose(text: str, opt_out_mention: str | None) -> str:
+    """The SMS as sent: the user's text, then the opt-out mention on its own line.
+
+    Only SMS Marketing carries a mention; Notification SMS pass ``None``.
+    """
+    mention = (opt_out_mention or "").strip()
+    if not mention or text.rstrip().endswith(mention):
+        return text
+    if not text:
+        return mention
+    return f"{text}\n{mention}"

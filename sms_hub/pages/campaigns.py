@@ -1,0 +1,272 @@
+"""Page "Gestion des campagnes de SMSing": the campaigns table and its modals."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from sms_hub.components.action_button import action_icon_button
+from sms_hub.components.layout import page_shell
+from sms_hub.components.status_badge import status_badge
+from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, Action
+from sms_hub.pages.campaigns_state import CampaignsState
+from sms_hub.pages.create_campaign_modal import create_campaign_modal
+from sms_hub.services.views import CampaignRow
+from sms_hub.settings import get_settings
+from sms_hub.store.queries import CampaignSort
+
+TITLE = "Gestion des campagnes de SMSing"
+
+
+def _advanced_campaign_url() -> str:
+    settings = get_settings()
+    return settings.sarbacane_link(settings.sarbacane_new_campaign_path)
+
+
+def _toolbar() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            rx.icon("plus", size=16),
+            "Créer une campagne standard",
+            on_click=CampaignsState.open_create,
+            size="3",
+        ),
+        rx.button(
+            rx.link(
+                rx.icon("external-link", size=16),
+                "Créer une campagne avancée",
+                href=_advanced_campaign_url(),
+                is_external=True,
+                title="Ouvre l'interface de création de campagnes de Sarbacane "
+                "dans un nouvel onglet",
+            ),
+            as_child=True,
+            variant="outline",
+            size="3",
+        ),
+        rx.spacer(),
+        rx.input(
+            rx.input.slot(rx.icon("search", size=16)),
+            placeholder="Rechercher une campagne par nom",
+            aria_label="Rechercher une campagne par nom",
+            value=CampaignsState.search,
+            on_change=CampaignsState.set_search,
+            debounce_timeout=300,
+            width="320px",
+            size="3",
+        ),
+        width="100%",
+        align="center",
+        spacing="3",
+        wrap="wrap",
+    )
+
+
+def _sortable_header(label: str, sort: CampaignSort) -> rx.Component:
+    is_current = CampaignsState.sort == sort.value
+    arrow = rx.cond(
+        is_current,
+        rx.cond(
+            CampaignsState.descending,
+            rx.icon("arrow-down", size=14),
+            rx.icon("arrow-up", size=14),
+        ),
+        rx.icon("arrow-up-down", size=14, opacity="0.4"),
+    )
+    return rx.table.column_header_cell(
+        rx.el.button(
+            rx.hstack(label, arrow, spacing="1", align="center"),
+            on_click=CampaignsState.sort_by(sort.value),
+            class_name="sort-button",
+            aria_label=f"Trier par {label.lower()}",
+        ),
+        aria_sort=rx.cond(
+            is_current,
+            rx.cond(CampaignsState.descending, "descending", "ascending"),
+            "none",
+        ),
+    )
+
+
+def _header() -> rx.Component:
+    return rx.table.header(
+        rx.table.row(
+            _sortable_header("Nom", CampaignSort.NAME),
+            _sortable_header("Type", CampaignSort.KIND),
+            rx.table.column_header_cell("Expéditeur"),
+            _sortable_header("Statut", CampaignSort.STATUS),
+            _sortable_header("Destinataires", CampaignSort.RECIPIENTS),
+            _sortable_header("Création", CampaignSort.CREATED),
+            rx.table.column_header_cell("Actions"),
+        )
+    )
+
+
+def _action(row: CampaignRow, index: int, action: Action) -> rx.Component:
+    view = row.actions[index]
+    info = ACTION_INFO[action]
+    if info.opens_new_tab:
+        return action_icon_button(
+            icon=info.icon,
+            label=view.label,
+            enabled=view.enabled,
+            reason=view.reason,
+            href=view.href,
+        )
+    return action_icon_button(
+        icon=info.icon,
+        label=view.label,
+        enabled=view.enabled,
+        reason=view.reason,
+        on_click=CampaignsState.run_action(action.value, row.id, row.name),
+        color_scheme="red" if action is Action.DELETE else "gray",
+    )
+
+
+def _actions(row: CampaignRow) -> rx.Component:
+    return rx.hstack(
+        *[_action(row, i, action) for i, action in enumerate(ACTION_ORDER)],
+        spacing="1",
+        wrap="nowrap",
+    )
+
+
+def _row(row: CampaignRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(rx.text(row.name, weight="medium")),
+        rx.table.cell(row.kind_label),
+        rx.table.cell(rx.code(row.sender, variant="ghost")),
+        rx.table.cell(
+            status_badge(row.status_label, row.status_colour, row.status_animated)
+        ),
+        rx.table.cell(row.recipient_count, text_align="right"),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row.created_at, size="2"),
+                rx.cond(
+                    row.scheduled_at != "",
+                    rx.text(
+                        "Planifiée le ", row.scheduled_at, size="1", color_scheme="blue"
+                    ),
+                ),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(_actions(row)),
+        align="center",
+        class_name="campaign-row",
+    )
+
+
+def _empty_state() -> rx.Component:
+    return rx.cond(
+        CampaignsState.search != "",
+        rx.callout(
+            "Aucune campagne ne correspond à cette recherche.",
+            icon="search-x",
+            color_scheme="gray",
+        ),
+        rx.callout(
+            "Aucune campagne pour le moment. Cliquez sur « Créer une campagne "
+            "standard » pour créer votre première campagne de SMSing.",
+            icon="info",
+        ),
+    )
+
+
+def _pagination() -> rx.Component:
+    return rx.hstack(
+        rx.text(
+            CampaignsState.total,
+            rx.cond(CampaignsState.total > 1, " campagnes", " campagne"),
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.spacer(),
+        rx.button(
+            rx.icon("chevron-left", size=16),
+            "Précédent",
+            variant="soft",
+            disabled=CampaignsState.page <= 1,
+            on_click=CampaignsState.go_to_page(CampaignsState.page - 1),
+        ),
+        rx.text(
+            "Page ", CampaignsState.page, " sur ", CampaignsState.page_count, size="2"
+        ),
+        rx.button(
+            "Suivant",
+            rx.icon("chevron-right", size=16),
+            variant="soft",
+            disabled=CampaignsState.page >= CampaignsState.page_count,
+            on_click=CampaignsState.go_to_page(CampaignsState.page + 1),
+        ),
+        width="100%",
+        align="center",
+        spacing="3",
+    )
+
+
+def _table() -> rx.Component:
+    return rx.cond(
+        CampaignsState.rows.length() > 0,
+        rx.vstack(
+            rx.box(
+                rx.table.root(
+                    _header(),
+                    rx.table.body(rx.foreach(CampaignsState.rows, _row)),
+                    variant="surface",
+                    size="2",
+                    width="100%",
+                ),
+                width="100%",
+                overflow_x="auto",
+            ),
+            _pagination(),
+            width="100%",
+            spacing="3",
+        ),
+        rx.cond(CampaignsState.loaded, _empty_state(), rx.spinner(size="3")),
+    )
+
+
+def _delete_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Supprimer la campagne"),
+            rx.alert_dialog.description(
+                "Supprimer la campagne « ",
+                CampaignsState.delete_name,
+                " » ? Attention : toute suppression est définitive.",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Annuler", variant="soft", color_scheme="gray")
+                ),
+                rx.button(
+                    "Supprimer définitivement",
+                    color_scheme="red",
+                    loading=CampaignsState.deleting,
+                    on_click=CampaignsState.confirm_delete,
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="1em",
+            ),
+        ),
+        open=CampaignsState.delete_open,
+        on_open_change=CampaignsState.set_delete_open,
+    )
+
+
+def campaigns_page() -> rx.Component:
+    return page_shell(
+        TITLE,
+        rx.vstack(
+            _toolbar(),
+            _table(),
+            width="100%",
+            spacing="4",
+        ),
+        create_campaign_modal(),
+        _delete_dialog(),
+        session=CampaignsState,
+    )

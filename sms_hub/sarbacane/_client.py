@@ -1,0 +1,512 @@
+"""The async client of Sarbacane's campaign API.
+
+Retries
+-------
+Idempotent calls (GET, DELETE, assigning exclusion lists, cancel, adding to
+an exclusion list) are repeated on any transient fault, with bounded
+exponential backoff and jitter, up to ``max_retries`` times.
+
+Non-idempotent calls (create, send, add recipients) are repeated blindly
+only when the fault proves the request was not carried out (connection
+refused, 429, ``FAILED TO ACQUIRE LOCK``, ``SERVICE_*_UNREACHABLE``). When
+the answer is lost after the request may have been carried out (timeout,
+5xx), the client reads back first and retries once only if nothing
+happened.
+
+Read-back assumptions (Sarbacane has no idempotency key)
+--------------------------------------------------------
+This is the one place that encodes them:
+
+- *create*: the caller gives a name unique among its campaigns; a campaign
+  found by ``GET /campaigns?search=<name>`` with exactly that name and
+  created within :attr:`SarbacaneClient.readback_window` of the call (or,
+  without a readable ``created``, the only one with that name) is the one
+  the lost request created. ``client_token`` only tags the logs.
+- *send / schedule*: the send took effect if the campaign left ``DRAFT``,
+  or has more ``sends`` entries than just before the call, or now carries
+  the requested send date.
+- *add recipients*: Sarbacane lists a campaign's recipients in insertion
+  order, so with ``already_pushed`` (how many the campaign had before this
+  batch) the batch took effect if the recipients at that offset are its
+  phones, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from sms_hub.sarbacane._errors import SarbacaneNotFound, SarbacaneUnavailable
+from sms_hub.sarbacane._faults import Backoff, Fault, check_response, fault_from_exception
+from sms_hub.sarbacane._models import (
+    AccountInfo,
+    Blacklist,
+    BlacklistEntry,
+    CampaignRef,
+    CampaignReport,
+    CampaignSummary,
+    Credits,
+    Recipient,
+    RecipientIn,
+    RecipientReport,
+    RemoteCampaign,
+)
+
+log = logging.getLogger("sms_hub.sarbacane")
+
+#: Most recipients (or rows of a page) Sarbacane takes or gives in one call.
+MAX_BATCH = 1000
+
+RecipientLike = RecipientIn | tuple[str | None, str]
+T = TypeVar("T")
+_NO_BODY = object()
+
+
+def _segment(value: str) -> str:
+    return quote(str(value), safe="")
+
+
+def _as_recipient(item: RecipientLike) -> RecipientIn:
+    if isinstance(item, RecipientIn):
+        return item
+    email, phone = item
+    return RecipientIn(email=email, phone=phone)
+
+
+def _utc_text(when: datetime) -> str:
+    if when.tzinfo is None:
+        raise ValueError("the send date must carry a time zone (UTC expected)")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SarbacaneClient:
+    """One Sarbacane account, over one pooled ``httpx.AsyncClient``.
+
+    The pool is bound to the event loop that first uses it; used from
+    another loop (tests, a worker thread), the client opens a fresh pool
+    there, so one instance can be cached for the whole process.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        account_id: str,
+        api_key: str,
+        *,
+        timeout_seconds: float = 10.0,
+        max_retries: int = 3,
+        backoff_base: float = 0.5,
+        backoff_max: float = 8.0,
+        retry_after_max: float = 30.0,
+        readback_window: timedelta = timedelta(minutes=10),
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.account_id = account_id
+        self._api_key = api_key
+        self._timeout = httpx.Timeout(timeout_seconds)
+        self.max_retries = max(0, max_retries)
+        self.backoff = Backoff(backoff_base, backoff_max, retry_after_max)
+        self.readback_window = readback_window
+        self._http: httpx.AsyncClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def uses_key(self, api_key: str) -> bool:
+        return secrets.compare_digest(self._api_key, api_key)
+
+    def __repr__(self) -> str:
+        return f"SarbacaneClient({self.base_url!r}, account_id={self.account_id!r})"
+
+    # -- transport -----------------------------------------------------------
+
+    def _client(self) -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        if self._http is None or self._loop is not loop or self._http.is_closed:
+            self._http = httpx.AsyncClient(
+                base_url=self.base_url + "/",
+                headers={
+                    "accountId": self.account_id,
+                    "apiKey": self._api_key,
+                    "Accept": "application/json",
+                },
+                timeout=self._timeout,
+            )
+            self._loop = loop
+        return self._http
+
+    async def aclose(self) -> None:
+        """Close the connection pool (it reopens on the next call)."""
+        http, self._http = self._http, None
+        if http is not None and self._loop is asyncio.get_running_loop():
+            await http.aclose()
+
+    async def _send_once(
+        self, method: str, path: str, body: Any, params: dict[str, Any] | None
+    ) -> Any:
+        kwargs: dict[str, Any] = {"params": params}
+        if body is not _NO_BODY:
+            kwargs["json"] = body
+        started = time.monotonic()
+        try:
+            response = await self._client().request(method, path.lstrip("/"), **kwargs)
+        except httpx.TransportError as error:
+            raise fault_from_exception(error) from error
+        log.debug(
+            "sarbacane %s %s -> %s in %.0f ms",
+            method,
+            path,
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+        )
+        check_response(response)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            return None
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = _NO_BODY,
+        params: dict[str, Any] | None = None,
+        idempotent: bool,
+    ) -> Any:
+        """Send, retrying transient faults; a non-idempotent call lets a
+        :class:`Fault` that may have been applied through to its caller."""
+        attempt = 0
+        while True:
+            try:
+                return await self._send_once(method, path, body, params)
+            except Fault as fault:
+                if fault.maybe_applied and not idempotent:
+                    raise
+                if attempt >= self.max_retries:
+                    raise fault.unavailable() from fault
+                delay = self.backoff.delay(attempt, fault.retry_after)
+                log.warning(
+                    "sarbacane %s %s failed (%s); retry %d/%d in %.2f s",
+                    method,
+                    path,
+                    fault,
+                    attempt + 1,
+                    self.max_retries,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                attempt += 1
+
+    async def _pause_before_readback_retry(self) -> None:
+        await asyncio.sleep(self.backoff.delay(0))
+
+    # -- account -------------------------------------------------------------
+
+    async def info(self) -> AccountInfo:
+        """``GET /info``: the way to check the credentials."""
+        return AccountInfo.parse(await self._call("GET", "/info", idempotent=True))
+
+    async def credits(self) -> Credits:
+        """``GET /credits``: remaining credits (SMS among them)."""
+        return Credits.parse(await self._call("GET", "/credits", idempotent=True))
+
+    # -- campaigns -----------------------------------------------------------
+
+    async def create_sms_campaign(
+        self,
+        *,
+        name: str,
+        kind: str,
+        sms_from: str | None,
+        content: str,
+        client_token: str | None = None,
+    ) -> CampaignRef:
+        """``POST /campaigns/sms``; ``kind`` is ``SMS_MARKETING`` or
+        ``SMS_NOTIFICATION``. ``name`` must be unique (see the module doc)."""
+        body = {"name": name, "kind": kind, "smsFrom": sms_from, "content": content}
+        since = datetime.now(UTC) - self.readback_window
+        lost: Fault | None = None
+        for round_ in range(2):
+            if round_:
+                await self._pause_before_readback_retry()
+            try:
+                payload = await self._call("POST", "/campaigns/sms", body=body, idempotent=False)
+                return CampaignRef.parse(payload, fallback_name=name)
+            except Fault as fault:
+                lost = fault
+            log.warning(
+                "sarbacane create %r (token %s): answer lost (%s); reading back",
+                name,
+                client_token,
+                lost,
+            )
+            found = await self._readback(self._find_created(name, since), lost)
+            if found is not None:
+                return found
+        assert lost is not None
+        raise lost.unavailable(maybe_applied=True) from lost
+
+    async def _readback(self, check: Awaitable[T], lost: Fault) -> T:
+        try:
+            return await check
+        except SarbacaneUnavailable as error:
+            raise lost.unavailable(maybe_applied=True) from error
+
+    async def _find_created(self, name: str, since: datetime) -> CampaignRef | None:
+        matches = [
+            summary
+            for summary in await self.list_campaigns(search=name, limit=MAX_BATCH)
+            if summary.name == name
+        ]
+        recent = [s for s in matches if s.created is not None and s.created >= since]
+        if recent:
+            newest = max(recent, key=lambda s: s.created or since)
+            return CampaignRef(id=newest.id, name=newest.name)
+        undated = [s for s in matches if s.created is None]
+        if len(matches) == 1 and undated:
+            return CampaignRef(id=undated[0].id, name=undated[0].name)
+        return None
+
+    async def list_campaigns(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        search: str | None = None,
+        state: str | None = None,
+    ) -> list[CampaignSummary]:
+        """``GET /campaigns`` (one page; ``limit`` at most 1000)."""
+        params: dict[str, Any] = {"offset": offset, "limit": min(limit, MAX_BATCH)}
+        if search:
+            params["search"] = search
+        if state:
+            params["state"] = state
+        payload = await self._call("GET", "/campaigns", params=params, idempotent=True)
+        return [CampaignSummary.parse(item) for item in _items(payload, "campaigns")]
+
+    async def get_campaign(self, campaign_id: str) -> RemoteCampaign:
+        """``GET /campaigns/{id}`` (answer wrapped in ``campaign`` or bare)."""
+        payload = await self._call(
+            "GET", f"/campaigns/{_segment(campaign_id)}", idempotent=True
+        )
+        return RemoteCampaign.parse(payload)
+
+    async def delete_campaign(self, campaign_id: str) -> None:
+        """``DELETE /campaigns/{id}``; a campaign already gone counts as deleted."""
+        try:
+            await self._call("DELETE", f"/campaigns/{_segment(campaign_id)}", idempotent=True)
+        except SarbacaneNotFound:
+            log.info("sarbacane campaign %s was already deleted", campaign_id)
+
+    # -- recipients ----------------------------------------------------------
+
+    async def add_recipients(
+        self,
+        campaign_id: str,
+        recipients: Sequence[RecipientLike],
+        *,
+        already_pushed: int | None = None,
+    ) -> int:
+        """``POST /campaigns/{id}/recipients`` with one batch (at most 1000).
+
+        Returns how many recipients Sarbacane acknowledged. Give
+        ``already_pushed`` (the campaign's recipient count before this batch)
+        so that a lost answer can be read back instead of reported as
+        :class:`SarbacaneUnavailable` with ``maybe_applied``.
+        """
+        batch = [_as_recipient(item) for item in recipients]
+        if len(batch) > MAX_BATCH:
+            raise ValueError(f"at most {MAX_BATCH} recipients per call, got {len(batch)}")
+        if not batch:
+            return 0
+        path = f"/campaigns/{_segment(campaign_id)}/recipients"
+        body = [recipient.payload() for recipient in batch]
+        lost: Fault | None = None
+        for round_ in range(2):
+            if round_:
+                await self._pause_before_readback_retry()
+            try:
+                payload = await self._call("POST", path, body=body, idempotent=False)
+                return len(payload) if isinstance(payload, list) else len(batch)
+            except Fault as fault:
+                lost = fault
+            if already_pushed is None:
+                break
+            check = self.recipients_already_added(campaign_id, batch, offset=already_pushed)
+            if await self._readback(check, lost):
+                return len(batch)
+        assert lost is not None
+        raise lost.unavailable(maybe_applied=True) from lost
+
+    async def recipients_already_added(
+        self, campaign_id: str, recipients: Sequence[RecipientLike], *, offset: int
+    ) -> bool:
+        """Whether the campaign's recipients from ``offset`` are this batch.
+
+        Lets a resumed import (after a crash between Sarbacane's answer and
+        the local bookkeeping) skip a batch Sarbacane already has.
+        """
+        batch = [_as_recipient(item) for item in recipients]
+        present = await self.list_recipients(campaign_id, offset=offset, limit=len(batch))
+        return [r.phone for r in present] == [r.phone for r in batch]
+
+    async def list_recipients(
+        self, campaign_id: str, *, offset: int = 0, limit: int = MAX_BATCH
+    ) -> list[Recipient]:
+        """``GET /campaigns/{id}/recipients`` (one page)."""
+        payload = await self._call(
+            "GET",
+            f"/campaigns/{_segment(campaign_id)}/recipients",
+            params={"offset": offset, "limit": min(limit, MAX_BATCH)},
+            idempotent=True,
+        )
+        return [Recipient.parse(item) for item in _items(payload, "recipients")]
+
+    # -- exclusion lists -----------------------------------------------------
+
+    async def list_blacklists(self, *, offset: int = 0, limit: int = MAX_BATCH) -> list[Blacklist]:
+        """``GET /blacklists``: the account's exclusion lists."""
+        payload = await self._call(
+            "GET",
+            "/blacklists",
+            params={"offset": offset, "limit": min(limit, MAX_BATCH)},
+            idempotent=True,
+        )
+        return [Blacklist.parse(item) for item in _items(payload, "blacklists")]
+
+    async def blacklist_entries(
+        self,
+        blacklist_id: str,
+        *,
+        kind: str = "unsubscribers",
+        email: str | None = None,
+        phone: str | None = None,
+        offset: int = 0,
+        limit: int = MAX_BATCH,
+    ) -> list[BlacklistEntry]:
+        """``GET /blacklists/{id}/{kind}``; ``kind`` is ``unsubscribers``,
+        ``bounces`` or ``complaints``."""
+        params: dict[str, Any] = {"offset": offset, "limit": min(limit, MAX_BATCH)}
+        if email:
+            params["email"] = email
+        if phone:
+            params["phone"] = phone
+        payload = await self._call(
+            "GET",
+            f"/blacklists/{_segment(blacklist_id)}/{_segment(kind)}",
+            params=params,
+            idempotent=True,
+        )
+        return [BlacklistEntry.parse(item) for item in _items(payload, kind)]
+
+    async def add_to_blacklist(
+        self, blacklist_id: str, *, email: str | None = None, phone: str | None = None
+    ) -> None:
+        """``POST /blacklists/{id}/unsubscribers`` with an email and/or a phone."""
+        if not email and not phone:
+            raise ValueError("an email or a phone is required")
+        body = {key: value for key, value in (("email", email), ("phone", phone)) if value}
+        await self._call(
+            "POST",
+            f"/blacklists/{_segment(blacklist_id)}/unsubscribers",
+            body=body,
+            idempotent=True,
+        )
+
+    async def assign_blacklists(self, campaign_id: str, blacklist_ids: Sequence[str]) -> None:
+        """``POST /campaigns/{id}/blacklists``: the exclusion lists of the campaign."""
+        await self._call(
+            "POST",
+            f"/campaigns/{_segment(campaign_id)}/blacklists",
+            body={"blacklistIds": list(blacklist_ids)},
+            idempotent=True,
+        )
+
+    # -- sending -------------------------------------------------------------
+
+    async def send_now(self, campaign_id: str) -> None:
+        """``POST /campaigns/{id}/send`` with an empty body."""
+        await self._launch(campaign_id, None)
+
+    async def schedule(self, campaign_id: str, when_utc: datetime) -> None:
+        """``POST /campaigns/{id}/send {"requestedSendDate": "…Z"}``."""
+        await self._launch(campaign_id, _utc_text(when_utc))
+
+    async def _launch(self, campaign_id: str, requested: str | None) -> None:
+        before = await self.get_campaign(campaign_id)
+        path = f"/campaigns/{_segment(campaign_id)}/send"
+        body: Any = _NO_BODY if requested is None else {"requestedSendDate": requested}
+        lost: Fault | None = None
+        for round_ in range(2):
+            if round_:
+                await self._pause_before_readback_retry()
+            try:
+                await self._call("POST", path, body=body, idempotent=False)
+                return
+            except Fault as fault:
+                lost = fault
+            log.warning("sarbacane send %s: answer lost (%s); reading back", campaign_id, lost)
+            after = await self._readback(self.get_campaign(campaign_id), lost)
+            if _send_took_effect(before, after, requested):
+                return
+        assert lost is not None
+        raise lost.unavailable(maybe_applied=True) from lost
+
+    async def cancel(self, campaign_id: str) -> None:
+        """``POST /campaigns/{id}/cancel``: stop a scheduled or running send."""
+        await self._call(
+            "POST", f"/campaigns/{_segment(campaign_id)}/cancel", idempotent=True
+        )
+
+    # -- reports -------------------------------------------------------------
+
+    async def report(self, campaign_id: str) -> CampaignReport:
+        """``GET /reports/{id}``: the figures of each send."""
+        payload = await self._call("GET", f"/reports/{_segment(campaign_id)}", idempotent=True)
+        return CampaignReport.parse(payload, campaign_id=campaign_id)
+
+    async def report_recipients(
+        self, campaign_id: str, *, offset: int = 0, limit: int = MAX_BATCH
+    ) -> list[RecipientReport]:
+        """``GET /reports/{id}/recipients`` (one page of at most 1000)."""
+        payload = await self._call(
+            "GET",
+            f"/reports/{_segment(campaign_id)}/recipients",
+            params={"offset": offset, "limit": min(limit, MAX_BATCH)},
+            idempotent=True,
+        )
+        return [RecipientReport.parse(item) for item in _items(payload, "recipients")]
+
+
+def _items(payload: Any, key: str) -> list[Any]:
+    """A page of rows: a bare JSON array, or one wrapped in an object."""
+    if isinstance(payload, list):
+        return payload
+    if isinstance(payload, dict):
+        for name in (key, "items", "data", "results"):
+            value = payload.get(name)
+            if isinstance(value, list):
+                return value
+    return []
+
+
+def _send_took_effect(
+    before: RemoteCampaign, after: RemoteCampaign, requested: str | None
+) -> bool:
+    if after.state not in (None, "DRAFT"):
+        return True
+    if len(after.sends) > len(before.sends):
+        return True
+    if requested is None:
+        return False
+    asked = datetime.fromisoformat(requested.replace("Z", "+00:00"))
+    return after.requested_send_date == asked != before.requested_send_date

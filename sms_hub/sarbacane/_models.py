@@ -1,0 +1,379 @@
+"""What Sarbacane answers, parsed tolerantly.
+
+Most response shapes are known only from secondary sources (see
+``docs/sarbacane-api.md``), so every parser ignores unknown fields, turns a
+missing optional field into ``None``, keeps an unknown campaign state as the
+string it is, and keeps the whole payload in ``raw``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+#: Documented values of a campaign's ``state`` (others are kept as they are).
+KNOWN_STATES = ("DRAFT", "MODERATION", "ROUTING", "FINISH")
+
+_RAW = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+def _first(data: Mapping[str, Any], *keys: str) -> Any:
+    for key in keys:
+        value = data.get(key)
+        if value is not None:
+            return value
+    return None
+
+
+def _str(data: Mapping[str, Any], *keys: str) -> str | None:
+    value = _first(data, *keys)
+    return None if value is None else str(value)
+
+
+def _int(data: Mapping[str, Any], *keys: str) -> int | None:
+    value = _first(data, *keys)
+    if isinstance(value, bool):
+        return int(value)
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _bool(data: Mapping[str, Any], *keys: str) -> bool:
+    value = _first(data, *keys)
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes"}
+    return bool(value)
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """An ISO 8601 string or an epoch (seconds or milliseconds), as UTC."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        seconds = value / 1000 if value > 10**11 else value
+        return datetime.fromtimestamp(seconds, UTC)
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        if text.isdigit():
+            return parse_datetime(int(text))
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def _datetime(data: Mapping[str, Any], *keys: str) -> datetime | None:
+    return parse_datetime(_first(data, *keys))
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    """Ids from a list of ids or of objects carrying an ``id``."""
+    if not isinstance(value, list):
+        return ()
+    ids = []
+    for item in value:
+        if isinstance(item, Mapping):
+            item = _first(item, "id", "blacklistId", "sendId")
+        if item is not None:
+            ids.append(str(item))
+    return tuple(ids)
+
+
+def _mapping(payload: Any) -> Mapping[str, Any]:
+    return payload if isinstance(payload, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """``GET /info``: proves the credentials work."""
+
+    account_id: str | None
+    name: str | None
+    email: str | None
+    raw: dict[str, Any] = _RAW
+
+    @classmethod
+    def parse(cls, payload: Any) -> AccountInfo:
+        data = _mapping(payload)
+        return cls(
+            account_id=_str(data, "accountId", "id", "account_id"),
+            name=_str(data, "name", "company", "companyName"),
+            email=_str(data, "email", "mail"),
+            raw=dict(data),
+        )
+
+
+@dataclass(frozen=True)
+class CampaignRef:
+    """A campaign just created: what ``POST /campaigns/sms`` answers."""
+
+    id: str
+    name: str
+
+    @classmethod
+    def parse(cls, payload: Any, *, fallback_name: str = "") -> CampaignRef:
+        data = _mapping(payload)
+        data = _mapping(data.get("campaign")) or data
+        campaign_id = _str(data, "id", "campaignId")
+        if not campaign_id:
+            raise ValueError("Sarbacane answered without a campaign id")
+        return cls(id=campaign_id, name=_str(data, "name") or fallback_name)
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    """One row of ``GET /campaigns``."""
+
+    id: str
+    name: str
+    kind: str | None
+    state: str | None
+    created: datetime | None
+    edited: datetime | None
+    count: int | None
+    raw: dict[str, Any] = _RAW
+
+    @classmethod
+    def parse(cls, payload: Any) -> CampaignSummary:
+        data = _mapping(payload)
+        return cls(
+            id=_str(data, "id", "campaignId") or "",
+            name=_str(data, "name") or "",
+            kind=_str(data, "kind", "type"),
+            state=_str(data, "state", "status"),
+            created=_datetime(data, "created", "creationDate", "createdAt"),
+            edited=_datetime(data, "edited", "modificationDate", "editedAt"),
+            count=_int(data, "count", "recipientCount"),
+            raw=dict(data),
+        )
+
+
+@dataclass(frozen=True)
+class RemoteCampaign:
+    """``GET /campaigns/{id}``, as Sarbacane sees the campaign.
+
+    ``state`` is one of :data:`KNOWN_STATES` or whatever string Sarbacane
+    sent. The ``requested_send_date``, ``recipient_count``,
+    ``processed_count`` and ``cancelled`` properties read informative
+    fields the simulator sends and Sarbacane may not: ``None`` when absent.
+    """
+
+    id: str
+    name: str
+    kind: str | None
+    state: str | None
+    blacklists: tuple[str, ...]
+    sends: tuple[str, ...]
+    sent_date: datetime | None
+    raw: dict[str, Any] = _RAW
+
+    @classmethod
+    def parse(cls, payload: Any) -> RemoteCampaign:
+        outer = _mapping(payload)
+        data = _mapping(outer.get("campaign")) or outer
+        state = _str(data, "state", "status")
+        return cls(
+            id=_str(data, "id", "campaignId") or "",
+            name=_str(data, "name") or "",
+            kind=_str(data, "kind", "type"),
+            state=state.upper() if state and state.upper() in KNOWN_STATES else state,
+            blacklists=_ids(_first(data, "blacklists", "blacklistIds")),
+            sends=_ids(_first(data, "sends", "sendIds")),
+            sent_date=_datetime(data, "sentDate", "sendDate", "sent_date", "sent"),
+            raw=dict(data),
+        )
+
+    @property
+    def requested_send_date(self) -> datetime | None:
+        return _datetime(self.raw, "requestedSendDate")
+
+    @property
+    def recipient_count(self) -> int | None:
+        return _int(self.raw, "recipientCount", "count")
+
+    @property
+    def processed_count(self) -> int | None:
+        return _int(self.raw, "processedCount")
+
+    @property
+    def cancelled(self) -> bool | None:
+        value = self.raw.get("cancelled")
+        return None if value is None else _bool(self.raw, "cancelled")
+
+
+@dataclass(frozen=True)
+class RecipientIn:
+    """A recipient to add to a campaign; ``phone`` in E.164 (``+33600000001``)."""
+
+    email: str | None
+    phone: str
+
+    def payload(self) -> dict[str, str | None]:
+        return {"email": self.email, "phone": self.phone}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One row of ``GET /campaigns/{id}/recipients``."""
+
+    id: str | None
+    email: str | None
+    phone: str | None
+    raw: dict[str, Any] = _RAW
+
+    @classmethod
+    def parse(cls, payload: Any) -> Recipient:
+        data = _mapping(payload)
+        return cls(
+            id=_str(data, "id"),
+            email=_str(data, "email"),
+            phone=_str(data, "phone", "mobile"),
+            raw=dict(data),
+        )
+
+
+@dataclass(frozen=True)
+class Blacklist:
+    """An exclusion list (``DEFAULT_BLACKLIST``, ``DEFAULT_BOUNCELIST``, …)."""
+
+    id: str
+    name: str
+    raw: dict[str, Any] = _RAW
+
+    @classmethod
+    def parse(cls, payload: Any) -> Blacklist:
+        data = _mapping(payload)
+        blacklist_id = _str(data, "id", "blacklistId") or ""
+        return cls(id=blacklist_id, name=_str(data, "name") or blacklist_id, raw=dict(data))
+
+
+@dataclass(frozen=True)
+class BlacklistEntry:
+    """A member of an exclusion list."""
+
+    email: str | None
+    phone: str | None
+    raw: dict[str, Any] = _RAW
+
+    @classmethod
+    def parse(cls, payload: Any) -> BlacklistEntry:
+        data = _mapping(payload)
+        return cls(
+            email=_str(data, "email"), phone=_str(data, "phone", "mobile"), raw=dict(data)
+        )
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """The figures of one send of a campaign (``GET /reports/{id}``)."""
+
+    send_id: str | None
+    date: datetime | None
+    sent: int | None
+    delivered: int | None
+    bounces: int | None
+    unsubscribers: int | None
+    opens: int | None
+    clicks: int | None
+    raw: dict[str, Any] = _RAW
+
+    @classmethod
+    def parse(cls, payload: Any) -> SendReport:
+        data = _mapping(payload)
+        return cls(
+            send_id=_str(data, "sendId", "id"),
+            date=_datetime(data, "date", "sendDate"),
+            sent=_int(data, "sent", "sentCount"),
+            delivered=_int(data, "delivered", "deliveredCount"),
+            bounces=_int(data, "bounces", "bounced", "failed"),
+            unsubscribers=_int(data, "unsubscribers", "unsubscribes", "unsubscribed"),
+            opens=_int(data, "opens", "opened"),
+            clicks=_int(data, "clicks", "clicked"),
+            raw=dict(data),
+        )
+
+
+@dataclass(frozen=True)
+class CampaignReport:
+    """``GET /reports/{id}``: one entry per send (a list or ``{sends: [...]}``)."""
+
+    campaign_id: str
+    sends: tuple[SendReport, ...]
+    raw: Any = field(default=None, compare=False, hash=False, repr=False)
+
+    @classmethod
+    def parse(cls, payload: Any, *, campaign_id: str) -> CampaignReport:
+        if isinstance(payload, Mapping):
+            items = _first(payload, "sends", "reports", "statistics")
+            if not isinstance(items, list):
+                items = [payload] if payload else []
+        else:
+            items = payload if isinstance(payload, list) else []
+        return cls(
+            campaign_id=campaign_id,
+            sends=tuple(SendReport.parse(item) for item in items),
+            raw=payload,
+        )
+
+
+@dataclass(frozen=True)
+class RecipientReport:
+    """One row of ``GET /reports/{id}/recipients``: what happened to one person."""
+
+    email: str | None
+    phone: str | None
+    success: bool
+    bounce: bool
+    unsubscribe: bool
+    clicks: int
+    raw: dict[str, Any] = _RAW
+
+    @classmethod
+    def parse(cls, payload: Any) -> RecipientReport:
+        data = _mapping(payload)
+        person = _mapping(data.get("recipient")) or data
+        return cls(
+            email=_str(person, "email"),
+            phone=_str(person, "phone", "mobile"),
+            success=_bool(data, "success"),
+            bounce=_bool(data, "bounce"),
+            unsubscribe=_bool(data, "unsubscribe"),
+            clicks=_int(data, "clicks") or 0,
+            raw=dict(data),
+        )
+
+
+@dataclass(frozen=True)
+class Credits:
+    """``GET /credits``: ``sms`` is the remaining SMS credits when found."""
+
+    sms: int | None
+    raw: Any = field(default=None, compare=False, hash=False, repr=False)
+
+    @classmethod
+    def parse(cls, payload: Any) -> Credits:
+        return cls(sms=_sms_credits(payload), raw=payload)
+
+
+def _sms_credits(payload: Any) -> int | None:
+    """Find the SMS credit count in the shapes seen or plausible."""
+    if isinstance(payload, list):
+        for item in payload:
+            data = _mapping(item)
+            if str(_first(data, "kind", "type", "name") or "").upper() == "SMS":
+                return _int(data, "remaining", "credits", "count", "amount", "value")
+        return None
+    data = _mapping(payload)
+    for key, value in data.items():
+        if key.lower() in {"sms", "smscredits", "sms_credits"}:
+            if isinstance(value, Mapping):
+                return _int(value, "remaining", "credits", "count", "amount")
+            return _int(data, key)
+    nested = _first(data, "credits", "balances")
+    return None if nested is None else _sms_credits(nested)

@@ -1,0 +1,35 @@
+"""What a service can refuse, each with a French message for the user.
+
+ServiceError            base; ``user_message`` is shown as is
+├── NotFound            the campaign (or list) is not the tenant's, or gone
+├── NotAllowed          the status table forbids the action right now
+├── InvalidInput        form fields are invalid; ``field_errors`` per field
+└── GatewayError        Sarbacane refused or did not answer (nothing changed)
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class NotFound(ServiceError):
+    def __init__(self, user_message: str = "Cette campagne n'existe plus.") -> None:
+        super().__init__(user_message)
+
+
+class NotAllowed(ServiceError):
+    pass
+
+
+class InvalidInput(ServiceError):
+    def __init__(self, field_errors: dict[str, str]) -> None:
+        super().__init__("Certains champs sont à corriger.")
+        self.field_errors = field_errors
+
+
+class GatewayError(ServiceError):
+    pass

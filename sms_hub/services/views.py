@@ -1,0 +1,102 @@
+"""What a screen shows of a campaign: plain data, ready for a Reflex state.
+
+Labels, colours and allowed actions all come from ``domain.statuses``; this
+module only lays them out for one row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sms_hub.domain.campaign import kind_label
+from sms_hub.domain.formatting import date_time_fr
+from sms_hub.domain.statuses import (
+    ACTION_INFO,
+    ACTION_ORDER,
+    STATUS_INFO,
+    Action,
+    Status,
+    refusal,
+)
+from sms_hub.settings import Settings
+from sms_hub.store.models import Campaign
+
+
+@dataclass
+class ActionView:
+    key: str
+    label: str
+    icon: str
+    enabled: bool
+    reason: str
+    href: str = ""
+
+
+@dataclass
+class CampaignRow:
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    sender: str
+    status: str
+    status_label: str
+    status_colour: str
+    status_animated: bool
+    recipient_count: int
+    created_at: str
+    scheduled_at: str
+    actions: list[ActionView] = field(default_factory=list)
+
+
+def status_of(campaign: Campaign) -> Status:
+    return Status(campaign.status)
+
+
+def _href(action: Action, campaign: Campaign, settings: Settings) -> str:
+    if action is Action.OPEN_IN_SARBACANE:
+        template = settings.sarbacane_campaign_path
+    elif action is Action.STATS_SARBACANE:
+        template = settings.sarbacane_report_path
+    else:
+        return ""
+    return settings.sarbacane_link(template, campaign_id=campaign.sarbacane_id)
+
+
+def action_views(campaign: Campaign, settings: Settings) -> list[ActionView]:
+    status = status_of(campaign)
+    views = []
+    for action in ACTION_ORDER:
+        info = ACTION_INFO[action]
+        reason = refusal(action, status, campaign.recipient_count)
+        views.append(
+            ActionView(
+                key=action.value,
+                label=info.label,
+                icon=info.icon,
+                enabled=reason is None,
+                reason=reason or "",
+                href=_href(action, campaign, settings) if info.opens_new_tab else "",
+            )
+        )
+    return views
+
+
+def campaign_row(campaign: Campaign, settings: Settings) -> CampaignRow:
+    status = status_of(campaign)
+    info = STATUS_INFO[status]
+    return CampaignRow(
+        id=campaign.id or 0,
+        name=campaign.name,
+        kind=campaign.kind,
+        kind_label=kind_label(campaign.kind),
+        sender=campaign.sender,
+        status=status.value,
+        status_label=info.label,
+        status_colour=info.colour,
+        status_animated=info.animated,
+        recipient_count=campaign.recipient_count,
+        created_at=date_time_fr(campaign.created_at),
+        scheduled_at=date_time_fr(campaign.scheduled_at),
+        actions=action_views(campaign, settings),
+    )

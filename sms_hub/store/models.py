@@ -1,0 +1,124 @@
+"""The sqlmodel tables: one database for every training centre (tenant).
+
+Every row that belongs to a training centre carries ``tenant_id``; the
+queries in ``queries.py`` always filter on it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Timestamps are aware and stored in UTC; display converts to Europe/Paris."""
+    return datetime.now(UTC)
+
+
+class Tenant(SQLModel, table=True):
+    """A training centre and its Sarbacane account."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    sarbacane_account_id: str | None = Field(default=None, max_length=200)
+    sarbacane_api_key: str | None = Field(default=None, max_length=200)
+    opt_out_mention: str = Field(default="STOP au 36111", max_length=40)
+    window_start: str = Field(default="08:00", max_length=5)
+    window_end: str = Field(default="20:00", max_length=5)
+    holiday_subdivision: str | None = Field(default=None, max_length=8)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Campaign(SQLModel, table=True):
+    """A standard SMS campaign created from Hub3E, mirrored in Sarbacane."""
+
+    __table_args__ = (
+        Index("ix_campaign_tenant_created", "tenant_id", "created_at"),
+        Index("ix_campaign_tenant_status", "tenant_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    sarbacane_id: str = Field(max_length=100, index=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=32)
+    sender: str = Field(max_length=11)
+    content: str
+    status: str = Field(max_length=16)
+    remote_state: str | None = Field(default=None, max_length=32)
+    scheduled_at: datetime | None = None
+    recipient_count: int = 0
+    processed_count: int = 0
+    created_by: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    status_changed_at: datetime = Field(default_factory=utcnow)
+    last_sync_at: datetime | None = None
+    last_error: str | None = None
+
+
+class ContactList(SQLModel, table=True):
+    """A Hub3E contact list (the source of a campaign's recipients)."""
+
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    name: str = Field(max_length=200)
+    contact_count: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Contact(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("list_id", "phone"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    list_id: int = Field(foreign_key="contactlist.id", index=True)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str = Field(max_length=20)
+    last_name: str | None = Field(default=None, max_length=200)
+    first_name: str | None = Field(default=None, max_length=200)
+
+
+class CampaignRecipient(SQLModel, table=True):
+    """A recipient copied into a campaign; ``pushed`` once Sarbacane acknowledged it."""
+
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "phone"),
+        Index("ix_recipient_campaign_pushed", "campaign_id", "pushed"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str = Field(max_length=20)
+    source_list_id: int | None = None
+    pushed: bool = False
+    outcome: str | None = Field(default=None, max_length=16)
+
+
+class CampaignExclusion(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("campaign_id", "blacklist_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    blacklist_id: str = Field(max_length=100)
+    blacklist_name: str = Field(max_length=200)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to which campaign, when, and how it ended."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    campaign_id: int | None = Field(default=None, index=True)
+    campaign_name: str = Field(default="", max_length=200)
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=32)
+    outcome: str = Field(max_length=16)
+    detail: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)

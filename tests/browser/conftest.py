@@ -1,0 +1,144 @@
+"""Browser tests drive the real production server, started once per session.
+
+``reflex run --env prod`` on a free port, a temporary SQLite database and
+the built-in Sarbacane simulator (fast pace), as a user would get it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = ROOT / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_served(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped:\n{log.read_text()[-4000:]}")
+        try:
+            if httpx.get(url + "/", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"the server did not start:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def server_env(tmp_path_factory) -> dict[str, str]:
+    data_dir = tmp_path_factory.mktemp("data")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PORT": str(port),
+        "DATA_DIR": str(data_dir),
+        "REFLEX_USE_NPM": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "SIMULATOR_MODERATION_SECONDS": "2",
+        "SIMULATOR_RECIPIENTS_PER_SECOND": "2",
+        "POLL_INTERVAL_SECONDS": "1",
+        "PAGE_SIZE": "20",
+    }
+    for name in ("SARBACANE_API_URL", "DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def app_url(server_env, tmp_path_factory) -> Iterator[str]:
+    port = server_env["PORT"]
+    log = tmp_path_factory.mktemp("log") / "server.log"
+    subprocess.run(
+        [sys.executable, "-m", "sms_hub.store.migrate"],
+        cwd=ROOT,
+        env=server_env,
+        check=True,
+    )
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [
+                str(BIN / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                port,
+                "--backend-port",
+                port,
+            ],
+            cwd=ROOT,
+            env=server_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://localhost:{port}"
+    try:
+        _wait_until_served(url, process, log)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "locale": "fr-FR",
+        "timezone_id": "Europe/Paris",
+        "viewport": {"width": 1440, "height": 900},
+    }
+
+
+@pytest.fixture
+def shot(page):
+    """Save a screenshot under screenshots/ (for a person to look at)."""
+
+    def take(name: str) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
