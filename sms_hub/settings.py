@@ -136,7 +136,7 @@ def load_settings() -> Settings:
         uses_simulator=uses_simulator,
         simulator=simulator,
         demo_mode=_env_bool("DEMO_MODE", True),
-        demo_tenant_name=_env("DEMO_TENANT_NAME", "Centre de formation (démo)"),
+        demo_tenant_name=_env("DEMO_TENANT_NAME", "Centre de formation Horizon"),
         demo_user=_env("DEMO_USER", "demo@centre-formation.fr"),
         opt_out_mention=_env("OPT_OUT_MENTION", "STOP au 36111"),
         page_size=_env_int("PAGE_SIZE", 20),

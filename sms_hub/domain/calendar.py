@@ -21,7 +21,7 @@ the two helpers at the end convert, DST included.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,7 @@ LATEST_END = time(22, 0)
 MARKETING_KIND = "SMS_MARKETING"
 
 _DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
 # Accepted besides the subdivisions of ``holidays.France``: the Alsace
 # departments by their usual numbers.
 _SUBDIVISION_ALIASES = {"67": "6AE", "68": "6AE"}
@@ -57,15 +58,14 @@ class SendingWindow:
 
     start: time = time(8, 0)
     end: time = time(20, 0)
-    weekdays: frozenset[int] = field(default=frozenset(range(6)))
+    weekdays: frozenset[int] = frozenset(range(6))
     subdivision: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weekdays", frozenset(self.weekdays))
         if self.start < EARLIEST_START or self.end > LATEST_END:
             raise ValueError(
-                "La plage d'envoi des SMS commerciaux ne peut pas dépasser "
-                "08h00–22h00."
+                "La plage d'envoi des SMS commerciaux ne peut pas dépasser 08h00–22h00."
             )
         if self.start >= self.end:
             raise ValueError("L'heure de fin doit être après l'heure de début.")
@@ -75,10 +75,7 @@ class SendingWindow:
             raise ValueError(
                 "Les SMS commerciaux ne peuvent être envoyés que du lundi au samedi."
             )
-        if (
-            self.subdivision is not None
-            and self.subdivision not in KNOWN_SUBDIVISIONS
-        ):
+        if self.subdivision is not None and self.subdivision not in KNOWN_SUBDIVISIONS:
             raise ValueError(f"Subdivision inconnue : {self.subdivision}.")
 
     @property

@@ -57,7 +57,7 @@ REJECTION_LABELS: dict[Rejection, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PhoneResult:
     """A number in E.164, or the reason it was rejected (exactly one is set)."""
 
@@ -74,7 +74,9 @@ _SEPARATORS = str.maketrans("", "", " .-()/\t\u00a0\u202f")
 
 _LANDLINE_FIRST_DIGITS = frozenset("123459")
 
-_MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+_MOBILE_TYPES = frozenset(
+    {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
 _LANDLINE_TYPES = frozenset({PhoneNumberType.FIXED_LINE, PhoneNumberType.VOIP})
 
 # Country code of the overseas department owning a French national prefix

@@ -121,28 +121,16 @@ class SmsMeasure:
     non_gsm_chars: tuple[str, ...]
 
 
-def _gsm_width(ch: str) -> int:
-    return 2 if ch in GSM_EXTENSION_CHARS else 1
-
-
-def _ucs2_width(ch: str) -> int:
-    return 2 if ord(ch) > 0xFFFF else 1
-
-
 def measure(text: str) -> SmsMeasure:
     """Encoding, units, parts and room left for ``text`` as it will be sent."""
     non_gsm = tuple(dict.fromkeys(ch for ch in text if ch not in _GSM_CHARS))
     if non_gsm:
-        encoding, single, multi, width = (
-            UCS2,
-            SINGLE_PART_UCS2,
-            MULTI_PART_UCS2,
-            _ucs2_width,
-        )
+        encoding, single, multi = UCS2, SINGLE_PART_UCS2, MULTI_PART_UCS2
+        widths = [2 if ord(ch) > 0xFFFF else 1 for ch in text]
     else:
-        encoding, single, multi, width = GSM, SINGLE_PART_GSM, MULTI_PART_GSM, _gsm_width
+        encoding, single, multi = GSM, SINGLE_PART_GSM, MULTI_PART_GSM
+        widths = [2 if ch in GSM_EXTENSION_CHARS else 1 for ch in text]
 
-    widths = [width(ch) for ch in text]
     units = sum(widths)
     if units <= single:
         parts = 1 if units else 0

@@ -46,7 +46,7 @@ def _toolbar() -> rx.Component:
         rx.spacer(),
         rx.input(
             rx.input.slot(rx.icon("search", size=16)),
-            placeholder="Rechercher une campagne par nom",
+            placeholder="Rechercher par nom",
             aria_label="Rechercher une campagne par nom",
             value=CampaignsState.search,
             on_change=CampaignsState.set_search,

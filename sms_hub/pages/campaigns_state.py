@@ -60,8 +60,13 @@ class CampaignsState(SessionState):
     def sms_counter(self) -> str:
         measure = sms_text.measure(self.final_sms)
         plural = "s" if measure.parts > 1 else ""
+        mention = (
+            " (mention de désinscription incluse)"
+            if self.form_kind == CampaignKind.MARKETING
+            else ""
+        )
         return (
-            f"{measure.units} caractère{'s' if measure.units > 1 else ''} · "
+            f"{measure.units} caractère{'s' if measure.units > 1 else ''}{mention} · "
             f"{measure.parts} SMS{plural} · encodage {measure.encoding} · "
             f"{measure.units_left} restant{'s' if measure.units_left > 1 else ''} "
             "dans ce SMS"

@@ -22,6 +22,7 @@ def _name_field() -> rx.Component:
         "Nom de la campagne",
         rx.input(
             id="campaign-name",
+            name="campaign-name",
             value=S.form_name,
             on_change=S.set_form_name,
             placeholder="Ex. : Relance inscriptions janvier",
@@ -56,6 +57,7 @@ def _kind_field() -> rx.Component:
             on_change=S.set_form_kind,
             aria_labelledby="campaign-kind-label",
             id="campaign-kind",
+            name="campaign-kind",
         ),
         rx.cond(
             S.form_kind == CampaignKind.NOTIFICATION.value,
@@ -80,6 +82,7 @@ def _sender_field() -> rx.Component:
         "Libellé de l'expéditeur",
         rx.input(
             id="campaign-sender",
+            name="campaign-sender",
             value=S.form_sender,
             on_change=S.set_form_sender,
             placeholder="Ex. : CentreForm",
@@ -97,6 +100,7 @@ def _content_field() -> rx.Component:
         "Contenu du SMS",
         rx.text_area(
             id="campaign-content",
+            name="campaign-content",
             value=S.form_content,
             on_change=S.set_form_content,
             placeholder="Saisissez le contenu du SMS à envoyer.",

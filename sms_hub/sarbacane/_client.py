@@ -45,7 +45,12 @@ from urllib.parse import quote
 import httpx
 
 from sms_hub.sarbacane._errors import SarbacaneNotFound, SarbacaneUnavailable
-from sms_hub.sarbacane._faults import Backoff, Fault, check_response, fault_from_exception
+from sms_hub.sarbacane._faults import (
+    Backoff,
+    Fault,
+    check_response,
+    fault_from_exception,
+)
 from sms_hub.sarbacane._models import (
     AccountInfo,
     Blacklist,
@@ -239,7 +244,9 @@ class SarbacaneClient:
             if round_:
                 await self._pause_before_readback_retry()
             try:
-                payload = await self._call("POST", "/campaigns/sms", body=body, idempotent=False)
+                payload = await self._call(
+                    "POST", "/campaigns/sms", body=body, idempotent=False
+                )
                 return CampaignRef.parse(payload, fallback_name=name)
             except Fault as fault:
                 lost = fault
@@ -303,7 +310,9 @@ class SarbacaneClient:
     async def delete_campaign(self, campaign_id: str) -> None:
         """``DELETE /campaigns/{id}``; a campaign already gone counts as deleted."""
         try:
-            await self._call("DELETE", f"/campaigns/{_segment(campaign_id)}", idempotent=True)
+            await self._call(
+                "DELETE", f"/campaigns/{_segment(campaign_id)}", idempotent=True
+            )
         except SarbacaneNotFound:
             log.info("sarbacane campaign %s was already deleted", campaign_id)
 
@@ -325,7 +334,9 @@ class SarbacaneClient:
         """
         batch = [_as_recipient(item) for item in recipients]
         if len(batch) > MAX_BATCH:
-            raise ValueError(f"at most {MAX_BATCH} recipients per call, got {len(batch)}")
+            raise ValueError(
+                f"at most {MAX_BATCH} recipients per call, got {len(batch)}"
+            )
         if not batch:
             return 0
         path = f"/campaigns/{_segment(campaign_id)}/recipients"
@@ -341,7 +352,9 @@ class SarbacaneClient:
                 lost = fault
             if already_pushed is None:
                 break
-            check = self.recipients_already_added(campaign_id, batch, offset=already_pushed)
+            check = self.recipients_already_added(
+                campaign_id, batch, offset=already_pushed
+            )
             if await self._readback(check, lost):
                 return len(batch)
         assert lost is not None
@@ -356,7 +369,9 @@ class SarbacaneClient:
         the local bookkeeping) skip a batch Sarbacane already has.
         """
         batch = [_as_recipient(item) for item in recipients]
-        present = await self.list_recipients(campaign_id, offset=offset, limit=len(batch))
+        present = await self.list_recipients(
+            campaign_id, offset=offset, limit=len(batch)
+        )
         return [r.phone for r in present] == [r.phone for r in batch]
 
     async def list_recipients(
@@ -373,7 +388,9 @@ class SarbacaneClient:
 
     # -- exclusion lists -----------------------------------------------------
 
-    async def list_blacklists(self, *, offset: int = 0, limit: int = MAX_BATCH) -> list[Blacklist]:
+    async def list_blacklists(
+        self, *, offset: int = 0, limit: int = MAX_BATCH
+    ) -> list[Blacklist]:
         """``GET /blacklists``: the account's exclusion lists."""
         payload = await self._call(
             "GET",
@@ -414,7 +431,9 @@ class SarbacaneClient:
         """``POST /blacklists/{id}/unsubscribers`` with an email and/or a phone."""
         if not email and not phone:
             raise ValueError("an email or a phone is required")
-        body = {key: value for key, value in (("email", email), ("phone", phone)) if value}
+        body = {
+            key: value for key, value in (("email", email), ("phone", phone)) if value
+        }
         await self._call(
             "POST",
             f"/blacklists/{_segment(blacklist_id)}/unsubscribers",
@@ -422,7 +441,9 @@ class SarbacaneClient:
             idempotent=True,
         )
 
-    async def assign_blacklists(self, campaign_id: str, blacklist_ids: Sequence[str]) -> None:
+    async def assign_blacklists(
+        self, campaign_id: str, blacklist_ids: Sequence[str]
+    ) -> None:
         """``POST /campaigns/{id}/blacklists``: the exclusion lists of the campaign."""
         await self._call(
             "POST",
@@ -454,7 +475,9 @@ class SarbacaneClient:
                 return
             except Fault as fault:
                 lost = fault
-            log.warning("sarbacane send %s: answer lost (%s); reading back", campaign_id, lost)
+            log.warning(
+                "sarbacane send %s: answer lost (%s); reading back", campaign_id, lost
+            )
             after = await self._readback(self.get_campaign(campaign_id), lost)
             if _send_took_effect(before, after, requested):
                 return
@@ -471,7 +494,9 @@ class SarbacaneClient:
 
     async def report(self, campaign_id: str) -> CampaignReport:
         """``GET /reports/{id}``: the figures of each send."""
-        payload = await self._call("GET", f"/reports/{_segment(campaign_id)}", idempotent=True)
+        payload = await self._call(
+            "GET", f"/reports/{_segment(campaign_id)}", idempotent=True
+        )
         return CampaignReport.parse(payload, campaign_id=campaign_id)
 
     async def report_recipients(

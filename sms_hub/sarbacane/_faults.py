@@ -94,12 +94,18 @@ def check_response(response: httpx.Response) -> None:
             code=code,
             retry_after=_retry_after(response),
         )
-    if code and code.upper().startswith("SERVICE_") and code.upper().endswith("_UNREACHABLE"):
+    if (
+        code
+        and code.upper().startswith("SERVICE_")
+        and code.upper().endswith("_UNREACHABLE")
+    ):
         raise Fault(detail, maybe_applied=False, status_code=status, code=code)
     if status >= 500:
         locked = (code or "").upper() == LOCK_CODE
         raise Fault(detail, maybe_applied=not locked, status_code=status, code=code)
-    error: type[SarbacaneError] = SarbacaneNotFound if status == 404 else SarbacaneRejected
+    error: type[SarbacaneError] = (
+        SarbacaneNotFound if status == 404 else SarbacaneRejected
+    )
     raise error(detail, status_code=status, code=code)
 
 

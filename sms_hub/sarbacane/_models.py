@@ -250,7 +250,9 @@ class Blacklist:
     def parse(cls, payload: Any) -> Blacklist:
         data = _mapping(payload)
         blacklist_id = _str(data, "id", "blacklistId") or ""
-        return cls(id=blacklist_id, name=_str(data, "name") or blacklist_id, raw=dict(data))
+        return cls(
+            id=blacklist_id, name=_str(data, "name") or blacklist_id, raw=dict(data)
+        )
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,9 @@ class BlacklistEntry:
     def parse(cls, payload: Any) -> BlacklistEntry:
         data = _mapping(payload)
         return cls(
-            email=_str(data, "email"), phone=_str(data, "phone", "mobile"), raw=dict(data)
+            email=_str(data, "email"),
+            phone=_str(data, "phone", "mobile"),
+            raw=dict(data),
         )
 
 

@@ -61,6 +61,8 @@ def campaign_page(
         where.append(func.lower(Campaign.name).like(pattern, escape="\\"))
     total = session.exec(select(func.count()).select_from(Campaign).where(*where)).one()
     sort_column = col(getattr(Campaign, query.sort.value))
+    if query.sort is CampaignSort.NAME:
+        sort_column = func.lower(sort_column)
     order = sort_column.desc() if query.descending else sort_column.asc()
     tie_break = col(Campaign.id).desc() if query.descending else col(Campaign.id)
     rows = session.exec(

@@ -78,7 +78,7 @@ def test_invalid_fields_show_a_message_under_each_and_send_nothing(
     page: Page, app_url: str, shot
 ):
     _open(page, app_url)
-    _create(page, name="", sender="Centre Form!", content="")
+    _create(page, name="", sender="Centre-Form", content="")
     dialog = page.get_by_role("dialog", name=CREATE)
     expect(dialog.locator("#campaign-name-error")).to_contain_text(
         "Le nom de la campagne est obligatoire"
@@ -91,7 +91,7 @@ def test_invalid_fields_show_a_message_under_each_and_send_nothing(
     )
     shot("create-validation")
     # What was typed stays; Escape closes the dialog.
-    expect(dialog.get_by_label("Libellé de l'expéditeur")).to_have_value("Centre Form!")
+    expect(dialog.get_by_label("Libellé de l'expéditeur")).to_have_value("Centre-Form")
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
 
@@ -104,19 +104,19 @@ def test_the_counter_follows_the_text_and_the_opt_out_mention(
     dialog = page.get_by_role("dialog", name=CREATE)
     dialog.get_by_label("Contenu du SMS").fill("Bonjour")
     # "Bonjour" + line feed + "STOP au 36111" = 7 + 1 + 13 units
-    expect(dialog.locator("#sms-counter")).to_contain_text(
-        "21 caractères · 1 SMS · encodage GSM"
-    )
+    counter = dialog.locator("#sms-counter")
+    expect(counter).to_contain_text("21 caractères (mention de désinscription incluse)")
+    expect(counter).to_contain_text("1 SMS · encodage GSM · 139 restants")
     dialog.get_by_label("Contenu du SMS").fill("C’est l’été")
-    expect(dialog.locator("#sms-counter")).to_contain_text("encodage UCS-2")
+    expect(counter).to_contain_text("encodage UCS-2")
     dialog.get_by_role("button", name="Remplacer ces caractères").click()
     expect(dialog.get_by_label("Contenu du SMS")).to_have_value("C'est l'été")
-    expect(dialog.locator("#sms-counter")).to_contain_text("encodage GSM")
+    expect(counter).to_contain_text("encodage GSM")
     dialog.get_by_text("Notification SMS").click()
     expect(dialog).to_contain_text(
         "ne doivent pas être utilisées pour envoyer des messages commerciaux"
     )
-    expect(dialog.locator("#sms-counter")).to_contain_text("11 caractères")
+    expect(counter).to_have_text(re.compile(r"^11 caractères · 1 SMS"))
     shot("create-modal")
 
 

@@ -1,0 +1,50 @@
+"""A local Sarbacane: the same API as ``docs/sarbacane-api.md``, for demos and tests.
+
+``create_app(settings)`` returns a Starlette app whose routes start at
+``/v1`` (mount it, e.g. under ``/sarbacane-sim``, to get an API base of
+``…/sarbacane-sim/v1``), plus:
+
+- ``/app/campaigns/new``, ``/app/campaigns/{id}``, ``/app/reports/{id}``:
+  French pages standing in for Sarbacane's web application;
+- ``/_admin/faults`` (GET, POST JSON, DELETE to reset) and ``/_admin/stats``
+  (GET, DELETE to reset): not Sarbacane, for demos and tests.
+
+Outcome rule and timeline: see ``_rules``. Storage: see ``_store``.
+"""
+
+from starlette.applications import Starlette
+
+from sms_hub.sarbacane.simulator._app import admin_routes, api_routes
+from sms_hub.sarbacane.simulator._pages import page_routes
+from sms_hub.sarbacane.simulator._rules import Outcome, outcome, sms_parts
+from sms_hub.sarbacane.simulator._store import (
+    DEFAULT_BLACKLIST,
+    DEFAULT_BOUNCELIST,
+    SEED_BLACKLISTS,
+    Knobs,
+    Store,
+)
+from sms_hub.settings import SimulatorSettings
+
+
+def create_app(settings: SimulatorSettings) -> Starlette:
+    """The simulator as a Starlette app, on its SQLite file (created if needed)."""
+    store = Store(settings)
+    app = Starlette(
+        routes=[*api_routes(settings, store), *admin_routes(store), *page_routes(store)]
+    )
+    app.state.store = store
+    return app
+
+
+__all__ = [
+    "DEFAULT_BLACKLIST",
+    "DEFAULT_BOUNCELIST",
+    "SEED_BLACKLISTS",
+    "Knobs",
+    "Outcome",
+    "Store",
+    "create_app",
+    "outcome",
+    "sms_parts",
+]

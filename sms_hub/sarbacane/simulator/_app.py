@@ -1,0 +1,408 @@
+"""The simulated API: Sarbacane's routes under ``/v1`` plus ``/_admin``.
+
+Every ``/v1`` request goes through one pipeline (:func:`_api`): count it,
+check the credentials, inject the configured faults, take the campaign's
+write lock, wait the configured latency, run the handler, and maybe lose
+the answer of a committed write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import random
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sms_hub.sarbacane.simulator._store import (
+    ENTRY_KINDS,
+    NEXT_FAULTS,
+    ApiError,
+    Knobs,
+    Store,
+    knobs_payload,
+)
+from sms_hub.settings import SimulatorSettings
+
+MAX_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a handler gets besides the request."""
+
+    store: Store
+    knobs: Knobs
+    now: float
+
+
+Handler = Callable[[Request, Call], Awaitable[Any]]
+
+
+def _error(status: int, message: str, **headers: str) -> JSONResponse:
+    return JSONResponse(
+        {"message": message}, status_code=status, headers=headers or None
+    )
+
+
+_INJECTED = {
+    "unreachable_next": lambda: _error(404, "SERVICE_CAMPAIGN_UNREACHABLE"),
+    "rate_limit_next": lambda: _error(429, "TOO_MANY_REQUESTS", **{"Retry-After": "1"}),
+    "lock_error_next": lambda: _error(500, "FAILED TO ACQUIRE LOCK"),
+    "error_next": lambda: _error(500, "INTERNAL_SERVER_ERROR"),
+}
+
+
+def _credentials(request: Request) -> tuple[str | None, str | None]:
+    account, key = request.headers.get("accountId"), request.headers.get("apiKey")
+    auth = request.headers.get("Authorization", "")
+    if (account is None or key is None) and auth.lower().startswith("basic "):
+        try:
+            decoded = base64.b64decode(auth[6:].strip()).decode()
+        except (ValueError, UnicodeDecodeError):
+            decoded = ""
+        if ":" in decoded:
+            basic_account, basic_key = decoded.split(":", 1)
+            account, key = account or basic_account, key or basic_key
+    return account or None, key or None
+
+
+def _auth_error(
+    request: Request, settings: SimulatorSettings, knobs: Knobs
+) -> str | None:
+    account, key = _credentials(request)
+    if account is None:
+        return "NEED_ACCOUNT_ID"
+    if key is None:
+        return "NEED_API_KEY"
+    matches = secrets.compare_digest(
+        account, settings.account_id
+    ) and secrets.compare_digest(key, settings.api_key)
+    return None if matches and not knobs.force_unauthorized else "API_KEY_UNAUTHORIZED"
+
+
+def _draw(rate: float) -> bool:
+    return rate >= 1 or (rate > 0 and random.random() < rate)
+
+
+async def _injected_fault(store: Store, knobs: Knobs) -> Response | None:
+    for name in NEXT_FAULTS:
+        if getattr(knobs, name) > 0 and await run_in_threadpool(
+            store.take_counter, name
+        ):
+            return _INJECTED[name]()
+    if _draw(knobs.rate_limit_rate):
+        return _INJECTED["rate_limit_next"]()
+    if _draw(knobs.error_rate):
+        return _INJECTED["error_next"]()
+    if _draw(knobs.lock_error_rate):
+        return _INJECTED["lock_error_next"]()
+    return None
+
+
+def _api(
+    method: str,
+    path: str,
+    handler: Handler,
+    *,
+    settings: SimulatorSettings,
+    store: Store,
+) -> Route:
+    write = method != "GET"
+    locks_campaign = write and "{campaign_id}" in path
+    route_name = f"{method} {path}"
+
+    async def endpoint(request: Request) -> Response:
+        knobs = await run_in_threadpool(store.begin_request, route_name)
+        refused = _auth_error(request, settings, knobs)
+        if refused:
+            return _error(401, refused)
+        fault = await _injected_fault(store, knobs)
+        if fault is not None:
+            return fault
+        token = None
+        campaign_id = request.path_params.get("campaign_id")
+        if locks_campaign:
+            token = await run_in_threadpool(store.acquire_lock, campaign_id)
+            if token is None:
+                return _error(500, "FAILED TO ACQUIRE LOCK")
+        try:
+            if knobs.latency_ms > 0:
+                await asyncio.sleep(knobs.latency_ms / 1000)
+            result = await handler(request, Call(store, knobs, knobs.now()))
+        except ApiError as error:
+            return _error(error.status, error.message)
+        finally:
+            if token is not None:
+                await run_in_threadpool(store.release_lock, campaign_id, token)
+        if (
+            write
+            and knobs.drop_response_after_commit > 0
+            and await run_in_threadpool(
+                store.take_counter, "drop_response_after_commit"
+            )
+        ):
+            return _error(500, "INTERNAL_SERVER_ERROR")
+        if isinstance(result, Response):
+            return result
+        return JSONResponse(result) if result is not None else Response(status_code=204)
+
+    return Route(path, endpoint, methods=[method], name=route_name)
+
+
+# -- request parsing ------------------------------------------------------
+
+
+def _page(request: Request) -> tuple[int, int]:
+    try:
+        offset = max(0, int(request.query_params.get("offset", 0)))
+        limit = int(request.query_params.get("limit", MAX_LIMIT))
+    except ValueError as error:
+        raise ApiError(400, "INVALID_PAGINATION") from error
+    return offset, min(max(limit, 0), MAX_LIMIT)
+
+
+async def _body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError as error:
+        raise ApiError(400, "INVALID_JSON") from error
+
+
+def _object(body: Any) -> dict[str, Any]:
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ApiError(400, "A JSON object is expected")
+    return body
+
+
+def _send_date(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ApiError(400, f"INVALID_SEND_DATE: {value}") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Awaitable[Any]:
+    return run_in_threadpool(fn, *args, **kwargs)
+
+
+# -- handlers -------------------------------------------------------------
+
+
+def _handlers(settings: SimulatorSettings) -> list[tuple[str, str, Handler]]:
+    async def info(request: Request, call: Call) -> Any:
+        return {
+            "accountId": settings.account_id,
+            "name": "Compte de démonstration (simulateur Sarbacane)",
+            "email": "demo@simulateur.invalid",
+            "simulator": True,
+        }
+
+    async def credits(request: Request, call: Call) -> Any:
+        remaining = await _run(call.store.credits, call.now)
+        return {
+            "credits": [
+                {"kind": "SMS", "remaining": remaining, "expiryDate": None},
+                {"kind": "EMAIL", "remaining": 0, "expiryDate": None},
+            ],
+            "subscription": None,
+        }
+
+    async def list_campaigns(request: Request, call: Call) -> Any:
+        offset, limit = _page(request)
+        return await _run(
+            call.store.list_campaigns,
+            search=request.query_params.get("search"),
+            state=request.query_params.get("state"),
+            offset=offset,
+            limit=limit,
+            now=call.now,
+        )
+
+    async def create_campaign(request: Request, call: Call) -> Any:
+        body = _object(await _body(request))
+        return await _run(
+            call.store.create_campaign,
+            name=str(body.get("name") or ""),
+            kind=str(body.get("kind") or ""),
+            sms_from=body.get("smsFrom") or None,
+            content=str(body.get("content") or ""),
+            now=call.now,
+        )
+
+    async def get_campaign(request: Request, call: Call) -> Any:
+        campaign_id = request.path_params["campaign_id"]
+        return {"campaign": await _run(call.store.campaign, campaign_id, call.now)}
+
+    async def delete_campaign(request: Request, call: Call) -> Any:
+        await _run(
+            call.store.delete_campaign, request.path_params["campaign_id"], call.now
+        )
+        return None
+
+    async def list_recipients(request: Request, call: Call) -> Any:
+        offset, limit = _page(request)
+        return await _run(
+            call.store.list_recipients,
+            request.path_params["campaign_id"],
+            offset=offset,
+            limit=limit,
+        )
+
+    async def add_recipients(request: Request, call: Call) -> Any:
+        body = await _body(request)
+        return await _run(
+            call.store.add_recipients,
+            request.path_params["campaign_id"],
+            body,
+            call.now,
+        )
+
+    async def assign_blacklists(request: Request, call: Call) -> Any:
+        ids = _object(await _body(request)).get("blacklistIds")
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ApiError(400, "blacklistIds must be a list of ids")
+        await _run(
+            call.store.assign_blacklists,
+            request.path_params["campaign_id"],
+            ids,
+            call.now,
+        )
+        return None
+
+    async def send(request: Request, call: Call) -> Any:
+        requested = _send_date(_object(await _body(request)).get("requestedSendDate"))
+        return await _run(
+            call.store.send,
+            request.path_params["campaign_id"],
+            requested=requested,
+            knobs=call.knobs,
+            now=call.now,
+        )
+
+    async def cancel(request: Request, call: Call) -> Any:
+        await _run(call.store.cancel, request.path_params["campaign_id"], call.now)
+        return None
+
+    async def list_blacklists(request: Request, call: Call) -> Any:
+        offset, limit = _page(request)
+        return await _run(call.store.blacklists, offset=offset, limit=limit)
+
+    def _kind(request: Request) -> str:
+        kind = request.path_params["kind"]
+        if kind not in ENTRY_KINDS:
+            raise ApiError(404, "Not found")
+        return kind
+
+    async def blacklist_entries(request: Request, call: Call) -> Any:
+        offset, limit = _page(request)
+        return await _run(
+            call.store.blacklist_entries,
+            request.path_params["blacklist_id"],
+            _kind(request),
+            email=request.query_params.get("email"),
+            phone=request.query_params.get("phone"),
+            offset=offset,
+            limit=limit,
+            now=call.now,
+        )
+
+    async def add_blacklist_entry(request: Request, call: Call) -> Any:
+        body = _object(await _body(request))
+        await _run(
+            call.store.add_blacklist_entry,
+            request.path_params["blacklist_id"],
+            _kind(request),
+            email=str(body.get("email") or "").strip(),
+            phone=str(body.get("phone") or "").strip(),
+            now=call.now,
+        )
+        return None
+
+    async def report(request: Request, call: Call) -> Any:
+        return await _run(
+            call.store.report, request.path_params["campaign_id"], call.now
+        )
+
+    async def report_recipients(request: Request, call: Call) -> Any:
+        offset, limit = _page(request)
+        return await _run(
+            call.store.report_recipients,
+            request.path_params["campaign_id"],
+            offset=offset,
+            limit=limit,
+            now=call.now,
+        )
+
+    campaign = "/v1/campaigns/{campaign_id}"
+    entries = "/v1/blacklists/{blacklist_id}/{kind}"
+    return [
+        ("GET", "/v1/info", info),
+        ("GET", "/v1/credits", credits),
+        ("GET", "/v1/campaigns", list_campaigns),
+        ("POST", "/v1/campaigns/sms", create_campaign),
+        ("GET", campaign, get_campaign),
+        ("DELETE", campaign, delete_campaign),
+        ("GET", campaign + "/recipients", list_recipients),
+        ("POST", campaign + "/recipients", add_recipients),
+        ("POST", campaign + "/blacklists", assign_blacklists),
+        ("POST", campaign + "/send", send),
+        ("POST", campaign + "/cancel", cancel),
+        ("GET", "/v1/blacklists", list_blacklists),
+        ("GET", entries, blacklist_entries),
+        ("POST", entries, add_blacklist_entry),
+        ("GET", "/v1/reports/{campaign_id}", report),
+        ("GET", "/v1/reports/{campaign_id}/recipients", report_recipients),
+    ]
+
+
+def api_routes(settings: SimulatorSettings, store: Store) -> list[Route]:
+    return [
+        _api(method, path, handler, settings=settings, store=store)
+        for method, path, handler in _handlers(settings)
+    ]
+
+
+# -- admin (not Sarbacane: for demos and tests) ------------------------------
+
+
+def admin_routes(store: Store) -> list[Route]:
+    async def faults(request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                body = _object(await _body(request))
+                knobs = await _run(store.set_knobs, body)
+            except ApiError as error:
+                return _error(error.status, error.message)
+        elif request.method == "DELETE":
+            knobs = await _run(store.reset_knobs)
+        else:
+            knobs = await _run(store.knobs)
+        return JSONResponse(knobs_payload(knobs))
+
+    async def stats(request: Request) -> Response:
+        if request.method == "DELETE":
+            await _run(store.reset_stats)
+        return JSONResponse({"requests": await _run(store.stats)})
+
+    return [
+        Route("/_admin/faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route("/_admin/stats", stats, methods=["GET", "DELETE"]),
+    ]

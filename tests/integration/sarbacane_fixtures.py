@@ -1,0 +1,44 @@
+"""Fixtures for the Sarbacane tests (``pytest_plugins`` of their modules)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from sms_hub.sarbacane import SarbacaneClient
+from sms_hub.sarbacane.simulator import create_app
+from sms_hub.settings import SIMULATOR_MOUNT
+from tests.integration.sarbacane_support import (
+    ServerThread,
+    Simulator,
+    make_client,
+    simulator_settings,
+)
+
+
+@pytest.fixture(scope="module")
+def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
+    db_path = tmp_path_factory.mktemp("sarbacane") / "simulator.db"
+    app = Starlette(
+        routes=[Mount(SIMULATOR_MOUNT, app=create_app(simulator_settings(db_path)))]
+    )
+    with ServerThread(app) as server:
+        yield Simulator(root=server.url + SIMULATOR_MOUNT, db_path=db_path)
+
+
+@pytest.fixture
+def sim(simulator: Simulator) -> Iterator[Simulator]:
+    """The simulator with no fault injected and its counters at zero."""
+    simulator.reset()
+    yield simulator
+    simulator.reset()
+
+
+@pytest.fixture
+async def client(sim: Simulator) -> AsyncIterator[SarbacaneClient]:
+    client = make_client(sim.api_url)
+    yield client
+    await client.aclose()

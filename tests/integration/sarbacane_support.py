@@ -1,0 +1,166 @@
+"""Helpers for the Sarbacane tests: the simulator on a loopback port.
+
+The simulator runs in a background thread (uvicorn when installed, else
+granian's embedded server) over a temporary SQLite file, and the tests drive
+the real :class:`SarbacaneClient` over real HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from sms_hub.sarbacane import SarbacaneClient
+from sms_hub.settings import SimulatorSettings
+
+ACCOUNT_ID = "acc-test"
+API_KEY = "key-test"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerThread:
+    """An ASGI app served on 127.0.0.1 from a daemon thread."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.port = free_port()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: Callable[[], None] | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _run(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)
+        if importlib.util.find_spec("uvicorn") is not None:
+            import uvicorn
+
+            server = uvicorn.Server(
+                uvicorn.Config(self.app, port=self.port, log_level="warning")
+            )
+            server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+            self._stop = lambda: setattr(server, "should_exit", True)
+        else:
+            from granian.constants import Interfaces
+            from granian.server.embed import Server
+
+            server = Server(
+                self.app,
+                port=self.port,
+                interface=Interfaces.ASGINL,
+                log_enabled=False,
+            )
+            self._stop = server.stop
+        self._loop.run_until_complete(server.serve())
+
+    def __enter__(self) -> ServerThread:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError("the test server did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop)
+        self._thread.join(5)
+
+
+def simulator_settings(db_path: Path, **overrides: Any) -> SimulatorSettings:
+    values: dict[str, Any] = {
+        "db_path": db_path,
+        "account_id": ACCOUNT_ID,
+        "api_key": API_KEY,
+        "recipients_per_second": 2000.0,
+        "moderation_seconds": 0.05,
+        "latency_ms": 0,
+        "error_rate": 0.0,
+        "lock_error_rate": 0.0,
+        "rate_limit_rate": 0.0,
+        "force_unauthorized": False,
+        "initial_sms_credits": 100_000,
+    }
+    values.update(overrides)
+    return SimulatorSettings(**values)
+
+
+@dataclass
+class Simulator:
+    """The running simulator and its admin routes."""
+
+    root: str  # http://127.0.0.1:port/sarbacane-sim
+    db_path: Path
+
+    @property
+    def api_url(self) -> str:
+        return self.root + "/v1"
+
+    def admin(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = httpx.request(method, f"{self.root}/_admin/{path}", **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def set_faults(self, **knobs: Any) -> dict[str, Any]:
+        return self.admin("POST", "faults", json=knobs)
+
+    def stats(self) -> dict[str, int]:
+        return self.admin("GET", "stats")["requests"]
+
+    def count(self, route: str) -> int:
+        return self.stats().get(route, 0)
+
+    def reset(self) -> None:
+        self.admin("DELETE", "faults")
+        self.admin("DELETE", "stats")
+
+
+def make_client(base_url: str, **overrides: Any) -> SarbacaneClient:
+    """A client with tiny backoff timings, so that retries keep tests fast."""
+    options: dict[str, Any] = {
+        "timeout_seconds": 5.0,
+        "max_retries": 3,
+        "backoff_base": 0.01,
+        "backoff_max": 0.05,
+        "retry_after_max": 0.05,
+    }
+    options.update(overrides)
+    account_id = options.pop("account_id", ACCOUNT_ID)
+    api_key = options.pop("api_key", API_KEY)
+    return SarbacaneClient(base_url, account_id, api_key, **options)
+
+
+def phones(count: int, *, ending: str = "") -> list[str]:
+    """Distinct French mobile numbers in E.164, all ending with ``ending``.
+
+    Without ``ending``, numbers that the simulator's outcome rule treats
+    specially (ending in 13 or 99) are skipped. A random prefix keeps
+    numbers distinct across tests sharing a simulator.
+    """
+    prefix = f"+336{uuid.uuid4().int % 10**3:03d}"
+    width = 5 - len(ending)
+    numbers = (f"{prefix}{i:0{width}d}{ending}" for i in range(10**width))
+    if not ending:
+        numbers = (n for n in numbers if not n.endswith(("13", "99")))
+    return [next(numbers) for _ in range(count)]
