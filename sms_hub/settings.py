@@ -79,6 +79,8 @@ class Settings:
     opt_out_mention: str
     page_size: int
     frame_ancestors: str
+    poll_interval_seconds: float
+    stuck_after_seconds: float
 
     def sarbacane_link(self, path_template: str, **ids: str) -> str:
         """A link into Sarbacane's web application (or the simulator's pages)."""
@@ -141,6 +143,8 @@ def load_settings() -> Settings:
         opt_out_mention=_env("OPT_OUT_MENTION", "STOP au 36111"),
         page_size=_env_int("PAGE_SIZE", 20),
         frame_ancestors=_env("FRAME_ANCESTORS", "'self'"),
+        poll_interval_seconds=_env_float("POLL_INTERVAL_SECONDS", 2.0),
+        stuck_after_seconds=_env_float("STUCK_AFTER_SECONDS", 600.0),
     )
 
 

@@ -5,6 +5,7 @@ import reflex as rx
 from sms_hub.http import build_api
 from sms_hub.pages.campaigns import TITLE, campaigns_page
 from sms_hub.pages.campaigns_state import CampaignsState
+from sms_hub.services.sync import run_poller
 from sms_hub.settings import get_settings
 
 app = rx.App(
@@ -15,3 +16,4 @@ app = rx.App(
 app.add_page(
     campaigns_page, route="/", title=f"{TITLE} · Hub3E", on_load=CampaignsState.on_load
 )
+app.register_lifespan_task(run_poller)

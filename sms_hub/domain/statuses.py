@@ -11,6 +11,7 @@ The four others mirror Sarbacane's ``state`` values.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -154,3 +155,26 @@ def status_from_sarbacane(state: str | None) -> Status | None:
     if not state:
         return None
     return _FROM_SARBACANE.get(state.upper())
+
+
+CANCEL_WARNING = (
+    "Cette action interrompra l'envoi des SMS de la campagne. Dans le cas d'une "
+    "annulation en cours d'envoi il est probable que des contacts aient déjà reçu "
+    "des SMS, les SMS déjà reçus par les contacts ne peuvent pas être annulés."
+)
+RELAUNCH_WARNING = (
+    "L'envoi de cette campagne a été annulé : il est probable que des contacts "
+    "aient déjà reçu le SMS. Ils le recevront une seconde fois."
+)
+STUCK_WARNING = (
+    "La campagne est restée au statut Reçue par le serveur d'envoi : une campagne "
+    "créée sur Sarbacane sans modèle de SMSing y reste bloquée. Il faut alors "
+    "annuler l'envoi de la campagne."
+)
+
+
+def is_stuck(
+    status: Status, since: datetime, now: datetime, threshold: timedelta
+) -> bool:
+    """Whether a campaign stays *Reçue par le serveur d'envoi* suspiciously long."""
+    return status is Status.RECEIVED and now - since >= threshold

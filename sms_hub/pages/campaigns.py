@@ -7,14 +7,30 @@ import reflex as rx
 from sms_hub.components.action_button import action_icon_button
 from sms_hub.components.layout import page_shell
 from sms_hub.components.status_badge import status_badge
-from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, Action
+from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, STUCK_WARNING, Action
+from sms_hub.pages.audience_modals import (
+    ExclusionsState,
+    ImportState,
+    RecipientsState,
+    exclusions_modal,
+    import_modal,
+    recipients_modal,
+)
 from sms_hub.pages.campaigns_state import CampaignsState
 from sms_hub.pages.create_campaign_modal import create_campaign_modal
+from sms_hub.pages.sending_modals import (
+    CancelState,
+    LaunchState,
+    cancel_dialog,
+    launch_modal,
+)
 from sms_hub.services.views import CampaignRow
 from sms_hub.settings import get_settings
 from sms_hub.store.queries import CampaignSort
 
 TITLE = "Gestion des campagnes de SMSing"
+#: How often an open tab checks whether its training centre's campaigns changed.
+LIVE_REFRESH_MS = 500
 
 
 def _advanced_campaign_url() -> str:
@@ -101,6 +117,18 @@ def _header() -> rx.Component:
     )
 
 
+#: The handler each in-app action icon opens, called with (campaign id, name).
+ACTION_HANDLERS = {
+    Action.RECIPIENTS: RecipientsState.open_recipients,
+    Action.STATS_HUB3E: CampaignsState.open_statistics,
+    Action.EXCLUSIONS: ExclusionsState.open_exclusions,
+    Action.IMPORT_CONTACTS: ImportState.open_import,
+    Action.LAUNCH: LaunchState.open_launch,
+    Action.CANCEL: CancelState.open_cancel,
+    Action.DELETE: CampaignsState.ask_delete,
+}
+
+
 def _action(row: CampaignRow, index: int, action: Action) -> rx.Component:
     view = row.actions[index]
     info = ACTION_INFO[action]
@@ -117,7 +145,7 @@ def _action(row: CampaignRow, index: int, action: Action) -> rx.Component:
         label=view.label,
         enabled=view.enabled,
         reason=view.reason,
-        on_click=CampaignsState.run_action(action.value, row.id, row.name),
+        on_click=ACTION_HANDLERS[action](row.id, row.name),
         color_scheme="red" if action is Action.DELETE else "gray",
     )
 
@@ -136,7 +164,35 @@ def _row(row: CampaignRow) -> rx.Component:
         rx.table.cell(row.kind_label),
         rx.table.cell(rx.code(row.sender, variant="ghost")),
         rx.table.cell(
-            status_badge(row.status_label, row.status_colour, row.status_animated)
+            rx.vstack(
+                status_badge(row.status_label, row.status_colour, row.status_animated),
+                rx.cond(
+                    row.progress != "",
+                    rx.text(row.progress, size="1", color_scheme="violet"),
+                ),
+                rx.cond(
+                    row.stuck,
+                    rx.callout(
+                        rx.vstack(
+                            rx.text(STUCK_WARNING, size="1"),
+                            rx.button(
+                                "Annuler l'envoi",
+                                size="1",
+                                color_scheme="red",
+                                variant="soft",
+                                on_click=CancelState.open_cancel(row.id, row.name),
+                            ),
+                            spacing="1",
+                        ),
+                        icon="triangle-alert",
+                        color_scheme="amber",
+                        size="1",
+                        max_width="320px",
+                    ),
+                ),
+                spacing="1",
+                align="start",
+            )
         ),
         rx.table.cell(row.recipient_count, text_align="right"),
         rx.table.cell(
@@ -268,5 +324,15 @@ def campaigns_page() -> rx.Component:
         ),
         create_campaign_modal(),
         _delete_dialog(),
+        recipients_modal(),
+        import_modal(),
+        exclusions_modal(),
+        launch_modal(),
+        cancel_dialog(),
+        rx.moment(
+            interval=LIVE_REFRESH_MS,
+            on_change=CampaignsState.follow_changes,
+            display="none",
+        ),
         session=CampaignsState,
     )

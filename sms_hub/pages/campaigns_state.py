@@ -8,6 +8,7 @@ import reflex as rx
 from sms_hub.domain import sms_text
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
 from sms_hub.services import campaigns as campaign_service
+from sms_hub.services import sync
 from sms_hub.services.errors import InvalidInput, ServiceError
 from sms_hub.services.views import CampaignRow
 from sms_hub.settings import get_settings
@@ -25,6 +26,7 @@ class CampaignsState(SessionState):
     sort: str = CampaignSort.CREATED.value
     descending: bool = True
     loaded: bool = False
+    seen_fingerprint: str = ""
 
     create_open: bool = False
     form_name: str = ""
@@ -195,7 +197,8 @@ class CampaignsState(SessionState):
 
     # Deletion
 
-    def _ask_delete(self, campaign_id: int, name: str) -> None:
+    @rx.event
+    def ask_delete(self, campaign_id: int, name: str):
         self.delete_id = campaign_id
         self.delete_name = name
         self.delete_open = True
@@ -223,8 +226,20 @@ class CampaignsState(SessionState):
         yield rx.toast.success(f"La campagne « {name} » a été supprimée.")
 
     @rx.event
-    async def run_action(self, key: str, campaign_id: int, name: str):
-        if key == "delete":
-            self._ask_delete(campaign_id, name)
+    def open_statistics(self, campaign_id: int, name: str):
+        return rx.redirect(f"/campagnes/{campaign_id}/statistiques")
+
+    @rx.event
+    async def follow_changes(self, _tick: str = ""):
+        """Refresh the rows when the training centre's campaigns changed.
+
+        The status poller writes the database; every open tab sees its
+        change here within one tick, and a tab that reconnects after a
+        network cut catches up at its first tick.
+        """
+        if not self.tenant_id:
             return
-        yield rx.toast.info("Cette action arrive bientôt.")
+        fingerprint = await sync.campaigns_fingerprint(self.tenant_id)
+        if fingerprint != self.seen_fingerprint:
+            self.seen_fingerprint = fingerprint
+            await self._refresh()

@@ -7,6 +7,7 @@ module only lays them out for one row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sms_hub.domain.campaign import kind_label
 from sms_hub.domain.formatting import date_time_fr
@@ -16,6 +17,7 @@ from sms_hub.domain.statuses import (
     STATUS_INFO,
     Action,
     Status,
+    is_stuck,
     refusal,
 )
 from sms_hub.settings import Settings
@@ -46,7 +48,19 @@ class CampaignRow:
     recipient_count: int
     created_at: str
     scheduled_at: str
+    progress: str = ""
+    stuck: bool = False
     actions: list[ActionView] = field(default_factory=list)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _progress(campaign: Campaign, status: Status) -> str:
+    if status is not Status.SENDING:
+        return ""
+    return f"{campaign.processed_count} / {campaign.recipient_count} envoyés"
 
 
 def status_of(campaign: Campaign) -> Status:
@@ -98,5 +112,12 @@ def campaign_row(campaign: Campaign, settings: Settings) -> CampaignRow:
         recipient_count=campaign.recipient_count,
         created_at=date_time_fr(campaign.created_at),
         scheduled_at=date_time_fr(campaign.scheduled_at),
+        progress=_progress(campaign, status),
+        stuck=is_stuck(
+            status,
+            _aware(campaign.status_changed_at),
+            datetime.now(UTC),
+            timedelta(seconds=settings.stuck_after_seconds),
+        ),
         actions=action_views(campaign, settings),
     )

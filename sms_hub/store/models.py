@@ -122,3 +122,11 @@ class AuditEvent(SQLModel, table=True):
     outcome: str = Field(max_length=16)
     detail: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Lease(SQLModel, table=True):
+    """A named lease held by one worker (elects the single status poller)."""
+
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str = Field(max_length=200)
+    expires_at: datetime

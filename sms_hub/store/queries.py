@@ -6,9 +6,11 @@ No function here takes a campaign id without the tenant it must belong to.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from sms_hub.store.models import (
@@ -16,6 +18,9 @@ from sms_hub.store.models import (
     Campaign,
     CampaignExclusion,
     CampaignRecipient,
+    Contact,
+    ContactList,
+    Lease,
     Tenant,
     utcnow,
 )
@@ -135,3 +140,245 @@ def audit_events(
     if campaign_id is not None:
         statement = statement.where(AuditEvent.campaign_id == campaign_id)
     return list(session.exec(statement.order_by(col(AuditEvent.id))).all())
+
+
+# Campaign recipients and exclusions
+
+
+def copy_list_contacts_into_campaign(
+    session: Session, tenant_id: int, campaign_id: int, list_ids: list[int]
+) -> int:
+    """Copy the lists' contacts into the campaign, one row per phone number.
+
+    A number already in the campaign, or in several lists, is copied once
+    (the first list wins). Returns how many recipients were added.
+    """
+    if not list_ids or campaign_by_id(session, tenant_id, campaign_id) is None:
+        return 0
+    placeholders = ", ".join(f":l{i}" for i in range(len(list_ids)))
+    params = {f"l{i}": list_id for i, list_id in enumerate(list_ids)}
+    statement = text(
+        f"""
+        INSERT INTO campaignrecipient (campaign_id, email, phone, source_list_id, pushed)
+        SELECT :campaign_id, MIN(c.email), c.phone, MIN(c.list_id), :pushed
+        FROM contact c JOIN contactlist l ON l.id = c.list_id
+        WHERE l.tenant_id = :tenant_id AND c.list_id IN ({placeholders})
+          AND NOT EXISTS (
+            SELECT 1 FROM campaignrecipient r
+            WHERE r.campaign_id = :campaign_id AND r.phone = c.phone)
+        GROUP BY c.phone
+        """
+    )
+    result = session.execute(
+        statement,
+        {"campaign_id": campaign_id, "tenant_id": tenant_id, "pushed": False, **params},
+    )
+    return result.rowcount or 0
+
+
+def contacts_in_lists(session: Session, tenant_id: int, list_ids: list[int]) -> int:
+    """How many distinct phone numbers the lists hold."""
+    if not list_ids:
+        return 0
+    return int(
+        session.exec(
+            select(func.count(func.distinct(Contact.phone)))
+            .join(ContactList, col(ContactList.id) == col(Contact.list_id))
+            .where(
+                ContactList.tenant_id == tenant_id,
+                col(Contact.list_id).in_(list_ids),
+            )
+        ).one()
+    )
+
+
+def refresh_recipient_count(session: Session, campaign: Campaign) -> int:
+    campaign.recipient_count = int(
+        session.exec(
+            select(func.count())
+            .select_from(CampaignRecipient)
+            .where(CampaignRecipient.campaign_id == campaign.id)
+        ).one()
+    )
+    touch_campaign(campaign)
+    session.add(campaign)
+    return campaign.recipient_count
+
+
+def pending_recipients(
+    session: Session, campaign_id: int, limit: int
+) -> list[CampaignRecipient]:
+    """The next recipients not yet acknowledged by Sarbacane, in push order."""
+    return list(
+        session.exec(
+            select(CampaignRecipient)
+            .where(
+                CampaignRecipient.campaign_id == campaign_id,
+                col(CampaignRecipient.pushed).is_(False),
+            )
+            .order_by(col(CampaignRecipient.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def count_recipients(
+    session: Session, campaign_id: int, *, pushed: bool | None = None
+) -> int:
+    statement = (
+        select(func.count())
+        .select_from(CampaignRecipient)
+        .where(CampaignRecipient.campaign_id == campaign_id)
+    )
+    if pushed is not None:
+        statement = statement.where(col(CampaignRecipient.pushed).is_(pushed))
+    return int(session.exec(statement).one())
+
+
+def mark_pushed(session: Session, recipient_ids: list[int]) -> None:
+    session.exec(
+        update(CampaignRecipient)
+        .where(col(CampaignRecipient.id).in_(recipient_ids))
+        .values(pushed=True)
+    )
+
+
+def recipient_page(
+    session: Session,
+    tenant_id: int,
+    campaign_id: int,
+    *,
+    search: str = "",
+    offset: int = 0,
+    limit: int = 20,
+) -> tuple[list[CampaignRecipient], int]:
+    if campaign_by_id(session, tenant_id, campaign_id) is None:
+        return [], 0
+    where = [CampaignRecipient.campaign_id == campaign_id]
+    if search.strip():
+        pattern = f"%{_escape_like(search.strip().lower())}%"
+        where.append(
+            func.lower(func.coalesce(CampaignRecipient.email, "")).like(
+                pattern, escape="\\"
+            )
+            | col(CampaignRecipient.phone).like(pattern, escape="\\")
+        )
+    total = session.exec(
+        select(func.count()).select_from(CampaignRecipient).where(*where)
+    ).one()
+    rows = session.exec(
+        select(CampaignRecipient)
+        .where(*where)
+        .order_by(col(CampaignRecipient.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), int(total)
+
+
+def campaign_exclusions(
+    session: Session, tenant_id: int, campaign_id: int
+) -> list[CampaignExclusion]:
+    if campaign_by_id(session, tenant_id, campaign_id) is None:
+        return []
+    return list(
+        session.exec(
+            select(CampaignExclusion)
+            .where(CampaignExclusion.campaign_id == campaign_id)
+            .order_by(col(CampaignExclusion.id))
+        ).all()
+    )
+
+
+def replace_exclusions(
+    session: Session, campaign: Campaign, chosen: list[tuple[str, str]]
+) -> None:
+    """Make the campaign's exclusion lists exactly ``chosen`` ((id, name) pairs)."""
+    session.exec(
+        delete(CampaignExclusion).where(CampaignExclusion.campaign_id == campaign.id)
+    )
+    for blacklist_id, name in chosen:
+        session.add(
+            CampaignExclusion(
+                campaign_id=campaign.id, blacklist_id=blacklist_id, blacklist_name=name
+            )
+        )
+
+
+def campaigns_fingerprint(session: Session, tenant_id: int) -> str:
+    """Changes whenever a campaign of the tenant is added, changed or deleted."""
+    count, latest = session.exec(
+        select(func.count(), func.max(Campaign.updated_at)).where(
+            Campaign.tenant_id == tenant_id
+        )
+    ).one()
+    return f"{count}:{latest}"
+
+
+def campaigns_in_statuses(session: Session, statuses: list[str]) -> list[Campaign]:
+    """Every tenant's campaigns in these statuses (the poller's work list)."""
+    return list(
+        session.exec(select(Campaign).where(col(Campaign.status).in_(statuses))).all()
+    )
+
+
+def try_acquire_lease(
+    session: Session, name: str, holder: str, now: datetime, ttl: timedelta
+) -> bool:
+    """Take or renew the lease ``name`` for ``holder``; False if another holds it."""
+    expires = now + ttl
+    lease = session.get(Lease, name)
+    if lease is None:
+        session.add(Lease(name=name, holder=holder, expires_at=expires))
+        try:
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+            return False
+        return True
+    result = session.exec(
+        update(Lease)
+        .where(
+            col(Lease.name) == name,
+            (col(Lease.holder) == holder) | (col(Lease.expires_at) < now),
+        )
+        .values(holder=holder, expires_at=expires)
+    )
+    return bool(result.rowcount)
+
+
+def claim_status(
+    session: Session,
+    tenant_id: int,
+    campaign_id: int,
+    from_statuses: list[str],
+    to_status: str,
+    **values,
+) -> bool:
+    """Atomically move a campaign from one of ``from_statuses`` to ``to_status``.
+
+    The compare-and-set that makes launch and cancel idempotent: of two
+    concurrent requests (double click, two tabs, two workers) one wins.
+    """
+    now = utcnow()
+    result = session.exec(
+        update(Campaign)
+        .where(
+            col(Campaign.id) == campaign_id,
+            col(Campaign.tenant_id) == tenant_id,
+            col(Campaign.status).in_(from_statuses),
+        )
+        .values(status=to_status, status_changed_at=now, updated_at=now, **values)
+    )
+    return bool(result.rowcount)
+
+
+def contact_list_options(session: Session, tenant_id: int) -> list[ContactList]:
+    """Every contact list of the tenant, by name (the import modal's choices)."""
+    return list(
+        session.exec(
+            select(ContactList)
+            .where(ContactList.tenant_id == tenant_id)
+            .order_by(func.lower(ContactList.name))
+        ).all()
+    )

@@ -26,7 +26,9 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
         routes=[Mount(SIMULATOR_MOUNT, app=create_app(simulator_settings(db_path)))]
     )
     with ServerThread(app) as server:
-        yield Simulator(root=server.url + SIMULATOR_MOUNT, db_path=db_path)
+        sim = Simulator(root=server.url + SIMULATOR_MOUNT, db_path=db_path)
+        yield sim
+        sim.http.close()
 
 
 @pytest.fixture

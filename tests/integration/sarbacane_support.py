@@ -117,8 +117,11 @@ class Simulator:
     def api_url(self) -> str:
         return self.root + "/v1"
 
+    def __post_init__(self) -> None:
+        self.http = httpx.Client(base_url=self.root)
+
     def admin(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = httpx.request(method, f"{self.root}/_admin/{path}", **kwargs)
+        response = self.http.request(method, f"/_admin/{path}", **kwargs)
         response.raise_for_status()
         return response.json()
 

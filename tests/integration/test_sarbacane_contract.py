@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -18,7 +20,10 @@ from starlette.routing import Route
 from sms_hub.sarbacane import (
     AccountInfo,
     CampaignRef,
+    CampaignReport,
+    Credits,
     RecipientIn,
+    RecipientReport,
     RemoteCampaign,
     SarbacaneClient,
     SarbacaneConfigError,
@@ -534,8 +539,12 @@ class Recorder:
         if path.endswith("/campaigns/sms"):
             return JSONResponse({"id": "c1", "name": "x"})
         if "/campaigns/" in path and request.method == "GET":
-            return JSONResponse({"id": "c1", "name": "x", "state": "DRAFT"})
+            return JSONResponse(
+                {"id": "c1", "name": "x", "state": self.state, "surprise": {"a": 1}}
+            )
         return JSONResponse({})
+
+    state = "DRAFT"
 
 
 async def test_client_sends_the_documented_headers_and_paths() -> None:
@@ -582,3 +591,131 @@ def test_get_client_is_cached_per_base_url_and_account() -> None:
     other = get_client(settings, account_id="someone-else", api_key="k")
     assert other is not get_client(settings)
     assert other.account_id == "someone-else"
+
+
+async def test_client_speaks_every_documented_call() -> None:
+    recorder = Recorder()
+    when = datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    with ServerThread(recorder.app) as server:
+        client = make_client(server.url + "/v1")
+        await client.list_campaigns(offset=0, limit=50, search="Promo", state="FINISH")
+        await client.add_recipients("c1", [("a@example.fr", "+33600000001")])
+        await client.list_recipients("c1", offset=1000)
+        await client.list_blacklists()
+        await client.blacklist_entries("DEFAULT_BLACKLIST", phone="+33600000002")
+        await client.add_to_blacklist("DEFAULT_BLACKLIST", phone="+33600000002")
+        await client.assign_blacklists("c1", ["DEFAULT_BLACKLIST", "x"])
+        await client.send_now("c1")
+        await client.schedule("c1", when)
+        await client.cancel("c1")
+        await client.report("c1")
+        await client.report_recipients("c1", offset=1000)
+        await client.credits()
+        recorder.state = "SOMETHING_NEW"
+        campaign = await client.get_campaign("c1")
+        await client.aclose()
+    assert campaign.state == "SOMETHING_NEW" and campaign.raw["surprise"] == {"a": 1}
+    calls = [
+        (r["method"], r["path"], r["query"], r["body"] and json.loads(r["body"]))
+        for r in recorder.requests[:-1]
+    ]
+    page = {"offset": "0", "limit": "1000"}
+    assert calls == [
+        (
+            "GET",
+            "/v1/campaigns",
+            {"offset": "0", "limit": "50", "search": "Promo", "state": "FINISH"},
+            b"",
+        ),
+        (
+            "POST",
+            "/v1/campaigns/c1/recipients",
+            {},
+            [{"email": "a@example.fr", "phone": "+33600000001"}],
+        ),
+        (
+            "GET",
+            "/v1/campaigns/c1/recipients",
+            {"offset": "1000", "limit": "1000"},
+            b"",
+        ),
+        ("GET", "/v1/blacklists", page, b""),
+        (
+            "GET",
+            "/v1/blacklists/DEFAULT_BLACKLIST/unsubscribers",
+            {**page, "phone": "+33600000002"},
+            b"",
+        ),
+        (
+            "POST",
+            "/v1/blacklists/DEFAULT_BLACKLIST/unsubscribers",
+            {},
+            {"phone": "+33600000002"},
+        ),
+        (
+            "POST",
+            "/v1/campaigns/c1/blacklists",
+            {},
+            {"blacklistIds": ["DEFAULT_BLACKLIST", "x"]},
+        ),
+        ("GET", "/v1/campaigns/c1", {}, b""),
+        ("POST", "/v1/campaigns/c1/send", {}, b""),
+        ("GET", "/v1/campaigns/c1", {}, b""),
+        (
+            "POST",
+            "/v1/campaigns/c1/send",
+            {},
+            {"requestedSendDate": "2026-12-01T08:30:00Z"},
+        ),
+        ("POST", "/v1/campaigns/c1/cancel", {}, b""),
+        ("GET", "/v1/reports/c1", {}, b""),
+        ("GET", "/v1/reports/c1/recipients", {"offset": "1000", "limit": "1000"}, b""),
+        ("GET", "/v1/credits", {}, b""),
+    ]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {
+            "credits": [
+                {"kind": "SMS", "remaining": 42},
+                {"kind": "EMAIL", "remaining": 1},
+            ]
+        },
+        [{"type": "sms", "credits": 42}],
+        {"sms": 42, "expiry": None},
+        {"SMS": {"remaining": 42}},
+    ],
+)
+def test_credits_are_found_in_every_plausible_shape(payload: Any) -> None:
+    assert Credits.parse(payload).sms == 42
+
+
+def test_models_tolerate_missing_and_unknown_fields() -> None:
+    campaign = RemoteCampaign.parse(
+        {
+            "campaign": {
+                "id": "c",
+                "state": "finish",
+                "blacklists": [{"id": "B"}],
+                "x": 1,
+            }
+        }
+    )
+    assert (campaign.state, campaign.blacklists, campaign.sends) == (
+        "FINISH",
+        ("B",),
+        (),
+    )
+    assert campaign.kind is None and campaign.sent_date is None
+    assert campaign.requested_send_date is None and campaign.cancelled is None
+    report = CampaignReport.parse({"sends": [{"sent": "3"}]}, campaign_id="c")
+    assert report.sends[0].sent == 3 and report.sends[0].delivered is None
+    row = RecipientReport.parse({"phone": "+33600000001", "bounce": "true"})
+    assert (row.phone, row.bounce, row.success, row.clicks) == (
+        "+33600000001",
+        True,
+        False,
+        0,
+    )

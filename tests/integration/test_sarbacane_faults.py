@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+import sys
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from sms_hub.sarbacane import SarbacaneClient, SarbacaneUnavailable
-from tests.integration.sarbacane_support import Simulator, free_port, make_client
+from sms_hub.sarbacane.simulator import create_app
+from sms_hub.settings import SIMULATOR_MOUNT
+from tests.integration.sarbacane_support import (
+    ACCOUNT_ID,
+    API_KEY,
+    ServerThread,
+    Simulator,
+    free_port,
+    make_client,
+    phones,
+    simulator_settings,
+)
 
 pytest_plugins = ["tests.integration.sarbacane_fixtures"]
 
@@ -146,3 +165,260 @@ async def test_a_delete_whose_answer_was_lost_succeeds(
     sim.set_faults(drop_response_after_commit=1)
     await client.delete_campaign(campaign_id)
     assert sim.count("DELETE /v1/campaigns/{campaign_id}") == 2
+
+
+# -- sending: never twice ------------------------------------------------------
+
+SEND = "POST /v1/campaigns/{campaign_id}/send"
+RECIPIENTS = "POST /v1/campaigns/{campaign_id}/recipients"
+
+
+async def ready_campaign(client: SarbacaneClient, count: int = 3) -> str:
+    campaign_id = await create(client)
+    await client.add_recipients(campaign_id, [(None, n) for n in phones(count)])
+    return campaign_id
+
+
+async def test_a_send_whose_answer_was_lost_is_not_sent_twice(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    campaign_id = await ready_campaign(client)
+    sim.set_faults(drop_response_after_commit=1)
+    await client.send_now(campaign_id)
+    campaign = await client.get_campaign(campaign_id)
+    assert len(campaign.sends) == 1 and campaign.state != "DRAFT"
+    assert sim.count(SEND) == 1
+
+
+async def test_a_scheduled_send_whose_answer_was_lost_is_not_sent_twice(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    campaign_id = await ready_campaign(client)
+    sim.set_faults(drop_response_after_commit=1)
+    await client.schedule(campaign_id, datetime.now(UTC) + timedelta(days=1))
+    campaign = await client.get_campaign(campaign_id)
+    assert campaign.state == "DRAFT" and len(campaign.sends) == 1
+    assert sim.count(SEND) == 1
+
+
+async def test_a_send_that_failed_before_taking_effect_is_retried_once(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    campaign_id = await ready_campaign(client)
+    sim.set_faults(error_next=1, fault_route=SEND)
+    await client.send_now(campaign_id)
+    assert len((await client.get_campaign(campaign_id)).sends) == 1
+    assert sim.count(SEND) == 2
+
+
+async def test_a_relaunch_whose_answer_was_lost_is_recognised(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    sim.set_faults(moderation_seconds=60)
+    campaign_id = await ready_campaign(client)
+    await client.send_now(campaign_id)
+    await client.cancel(campaign_id)
+    sim.set_faults(drop_response_after_commit=1, moderation_seconds=0)
+    await client.send_now(campaign_id)
+    assert len((await client.get_campaign(campaign_id)).sends) == 2
+    assert sim.count(SEND) == 2
+
+
+async def test_a_cancel_whose_answer_was_lost_is_simply_repeated(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    sim.set_faults(moderation_seconds=60)
+    campaign_id = await ready_campaign(client)
+    await client.send_now(campaign_id)
+    sim.set_faults(drop_response_after_commit=1)
+    await client.cancel(campaign_id)
+    assert (await client.get_campaign(campaign_id)).cancelled is True
+    assert sim.count("POST /v1/campaigns/{campaign_id}/cancel") == 2
+
+
+async def test_assigning_exclusion_lists_is_retried_blindly(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    campaign_id = await create(client)
+    sim.set_faults(drop_response_after_commit=1)
+    await client.assign_blacklists(campaign_id, ["DEFAULT_BLACKLIST"])
+    assert (await client.get_campaign(campaign_id)).blacklists == ("DEFAULT_BLACKLIST",)
+    assert sim.count("POST /v1/campaigns/{campaign_id}/blacklists") == 2
+
+
+# -- recipients: never pushed twice ---------------------------------------------
+
+
+def batches(numbers: list[str], size: int = 1000) -> list[list[tuple[None, str]]]:
+    return [
+        [(None, n) for n in numbers[i : i + size]] for i in range(0, len(numbers), size)
+    ]
+
+
+async def test_a_batch_whose_answer_was_lost_is_read_back_not_pushed_again(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    campaign_id = await create(client)
+    first, second = batches(phones(2000))
+    await client.add_recipients(campaign_id, first, already_pushed=0)
+    sim.set_faults(drop_response_after_commit=1)
+    assert await client.add_recipients(campaign_id, second, already_pushed=1000) == 1000
+    campaign = await client.get_campaign(campaign_id)
+    assert (campaign.recipient_count, campaign.raw["duplicateCount"]) == (2000, 0)
+    assert sim.count(RECIPIENTS) == 2
+
+
+async def test_a_batch_that_failed_before_taking_effect_is_pushed_once_more(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    campaign_id = await create(client)
+    (batch,) = batches(phones(500))
+    sim.set_faults(error_next=1, fault_route=RECIPIENTS)
+    await client.add_recipients(campaign_id, batch, already_pushed=0)
+    campaign = await client.get_campaign(campaign_id)
+    assert (campaign.recipient_count, campaign.raw["duplicateCount"]) == (500, 0)
+    assert sim.count(RECIPIENTS) == 2
+
+
+async def test_a_lost_batch_without_a_known_offset_is_reported_as_uncertain(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    campaign_id = await create(client)
+    sim.set_faults(drop_response_after_commit=1)
+    with pytest.raises(SarbacaneUnavailable) as caught:
+        await client.add_recipients(campaign_id, [(None, n) for n in phones(2)])
+    assert caught.value.maybe_applied
+    assert "Vérifiez" in caught.value.user_message
+    assert sim.count(RECIPIENTS) == 1
+
+
+async def test_an_import_interrupted_midway_resumes_without_duplicates(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    """The service's loop: batches of 1000, the pushed count kept locally."""
+    campaign_id = await create(client)
+    todo = batches(phones(3000))
+    pushed = 0
+    await client.add_recipients(campaign_id, todo[0], already_pushed=pushed)
+    pushed += 1000
+    # Sarbacane takes the second batch, then the service crashes before
+    # recording it: its local count stays at 1000.
+    await client.add_recipients(campaign_id, todo[1], already_pushed=pushed)
+    sim.set_faults(error_rate=1.0)
+    with pytest.raises(SarbacaneUnavailable):
+        await client.add_recipients(campaign_id, todo[2], already_pushed=2000)
+    sim.reset()
+    # Resume: skip what Sarbacane already has, push the rest.
+    for batch in todo[1:]:
+        if not await client.recipients_already_added(campaign_id, batch, offset=pushed):
+            await client.add_recipients(campaign_id, batch, already_pushed=pushed)
+        pushed += len(batch)
+    campaign = await client.get_campaign(campaign_id)
+    assert (campaign.recipient_count, campaign.raw["duplicateCount"]) == (3000, 0)
+    assert sim.count(RECIPIENTS) == 1
+
+
+# -- one writer per campaign --------------------------------------------------
+
+
+async def test_two_concurrent_writes_on_a_campaign_meet_the_lock(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    campaign_id = await create(client)
+    sim.set_faults(latency_ms=300)
+    headers = {"accountId": ACCOUNT_ID, "apiKey": API_KEY}
+    url = f"{sim.api_url}/campaigns/{campaign_id}/recipients"
+    async with httpx.AsyncClient(headers=headers) as http:
+        responses = await asyncio.gather(
+            http.post(url, json=[{"phone": phones(1)[0]}]),
+            http.post(url, json=[{"phone": phones(1)[0]}]),
+        )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200, 500]
+    locked = next(r for r in responses if r.status_code == 500)
+    assert locked.json() == {"message": "FAILED TO ACQUIRE LOCK"}
+
+
+async def test_the_client_waits_for_the_lock_and_both_writes_land(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    campaign_id = await create(client)
+    sim.set_faults(latency_ms=100)
+    slow = make_client(sim.api_url, backoff_base=0.1, backoff_max=0.4)
+    await asyncio.gather(
+        client.add_recipients(campaign_id, [(None, n) for n in phones(2)]),
+        slow.add_recipients(campaign_id, [(None, n) for n in phones(3)]),
+    )
+    await slow.aclose()
+    assert (await client.get_campaign(campaign_id)).recipient_count == 5
+    assert sim.count(RECIPIENTS) >= 3
+
+
+async def test_two_workers_on_one_database_share_everything(
+    sim: Simulator, client: SarbacaneClient
+) -> None:
+    other = create_app(simulator_settings(sim.db_path))
+    with ServerThread(Starlette(routes=[Mount(SIMULATOR_MOUNT, app=other)])) as server:
+        second = make_client(server.url + SIMULATOR_MOUNT + "/v1")
+        campaign_id = await create(client)
+        await second.add_recipients(campaign_id, [(None, n) for n in phones(2)])
+        sim.set_faults(latency_ms=300)
+        headers = {"accountId": ACCOUNT_ID, "apiKey": API_KEY}
+        path = f"/v1/campaigns/{campaign_id}/recipients"
+        async with httpx.AsyncClient(headers=headers) as http:
+            responses = await asyncio.gather(
+                http.post(sim.root + path, json=[{"phone": phones(1)[0]}]),
+                http.post(
+                    server.url + SIMULATOR_MOUNT + path, json=[{"phone": phones(1)[0]}]
+                ),
+            )
+        await second.aclose()
+    assert sorted(r.status_code for r in responses) == [200, 500]
+    assert (await client.get_campaign(campaign_id)).recipient_count == 3
+
+
+def test_the_standalone_simulator_serves_the_same_paths(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sms_hub.sarbacane.simulator",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "standalone.db"),
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}{SIMULATOR_MOUNT}/v1/info"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(
+                    url, headers={"accountId": "demo-account", "apiKey": "demo-api-key"}
+                )
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert (tmp_path / "standalone.db").exists()
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+async def test_faults_can_come_from_the_settings(tmp_path: Path) -> None:
+    settings = simulator_settings(tmp_path / "faulty.db", lock_error_rate=1.0)
+    with ServerThread(create_app(settings)) as server:
+        client = make_client(server.url + "/v1", max_retries=1)
+        with pytest.raises(SarbacaneUnavailable) as caught:
+            await client.info()
+        await client.aclose()
+    assert caught.value.code == "FAILED TO ACQUIRE LOCK"

@@ -94,10 +94,12 @@ def _draw(rate: float) -> bool:
     return rate >= 1 or (rate > 0 and random.random() < rate)
 
 
-async def _injected_fault(store: Store, knobs: Knobs) -> Response | None:
+async def _injected_fault(store: Store, knobs: Knobs, route: str) -> Response | None:
     for name in NEXT_FAULTS:
-        if getattr(knobs, name) > 0 and await run_in_threadpool(
-            store.take_counter, name
+        if (
+            getattr(knobs, name) > 0
+            and knobs.counts_for(route)
+            and await run_in_threadpool(store.take_counter, name)
         ):
             return _INJECTED[name]()
     if _draw(knobs.rate_limit_rate):
@@ -126,7 +128,7 @@ def _api(
         refused = _auth_error(request, settings, knobs)
         if refused:
             return _error(401, refused)
-        fault = await _injected_fault(store, knobs)
+        fault = await _injected_fault(store, knobs, route_name)
         if fault is not None:
             return fault
         token = None
@@ -147,6 +149,7 @@ def _api(
         if (
             write
             and knobs.drop_response_after_commit > 0
+            and knobs.counts_for(route_name)
             and await run_in_threadpool(
                 store.take_counter, "drop_response_after_commit"
             )

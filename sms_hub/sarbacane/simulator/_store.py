@@ -127,7 +127,9 @@ class Knobs:
     """Behaviour that can change at runtime (``POST /_admin/faults``).
 
     The ``*_next`` and ``drop_response_after_commit`` fields count upcoming
-    API requests (writes, for the latter) that get that fault.
+    API requests (writes, for the latter) that get that fault; when
+    ``fault_route`` is set (e.g. ``"POST /v1/campaigns/{campaign_id}/send"``)
+    only requests of that route consume them.
     """
 
     latency_ms: int = 0
@@ -143,6 +145,11 @@ class Knobs:
     lock_error_next: int = 0
     rate_limit_next: int = 0
     unreachable_next: int = 0
+    fault_route: str = ""
+
+    def counts_for(self, route: str) -> bool:
+        """Whether the counting faults apply to a request of ``route``."""
+        return not self.fault_route or self.fault_route == route
 
     @classmethod
     def from_settings(cls, settings: SimulatorSettings) -> Knobs:
@@ -171,6 +178,8 @@ def _coerce_knob(name: str, value: Any) -> Any:
     if kind is None:
         raise ApiError(400, f"UNKNOWN_KNOB: {name}")
     try:
+        if kind == "str":
+            return str(value)
         if kind == "bool":
             return (
                 value

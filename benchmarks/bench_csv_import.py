@@ -1,0 +1,236 @@
+"""End-to-end speed and memory of a contacts CSV import.
+
+Generates a French-Excel-like file (Windows-1252, ``;``) whose numbers come in
+every real-world form (spaces, dots, ``+33``, ``0033``, ``+33 (0)``,
+overseas departments, foreign numbers, landlines, duplicates, blanks,
+garbage), imports it into a fresh SQLite database through the service, and
+prints rows per second and peak memory. Then does the same with 1,000,000
+rows to show memory does not follow the size of the file.
+
+Each measurement runs in its own process, so ``ru_maxrss`` (a high-water
+mark) is not inherited from the previous one; speed is timed without
+``tracemalloc``, which slows Python down, and memory measured in a separate
+run with it.
+
+Run with ``python -m benchmarks.bench_csv_import`` (``--rows`` to change the
+first size, ``--no-million`` to skip the large file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from sms_hub.domain.phone import METROPOLITAN_MOBILE_PREFIXES
+
+TARGET_ROWS_PER_SECOND = 100_000
+TARGET_PEAK_MB = 300
+_PREFIXES = sorted(METROPOLITAN_MOBILE_PREFIXES)
+_LAST_NAMES = [
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit",
+    "Durand", "Lefèvre", "Mercier", "Françoise", "Lemaître", "Bérénger",
+    "Girard", "Noël", "Chevalier", "Rousseau", "Faure", "Gauthier", "Hébert",
+]  # fmt: skip
+_FIRST_NAMES = [
+    "Éloïse", "Zoé", "Chloé", "Léa", "Jérôme", "François", "Hélène", "Noémie",
+    "Loïc", "Gaël", "Anaïs", "Cécile", "Mathéo", "Inès", "Joël", "Raphaël",
+    "Sébastien", "Maëlys", "Aurélie", "Benoît",
+]  # fmt: skip
+
+
+def _mobile(rng: random.Random) -> str:
+    nsn = f"{rng.choice(_PREFIXES)}{rng.randint(0, 999_999):06d}"
+    pairs = " ".join(nsn[i : i + 2] for i in range(1, 9, 2))
+    form = rng.randrange(9)
+    if form == 0:
+        return f"0{nsn[0]} {pairs}"
+    if form == 1:
+        return f"0{nsn[0]}.{pairs.replace(' ', '.')}"
+    if form == 2:
+        return f"0{nsn}"
+    if form == 3:
+        return f"+33 {nsn[0]} {pairs}"
+    if form == 4:
+        return f"+33 (0){nsn[0]} {pairs}"
+    if form == 5:
+        return f"0033{nsn}"
+    if form == 6:
+        return f" 0{nsn[0]}-{pairs.replace(' ', '-')} "
+    if form == 7:
+        return nsn  # leading zero lost by a spreadsheet
+    return f"+33{nsn}"
+
+
+def _other(rng: random.Random) -> str:
+    return rng.choice(
+        [
+            f"01 {rng.randint(10, 99)} {rng.randint(10, 99)} 34 56",  # landline
+            f"09 {rng.randint(10, 99)} 12 34 56",  # box VoIP landline
+            f"0692 {rng.randint(10, 99)} {rng.randint(10, 99)} 56",  # La Réunion
+            f"0696 {rng.randint(10, 99)} {rng.randint(10, 99)} 56",  # Martinique
+            f"+44 7911 {rng.randint(100_000, 999_999)}",  # UK mobile
+            f"+32 470 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            "06 12 34 56",  # too short
+            "n/a",
+            "",
+        ]
+    )
+
+
+def generate(path: Path, rows: int, seed: int = 2026) -> int:
+    """Write ``rows`` contact rows (cp1252, ``;``); returns the file size."""
+    rng = random.Random(seed)
+    recent: list[str] = []
+    with path.open("w", encoding="cp1252", newline="") as out:
+        out.write("Nom;Prénom;Adresse e-mail;Téléphone portable\r\n")
+        for i in range(rows):
+            last = rng.choice(_LAST_NAMES)
+            first = rng.choice(_FIRST_NAMES)
+            roll = rng.random()
+            if roll < 0.80:
+                phone = _mobile(rng)
+                if len(recent) < 1000:
+                    recent.append(phone)
+                else:
+                    recent[i % 1000] = phone
+            elif roll < 0.85 and recent:
+                phone = rng.choice(recent)  # duplicate
+            else:
+                phone = _other(rng)
+            email = f"{first[:1].lower()}.{last.lower()}{i}@exemple.fr"
+            if rng.random() < 0.1:
+                email = ""
+            out.write(f"{last};{first};{email};{phone}\r\n")
+    return path.stat().st_size
+
+
+def _prepare_database(work: Path) -> tuple[object, int]:
+    """A fresh database with one tenant and one empty list."""
+    os.environ["DATA_DIR"] = str(work)
+    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.db'}"
+    from sms_hub.services.context import Actor
+    from sms_hub.settings import get_settings
+    from sms_hub.store import contact_queries
+    from sms_hub.store.db import session_scope
+    from sms_hub.store.migrate import upgrade
+    from sms_hub.store.models import Tenant
+
+    get_settings.cache_clear()
+    url = get_settings().database_url
+    upgrade(url)
+    with session_scope(url) as session:
+        tenant = Tenant(slug="bench", name="Bench")
+        session.add(tenant)
+        session.flush()
+        tenant_id = tenant.id or 0
+        list_id = contact_queries.create_contact_list(session, tenant_id, "Bench").id
+    return Actor(tenant_id=tenant_id, user="bench"), list_id or 0
+
+
+def _child(csv_path: Path, rows: int, trace: bool) -> dict:
+    """One import in this process; what it measured."""
+    from sms_hub.services.contact_lists import import_csv_blocking
+
+    with tempfile.TemporaryDirectory(prefix="bench-db-") as tmp:
+        actor, list_id = _prepare_database(Path(tmp))
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        if trace:
+            tracemalloc.start()
+        started = time.perf_counter()
+        report = import_csv_blocking(
+            actor, list_id, csv_path, max_bytes=csv_path.stat().st_size + 1
+        )
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] if trace else 0
+        if trace:
+            tracemalloc.stop()
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "rows": rows,
+        "seconds": elapsed,
+        "rows_per_second": rows / elapsed,
+        "imported": report.imported,
+        "rejected": report.rejected_count,
+        "duplicates": report.duplicates,
+        "invalid": report.invalid,
+        "landline": report.landline,
+        "missing": report.missing,
+        "tracemalloc_peak_mb": peak / 1e6,
+        "maxrss_delta_mb": (rss_after - rss_before) / 1e3,  # ru_maxrss is in KiB
+        "maxrss_mb": rss_after / 1e3,
+    }
+
+
+def _measure(csv_path: Path, rows: int, trace: bool) -> dict:
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.bench_csv_import",
+        "--child",
+        str(csv_path),
+        "--rows",
+        str(rows),
+    ]
+    if trace:
+        command.append("--trace")
+    output = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def _run(rows: int, work: Path) -> None:
+    csv_path = work / f"contacts-{rows}.csv"
+    started = time.perf_counter()
+    size = generate(csv_path, rows)
+    print(
+        f"\n{rows:,} rows, {size / 1e6:.1f} MB (cp1252, ';'), "
+        f"generated in {time.perf_counter() - started:.1f} s"
+    )
+    speed = _measure(csv_path, rows, trace=False)
+    memory = _measure(csv_path, rows, trace=True)
+    ok_speed = speed["rows_per_second"] >= TARGET_ROWS_PER_SECOND
+    ok_memory = max(memory["tracemalloc_peak_mb"], speed["maxrss_delta_mb"])
+    print(
+        f"  imported {speed['imported']:,}, left out {speed['rejected']:,} "
+        f"(duplicates {speed['duplicates']:,}, invalid {speed['invalid']:,}, "
+        f"landlines {speed['landline']:,}, missing {speed['missing']:,})"
+    )
+    print(
+        f"  end to end: {speed['seconds']:.2f} s = {speed['rows_per_second']:,.0f} "
+        f"rows/s (target ≥ {TARGET_ROWS_PER_SECOND:,}: "
+        f"{'ok' if ok_speed else 'MISSED'})"
+    )
+    print(
+        f"  peak memory: tracemalloc {memory['tracemalloc_peak_mb']:.1f} MB, "
+        f"maxrss delta {speed['maxrss_delta_mb']:.1f} MB "
+        f"(process maxrss {speed['maxrss_mb']:.1f} MB; target < {TARGET_PEAK_MB} MB: "
+        f"{'ok' if ok_memory < TARGET_PEAK_MB else 'MISSED'})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--no-million", action="store_true")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(_child(args.child, args.rows, args.trace)))
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-csv-") as tmp:
+        _run(args.rows, Path(tmp))
+        if not args.no_million:
+            _run(1_000_000, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

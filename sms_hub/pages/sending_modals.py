@@ -1,0 +1,317 @@
+"""Modals of the sending lifecycle: launch or schedule, cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import reflex as rx
+
+from sms_hub.domain import calendar
+from sms_hub.domain.formatting import number_fr
+from sms_hub.domain.statuses import CANCEL_WARNING
+from sms_hub.pages.campaigns_state import CampaignsState
+from sms_hub.services import sending
+from sms_hub.services.errors import ServiceError
+
+
+class LaunchState(CampaignsState):
+    """« Lancer ou planifier l'envoi de la campagne »."""
+
+    launch_open: bool = False
+    campaign_id: int = 0
+    campaign_name: str = ""
+    recipients: int = 0
+    exclusions: str = ""
+    parts: int = 0
+    encoding: str = ""
+    credits_needed: str = ""
+    credits_left: str = ""
+    relaunch_warning: str = ""
+    window_note: str = ""
+    next_slot: str = ""
+    deferred: bool = False
+    send_date: str = ""
+    send_time: str = ""
+    launch_error: str = ""
+    launching: bool = False
+
+    @rx.event
+    async def open_launch(self, campaign_id: int, name: str):
+        self.campaign_id, self.campaign_name = campaign_id, name
+        self.launch_error, self.deferred = "", False
+        self.send_date = self.send_time = ""
+        try:
+            preview = await sending.preview(self._actor(), campaign_id)
+        except ServiceError as error:
+            yield rx.toast.error(error.user_message)
+            return
+        self.recipients = preview.recipients
+        self.exclusions = ", ".join(preview.exclusions) or "aucune"
+        self.parts, self.encoding = preview.parts, preview.encoding
+        self.credits_needed = number_fr(preview.credits_needed)
+        self.credits_left = (
+            number_fr(preview.credits_left)
+            if preview.credits_left is not None
+            else "inconnu"
+        )
+        self.relaunch_warning = preview.relaunch_warning
+        self.window_note, self.next_slot = preview.window_note, preview.next_slot
+        self.launch_open = True
+
+    @rx.event
+    def set_launch_open(self, is_open: bool):
+        if not self.launching:
+            self.launch_open = is_open
+
+    @rx.event
+    def set_deferred(self, checked: bool):
+        self.deferred = checked
+
+    @rx.event
+    def set_send_date(self, value: str):
+        self.send_date = value
+
+    @rx.event
+    def set_send_time(self, value: str):
+        self.send_time = value
+
+    @rx.event
+    def use_next_slot(self):
+        """Fill the date and time with the next allowed slot (one click)."""
+        day, hour = self.next_slot.split(" ")
+        d, m, y = day.split("/")
+        self.deferred = True
+        self.send_date, self.send_time = f"{y}-{m}-{d}", hour
+
+    def _when_utc(self) -> datetime | None:
+        if not self.deferred:
+            return None
+        if not self.send_date or not self.send_time:
+            raise ValueError("Indiquez la date et l'heure du lancement différé.")
+        try:
+            local = datetime.fromisoformat(f"{self.send_date}T{self.send_time}")
+        except ValueError as error:
+            raise ValueError("La date ou l'heure saisie n'est pas valide.") from error
+        return calendar.to_utc(local)
+
+    @rx.event
+    async def confirm_launch(self):
+        if self.launching:
+            return
+        try:
+            when = self._when_utc()
+        except ValueError as error:
+            self.launch_error = str(error)
+            return
+        self.launching, self.launch_error = True, ""
+        yield
+        try:
+            done = await sending.launch(self._actor(), self.campaign_id, when)
+        except ServiceError as error:
+            self.launch_error = error.user_message
+            self.launching = False
+            return
+        self.launching = False
+        self.launch_open = False
+        await self._refresh()
+        if done:
+            yield rx.toast.success(
+                f"La campagne « {self.campaign_name} » est planifiée."
+                if when
+                else f"L'envoi de la campagne « {self.campaign_name} » est lancé."
+            )
+
+
+class CancelState(CampaignsState):
+    """« Annuler l'envoi de la campagne »."""
+
+    cancel_open: bool = False
+    campaign_id: int = 0
+    campaign_name: str = ""
+    cancelling: bool = False
+
+    @rx.event
+    def open_cancel(self, campaign_id: int, name: str):
+        self.campaign_id, self.campaign_name = campaign_id, name
+        self.cancel_open = True
+
+    @rx.event
+    def set_cancel_open(self, is_open: bool):
+        if not self.cancelling:
+            self.cancel_open = is_open
+
+    @rx.event
+    async def confirm_cancel(self):
+        if self.cancelling:
+            return
+        self.cancelling = True
+        yield
+        try:
+            await sending.cancel(self._actor(), self.campaign_id)
+        except ServiceError as error:
+            self.cancelling = False
+            self.cancel_open = False
+            yield rx.toast.error(error.user_message)
+            return
+        self.cancelling = False
+        self.cancel_open = False
+        await self._refresh()
+        yield rx.toast.success(
+            f"L'envoi de la campagne « {self.campaign_name} » a été annulé."
+        )
+
+
+def _fact(label: str, value) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
+
+
+def launch_modal() -> rx.Component:
+    s = LaunchState
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Lancer ou planifier l'envoi"),
+            rx.dialog.description(
+                "Campagne « ", s.campaign_name, " »", size="2", color_scheme="gray"
+            ),
+            rx.vstack(
+                rx.cond(
+                    s.relaunch_warning != "",
+                    rx.callout(
+                        s.relaunch_warning, icon="triangle-alert", color_scheme="amber"
+                    ),
+                ),
+                rx.data_list.root(
+                    _fact("Destinataires", s.recipients),
+                    _fact("Listes d'exclusion", s.exclusions),
+                    _fact(
+                        "SMS par message",
+                        rx.text(s.parts, " (encodage ", s.encoding, ")"),
+                    ),
+                    _fact("Crédits estimés", rx.text(s.credits_needed, " crédits SMS")),
+                    _fact("Crédits restants", s.credits_left),
+                    size="2",
+                ),
+                rx.cond(
+                    s.window_note != "",
+                    rx.callout(
+                        rx.vstack(
+                            rx.text(
+                                s.window_note,
+                                " Prochain créneau autorisé : ",
+                                s.next_slot,
+                                ".",
+                            ),
+                            rx.button(
+                                "Planifier au prochain créneau",
+                                size="1",
+                                variant="soft",
+                                on_click=s.use_next_slot,
+                            ),
+                            spacing="2",
+                        ),
+                        icon="clock",
+                        color_scheme="amber",
+                    ),
+                ),
+                rx.el.label(
+                    rx.hstack(
+                        rx.checkbox(checked=s.deferred, on_change=s.set_deferred),
+                        rx.text("Lancement différé de la campagne"),
+                        spacing="2",
+                        align="center",
+                    )
+                ),
+                rx.cond(
+                    s.deferred,
+                    rx.hstack(
+                        rx.vstack(
+                            rx.el.label(
+                                "Date d'envoi",
+                                html_for="send-date",
+                                class_name="field-label",
+                            ),
+                            rx.input(
+                                id="send-date",
+                                type="date",
+                                value=s.send_date,
+                                on_change=s.set_send_date,
+                            ),
+                            spacing="1",
+                        ),
+                        rx.vstack(
+                            rx.el.label(
+                                "Heure d'envoi (heure de Paris)",
+                                html_for="send-time",
+                                class_name="field-label",
+                            ),
+                            rx.input(
+                                id="send-time",
+                                type="time",
+                                value=s.send_time,
+                                on_change=s.set_send_time,
+                            ),
+                            spacing="1",
+                        ),
+                        spacing="4",
+                    ),
+                ),
+                rx.cond(
+                    s.launch_error != "",
+                    rx.callout(
+                        s.launch_error,
+                        icon="circle-alert",
+                        color_scheme="red",
+                        role="alert",
+                    ),
+                ),
+                rx.hstack(
+                    rx.dialog.close(
+                        rx.button("Annuler", variant="soft", color_scheme="gray")
+                    ),
+                    rx.button(
+                        rx.cond(
+                            s.deferred, "Planifier la campagne", "Lancer la campagne"
+                        ),
+                        on_click=s.confirm_launch,
+                        loading=s.launching,
+                    ),
+                    justify="end",
+                    spacing="3",
+                    width="100%",
+                ),
+                spacing="4",
+                margin_top="1em",
+            ),
+            max_width="600px",
+        ),
+        open=s.launch_open,
+        on_open_change=s.set_launch_open,
+    )
+
+
+def cancel_dialog() -> rx.Component:
+    s = CancelState
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Annuler l'envoi de la campagne"),
+            rx.alert_dialog.description(
+                rx.text("Campagne « ", s.campaign_name, " ». ", CANCEL_WARNING)
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Ne pas annuler", variant="soft", color_scheme="gray")
+                ),
+                rx.button(
+                    "Annuler l'envoi",
+                    color_scheme="red",
+                    loading=s.cancelling,
+                    on_click=s.confirm_cancel,
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="1em",
+            ),
+        ),
+        open=s.cancel_open,
+        on_open_change=s.set_cancel_open,
+    )

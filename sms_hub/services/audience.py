@@ -1,0 +1,317 @@
+"""A campaign's audience: import contact lists, push recipients, exclusions.
+
+Importing copies the lists' contacts into the campaign in SQL (one row per
+phone number), then pushes the new recipients to Sarbacane in batches of at
+most 1000, one batch at a time. Each batch is marked pushed once Sarbacane
+acknowledged it, so a fault or a restart resumes where it stopped; before
+the first batch of a run the service reads back whether Sarbacane already
+holds it (an answer lost just before the bookkeeping), so no recipient is
+pushed twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sms_hub.domain.campaign import CampaignKind
+from sms_hub.domain.statuses import Action, Status, refusal
+from sms_hub.sarbacane import MAX_BATCH, RecipientIn, SarbacaneError
+from sms_hub.services.context import Actor, in_thread, sarbacane
+from sms_hub.services.errors import GatewayError, NotAllowed, NotFound
+from sms_hub.settings import get_settings
+from sms_hub.store import queries
+from sms_hub.store.db import session_scope
+from sms_hub.store.models import Campaign
+
+log = logging.getLogger(__name__)
+
+DEFAULT_UNSUBSCRIBE_LIST = "DEFAULT_BLACKLIST"
+
+_push_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+#: Called with (recipients acknowledged by Sarbacane, recipients in all).
+Progress = Callable[[int, int], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    added: int
+    skipped: int
+    pushed: int
+    total: int
+
+
+@dataclass(frozen=True)
+class RecipientView:
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class ExclusionChoice:
+    id: str
+    name: str
+    chosen: bool
+    recommended: bool
+
+
+def _scope():
+    return session_scope(get_settings().database_url)
+
+
+def _editable_campaign(actor: Actor, campaign_id: int, action: Action) -> Campaign:
+    with _scope() as session:
+        campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+        if campaign is None:
+            raise NotFound()
+        reason = refusal(action, Status(campaign.status), campaign.recipient_count)
+        if reason:
+            raise NotAllowed(reason)
+        return campaign
+
+
+async def contacts_to_add(actor: Actor, campaign_id: int, list_ids: list[int]) -> int:
+    """How many distinct numbers the chosen lists hold (shown before import)."""
+
+    def count() -> int:
+        with _scope() as session:
+            return queries.contacts_in_lists(session, actor.tenant_id, list_ids)
+
+    return await in_thread(count)
+
+
+async def import_lists(
+    actor: Actor,
+    campaign_id: int,
+    list_ids: list[int],
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Copy the lists' contacts into the campaign, then push them to Sarbacane."""
+    await in_thread(_editable_campaign, actor, campaign_id, Action.IMPORT_CONTACTS)
+
+    def copy() -> tuple[int, int]:
+        with _scope() as session:
+            candidates = queries.contacts_in_lists(session, actor.tenant_id, list_ids)
+            added = queries.copy_list_contacts_into_campaign(
+                session, actor.tenant_id, campaign_id, list_ids
+            )
+            campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+            queries.refresh_recipient_count(session, campaign)
+            queries.record_audit(
+                session,
+                tenant_id=actor.tenant_id,
+                actor=actor.user,
+                action="import_contacts",
+                outcome="ok",
+                campaign=campaign,
+                detail=f"{added} ajoutés, {candidates - added} déjà présents",
+            )
+            return added, candidates - added
+
+    added, skipped = await in_thread(copy)
+    pushed, total = await push_pending(actor, campaign_id, progress)
+    return ImportSummary(added=added, skipped=skipped, pushed=pushed, total=total)
+
+
+async def push_pending(
+    actor: Actor, campaign_id: int, progress: Progress | None = None
+) -> tuple[int, int]:
+    """Push the recipients Sarbacane has not acknowledged yet.
+
+    Returns (pushed in this run, recipients in the campaign). Raises
+    :class:`GatewayError` on a Sarbacane fault; what was acknowledged stays
+    marked, and the next run resumes after it.
+    """
+    async with _push_locks[campaign_id]:
+        campaign = await in_thread(_load, actor, campaign_id)
+        client = sarbacane()
+        pushed_now = 0
+        first_batch = True
+        while True:
+            batch, already, total = await in_thread(_next_batch, campaign_id)
+            if progress:
+                await progress(already, total)
+            if not batch:
+                return pushed_now, total
+            recipients = [RecipientIn(email=r.email, phone=r.phone) for r in batch]
+            try:
+                if (
+                    first_batch
+                    and already
+                    and await client.recipients_already_added(
+                        campaign.sarbacane_id, recipients, offset=already
+                    )
+                ):
+                    log.info("campaign %s: batch already in Sarbacane", campaign_id)
+                else:
+                    await client.add_recipients(
+                        campaign.sarbacane_id, recipients, already_pushed=already
+                    )
+            except SarbacaneError as error:
+                raise GatewayError(
+                    f"{error.user_message} {already} destinataire(s) sur {total} "
+                    "sont déjà transmis ; relancez l'import pour reprendre."
+                ) from error
+            first_batch = False
+            await in_thread(_mark, [r.id for r in batch])
+            pushed_now += len(batch)
+
+
+def _load(actor: Actor, campaign_id: int) -> Campaign:
+    with _scope() as session:
+        campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+        if campaign is None:
+            raise NotFound()
+        return campaign
+
+
+def _next_batch(campaign_id: int) -> tuple[list, int, int]:
+    with _scope() as session:
+        batch = queries.pending_recipients(session, campaign_id, MAX_BATCH)
+        already = queries.count_recipients(session, campaign_id, pushed=True)
+        total = queries.count_recipients(session, campaign_id)
+        return batch, already, total
+
+
+def _mark(recipient_ids: list[int]) -> None:
+    with _scope() as session:
+        queries.mark_pushed(session, recipient_ids)
+
+
+async def unpushed_count(actor: Actor, campaign_id: int) -> int:
+    def count() -> int:
+        with _scope() as session:
+            if queries.campaign_by_id(session, actor.tenant_id, campaign_id) is None:
+                raise NotFound()
+            return queries.count_recipients(session, campaign_id, pushed=False)
+
+    return await in_thread(count)
+
+
+async def recipients_page(
+    actor: Actor, campaign_id: int, *, search: str, offset: int, limit: int
+) -> tuple[list[RecipientView], int]:
+    def page() -> tuple[list[RecipientView], int]:
+        with _scope() as session:
+            rows, total = queries.recipient_page(
+                session,
+                actor.tenant_id,
+                campaign_id,
+                search=search,
+                offset=offset,
+                limit=limit,
+            )
+            return [RecipientView(r.email or "", r.phone) for r in rows], total
+
+    return await in_thread(page)
+
+
+async def all_recipients(actor: Actor, campaign_id: int) -> list[RecipientView]:
+    rows, _ = await recipients_page(
+        actor, campaign_id, search="", offset=0, limit=10_000_000
+    )
+    return rows
+
+
+async def exclusion_choices(actor: Actor, campaign_id: int) -> list[ExclusionChoice]:
+    """Sarbacane's exclusion lists, with the campaign's current choice.
+
+    A marketing campaign with no choice yet gets the STOP unsubscribe list
+    preselected (the seed's RGPD note).
+    """
+    campaign = await in_thread(_load, actor, campaign_id)
+
+    def current() -> list[str]:
+        with _scope() as session:
+            return [
+                e.blacklist_id
+                for e in queries.campaign_exclusions(
+                    session, actor.tenant_id, campaign_id
+                )
+            ]
+
+    chosen = set(await in_thread(current))
+    try:
+        lists = await sarbacane().list_blacklists()
+    except SarbacaneError as error:
+        raise GatewayError(error.user_message) from error
+    if not chosen and campaign.kind == CampaignKind.MARKETING:
+        chosen = {DEFAULT_UNSUBSCRIBE_LIST}
+    lists.sort(key=lambda b: (b.id != DEFAULT_UNSUBSCRIBE_LIST, b.name.lower()))
+    return [
+        ExclusionChoice(
+            id=b.id,
+            name=b.name,
+            chosen=b.id in chosen,
+            recommended=b.id == DEFAULT_UNSUBSCRIBE_LIST,
+        )
+        for b in lists
+    ]
+
+
+async def assign_exclusions(
+    actor: Actor, campaign_id: int, chosen: list[tuple[str, str]]
+) -> None:
+    """Save the exclusion lists in Sarbacane, then locally."""
+    campaign = await in_thread(
+        _editable_campaign, actor, campaign_id, Action.EXCLUSIONS
+    )
+    try:
+        await sarbacane().assign_blacklists(
+            campaign.sarbacane_id, [blacklist_id for blacklist_id, _ in chosen]
+        )
+    except SarbacaneError as error:
+        raise GatewayError(error.user_message) from error
+
+    def save() -> None:
+        with _scope() as session:
+            row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+            queries.replace_exclusions(session, row, chosen)
+            queries.touch_campaign(row)
+            session.add(row)
+            queries.record_audit(
+                session,
+                tenant_id=actor.tenant_id,
+                actor=actor.user,
+                action="exclusions",
+                outcome="ok",
+                campaign=row,
+                detail=", ".join(name for _, name in chosen) or "aucune",
+            )
+
+    await in_thread(save)
+
+
+async def current_exclusions(actor: Actor, campaign_id: int) -> list[str]:
+    def names() -> list[str]:
+        with _scope() as session:
+            return [
+                e.blacklist_name
+                for e in queries.campaign_exclusions(
+                    session, actor.tenant_id, campaign_id
+                )
+            ]
+
+    return await in_thread(names)
+
+
+@dataclass(frozen=True)
+class ListOption:
+    id: int
+    name: str
+    contact_count: int
+
+
+async def list_options(actor: Actor) -> list[ListOption]:
+    def read() -> list[ListOption]:
+        with _scope() as session:
+            return [
+                ListOption(item.id or 0, item.name, item.contact_count)
+                for item in queries.contact_list_options(session, actor.tenant_id)
+            ]
+
+    return await in_thread(read)

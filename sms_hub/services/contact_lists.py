@@ -1,0 +1,414 @@
+"""Use cases on contact lists: create, rename, delete, browse, import a CSV, export.
+
+An import is all or nothing: the whole file is read and written in one
+database transaction, so a file refused halfway (too large, unreadable) or a
+failure of the database leaves the list exactly as it was. The file is
+streamed: memory holds one batch of rows, the numbers seen so far (for
+dedupe) and the report of the rows left out, never the file itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import phonenumbers
+from sqlalchemy.exc import IntegrityError
+
+from sms_hub.domain.contacts_csv import (
+    ContactsCsv,
+    ContactsCsvError,
+    CsvFileTooLarge,
+    RejectedRow,
+    write_csv,
+)
+from sms_hub.domain.formatting import PARIS, date_time_fr, number_fr
+from sms_hub.domain.phone import Rejection
+from sms_hub.services.context import Actor, in_thread
+from sms_hub.services.errors import InvalidInput, NotFound, ServiceError
+from sms_hub.settings import get_settings
+from sms_hub.store import contact_queries
+from sms_hub.store.contact_queries import INSERT_CHUNK, PageQuery
+from sms_hub.store.db import session_scope
+from sms_hub.store.models import Contact, ContactList
+
+#: Largest CSV file accepted, in bytes, unless ``CSV_MAX_BYTES`` says otherwise.
+CSV_MAX_BYTES_DEFAULT = 50_000_000
+NAME_MAX_LENGTH = 200
+
+LIST_GONE = "Cette liste de contacts n'existe plus."
+
+Progress = Callable[[int, int], None]
+CsvSource = str | os.PathLike[str] | BinaryIO
+
+
+class InvalidFile(ServiceError):
+    """The file cannot be imported (not a CSV, empty, no phone column, too large)."""
+
+
+def csv_max_bytes() -> int:
+    """The size limit of an imported file (env ``CSV_MAX_BYTES``)."""
+    value = os.environ.get("CSV_MAX_BYTES", "").strip()
+    return int(value) if value else CSV_MAX_BYTES_DEFAULT
+
+
+# --- What the screens show --------------------------------------------------
+
+
+@dataclass
+class ContactListRow:
+    id: int
+    name: str
+    contact_count: int
+    contact_count_label: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class ContactListPage:
+    rows: list[ContactListRow]
+    total: int
+
+
+@dataclass
+class ContactRow:
+    id: int
+    phone: str
+    phone_label: str
+    email: str
+    last_name: str
+    first_name: str
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    list_id: int
+    list_name: str
+    rows: list[ContactRow]
+    total: int
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did; ``rejected`` holds every row left out, in file order."""
+
+    list_id: int
+    list_name: str
+    encoding: str
+    delimiter: str
+    rows_read: int
+    imported: int
+    duplicates: int
+    invalid: int
+    landline: int
+    missing: int
+    contact_count: int
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+    @property
+    def rejected_count(self) -> int:
+        return len(self.rejected)
+
+
+def list_row(contact_list: ContactList) -> ContactListRow:
+    return ContactListRow(
+        id=contact_list.id or 0,
+        name=contact_list.name,
+        contact_count=contact_list.contact_count,
+        contact_count_label=number_fr(contact_list.contact_count),
+        updated_at=date_time_fr(contact_list.updated_at),
+    )
+
+
+def phone_label(e164: str) -> str:
+    """``+33 6 12 34 56 78``: an E.164 number as people read it."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(
+        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+
+
+def contact_row(contact: Contact) -> ContactRow:
+    return ContactRow(
+        id=contact.id or 0,
+        phone=contact.phone,
+        phone_label=phone_label(contact.phone),
+        email=contact.email or "",
+        last_name=contact.last_name or "",
+        first_name=contact.first_name or "",
+    )
+
+
+# --- Lists ------------------------------------------------------------------
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidInput({"name": "Saisissez un nom pour la liste."})
+    if len(cleaned) > NAME_MAX_LENGTH:
+        raise InvalidInput(
+            {
+                "name": f"Le nom de la liste ne doit pas dépasser {NAME_MAX_LENGTH} "
+                "caractères."
+            }
+        )
+    return cleaned
+
+
+def _name_taken(name: str) -> InvalidInput:
+    return InvalidInput({"name": f"Une liste nommée « {name} » existe déjà."})
+
+
+def _create(actor: Actor, name: str) -> ContactListRow:
+    try:
+        with session_scope(get_settings().database_url) as session:
+            if contact_queries.contact_list_by_name(session, actor.tenant_id, name):
+                raise _name_taken(name)
+            return list_row(
+                contact_queries.create_contact_list(session, actor.tenant_id, name)
+            )
+    except IntegrityError as error:
+        raise _name_taken(name) from error
+
+
+async def create_contact_list(actor: Actor, name: str) -> ContactListRow:
+    """A new empty list; refused if the name is empty or already used (any case)."""
+    return await in_thread(_create, actor, _clean_name(name))
+
+
+def _rename(actor: Actor, list_id: int, name: str) -> ContactListRow:
+    try:
+        with session_scope(get_settings().database_url) as session:
+            contact_list = contact_queries.contact_list_by_id(
+                session, actor.tenant_id, list_id
+            )
+            if contact_list is None:
+                raise NotFound(LIST_GONE)
+            if contact_queries.contact_list_by_name(
+                session, actor.tenant_id, name, exclude_id=list_id
+            ):
+                raise _name_taken(name)
+            contact_queries.rename_contact_list(contact_list, name)
+            session.flush()
+            return list_row(contact_list)
+    except IntegrityError as error:
+        raise _name_taken(name) from error
+
+
+async def rename_contact_list(actor: Actor, list_id: int, name: str) -> ContactListRow:
+    return await in_thread(_rename, actor, list_id, _clean_name(name))
+
+
+def _delete(actor: Actor, list_id: int) -> str:
+    with session_scope(get_settings().database_url) as session:
+        contact_list = contact_queries.contact_list_by_id(
+            session, actor.tenant_id, list_id
+        )
+        if contact_list is None:
+            raise NotFound(LIST_GONE)
+        name = contact_list.name
+        contact_queries.delete_contact_list(session, actor.tenant_id, list_id)
+        return name
+
+
+async def delete_contact_list(actor: Actor, list_id: int) -> str:
+    """Delete a list and its contacts (campaigns keep the recipients they copied)."""
+    return await in_thread(_delete, actor, list_id)
+
+
+def _list_page(actor: Actor, query: PageQuery) -> ContactListPage:
+    with session_scope(get_settings().database_url) as session:
+        rows, total = contact_queries.contact_list_page(session, actor.tenant_id, query)
+        return ContactListPage([list_row(r) for r in rows], total)
+
+
+async def contact_list_page(actor: Actor, query: PageQuery) -> ContactListPage:
+    return await in_thread(_list_page, actor, query)
+
+
+def _contact_page(actor: Actor, list_id: int, query: PageQuery) -> ContactPage:
+    with session_scope(get_settings().database_url) as session:
+        contact_list = contact_queries.contact_list_by_id(
+            session, actor.tenant_id, list_id
+        )
+        if contact_list is None:
+            raise NotFound(LIST_GONE)
+        rows, total = contact_queries.contact_page(
+            session, actor.tenant_id, list_id, query
+        )
+        return ContactPage(
+            list_id, contact_list.name, [contact_row(c) for c in rows], total
+        )
+
+
+async def contact_page(actor: Actor, list_id: int, query: PageQuery) -> ContactPage:
+    """One page of a list's contacts, searched on e-mail, phone and names."""
+    return await in_thread(_contact_page, actor, list_id, query)
+
+
+# --- Import -----------------------------------------------------------------
+
+
+@contextmanager
+def _open_source(source: CsvSource) -> Iterator[tuple[BinaryIO, int]]:
+    """The file as a binary stream, and its size (0 when unknown)."""
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        with path.open("rb") as stream:
+            yield stream, path.stat().st_size
+        return
+    size = 0
+    if source.seekable():
+        start = source.tell()
+        size = source.seek(0, os.SEEK_END) - start
+        source.seek(start)
+    yield source, size
+
+
+def _import(
+    actor: Actor,
+    list_id: int,
+    source: CsvSource,
+    progress: Progress | None,
+    max_bytes: int,
+) -> ImportReport:
+    with (
+        _open_source(source) as (stream, size),
+        session_scope(get_settings().database_url) as session,
+    ):
+        if size > max_bytes:
+            raise CsvFileTooLarge(max_bytes)
+        contact_list = contact_queries.contact_list_by_id(
+            session, actor.tenant_id, list_id
+        )
+        if contact_list is None:
+            raise NotFound(LIST_GONE)
+        if progress:
+            progress(0, size)
+        csv_file = ContactsCsv(
+            stream,
+            max_bytes=max_bytes,
+            known_phones=contact_queries.list_phones(session, actor.tenant_id, list_id),
+        )
+        for batch in csv_file.batches(INSERT_CHUNK):
+            contact_queries.insert_contacts(session, list_id, batch)
+            if progress:
+                progress(min(csv_file.bytes_read, size or csv_file.bytes_read), size)
+        count = contact_queries.refresh_contact_count(session, actor.tenant_id, list_id)
+        if progress:
+            progress(size, size)
+        counts = csv_file.rejection_counts
+        return ImportReport(
+            list_id=list_id,
+            list_name=contact_list.name,
+            encoding=csv_file.encoding_label,
+            delimiter=csv_file.delimiter_label,
+            rows_read=csv_file.rows_read,
+            imported=csv_file.imported,
+            duplicates=counts[Rejection.DUPLICATE],
+            invalid=counts[Rejection.INVALID],
+            landline=counts[Rejection.LANDLINE],
+            missing=counts[Rejection.MISSING],
+            contact_count=count,
+            rejected=csv_file.rejected,
+        )
+
+
+def import_csv_blocking(
+    actor: Actor,
+    list_id: int,
+    source: CsvSource,
+    progress: Progress | None = None,
+    *,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """:func:`import_csv` on the calling thread (scripts, benchmarks)."""
+    try:
+        return _import(actor, list_id, source, progress, max_bytes or csv_max_bytes())
+    except ContactsCsvError as error:
+        raise InvalidFile(error.user_message) from error
+    except IntegrityError as error:
+        raise ServiceError(
+            "La liste a été modifiée pendant l'import. Aucun contact n'a été "
+            "importé : relancez l'import."
+        ) from error
+
+
+async def import_csv(
+    actor: Actor,
+    list_id: int,
+    source: CsvSource,
+    progress: Progress | None = None,
+    *,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """Import a CSV file of contacts into a list, all or nothing.
+
+    ``source`` is a path or a binary file object. ``progress(done, total)`` is
+    called from the worker thread with the bytes read so far and the file
+    size (``total`` is 0 when the size is unknown). Rows that are not
+    imported (missing, invalid, landline, duplicate) are in the report; a
+    file that cannot be imported raises :class:`InvalidFile` and changes
+    nothing.
+    """
+    return await in_thread(
+        import_csv_blocking, actor, list_id, source, progress, max_bytes=max_bytes
+    )
+
+
+REPORT_HEADER = ("Ligne", "Motif", "Numéro lu", "Détail")
+
+
+def report_csv(report: ImportReport) -> str:
+    """The rows left out by an import, as a CSV for French Excel."""
+    return write_csv(
+        ((r.line, r.label, r.value, r.detail) for r in report.rejected), REPORT_HEADER
+    )
+
+
+# --- Export -----------------------------------------------------------------
+
+EXPORT_HEADER = ("Nom", "Prénom", "Email", "Téléphone")
+
+
+def _contacts_csv(actor: Actor, list_id: int) -> str:
+    with session_scope(get_settings().database_url) as session:
+        if (
+            contact_queries.contact_list_by_id(session, actor.tenant_id, list_id)
+            is None
+        ):
+            raise NotFound(LIST_GONE)
+        return write_csv(
+            (
+                (last, first, email, phone)
+                for phone, email, last, first in contact_queries.list_contacts(
+                    session, actor.tenant_id, list_id
+                )
+            ),
+            EXPORT_HEADER,
+        )
+
+
+async def contacts_csv(actor: Actor, list_id: int) -> str:
+    """Every contact of a list as a CSV (``;``, UTF-8 with BOM, formula-safe)."""
+    return await in_thread(_contacts_csv, actor, list_id)
+
+
+def csv_filename(prefix: str, name: str, moment: datetime | None = None) -> str:
+    """``contacts-stagiaires-2026-01-15.csv``: a safe file name for a download."""
+    folded = unicodedata.normalize("NFKD", name)
+    ascii_name = folded.encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:60] or "liste"
+    day = (moment or datetime.now(PARIS)).astimezone(PARIS).strftime("%Y-%m-%d")
+    return f"{prefix}-{slug}-{day}.csv"

@@ -1,0 +1,194 @@
+"""Live status: read Sarbacane for active campaigns and write the database.
+
+One poller per deployment: every worker runs the loop, a lease in the
+database elects the one that polls. Sarbacane is read in bulk, one
+``GET /campaigns?state=…`` per state, and one ``GET /campaigns/{id}`` only
+for campaigns that are sending (their progress) or that no list mentions.
+Open tabs see the change through ``campaigns_fingerprint``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sms_hub.domain.statuses import ACTIVE_STATUSES, Status, status_from_sarbacane
+from sms_hub.sarbacane import (
+    MAX_BATCH,
+    RemoteCampaign,
+    SarbacaneError,
+    SarbacaneNotFound,
+)
+from sms_hub.services.context import in_thread, sarbacane
+from sms_hub.settings import get_settings
+from sms_hub.store import queries
+from sms_hub.store.db import session_scope
+from sms_hub.store.models import Campaign, utcnow
+
+log = logging.getLogger(__name__)
+
+LEASE_NAME = "status-poller"
+_REMOTE_STATES = ("MODERATION", "ROUTING", "FINISH")
+_CONCURRENCY = 8
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What Sarbacane says of one campaign."""
+
+    state: str | None
+    processed: int | None = None
+    cancelled: bool = False
+    requested_send_date: datetime | None = None
+    gone: bool = False
+
+
+def next_status(local: Status, seen: Observation) -> Status | None:
+    """The status a campaign moves to, or None to leave it as it is."""
+    if seen.gone or seen.cancelled:
+        return Status.CANCELLED if local in ACTIVE_STATUSES else None
+    mapped = status_from_sarbacane(seen.state)
+    if mapped is None or mapped is Status.DRAFT:
+        return None
+    return mapped if mapped is not local else None
+
+
+async def _state_index() -> dict[str, str]:
+    """Sarbacane id → state, for every campaign in an active remote state."""
+    client = sarbacane()
+    index: dict[str, str] = {}
+    for state in _REMOTE_STATES:
+        offset = 0
+        while True:
+            page = await client.list_campaigns(
+                state=state, offset=offset, limit=MAX_BATCH
+            )
+            for summary in page:
+                index[summary.id] = state
+            if len(page) < MAX_BATCH:
+                break
+            offset += MAX_BATCH
+    return index
+
+
+def _observe(remote: RemoteCampaign) -> Observation:
+    return Observation(
+        state=remote.state,
+        processed=remote.processed_count,
+        cancelled=bool(remote.cancelled),
+        requested_send_date=remote.requested_send_date,
+    )
+
+
+async def _detail(sarbacane_id: str, semaphore: asyncio.Semaphore) -> Observation:
+    async with semaphore:
+        try:
+            return _observe(await sarbacane().get_campaign(sarbacane_id))
+        except SarbacaneNotFound:
+            return Observation(state=None, gone=True)
+
+
+async def poll_once() -> int:
+    """One cycle over every active campaign; returns how many rows changed."""
+    campaigns = await in_thread(_active_campaigns)
+    if not campaigns:
+        return 0
+    index = await _state_index()
+    semaphore = asyncio.Semaphore(_CONCURRENCY)
+    needs_detail = [
+        c
+        for c in campaigns
+        if index.get(c.sarbacane_id) in (None, "ROUTING")
+        and c.status != Status.SCHEDULED
+    ]
+    details = await asyncio.gather(
+        *(_detail(c.sarbacane_id, semaphore) for c in needs_detail)
+    )
+    observations = {
+        c.sarbacane_id: Observation(state=index[c.sarbacane_id])
+        for c in campaigns
+        if c.sarbacane_id in index
+    }
+    observations.update(
+        {c.sarbacane_id: seen for c, seen in zip(needs_detail, details, strict=True)}
+    )
+    return await in_thread(_apply, observations)
+
+
+def _active_campaigns() -> list[Campaign]:
+    with session_scope(get_settings().database_url) as session:
+        return queries.campaigns_in_statuses(
+            session, [s.value for s in ACTIVE_STATUSES]
+        )
+
+
+def _apply(observations: dict[str, Observation]) -> int:
+    changed = 0
+    now = utcnow()
+    with session_scope(get_settings().database_url) as session:
+        for campaign in queries.campaigns_in_statuses(
+            session, [s.value for s in ACTIVE_STATUSES]
+        ):
+            seen = observations.get(campaign.sarbacane_id)
+            if seen is None:
+                continue
+            campaign.last_sync_at = now
+            dirty = False
+            target = next_status(Status(campaign.status), seen)
+            if target is not None:
+                campaign.status = target.value
+                campaign.status_changed_at = now
+                if target is Status.FINISHED:
+                    campaign.processed_count = campaign.recipient_count
+                dirty = True
+            if (
+                seen.processed is not None
+                and seen.processed != campaign.processed_count
+            ):
+                campaign.processed_count = seen.processed
+                dirty = True
+            if seen.state and seen.state != campaign.remote_state:
+                campaign.remote_state = seen.state
+            if dirty:
+                campaign.updated_at = now
+                changed += 1
+            session.add(campaign)
+    return changed
+
+
+def _holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _take_lease(ttl: timedelta) -> bool:
+    with session_scope(get_settings().database_url) as session:
+        return queries.try_acquire_lease(
+            session, LEASE_NAME, _holder(), datetime.now(UTC), ttl
+        )
+
+
+async def run_poller() -> None:
+    """The lifespan task: poll while this worker holds the lease."""
+    interval = get_settings().poll_interval_seconds
+    ttl = timedelta(seconds=max(10.0, interval * 5))
+    while True:
+        try:
+            if await in_thread(_take_lease, ttl):
+                await poll_once()
+        except SarbacaneError as error:
+            log.warning("status poll: Sarbacane error: %s", error)
+        except Exception:
+            log.exception("status poll failed; retrying")
+        await asyncio.sleep(interval)
+
+
+async def campaigns_fingerprint(tenant_id: int) -> str:
+    def read() -> str:
+        with session_scope(get_settings().database_url) as session:
+            return queries.campaigns_fingerprint(session, tenant_id)
+
+    return await in_thread(read)

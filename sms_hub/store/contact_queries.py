@@ -1,0 +1,245 @@
+"""Every query on contact lists and their contacts, named, scoped by tenant.
+
+No function here takes a list id without the tenant it must belong to: a
+list of another training centre is treated as absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+
+from sqlalchemy import delete, func, insert, or_, update
+from sqlmodel import Session, col, select
+
+from sms_hub.store.models import Contact, ContactList, utcnow
+
+#: Rows per ``executemany`` of :func:`insert_contacts`.
+INSERT_CHUNK = 5_000
+
+_CONTACT_TABLE = Contact.__table__  # type: ignore[attr-defined]
+_INSERT_COLUMNS = ("list_id", "phone", "email", "last_name", "first_name")
+
+
+@dataclass(frozen=True)
+class PageQuery:
+    search: str = ""
+    offset: int = 0
+    limit: int = 20
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(text: str) -> str:
+    return f"%{_escape_like(text)}%"
+
+
+# --- Lists ------------------------------------------------------------------
+
+
+def contact_list_by_id(
+    session: Session, tenant_id: int, list_id: int
+) -> ContactList | None:
+    return session.exec(
+        select(ContactList).where(
+            ContactList.id == list_id, ContactList.tenant_id == tenant_id
+        )
+    ).first()
+
+
+def contact_list_by_name(
+    session: Session, tenant_id: int, name: str, *, exclude_id: int | None = None
+) -> ContactList | None:
+    """The tenant's list with this name, ignoring case."""
+    statement = select(ContactList).where(
+        ContactList.tenant_id == tenant_id,
+        func.lower(ContactList.name) == name.lower(),
+    )
+    if exclude_id is not None:
+        statement = statement.where(ContactList.id != exclude_id)
+    return session.exec(statement).first()
+
+
+def create_contact_list(session: Session, tenant_id: int, name: str) -> ContactList:
+    contact_list = ContactList(tenant_id=tenant_id, name=name)
+    session.add(contact_list)
+    session.flush()
+    return contact_list
+
+
+def rename_contact_list(contact_list: ContactList, name: str) -> None:
+    contact_list.name = name
+    contact_list.updated_at = utcnow()
+
+
+def delete_contact_list(session: Session, tenant_id: int, list_id: int) -> bool:
+    """Delete a list and its contacts; False if it is not the tenant's."""
+    contact_list = contact_list_by_id(session, tenant_id, list_id)
+    if contact_list is None:
+        return False
+    session.exec(delete(Contact).where(col(Contact.list_id) == list_id))
+    session.delete(contact_list)
+    return True
+
+
+def contact_list_page(
+    session: Session, tenant_id: int, query: PageQuery
+) -> tuple[list[ContactList], int]:
+    """One page of the tenant's lists by name (with their contact counts), and the total."""
+    where = [ContactList.tenant_id == tenant_id]
+    search = query.search.strip()
+    if search:
+        where.append(
+            func.lower(ContactList.name).like(_contains(search.lower()), escape="\\")
+        )
+    total = session.exec(
+        select(func.count()).select_from(ContactList).where(*where)
+    ).one()
+    rows = session.exec(
+        select(ContactList)
+        .where(*where)
+        .order_by(func.lower(ContactList.name), col(ContactList.id))
+        .offset(query.offset)
+        .limit(query.limit)
+    ).all()
+    return list(rows), int(total)
+
+
+def refresh_contact_count(session: Session, tenant_id: int, list_id: int) -> int:
+    """Recount a list's contacts into ``contact_count``; returns the count."""
+    count = session.exec(
+        select(func.count()).select_from(Contact).where(Contact.list_id == list_id)
+    ).one()
+    session.exec(
+        update(ContactList)
+        .where(col(ContactList.id) == list_id, col(ContactList.tenant_id) == tenant_id)
+        .values(contact_count=count, updated_at=utcnow())
+    )
+    return int(count)
+
+
+# --- Contacts ---------------------------------------------------------------
+
+
+def _phone_pattern(search: str) -> str | None:
+    """What a typed number looks like in E.164: ``06 12`` → ``612``."""
+    digits = "".join(c for c in search if c.isdigit() or c == "+")
+    if not digits:
+        return None
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    if digits.startswith("0"):
+        return digits[1:]
+    return digits
+
+
+def contact_page(
+    session: Session, tenant_id: int, list_id: int, query: PageQuery
+) -> tuple[list[Contact], int]:
+    """One page of a list's contacts (search on e-mail, phone, names), and the total.
+
+    Empty if the list is not the tenant's.
+    """
+    if contact_list_by_id(session, tenant_id, list_id) is None:
+        return [], 0
+    where = [Contact.list_id == list_id]
+    search = query.search.strip()
+    if search:
+        pattern = _contains(search.lower())
+        matches = [
+            func.lower(Contact.email).like(pattern, escape="\\"),
+            func.lower(Contact.last_name).like(pattern, escape="\\"),
+            func.lower(Contact.first_name).like(pattern, escape="\\"),
+            col(Contact.phone).like(pattern, escape="\\"),
+        ]
+        phone = _phone_pattern(search)
+        if phone:
+            matches.append(col(Contact.phone).like(_contains(phone), escape="\\"))
+        where.append(or_(*matches))
+    total = session.exec(select(func.count()).select_from(Contact).where(*where)).one()
+    rows = session.exec(
+        select(Contact)
+        .where(*where)
+        .order_by(
+            func.lower(func.coalesce(Contact.last_name, "")),
+            func.lower(func.coalesce(Contact.first_name, "")),
+            col(Contact.id),
+        )
+        .offset(query.offset)
+        .limit(query.limit)
+    ).all()
+    return list(rows), int(total)
+
+
+def list_phones(session: Session, tenant_id: int, list_id: int) -> Iterator[str]:
+    """The E.164 numbers already in a list (streamed), for dedupe on import."""
+    statement = (
+        select(Contact.phone)
+        .join(ContactList, col(ContactList.id) == col(Contact.list_id))
+        .where(Contact.list_id == list_id, ContactList.tenant_id == tenant_id)
+    )
+    result = session.connection().execute(
+        statement.execution_options(yield_per=INSERT_CHUNK)
+    )
+    for (phone,) in result:
+        yield phone
+
+
+def list_contacts(
+    session: Session, tenant_id: int, list_id: int
+) -> Iterator[tuple[str, str | None, str | None, str | None]]:
+    """Every contact of a list as (phone, email, last name, first name), streamed."""
+    statement = (
+        select(Contact.phone, Contact.email, Contact.last_name, Contact.first_name)
+        .join(ContactList, col(ContactList.id) == col(Contact.list_id))
+        .where(Contact.list_id == list_id, ContactList.tenant_id == tenant_id)
+        .order_by(col(Contact.id))
+    )
+    result = session.connection().execute(
+        statement.execution_options(yield_per=INSERT_CHUNK)
+    )
+    for row in result:
+        yield tuple(row)  # type: ignore[misc]
+
+
+def insert_contacts(
+    session: Session,
+    list_id: int,
+    contacts: Sequence[tuple[str, str | None, str | None, str | None]],
+) -> None:
+    """Insert (phone, email, last name, first name) rows into a list.
+
+    The caller checked the list is the tenant's and that no number is already
+    in it. One ``executemany`` of plain tuples per :data:`INSERT_CHUNK` rows
+    where the driver takes positional parameters (SQLite); SQLAlchemy's
+    batched ``insert()`` otherwise (PostgreSQL).
+    """
+    if not contacts:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    statement = insert(_CONTACT_TABLE)
+    if dialect.positional:
+        compiled = statement.compile(dialect=dialect, column_keys=list(_INSERT_COLUMNS))
+        order = [_INSERT_COLUMNS.index(key) for key in compiled.positiontup or []]
+        if sorted(order) == list(range(len(_INSERT_COLUMNS))):
+            arrange = itemgetter(*order)
+            sql = str(compiled)
+            for start in range(0, len(contacts), INSERT_CHUNK):
+                chunk = contacts[start : start + INSERT_CHUNK]
+                connection.exec_driver_sql(
+                    sql, [arrange((list_id, *contact)) for contact in chunk]
+                )
+            return
+    for start in range(0, len(contacts), INSERT_CHUNK):
+        chunk = contacts[start : start + INSERT_CHUNK]
+        connection.execute(
+            statement,
+            [
+                dict(zip(_INSERT_COLUMNS, (list_id, *contact), strict=True))
+                for contact in chunk
+            ],
+        )

@@ -1,0 +1,206 @@
+"""Import lists into a campaign, exclusions, launch, schedule, cancel, live sync."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sms_hub.domain.campaign import CampaignKind, NewCampaign
+from sms_hub.domain.statuses import Status
+from sms_hub.services import audience, sending, sync
+from sms_hub.services import campaigns as campaign_service
+from sms_hub.services.context import Actor, sarbacane
+from sms_hub.services.errors import GatewayError, NotAllowed
+from sms_hub.settings import get_settings
+from sms_hub.store import queries
+from sms_hub.store.db import session_scope
+from sms_hub.store.models import Contact, ContactList
+
+pytest_plugins = ["tests.integration.app_fixtures"]
+
+
+def _scope():
+    return session_scope(get_settings().database_url)
+
+
+def _list(actor: Actor, name: str, phones: list[str]) -> int:
+    with _scope() as session:
+        contact_list = ContactList(
+            tenant_id=actor.tenant_id, name=name, contact_count=len(phones)
+        )
+        session.add(contact_list)
+        session.flush()
+        for i, phone in enumerate(phones):
+            session.add(
+                Contact(list_id=contact_list.id, phone=phone, email=f"c{i}@{name}.fr")
+            )
+        return contact_list.id
+
+
+def _phones(start: int, count: int) -> list[str]:
+    return [f"+336{n:08d}" for n in range(start, start + count)]
+
+
+async def _draft(actor: Actor, kind=CampaignKind.NOTIFICATION) -> int:
+    row = await campaign_service.create_campaign(
+        actor, NewCampaign("Session de janvier", kind, "CentreForm", "Bonjour")
+    )
+    return row.id
+
+
+def _campaign(actor: Actor, campaign_id: int):
+    with _scope() as session:
+        return queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+
+
+async def test_import_dedupes_by_number_and_pushes_each_recipient_once(actor, sim):
+    campaign_id = await _draft(actor)
+    first = _list(actor, "stagiaires", _phones(0, 1500))
+    second = _list(actor, "anciens", _phones(1000, 700))  # 500 in common
+    assert await audience.contacts_to_add(actor, campaign_id, [first, second]) == 1700
+    seen: list[tuple[int, int]] = []
+
+    async def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+
+    summary = await audience.import_lists(actor, campaign_id, [first, second], progress)
+    assert (summary.added, summary.skipped, summary.pushed) == (1700, 0, 1700)
+    assert seen == [(0, 1700), (1000, 1700), (1700, 1700)]
+    assert sim.count("POST /v1/campaigns/{campaign_id}/recipients") == 2
+    remote = _campaign(actor, campaign_id).sarbacane_id
+    phones = []
+    for offset in range(0, 3000, 1000):
+        page = await sarbacane().list_recipients(remote, offset=offset, limit=1000)
+        phones += [r.phone for r in page]
+    assert sorted(phones) == _phones(0, 1700)
+
+    again = await audience.import_lists(actor, campaign_id, [first])
+    assert (again.added, again.skipped, again.pushed) == (0, 1500, 0)
+    assert _campaign(actor, campaign_id).recipient_count == 1700
+
+
+async def test_a_push_interrupted_by_faults_resumes_without_duplicates(actor, sim):
+    campaign_id = await _draft(actor)
+    list_id = _list(actor, "gros", _phones(0, 2500))
+    sim.set_faults(drop_response_after_commit=1)
+    sim.set_faults(error_rate=1.0)
+    with pytest.raises(GatewayError, match="relancez l'import"):
+        await audience.import_lists(actor, campaign_id, [list_id])
+    sim.set_faults(error_rate=0.0)
+    assert await audience.unpushed_count(actor, campaign_id) > 0
+    pushed, total = await audience.push_pending(actor, campaign_id)
+    assert total == 2500
+    assert await audience.unpushed_count(actor, campaign_id) == 0
+    remote = _campaign(actor, campaign_id).sarbacane_id
+    phones = []
+    for offset in range(0, 4000, 1000):
+        phones += [
+            r.phone
+            for r in await sarbacane().list_recipients(
+                remote, offset=offset, limit=1000
+            )
+        ]
+    assert sorted(phones) == _phones(0, 2500)
+
+
+async def test_exclusions_preselect_stop_list_for_marketing_and_are_saved(actor, sim):
+    campaign_id = await _draft(actor, kind=CampaignKind.MARKETING)
+    choices = await audience.exclusion_choices(actor, campaign_id)
+    assert choices[0].id == "DEFAULT_BLACKLIST"
+    assert choices[0].chosen and choices[0].recommended
+    assert [c.id for c in choices if c.chosen] == ["DEFAULT_BLACKLIST"]
+    other = next(
+        c for c in choices if c.id not in ("DEFAULT_BLACKLIST", "DEFAULT_BOUNCELIST")
+    )
+    await audience.assign_exclusions(
+        actor,
+        campaign_id,
+        [("DEFAULT_BLACKLIST", choices[0].name), (other.id, other.name)],
+    )
+    again = await audience.exclusion_choices(actor, campaign_id)
+    assert {c.id for c in again if c.chosen} == {"DEFAULT_BLACKLIST", other.id}
+    remote = await sarbacane().get_campaign(_campaign(actor, campaign_id).sarbacane_id)
+    assert set(remote.blacklists) == {"DEFAULT_BLACKLIST", other.id}
+
+
+async def test_launch_needs_a_recipient(actor):
+    campaign_id = await _draft(actor)
+    with pytest.raises(NotAllowed, match="au minimum 1 destinataire"):
+        await sending.launch(actor, campaign_id, None)
+
+
+async def test_launch_twice_sends_once_and_the_poller_follows_to_finish(actor, sim):
+    campaign_id = await _draft(actor)
+    await audience.import_lists(actor, campaign_id, [_list(actor, "l", _phones(0, 20))])
+    results = await asyncio.gather(
+        sending.launch(actor, campaign_id, None),
+        sending.launch(actor, campaign_id, None),
+    )
+    assert sorted(results) == [False, True]
+    assert sim.count("POST /v1/campaigns/{campaign_id}/send") == 1
+    assert _campaign(actor, campaign_id).status == Status.RECEIVED
+    for _ in range(100):
+        await sync.poll_once()
+        if _campaign(actor, campaign_id).status == Status.FINISHED:
+            break
+        await asyncio.sleep(0.05)
+    campaign = _campaign(actor, campaign_id)
+    assert campaign.status == Status.FINISHED
+    assert campaign.processed_count == 20
+
+
+async def test_a_send_whose_answer_is_lost_is_not_sent_twice(actor, sim):
+    campaign_id = await _draft(actor)
+    await audience.import_lists(actor, campaign_id, [_list(actor, "p", _phones(0, 5))])
+    sim.set_faults(drop_response_after_commit=1)
+    assert await sending.launch(actor, campaign_id, None) is True
+    stats = sim.stats()
+    sends = stats.get("POST /v1/campaigns/{campaign_id}/send", 0)
+    assert sends == 1
+
+
+async def test_schedule_in_the_past_is_refused_and_a_future_one_is_planned(actor, sim):
+    campaign_id = await _draft(actor)
+    await audience.import_lists(actor, campaign_id, [_list(actor, "s", _phones(0, 3))])
+    with pytest.raises(NotAllowed, match="La date d'envoi est passée"):
+        await sending.launch(actor, campaign_id, datetime.now(UTC) - timedelta(hours=1))
+    when = datetime.now(UTC) + timedelta(days=2)
+    assert await sending.launch(actor, campaign_id, when)
+    campaign = _campaign(actor, campaign_id)
+    assert campaign.status == Status.SCHEDULED
+    await sync.poll_once()
+    assert _campaign(actor, campaign_id).status == Status.SCHEDULED
+    assert await sending.cancel(actor, campaign_id)
+    assert _campaign(actor, campaign_id).status == Status.CANCELLED
+    preview = await sending.preview(actor, campaign_id)
+    assert "déjà reçu le SMS" in preview.relaunch_warning
+    assert await sending.launch(actor, campaign_id, None)
+    assert _campaign(actor, campaign_id).status == Status.RECEIVED
+
+
+async def test_marketing_outside_the_window_offers_the_next_slot(actor):
+    campaign_id = await _draft(actor, kind=CampaignKind.MARKETING)
+    await audience.import_lists(actor, campaign_id, [_list(actor, "m", _phones(0, 3))])
+    sunday_noon = datetime(2027, 1, 10, 11, 0, tzinfo=UTC)
+    with pytest.raises(
+        NotAllowed, match="Prochain créneau autorisé : 11/01/2027 08:00"
+    ):
+        await sending.launch(actor, campaign_id, sunday_noon)
+
+
+async def test_the_poller_survives_sarbacane_errors_and_catches_up(actor, sim):
+    campaign_id = await _draft(actor)
+    await audience.import_lists(actor, campaign_id, [_list(actor, "e", _phones(0, 4))])
+    await sending.launch(actor, campaign_id, None)
+    sim.set_faults(error_rate=1.0)
+    with pytest.raises(Exception):
+        await sync.poll_once()
+    sim.set_faults(error_rate=0.0)
+    for _ in range(100):
+        await sync.poll_once()
+        if _campaign(actor, campaign_id).status == Status.FINISHED:
+            break
+        await asyncio.sleep(0.05)
+    assert _campaign(actor, campaign_id).status == Status.FINISHED
