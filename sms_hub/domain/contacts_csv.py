@@ -48,6 +48,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import BinaryIO
 
 from sms_hub.domain.formatting import number_fr
@@ -404,21 +405,9 @@ class RejectedRow:
         return REJECTION_LABELS[self.reason]
 
 
-#: A contact ready to store: (E.164 phone, email, last name, first name).
-ContactFields = tuple[str, str | None, str | None, str | None]
-
-_UNDO_SAFE_CELL = ("'=", "'+", "'-", "'@")
-
-
-def _cell(record: list[str], index: int | None, max_length: int) -> str | None:
-    if index is None or index >= len(record):
-        return None
-    value = record[index].strip()
-    if not value:
-        return None
-    if value.startswith(_UNDO_SAFE_CELL):
-        value = value[1:]
-    return value[:max_length]
+#: A contact ready to store, in the column order of the ``contact`` table:
+#: (email, E.164 phone, last name, first name).
+ContactFields = tuple[str | None, str, str | None, str | None]
 
 
 class ContactsCsv:
@@ -472,7 +461,6 @@ class ContactsCsv:
         self.rejected: list[RejectedRow] = []
         self.rejection_counts: dict[Rejection, int] = dict.fromkeys(Rejection, 0)
         self.imported = 0
-        self.rows_read = 0
 
     def _peek_text(self, prefix: bytes) -> str:
         return prefix.decode(self.encoding, errors="replace")
@@ -505,29 +493,49 @@ class ContactsCsv:
     def rejected_count(self) -> int:
         return len(self.rejected)
 
+    @property
+    def rows_read(self) -> int:
+        """Rows read so far, blank ones excepted."""
+        return self.imported + len(self.rejected)
+
     def _reject(
         self, line: int, reason: Rejection, value: str, detail: str = ""
     ) -> None:
         self.rejection_counts[reason] += 1
         self.rejected.append(RejectedRow(line, reason, value.strip(), detail))
 
-    def contacts(self) -> Iterator[ContactFields]:
-        """The contacts to store, in file order, each number once.
+    def batches(self, size: int) -> Iterator[list[ContactFields]]:
+        """The contacts to store, in file order, each number once, ``size`` at a time.
 
         Line numbers count records as a spreadsheet shows rows: a cell holding
         a line break does not shift the rows after it.
         """
+        # The hot loop of an import: locals only, one call per row at most.
         normalize = normalize_mobile
-        phone_column, *fallbacks = self.columns.phones
-        email_column = self.columns.email
-        last_column = self.columns.last_name
-        first_column = self.columns.first_name
+        columns = self.columns
+        phone_column, *fallbacks = columns.phones
+        present = [c for c in (*columns.phones, columns.email) if c is not None]
+        present += [c for c in (columns.last_name, columns.first_name) if c is not None]
+        width = max(present) + 1
+        padding = [""] * width
+        # Absent fields read the empty cell appended to every record.
+        fields = itemgetter(
+            -1 if columns.email is None else columns.email,
+            -1 if columns.last_name is None else columns.last_name,
+            -1 if columns.first_name is None else columns.first_name,
+        )
         known = self._known
         seen: set[int] = set()
+        reject = self._reject
         line = self._header_row
+        batch: list[ContactFields] = []
+        append = batch.append
         for record in self._reader:
             line += 1
-            raw = record[phone_column] if phone_column < len(record) else ""
+            if len(record) < width:
+                record.extend(padding[len(record) :])
+            record.append("")
+            raw = record[phone_column]
             if raw.startswith("'"):
                 raw = raw[1:]
             result = normalize(raw)
@@ -537,31 +545,38 @@ class ContactsCsv:
                     continue
                 e164, raw, reason = _other_columns(record, raw, result, fallbacks)
                 if e164 is None:
-                    self.rows_read += 1
-                    self._reject(line, reason, raw)
+                    reject(line, reason, raw)
                     continue
-            self.rows_read += 1
             key = int(e164[1:])
             if key in seen:
-                self._reject(line, Rejection.DUPLICATE, raw, DUPLICATE_IN_FILE)
+                reject(line, Rejection.DUPLICATE, raw, DUPLICATE_IN_FILE)
                 continue
             if key in known:
-                self._reject(line, Rejection.DUPLICATE, raw, DUPLICATE_IN_LIST)
+                reject(line, Rejection.DUPLICATE, raw, DUPLICATE_IN_LIST)
                 continue
             seen.add(key)
-            self.imported += 1
-            yield (
-                e164,
-                _cell(record, email_column, EMAIL_MAX_LENGTH),
-                _cell(record, last_column, NAME_MAX_LENGTH),
-                _cell(record, first_column, NAME_MAX_LENGTH),
+            email, last_name, first_name = fields(record)
+            append(
+                (
+                    email.strip()[:EMAIL_MAX_LENGTH] or None,
+                    e164,
+                    last_name.strip()[:NAME_MAX_LENGTH] or None,
+                    first_name.strip()[:NAME_MAX_LENGTH] or None,
+                )
             )
-
-    def batches(self, size: int) -> Iterator[list[ContactFields]]:
-        """:meth:`contacts` in lists of at most ``size``."""
-        contacts = self.contacts()
-        while batch := list(itertools.islice(contacts, size)):
+            if len(batch) >= size:
+                self.imported += len(batch)
+                yield batch
+                batch = []
+                append = batch.append
+        if batch:
+            self.imported += len(batch)
             yield batch
+
+    def contacts(self) -> Iterator[ContactFields]:
+        """:meth:`batches`, one contact at a time."""
+        for batch in self.batches(1_000):
+            yield from batch
 
 
 def _other_columns(

@@ -304,7 +304,7 @@ def _import(
         for batch in csv_file.batches(INSERT_CHUNK):
             contact_queries.insert_contacts(session, list_id, batch)
             if progress:
-                progress(min(csv_file.bytes_read, size or csv_file.bytes_read), size)
+                progress(min(csv_file.bytes_read, size), size)
         count = contact_queries.refresh_contact_count(session, actor.tenant_id, list_id)
         if progress:
             progress(size, size)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 
-from sqlalchemy import delete, func, insert, or_, update
+from sqlalchemy import delete, func, insert, literal_column, or_, update
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col, select
 
 from sms_hub.store.models import Contact, ContactList, utcnow
@@ -19,7 +19,8 @@ from sms_hub.store.models import Contact, ContactList, utcnow
 INSERT_CHUNK = 5_000
 
 _CONTACT_TABLE = Contact.__table__  # type: ignore[attr-defined]
-_INSERT_COLUMNS = ("list_id", "phone", "email", "last_name", "first_name")
+#: The fields of an inserted contact, in the column order of the table.
+_FIELDS = ("email", "phone", "last_name", "first_name")
 
 
 @dataclass(frozen=True)
@@ -208,38 +209,41 @@ def list_contacts(
 def insert_contacts(
     session: Session,
     list_id: int,
-    contacts: Sequence[tuple[str, str | None, str | None, str | None]],
+    contacts: Sequence[tuple[str | None, str, str | None, str | None]],
 ) -> None:
-    """Insert (phone, email, last name, first name) rows into a list.
+    """Insert (email, phone, last name, first name) rows into a list.
 
     The caller checked the list is the tenant's and that no number is already
-    in it. One ``executemany`` of plain tuples per :data:`INSERT_CHUNK` rows
-    where the driver takes positional parameters (SQLite); SQLAlchemy's
-    batched ``insert()`` otherwise (PostgreSQL).
+    in it. Where the driver takes positional parameters (SQLite) the rows go
+    as they are, plain tuples, to ``executemany`` :data:`INSERT_CHUNK` at a
+    time, the list id written in the statement; otherwise through
+    SQLAlchemy's batched ``insert()`` (PostgreSQL).
     """
     if not contacts:
         return
     connection = session.connection()
-    dialect = connection.dialect
-    statement = insert(_CONTACT_TABLE)
-    if dialect.positional:
-        compiled = statement.compile(dialect=dialect, column_keys=list(_INSERT_COLUMNS))
-        order = [_INSERT_COLUMNS.index(key) for key in compiled.positiontup or []]
-        if sorted(order) == list(range(len(_INSERT_COLUMNS))):
-            arrange = itemgetter(*order)
-            sql = str(compiled)
-            for start in range(0, len(contacts), INSERT_CHUNK):
-                chunk = contacts[start : start + INSERT_CHUNK]
-                connection.exec_driver_sql(
-                    sql, [arrange((list_id, *contact)) for contact in chunk]
-                )
-            return
+    sql = _positional_insert(connection.dialect, int(list_id))
+    if sql is not None:
+        for start in range(0, len(contacts), INSERT_CHUNK):
+            connection.exec_driver_sql(sql, contacts[start : start + INSERT_CHUNK])
+        return
     for start in range(0, len(contacts), INSERT_CHUNK):
-        chunk = contacts[start : start + INSERT_CHUNK]
         connection.execute(
-            statement,
+            insert(_CONTACT_TABLE),
             [
-                dict(zip(_INSERT_COLUMNS, (list_id, *contact), strict=True))
-                for contact in chunk
+                {"list_id": list_id, **dict(zip(_FIELDS, contact, strict=True))}
+                for contact in contacts[start : start + INSERT_CHUNK]
             ],
         )
+
+
+def _positional_insert(dialect: Dialect, list_id: int) -> str | None:
+    """``INSERT … VALUES (<list_id>, ?, ?, ?, ?)`` with the placeholders in
+    :data:`_FIELDS` order, or ``None`` if the driver or the table differ."""
+    if not dialect.positional:
+        return None
+    statement = insert(_CONTACT_TABLE).values(list_id=literal_column(str(list_id)))
+    compiled = statement.compile(dialect=dialect, column_keys=list(_FIELDS))
+    if tuple(compiled.positiontup or ()) != _FIELDS:
+        return None
+    return str(compiled)

@@ -9,6 +9,7 @@ import pytest
 
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
 from sms_hub.domain.statuses import Status
+from sms_hub.sarbacane import SarbacaneError
 from sms_hub.services import audience, sending, sync
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.context import Actor, sarbacane
@@ -90,7 +91,7 @@ async def test_a_push_interrupted_by_faults_resumes_without_duplicates(actor, si
         await audience.import_lists(actor, campaign_id, [list_id])
     sim.set_faults(error_rate=0.0)
     assert await audience.unpushed_count(actor, campaign_id) > 0
-    pushed, total = await audience.push_pending(actor, campaign_id)
+    _, total = await audience.push_pending(actor, campaign_id)
     assert total == 2500
     assert await audience.unpushed_count(actor, campaign_id) == 0
     remote = _campaign(actor, campaign_id).sarbacane_id
@@ -195,7 +196,7 @@ async def test_the_poller_survives_sarbacane_errors_and_catches_up(actor, sim):
     await audience.import_lists(actor, campaign_id, [_list(actor, "e", _phones(0, 4))])
     await sending.launch(actor, campaign_id, None)
     sim.set_faults(error_rate=1.0)
-    with pytest.raises(Exception):
+    with pytest.raises(SarbacaneError):
         await sync.poll_once()
     sim.set_faults(error_rate=0.0)
     for _ in range(100):
