@@ -70,45 +70,84 @@ def _mobile(rng: random.Random) -> str:
     return f"+33{nsn}"
 
 
-def _other(rng: random.Random) -> str:
+def _overseas(rng: random.Random) -> str:
+    prefix = rng.choice(["0692", "0693", "0696", "0690", "0694", "0639"])
+    return f"{prefix} {rng.randint(20, 69)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+
+
+def _foreign(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return f"+44 7911 {rng.randint(100_000, 999_999)}"
+    return f"+32 470 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+
+
+def _landline(rng: random.Random) -> str:
+    first = rng.choice("123459")
+    return f"0{first} {rng.randint(10, 99)} {rng.randint(10, 99)} 34 56"
+
+
+def _invalid(rng: random.Random) -> str:
     return rng.choice(
         [
-            f"01 {rng.randint(10, 99)} {rng.randint(10, 99)} 34 56",  # landline
-            f"09 {rng.randint(10, 99)} 12 34 56",  # box VoIP landline
-            f"0692 {rng.randint(10, 99)} {rng.randint(10, 99)} 56",  # La Réunion
-            f"0696 {rng.randint(10, 99)} {rng.randint(10, 99)} 56",  # Martinique
-            f"+44 7911 {rng.randint(100_000, 999_999)}",  # UK mobile
-            f"+32 470 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-            "06 12 34 56",  # too short
+            f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} 5",
             "n/a",
-            "",
+            "voir courriel",
         ]
     )
+
+
+#: The make-up of a generated file (share of rows): harsher than a typical
+#: metropolitan training centre's list, where nearly every row is a mobile.
+MIX: tuple[tuple[str, float], ...] = (
+    ("mobile", 0.84),  # metropolitan, in the 9 forms of _mobile()
+    ("duplicate", 0.05),  # a number already seen higher in the file
+    ("landline", 0.03),  # 01-05, 09
+    ("overseas", 0.03),  # La Réunion, Antilles, Guyane, Mayotte
+    ("foreign", 0.01),  # +44, +32 mobiles
+    ("missing", 0.02),
+    ("invalid", 0.02),  # too short, too long, text
+)
+
+
+def _phone(rng: random.Random, kind: str, recent: list[str]) -> str:
+    if kind == "duplicate" and recent:
+        return rng.choice(recent)
+    if kind == "landline":
+        return _landline(rng)
+    if kind == "overseas":
+        return _overseas(rng)
+    if kind == "foreign":
+        return _foreign(rng)
+    if kind == "missing":
+        return ""
+    if kind == "invalid":
+        return _invalid(rng)
+    return _mobile(rng)
 
 
 def generate(path: Path, rows: int, seed: int = 2026) -> int:
     """Write ``rows`` contact rows (cp1252, ``;``); returns the file size."""
     rng = random.Random(seed)
+    kinds = [kind for kind, _ in MIX]
+    weights = [share for _, share in MIX]
     recent: list[str] = []
     with path.open("w", encoding="cp1252", newline="") as out:
         out.write("Nom;Prénom;Adresse e-mail;Téléphone portable\r\n")
-        for i in range(rows):
+        for i, kind in enumerate(rng.choices(kinds, weights, k=rows)):
             last = rng.choice(_LAST_NAMES)
             first = rng.choice(_FIRST_NAMES)
-            roll = rng.random()
-            if roll < 0.80:
-                phone = _mobile(rng)
+            phone = _phone(rng, kind, recent)
+            if kind == "mobile":
                 if len(recent) < 1000:
                     recent.append(phone)
                 else:
                     recent[i % 1000] = phone
-            elif roll < 0.85 and recent:
-                phone = rng.choice(recent)  # duplicate
-            else:
-                phone = _other(rng)
-            email = f"{first[:1].lower()}.{last.lower()}{i}@exemple.fr"
-            if rng.random() < 0.1:
-                email = ""
+            email = (
+                ""
+                if rng.random() < 0.1
+                else f"{first[0].lower()}.{last.lower()}{i}@exemple.fr"
+            )
             out.write(f"{last};{first};{email};{phone}\r\n")
     return path.stat().st_size
 

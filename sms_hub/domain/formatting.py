@@ -26,4 +26,4 @@ def number_fr(value: int | float) -> str:
 
 def percent_fr(ratio: float) -> str:
     """``12,5 %``."""
-    return format_percent(ratio, format="#,##0.0 %", locale=LOCALE)
+    return format_percent(ratio, format="#,##0.0\u202f%", locale=LOCALE)

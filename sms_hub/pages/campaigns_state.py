@@ -227,7 +227,7 @@ class CampaignsState(SessionState):
 
     @rx.event
     def open_statistics(self, campaign_id: int, name: str):
-        return rx.redirect(f"/campagnes/{campaign_id}/statistiques")
+        return rx.redirect(f"/statistiques?campagne={campaign_id}")
 
     @rx.event
     async def follow_changes(self, _tick: str = ""):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, func, text, update
+from sqlalchemy import bindparam, delete, func, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -382,3 +382,49 @@ def contact_list_options(session: Session, tenant_id: int) -> list[ContactList]:
             .order_by(func.lower(ContactList.name))
         ).all()
     )
+
+
+def set_outcomes(session: Session, campaign_id: int, outcomes: dict[str, str]) -> None:
+    """Record each recipient's delivery outcome (by phone number)."""
+    if not outcomes:
+        return
+    table = CampaignRecipient.__table__
+    session.connection().execute(
+        update(table)
+        .where(
+            table.c.campaign_id == campaign_id,
+            table.c.phone == bindparam("b_phone"),
+        )
+        .values(outcome=bindparam("b_outcome")),
+        [{"b_phone": phone, "b_outcome": value} for phone, value in outcomes.items()],
+    )
+
+
+def outcome_page(
+    session: Session,
+    tenant_id: int,
+    campaign_id: int,
+    *,
+    outcome: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[CampaignRecipient], int]:
+    """Recipients with their outcome; ``outcome`` "pending" means none known yet."""
+    if campaign_by_id(session, tenant_id, campaign_id) is None:
+        return [], 0
+    where = [CampaignRecipient.campaign_id == campaign_id]
+    if outcome == "pending":
+        where.append(col(CampaignRecipient.outcome).is_(None))
+    elif outcome:
+        where.append(CampaignRecipient.outcome == outcome)
+    total = session.exec(
+        select(func.count()).select_from(CampaignRecipient).where(*where)
+    ).one()
+    rows = session.exec(
+        select(CampaignRecipient)
+        .where(*where)
+        .order_by(col(CampaignRecipient.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), int(total)

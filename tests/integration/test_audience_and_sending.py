@@ -205,3 +205,41 @@ async def test_the_poller_survives_sarbacane_errors_and_catches_up(actor, sim):
             break
         await asyncio.sleep(0.05)
     assert _campaign(actor, campaign_id).status == Status.FINISHED
+
+
+async def test_statistics_match_the_simulator_outcomes(actor, sim):
+    from sms_hub.services import statistics
+
+    campaign_id = await _draft(actor)
+    phones = _phones(0, 10) + ["+33612345613", "+33612345699", "+33612345713"]
+    await audience.import_lists(actor, campaign_id, [_list(actor, "st", phones)])
+    with pytest.raises(NotAllowed, match="Envoi terminé"):
+        await statistics.campaign_statistics(actor, campaign_id)
+    await sending.launch(actor, campaign_id, None)
+    for _ in range(100):
+        await sync.poll_once()
+        if _campaign(actor, campaign_id).status == Status.FINISHED:
+            break
+        await asyncio.sleep(0.05)
+    view = await statistics.campaign_statistics(actor, campaign_id)
+    figures = {f.label: (f.value, f.rate) for f in view.figures}
+    assert figures["Destinataires"] == ("13", "")
+    assert figures["Envoyés"] == ("13", "")
+    assert figures["Délivrés"] == ("11", "84,6\u202f%")
+    assert figures["Échecs"] == ("2", "15,4\u202f%")
+    assert figures["STOP"] == ("1", "7,7\u202f%")
+    assert figures["En attente"] == ("0", "")
+    assert figures["Crédits utilisés"] == ("13", "")
+    assert {p.name: p.value for p in view.outcomes_chart} == {
+        "Délivré": 10,
+        "Échec": 2,
+        "STOP (désinscrit)": 1,
+    }
+    assert sum(p.value for p in view.timeline_chart) == 13
+    failed, total = await statistics.outcome_page(
+        actor, campaign_id, outcome="failed", offset=0, limit=20
+    )
+    assert total == 2
+    assert {r.phone for r in failed} == {"+33612345613", "+33612345713"}
+    csv_text = await statistics.outcomes_csv(actor, campaign_id)
+    assert "+33612345699;STOP (désinscrit)" in csv_text

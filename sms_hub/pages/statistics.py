@@ -1,0 +1,271 @@
+"""Page « Statistiques de la campagne » (Hub3E), for finished campaigns."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from sms_hub.components.layout import page_shell
+from sms_hub.domain.statistics import OUTCOME_LABELS, Outcome
+from sms_hub.services import statistics
+from sms_hub.services.errors import ServiceError
+from sms_hub.state.session import SessionState
+
+ROUTE = "/statistiques"
+TITLE = "Statistiques de la campagne"
+PAGE_SIZE = 20
+ALL = "all"
+
+
+class StatisticsState(SessionState):
+    campaign_id: int = 0
+    campaign_name: str = ""
+    figures: list[statistics.Figure] = []
+    outcomes_chart: list[statistics.ChartPoint] = []
+    timeline_chart: list[statistics.ChartPoint] = []
+    sarbacane_link: str = ""
+    error: str = ""
+    loading: bool = True
+    rows: list[statistics.OutcomeRow] = []
+    rows_total: int = 0
+    rows_page: int = 1
+    outcome_filter: str = ALL
+
+    @rx.var
+    def rows_page_count(self) -> int:
+        return max(1, -(-self.rows_total // PAGE_SIZE))
+
+    async def _load_rows(self) -> None:
+        self.rows, self.rows_total = await statistics.outcome_page(
+            self._actor(),
+            self.campaign_id,
+            outcome="" if self.outcome_filter == ALL else self.outcome_filter,
+            offset=(self.rows_page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
+
+    @rx.event
+    async def on_load(self):
+        await self._ensure_session()
+        self.loading, self.error = True, ""
+        raw = self.router.url.query_parameters.get("campagne", "")
+        self.campaign_id = int(raw) if str(raw).isdigit() else 0
+        try:
+            view = await statistics.campaign_statistics(self._actor(), self.campaign_id)
+        except ServiceError as error:
+            self.error, self.loading = error.user_message, False
+            return
+        self.campaign_name = view.campaign_name
+        self.figures = view.figures
+        self.outcomes_chart = view.outcomes_chart
+        self.timeline_chart = view.timeline_chart
+        self.sarbacane_link = view.sarbacane_link
+        self.rows_page, self.outcome_filter = 1, ALL
+        await self._load_rows()
+        self.loading = False
+
+    @rx.event
+    async def filter_outcome(self, value: str):
+        self.outcome_filter, self.rows_page = value, 1
+        await self._load_rows()
+
+    @rx.event
+    async def go_to(self, page: int):
+        self.rows_page = min(max(1, page), self.rows_page_count)
+        await self._load_rows()
+
+    @rx.event
+    async def export_csv(self):
+        data = await statistics.outcomes_csv(self._actor(), self.campaign_id)
+        return rx.download(data=data, filename=f"statistiques-{self.campaign_id}.csv")
+
+
+S = StatisticsState
+
+
+def _figure(figure: statistics.Figure) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(figure.label, size="2", color_scheme="gray"),
+            rx.heading(figure.value, size="6"),
+            rx.cond(figure.rate != "", rx.text(figure.rate, size="2", weight="medium")),
+            spacing="1",
+        ),
+        min_width="140px",
+        flex="1",
+        class_name="stat-figure",
+    )
+
+
+def _outcomes_chart() -> rx.Component:
+    return rx.card(
+        rx.heading("Résultats des envois", size="3", as_="h2"),
+        rx.recharts.pie_chart(
+            rx.recharts.pie(
+                rx.foreach(
+                    S.outcomes_chart,
+                    lambda point: rx.recharts.cell(fill=point.fill),
+                ),
+                data=S.outcomes_chart,
+                data_key="value",
+                name_key="name",
+                inner_radius="45%",
+                label=True,
+            ),
+            rx.recharts.graphing_tooltip(),
+            rx.recharts.legend(),
+            height=280,
+        ),
+        flex="1",
+        min_width="320px",
+    )
+
+
+def _timeline_chart() -> rx.Component:
+    return rx.card(
+        rx.heading("SMS traités dans le temps", size="3", as_="h2"),
+        rx.recharts.bar_chart(
+            rx.recharts.bar(data_key="value", name="SMS traités", fill="#3e63dd"),
+            rx.recharts.x_axis(data_key="name"),
+            rx.recharts.y_axis(allow_decimals=False),
+            rx.recharts.graphing_tooltip(),
+            data=S.timeline_chart,
+            height=280,
+        ),
+        flex="1",
+        min_width="320px",
+    )
+
+
+def _row(row: statistics.OutcomeRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row.email), rx.table.cell(row.phone), rx.table.cell(row.outcome)
+    )
+
+
+def _recipients_table() -> rx.Component:
+    options = [(ALL, "Tous les statuts")] + [
+        (outcome.value, OUTCOME_LABELS[outcome]) for outcome in Outcome
+    ]
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Destinataires", size="3", as_="h2"),
+                rx.spacer(),
+                rx.el.label(
+                    "Filtrer par statut",
+                    html_for="outcome-filter",
+                    class_name="field-label",
+                ),
+                rx.select.root(
+                    rx.select.trigger(id="outcome-filter"),
+                    rx.select.content(
+                        *[
+                            rx.select.item(label, value=value)
+                            for value, label in options
+                        ]
+                    ),
+                    value=S.outcome_filter,
+                    on_change=S.filter_outcome,
+                ),
+                rx.button(
+                    rx.icon("download", size=16),
+                    "Exporter (CSV)",
+                    variant="soft",
+                    on_click=S.export_csv,
+                ),
+                width="100%",
+                align="center",
+                spacing="3",
+            ),
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Email"),
+                        rx.table.column_header_cell("Mobile"),
+                        rx.table.column_header_cell("Statut"),
+                    )
+                ),
+                rx.table.body(rx.foreach(S.rows, _row)),
+                width="100%",
+                size="1",
+            ),
+            rx.hstack(
+                rx.text(S.rows_total, " destinataire(s)", size="2"),
+                rx.spacer(),
+                rx.button(
+                    "Précédent",
+                    variant="soft",
+                    size="1",
+                    disabled=S.rows_page <= 1,
+                    on_click=S.go_to(S.rows_page - 1),
+                ),
+                rx.text("Page ", S.rows_page, " sur ", S.rows_page_count, size="2"),
+                rx.button(
+                    "Suivant",
+                    variant="soft",
+                    size="1",
+                    disabled=S.rows_page >= S.rows_page_count,
+                    on_click=S.go_to(S.rows_page + 1),
+                ),
+                width="100%",
+                align="center",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _content() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.link(
+                rx.hstack(
+                    rx.icon("arrow-left", size=16),
+                    "Retour aux campagnes",
+                    align="center",
+                    spacing="1",
+                ),
+                href="/",
+            ),
+            rx.spacer(),
+            rx.button(
+                rx.link(
+                    rx.icon("external-link", size=16),
+                    "Voir les statistiques sur Sarbacane",
+                    href=S.sarbacane_link,
+                    is_external=True,
+                ),
+                as_child=True,
+                variant="outline",
+            ),
+            width="100%",
+            align="center",
+        ),
+        rx.heading("Campagne « ", S.campaign_name, " »", size="5", as_="h2"),
+        rx.flex(rx.foreach(S.figures, _figure), gap="3", wrap="wrap", width="100%"),
+        rx.flex(
+            _outcomes_chart(), _timeline_chart(), gap="3", wrap="wrap", width="100%"
+        ),
+        _recipients_table(),
+        spacing="4",
+        width="100%",
+    )
+
+
+def statistics_page() -> rx.Component:
+    return page_shell(
+        TITLE,
+        rx.cond(
+            S.error != "",
+            rx.vstack(
+                rx.callout(
+                    S.error, icon="circle-alert", color_scheme="red", role="alert"
+                ),
+                rx.link("Retour aux campagnes", href="/"),
+            ),
+            rx.cond(S.loading, rx.spinner(size="3"), _content()),
+        ),
+        session=S,
+    )

@@ -1,0 +1,193 @@
+"""Statistics of a finished campaign, read from Sarbacane's reports.
+
+The per-recipient report is read in pages of 1000, each recipient's outcome
+is stored on its campaign recipient row (so the table pages and filters in
+the database), and the counters are computed by ``domain.statistics``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sms_hub.domain import sms_text
+from sms_hub.domain.contacts_csv import write_csv
+from sms_hub.domain.formatting import number_fr, percent_fr
+from sms_hub.domain.statistics import (
+    OUTCOME_COLOURS,
+    OUTCOME_LABELS,
+    Outcome,
+    outcome_of,
+    summarize,
+    timeline,
+)
+from sms_hub.domain.statuses import Action, Status, refusal
+from sms_hub.sarbacane import MAX_BATCH, RecipientReport, SarbacaneError
+from sms_hub.services.context import Actor, in_thread, sarbacane
+from sms_hub.services.errors import GatewayError, NotAllowed, NotFound
+from sms_hub.settings import get_settings
+from sms_hub.store import queries
+from sms_hub.store.db import session_scope
+from sms_hub.store.models import Campaign
+
+
+@dataclass
+class Figure:
+    label: str
+    value: str
+    rate: str
+
+
+@dataclass
+class ChartPoint:
+    name: str
+    value: int
+    fill: str = ""
+
+
+@dataclass
+class StatisticsView:
+    campaign_name: str
+    figures: list[Figure]
+    outcomes_chart: list[ChartPoint]
+    timeline_chart: list[ChartPoint]
+    sarbacane_link: str
+
+
+@dataclass
+class OutcomeRow:
+    email: str
+    phone: str
+    outcome: str
+
+
+def _scope():
+    return session_scope(get_settings().database_url)
+
+
+def _finished_campaign(actor: Actor, campaign_id: int) -> Campaign:
+    with _scope() as session:
+        campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+        if campaign is None:
+            raise NotFound()
+        reason = refusal(
+            Action.STATS_HUB3E, Status(campaign.status), campaign.recipient_count
+        )
+        if reason:
+            raise NotAllowed(reason)
+        return campaign
+
+
+async def _report_rows(sarbacane_id: str) -> list[RecipientReport]:
+    rows: list[RecipientReport] = []
+    offset = 0
+    while True:
+        page = await sarbacane().report_recipients(
+            sarbacane_id, offset=offset, limit=MAX_BATCH
+        )
+        rows += page
+        if len(page) < MAX_BATCH:
+            return rows
+        offset += MAX_BATCH
+
+
+def _moment(row: RecipientReport) -> datetime | None:
+    value = row.raw.get("date")
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
+    """Read the reports, store the outcomes, compute figures and charts."""
+    campaign = await in_thread(_finished_campaign, actor, campaign_id)
+    try:
+        rows = await _report_rows(campaign.sarbacane_id)
+    except SarbacaneError as error:
+        raise GatewayError(error.user_message) from error
+    outcomes: dict[str, Outcome] = {}
+    for row in rows:
+        if row.phone:
+            outcomes[row.phone] = outcome_of(
+                success=row.success, bounce=row.bounce, unsubscribe=row.unsubscribe
+            )
+
+    def store() -> None:
+        with _scope() as session:
+            queries.set_outcomes(
+                session, campaign_id, {p: o.value for p, o in outcomes.items()}
+            )
+
+    await in_thread(store)
+    parts = sms_text.measure(campaign.content).parts
+    stats = summarize(campaign.recipient_count, outcomes.values(), parts)
+    figures = [
+        Figure("Destinataires", number_fr(stats.recipients), ""),
+        Figure("Envoyés", number_fr(stats.sent), ""),
+        Figure(
+            "Délivrés",
+            number_fr(stats.delivered),
+            percent_fr(stats.rate(stats.delivered)),
+        ),
+        Figure("Échecs", number_fr(stats.failed), percent_fr(stats.rate(stats.failed))),
+        Figure("STOP", number_fr(stats.stop), percent_fr(stats.rate(stats.stop))),
+        Figure("En attente", number_fr(stats.pending), ""),
+        Figure("Crédits utilisés", number_fr(stats.credits_used), ""),
+    ]
+    counts = {
+        Outcome.DELIVERED: stats.delivered - stats.stop,
+        Outcome.FAILED: stats.failed,
+        Outcome.STOP: stats.stop,
+        Outcome.PENDING: stats.pending,
+    }
+    moments = [m for row in rows if (m := _moment(row)) is not None]
+    settings = get_settings()
+    return StatisticsView(
+        campaign_name=campaign.name,
+        figures=figures,
+        outcomes_chart=[
+            ChartPoint(OUTCOME_LABELS[o], n, OUTCOME_COLOURS[o])
+            for o, n in counts.items()
+            if n
+        ],
+        timeline_chart=[ChartPoint(label, n) for label, n in timeline(moments)],
+        sarbacane_link=settings.sarbacane_link(
+            settings.sarbacane_report_path, campaign_id=campaign.sarbacane_id
+        ),
+    )
+
+
+def _label(outcome: str | None) -> str:
+    return OUTCOME_LABELS[Outcome(outcome or Outcome.PENDING)]
+
+
+async def outcome_page(
+    actor: Actor, campaign_id: int, *, outcome: str, offset: int, limit: int
+) -> tuple[list[OutcomeRow], int]:
+    def read() -> tuple[list[OutcomeRow], int]:
+        with _scope() as session:
+            rows, total = queries.outcome_page(
+                session,
+                actor.tenant_id,
+                campaign_id,
+                outcome=outcome or None,
+                offset=offset,
+                limit=limit,
+            )
+            return [
+                OutcomeRow(r.email or "", r.phone, _label(r.outcome)) for r in rows
+            ], total
+
+    return await in_thread(read)
+
+
+async def outcomes_csv(actor: Actor, campaign_id: int) -> str:
+    rows, _ = await outcome_page(
+        actor, campaign_id, outcome="", offset=0, limit=10_000_000
+    )
+    return write_csv(
+        [(r.email, r.phone, r.outcome) for r in rows], ("email", "mobile", "statut")
+    )

@@ -1,0 +1,40 @@
+"""Statistics derived from the per-recipient report."""
+
+from datetime import UTC, datetime, timedelta
+
+from sms_hub.domain.statistics import Outcome, outcome_of, summarize, timeline
+
+
+def test_outcome_of_a_recipient():
+    assert outcome_of(success=True, bounce=False, unsubscribe=False) is Outcome.DELIVERED
+    assert outcome_of(success=False, bounce=True, unsubscribe=False) is Outcome.FAILED
+    assert outcome_of(success=True, bounce=False, unsubscribe=True) is Outcome.STOP
+    assert outcome_of(success=False, bounce=False, unsubscribe=False) is Outcome.FAILED
+
+
+def test_summary_counts_rates_pending_and_credits():
+    outcomes = [Outcome.DELIVERED] * 6 + [Outcome.FAILED] * 2 + [Outcome.STOP] * 2
+    stats = summarize(recipients=12, outcomes=outcomes, parts=2)
+    assert (stats.sent, stats.delivered, stats.failed, stats.stop, stats.pending) == (
+        10,
+        8,
+        2,
+        2,
+        2,
+    )
+    assert stats.credits_used == 20
+    assert stats.rate(stats.delivered) == 0.8
+    assert summarize(3, [], 1).rate(0) == 0.0
+
+
+def test_timeline_by_minute_in_paris_time():
+    start = datetime(2026, 12, 1, 8, 30, 10, tzinfo=UTC)
+    moments = [start, start + timedelta(seconds=20), start + timedelta(minutes=1)]
+    assert timeline(moments) == [("09:30", 2), ("09:31", 1)]
+
+
+def test_timeline_by_hour_for_long_sends():
+    start = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    moments = [start, start + timedelta(hours=7)]
+    assert timeline(moments) == [("01/12 09h", 1), ("01/12 16h", 1)]
+    assert timeline([]) == []
