@@ -211,7 +211,7 @@ async def test_statistics_match_the_simulator_outcomes(actor, sim):
     from sms_hub.services import statistics
 
     campaign_id = await _draft(actor)
-    phones = _phones(0, 10) + ["+33612345613", "+33612345699", "+33612345713"]
+    phones = [*_phones(0, 10), "+33612345613", "+33612345699", "+33612345713"]
     await audience.import_lists(actor, campaign_id, [_list(actor, "st", phones)])
     with pytest.raises(NotAllowed, match="Envoi terminé"):
         await statistics.campaign_statistics(actor, campaign_id)

@@ -6,7 +6,9 @@ from sms_hub.domain.statistics import Outcome, outcome_of, summarize, timeline
 
 
 def test_outcome_of_a_recipient():
-    assert outcome_of(success=True, bounce=False, unsubscribe=False) is Outcome.DELIVERED
+    assert (
+        outcome_of(success=True, bounce=False, unsubscribe=False) is Outcome.DELIVERED
+    )
     assert outcome_of(success=False, bounce=True, unsubscribe=False) is Outcome.FAILED
     assert outcome_of(success=True, bounce=False, unsubscribe=True) is Outcome.STOP
     assert outcome_of(success=False, bounce=False, unsubscribe=False) is Outcome.FAILED
