@@ -80,6 +80,7 @@ class Settings:
     page_size: int
     frame_ancestors: str
     poll_interval_seconds: float
+    portal_signing_key: str
     stuck_after_seconds: float
 
     def sarbacane_link(self, path_template: str, **ids: str) -> str:
@@ -137,13 +138,14 @@ def load_settings() -> Settings:
         ),
         uses_simulator=uses_simulator,
         simulator=simulator,
-        demo_mode=_env_bool("DEMO_MODE", True),
+        demo_mode=_env_bool("DEMO_MODE", not os.environ.get("PORTAL_SIGNING_KEY")),
         demo_tenant_name=_env("DEMO_TENANT_NAME", "Centre de formation Horizon"),
         demo_user=_env("DEMO_USER", "demo@centre-formation.fr"),
         opt_out_mention=_env("OPT_OUT_MENTION", "STOP au 36111"),
         page_size=_env_int("PAGE_SIZE", 20),
         frame_ancestors=_env("FRAME_ANCESTORS", "'self'"),
         poll_interval_seconds=_env_float("POLL_INTERVAL_SECONDS", 2.0),
+        portal_signing_key=_env("PORTAL_SIGNING_KEY", ""),
         stuck_after_seconds=_env_float("STUCK_AFTER_SECONDS", 600.0),
     )
 

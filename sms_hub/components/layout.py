@@ -40,7 +40,17 @@ def page_shell(
                 align="end",
             ),
             rx.separator(size="4"),
-            body,
+            rx.cond(
+                session.sign_in_error != "",
+                rx.callout(
+                    session.sign_in_error,
+                    icon="lock",
+                    color_scheme="red",
+                    role="alert",
+                    size="3",
+                ),
+                body,
+            ),
             spacing="5",
             width="100%",
             max_width="1400px",

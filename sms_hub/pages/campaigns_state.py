@@ -106,8 +106,8 @@ class CampaignsState(SessionState):
 
     @rx.event
     async def on_load(self):
-        await self._ensure_session()
-        await self._refresh()
+        if await self._ensure_session():
+            await self._refresh()
 
     @rx.event
     async def set_search(self, value: str):

@@ -45,7 +45,8 @@ class StatisticsState(SessionState):
 
     @rx.event
     async def on_load(self):
-        await self._ensure_session()
+        if not await self._ensure_session():
+            return
         self.loading, self.error = True, ""
         raw = self.router.url.query_parameters.get("campagne", "")
         self.campaign_id = int(raw) if str(raw).isdigit() else 0
