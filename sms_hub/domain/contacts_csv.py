@@ -518,7 +518,8 @@ class ContactsCsv:
         present += [c for c in (columns.last_name, columns.first_name) if c is not None]
         width = max(present) + 1
         padding = [""] * width
-        # Absent fields read the empty cell appended to every record.
+        # Absent fields read an empty cell appended to the record.
+        blank_cell = None in (columns.email, columns.last_name, columns.first_name)
         fields = itemgetter(
             -1 if columns.email is None else columns.email,
             -1 if columns.last_name is None else columns.last_name,
@@ -534,7 +535,8 @@ class ContactsCsv:
             line += 1
             if len(record) < width:
                 record.extend(padding[len(record) :])
-            record.append("")
+            if blank_cell:
+                record.append("")
             raw = record[phone_column]
             if raw.startswith("'"):
                 raw = raw[1:]
@@ -551,7 +553,7 @@ class ContactsCsv:
             if key in seen:
                 reject(line, Rejection.DUPLICATE, raw, DUPLICATE_IN_FILE)
                 continue
-            if key in known:
+            if known and key in known:
                 reject(line, Rejection.DUPLICATE, raw, DUPLICATE_IN_LIST)
                 continue
             seen.add(key)

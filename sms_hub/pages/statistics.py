@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
+
 import reflex as rx
 
 from sms_hub.components.layout import page_shell
@@ -20,8 +23,8 @@ class StatisticsState(SessionState):
     campaign_id: int = 0
     campaign_name: str = ""
     figures: list[statistics.Figure] = []
-    outcomes_chart: list[statistics.ChartPoint] = []
-    timeline_chart: list[statistics.ChartPoint] = []
+    outcomes_chart: list[dict[str, Any]] = []
+    timeline_chart: list[dict[str, Any]] = []
     sarbacane_link: str = ""
     error: str = ""
     loading: bool = True
@@ -57,8 +60,8 @@ class StatisticsState(SessionState):
             return
         self.campaign_name = view.campaign_name
         self.figures = view.figures
-        self.outcomes_chart = view.outcomes_chart
-        self.timeline_chart = view.timeline_chart
+        self.outcomes_chart = [asdict(point) for point in view.outcomes_chart]
+        self.timeline_chart = [asdict(point) for point in view.timeline_chart]
         self.sarbacane_link = view.sarbacane_link
         self.rows_page, self.outcome_filter = 1, ALL
         await self._load_rows()
@@ -104,13 +107,14 @@ def _outcomes_chart() -> rx.Component:
             rx.recharts.pie(
                 rx.foreach(
                     S.outcomes_chart,
-                    lambda point: rx.recharts.cell(fill=point.fill),
+                    lambda point: rx.recharts.cell(fill=point["fill"]),
                 ),
                 data=S.outcomes_chart,
                 data_key="value",
                 name_key="name",
                 inner_radius="45%",
                 label=True,
+                is_animation_active=False,
             ),
             rx.recharts.graphing_tooltip(),
             rx.recharts.legend(),
@@ -125,7 +129,12 @@ def _timeline_chart() -> rx.Component:
     return rx.card(
         rx.heading("SMS traités dans le temps", size="3", as_="h2"),
         rx.recharts.bar_chart(
-            rx.recharts.bar(data_key="value", name="SMS traités", fill="#3e63dd"),
+            rx.recharts.bar(
+                data_key="value",
+                name="SMS traités",
+                fill="#3e63dd",
+                is_animation_active=False,
+            ),
             rx.recharts.x_axis(data_key="name"),
             rx.recharts.y_axis(allow_decimals=False),
             rx.recharts.graphing_tooltip(),

@@ -142,3 +142,38 @@ def shot(page):
         return path
 
     return take
+
+
+@pytest.fixture(scope="session")
+def seed_contact_list(server_env, app_url):
+    """Put a contact list in the server's database for the demo centre (arrange step)."""
+    from sqlmodel import select
+
+    from sms_hub.store.db import session_scope
+    from sms_hub.store.models import Contact, ContactList, Tenant
+
+    database_url = f"sqlite:///{server_env['DATA_DIR']}/sms_hub.db"
+
+    def seed(name: str, phones: list[str]) -> None:
+        httpx.get(app_url + "/", timeout=10)
+        with session_scope(database_url) as session:
+            tenant = session.exec(select(Tenant).where(Tenant.slug == "demo")).first()
+            if tenant is None:
+                tenant = Tenant(slug="demo", name="Centre de formation Horizon")
+                session.add(tenant)
+                session.flush()
+            contact_list = ContactList(
+                tenant_id=tenant.id, name=name, contact_count=len(phones)
+            )
+            session.add(contact_list)
+            session.flush()
+            for i, phone in enumerate(phones):
+                session.add(
+                    Contact(
+                        list_id=contact_list.id,
+                        phone=phone,
+                        email=f"stagiaire{i}@exemple.fr",
+                    )
+                )
+
+    return seed

@@ -1,0 +1,154 @@
+"""The heart of the product: import, exclusions, launch, live badges, statistics,
+schedule, cancel, relaunch — against the production server and the simulator."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, timedelta
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_campaigns_page import _open, _row
+
+IMPORT = "Importer les contacts d'une liste de contacts dans la campagne"
+EXCLUSIONS = "Choisir les listes d'exclusion à utiliser pour la campagne"
+LAUNCH = "Lancer ou planifier l'envoi de la campagne"
+CANCEL = "Annuler l'envoi de la campagne"
+DELETE = "Supprimer la campagne"
+STATS = "Voir les données statistiques de la campagne sur l'interface Hub3E"
+RECIPIENTS = "Voir la liste des destinataires"
+PHONES = ["+33611000001", "+33611000002", "+33611000013", "+33611000099"]
+
+
+def _notification(page: Page, name: str) -> None:
+    page.get_by_role("button", name="Créer une campagne standard").click()
+    dialog = page.get_by_role("dialog", name="Créer une campagne standard")
+    dialog.get_by_text("Notification SMS").click()
+    dialog.get_by_label("Nom de la campagne").fill(name)
+    dialog.get_by_label("Libellé de l'expéditeur").fill("CentreForm")
+    dialog.get_by_label("Contenu du SMS").fill("Votre session commence lundi à 9h.")
+    dialog.get_by_role("button", name="Créer la campagne").click()
+    expect(_row(page, name)).to_have_count(1)
+
+
+def _import(page: Page, name: str, list_name: str, shot=None) -> None:
+    _row(page, name).get_by_role("button", name=IMPORT).click()
+    dialog = page.get_by_role("dialog", name="Importer les contacts d'une liste")
+    dialog.get_by_role("checkbox", name=re.compile(list_name)).click()
+    expect(dialog).to_contain_text("4 contact(s) avec un numéro de mobile")
+    if shot:
+        shot("import-contacts")
+    dialog.get_by_role("button", name="Importer les contacts").click()
+    expect(dialog).to_contain_text("4 destinataire(s) ajouté(s)")
+    dialog.get_by_role("button", name="Fermer").click()
+    expect(_row(page, name).get_by_role("cell", name="4", exact=True)).to_be_visible()
+
+
+def test_launch_follows_the_badges_live_to_the_statistics(
+    page: Page, app_url: str, seed_contact_list, shot
+):
+    list_name = f"Promo {uuid.uuid4().hex[:5]}"
+    seed_contact_list(list_name, PHONES)
+    name = f"Convocation {uuid.uuid4().hex[:5]}"
+    _open(page, app_url)
+    _notification(page, name)
+    _import(page, name, list_name, shot)
+
+    _row(page, name).get_by_role("button", name=RECIPIENTS).click()
+    recipients = page.get_by_role("dialog", name="Liste des destinataires")
+    expect(recipients).to_contain_text("4 destinataire(s)")
+    expect(recipients.get_by_role("cell", name="+33611000099")).to_be_visible()
+    shot("recipients")
+    recipients.get_by_role("button", name="Fermer").click()
+
+    _row(page, name).get_by_role("button", name=EXCLUSIONS).click()
+    exclusions = page.get_by_role("dialog", name="Choisir les listes d'exclusion")
+    expect(exclusions).to_contain_text("Le RGPD rend obligatoire")
+    exclusions.get_by_role("checkbox", name=re.compile("Désinscrits STOP")).click()
+    shot("exclusions")
+    exclusions.get_by_role("button", name="Assigner ces listes à la campagne").click()
+    expect(page.get_by_text("Listes d'exclusion assignées")).to_be_visible()
+    _row(page, name).get_by_role("button", name=EXCLUSIONS).click()
+    expect(
+        exclusions.get_by_role("checkbox", name=re.compile("Désinscrits STOP"))
+    ).to_be_checked()
+    exclusions.get_by_role("button", name="Annuler").click()
+
+    second_tab = page.context.new_page()
+    _open(second_tab, app_url)
+
+    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
+    expect(launch).to_contain_text("Destinataires4")
+    expect(launch).to_contain_text("Désinscrits STOP")
+    expect(launch).to_contain_text("4 crédits SMS")
+    shot("launch")
+    launch.get_by_role("button", name="Lancer la campagne").click()
+    row = _row(page, name)
+    expect(row.get_by_text("Reçue par le serveur d'envoi")).to_be_visible()
+    expect(row.get_by_text("Envoi en cours")).to_be_visible(timeout=15_000)
+    expect(row.get_by_role("button", name=DELETE)).to_have_attribute(
+        "title", re.compile("doivent d'abord être annulées")
+    )
+    expect(row.get_by_role("button", name=DELETE)).to_be_disabled()
+    shot("sending")
+    expect(row.get_by_text("Envoi terminé")).to_be_visible(timeout=20_000)
+    expect(_row(second_tab, name).get_by_text("Envoi terminé")).to_be_visible(
+        timeout=5_000
+    )
+
+    row.get_by_role("button", name=STATS).click()
+    expect(
+        page.get_by_role("heading", name="Statistiques de la campagne")
+    ).to_be_visible()
+    figures = page.locator(".stat-figure")
+    expect(figures.filter(has_text="Envoyés")).to_contain_text("4")
+    expect(figures.filter(has_text="Délivrés")).to_contain_text("75,0")
+    expect(figures.filter(has_text="Échecs")).to_contain_text("1")
+    expect(figures.filter(has_text="STOP")).to_contain_text("1")
+    expect(page.get_by_role("cell", name="STOP (désinscrit)")).to_be_visible()
+    shot("statistics")
+
+
+def test_schedule_then_cancel_then_relaunch_warns(
+    page: Page, app_url: str, seed_contact_list, shot
+):
+    list_name = f"Relance {uuid.uuid4().hex[:5]}"
+    seed_contact_list(list_name, PHONES)
+    name = f"Rappel {uuid.uuid4().hex[:5]}"
+    _open(page, app_url)
+    _notification(page, name)
+    _import(page, name, list_name)
+
+    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
+    launch.get_by_text("Lancement différé de la campagne").click()
+    yesterday = date.today() - timedelta(days=1)
+    launch.get_by_label("Date d'envoi").fill(yesterday.isoformat())
+    launch.get_by_label("Heure d'envoi (heure de Paris)").fill("10:00")
+    launch.get_by_role("button", name="Planifier la campagne").click()
+    expect(launch.get_by_role("alert")).to_contain_text("La date d'envoi est passée")
+
+    in_two_days = date.today() + timedelta(days=2)
+    launch.get_by_label("Date d'envoi").fill(in_two_days.isoformat())
+    launch.get_by_role("button", name="Planifier la campagne").click()
+    row = _row(page, name)
+    expect(row.get_by_text("Planifiée", exact=True)).to_be_visible()
+    expect(row).to_contain_text(
+        f"Planifiée le {in_two_days.strftime('%d/%m/%Y')} 10:00"
+    )
+
+    row.get_by_role("button", name=CANCEL).click()
+    confirm = page.get_by_role("alertdialog")
+    expect(confirm).to_contain_text(
+        "les SMS déjà reçus par les contacts ne peuvent pas"
+    )
+    shot("cancel")
+    confirm.get_by_role("button", name="Annuler l'envoi").click()
+    expect(row.get_by_text("Envoi annulé par l'utilisateur")).to_be_visible()
+
+    row.get_by_role("button", name=LAUNCH).click()
+    expect(launch).to_contain_text("il est probable que des contacts aient déjà reçu")
+    launch.get_by_role("button", name="Lancer la campagne").click()
+    expect(row.get_by_text("Reçue par le serveur d'envoi")).to_be_visible()
