@@ -44,6 +44,8 @@ def action_icon_button(
                     is_external=True,
                     aria_label=label,
                     title=label,
+                    color="inherit",
+                    underline="none",
                 ),
                 as_child=True,
                 variant="ghost",

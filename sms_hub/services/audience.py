@@ -139,12 +139,8 @@ async def push_pending(
                 return pushed_now, total
             recipients = [RecipientIn(email=r.email, phone=r.phone) for r in batch]
             try:
-                if (
-                    first_batch
-                    and already
-                    and await client.recipients_already_added(
-                        campaign.sarbacane_id, recipients, offset=already
-                    )
+                if first_batch and await client.recipients_already_added(
+                    campaign.sarbacane_id, recipients, offset=already
                 ):
                     log.info("campaign %s: batch already in Sarbacane", campaign_id)
                 else:

@@ -149,13 +149,12 @@ def contact_page(
     where = [Contact.list_id == list_id]
     search = query.search.strip()
     if search:
-        pattern = _contains(search.lower())
-        matches = [
-            func.lower(Contact.email).like(pattern, escape="\\"),
-            func.lower(Contact.last_name).like(pattern, escape="\\"),
-            func.lower(Contact.first_name).like(pattern, escape="\\"),
-            col(Contact.phone).like(pattern, escape="\\"),
-        ]
+        lowered, as_typed = _contains(search.lower()), _contains(search)
+        matches = [col(Contact.phone).like(as_typed, escape="\\")]
+        for column in (Contact.email, Contact.last_name, Contact.first_name):
+            # SQLite's lower() leaves non-ASCII letters (É) as they are.
+            matches.append(func.lower(column).like(lowered, escape="\\"))
+            matches.append(col(column).like(as_typed, escape="\\"))
         phone = _phone_pattern(search)
         if phone:
             matches.append(col(Contact.phone).like(_contains(phone), escape="\\"))

@@ -82,28 +82,63 @@ async def test_import_dedupes_by_number_and_pushes_each_recipient_once(actor, si
     assert _campaign(actor, campaign_id).recipient_count == 1700
 
 
+async def _remote_phones(campaign) -> list[str]:
+    phones: list[str] = []
+    for offset in range(0, 5000, 1000):
+        page = await sarbacane().list_recipients(
+            campaign.sarbacane_id, offset=offset, limit=1000
+        )
+        phones += [r.phone for r in page]
+    return phones
+
+
+async def test_a_lost_answer_on_a_batch_is_read_back_not_pushed_again(actor, sim):
+    campaign_id = await _draft(actor)
+    list_id = _list(actor, "perdu", _phones(0, 2500))
+    route = "POST /v1/campaigns/{campaign_id}/recipients"
+    sim.set_faults(fault_route=route, drop_response_after_commit=1)
+    summary = await audience.import_lists(actor, campaign_id, [list_id])
+    assert summary.pushed == 2500
+    assert sim.count(route) == 3
+    assert await _remote_phones(_campaign(actor, campaign_id)) == _phones(0, 2500)
+
+
 async def test_a_push_interrupted_by_faults_resumes_without_duplicates(actor, sim):
     campaign_id = await _draft(actor)
     list_id = _list(actor, "gros", _phones(0, 2500))
-    sim.set_faults(drop_response_after_commit=1)
-    sim.set_faults(error_rate=1.0)
-    with pytest.raises(GatewayError, match="relancez l'import"):
-        await audience.import_lists(actor, campaign_id, [list_id])
-    sim.set_faults(error_rate=0.0)
-    assert await audience.unpushed_count(actor, campaign_id) > 0
+
+    async def fail_after_first_batch(done: int, total: int) -> None:
+        if done == 1000:
+            sim.set_faults(error_rate=1.0)
+
+    with pytest.raises(GatewayError, match="1000 destinataire"):
+        await audience.import_lists(
+            actor, campaign_id, [list_id], fail_after_first_batch
+        )
+    assert await audience.unpushed_count(actor, campaign_id) == 1500
+    sim.reset()
     _, total = await audience.push_pending(actor, campaign_id)
     assert total == 2500
     assert await audience.unpushed_count(actor, campaign_id) == 0
-    remote = _campaign(actor, campaign_id).sarbacane_id
-    phones = []
-    for offset in range(0, 4000, 1000):
-        phones += [
-            r.phone
-            for r in await sarbacane().list_recipients(
-                remote, offset=offset, limit=1000
-            )
-        ]
-    assert sorted(phones) == _phones(0, 2500)
+    assert await _remote_phones(_campaign(actor, campaign_id)) == _phones(0, 2500)
+
+
+async def test_a_batch_acknowledged_before_a_crash_is_not_pushed_again(actor, sim):
+    campaign_id = await _draft(actor)
+    list_id = _list(actor, "crash", _phones(0, 1500))
+    sim.set_faults(error_rate=1.0)
+    with pytest.raises(GatewayError):
+        await audience.import_lists(actor, campaign_id, [list_id])
+    sim.reset()
+    campaign = _campaign(actor, campaign_id)
+    # The app pushed the first batch, then died before marking it pushed.
+    with _scope() as session:
+        first = queries.pending_recipients(session, campaign_id, 1000)
+    await sarbacane().add_recipients(
+        campaign.sarbacane_id, [(r.email, r.phone) for r in first]
+    )
+    await audience.push_pending(actor, campaign_id)
+    assert await _remote_phones(campaign) == _phones(0, 1500)
 
 
 async def test_exclusions_preselect_stop_list_for_marketing_and_are_saved(actor, sim):
