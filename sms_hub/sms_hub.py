@@ -1,13 +1,10 @@
-"""The Reflex app: pages, and the HTTP surface (headers, simulator)."""
+"""The Reflex app: pages, the status poller, and the HTTP surface."""
 
 import reflex as rx
 
 from sms_hub.http import build_api
-from sms_hub.pages.campaigns import TITLE, campaigns_page
+from sms_hub.pages import campaigns, statistics
 from sms_hub.pages.campaigns_state import CampaignsState
-from sms_hub.pages.statistics import ROUTE as STATISTICS_ROUTE
-from sms_hub.pages.statistics import TITLE as STATISTICS_TITLE
-from sms_hub.pages.statistics import StatisticsState, statistics_page
 from sms_hub.services.sync import run_poller
 from sms_hub.settings import get_settings
 
@@ -17,12 +14,15 @@ app = rx.App(
     stylesheets=["/styles.css"],
 )
 app.add_page(
-    campaigns_page, route="/", title=f"{TITLE} · Hub3E", on_load=CampaignsState.on_load
+    campaigns.campaigns_page,
+    route="/",
+    title=f"{campaigns.TITLE} · Hub3E",
+    on_load=CampaignsState.on_load,
 )
 app.add_page(
-    statistics_page,
-    route=STATISTICS_ROUTE,
-    title=f"{STATISTICS_TITLE} · Hub3E",
-    on_load=StatisticsState.on_load,
+    statistics.statistics_page,
+    route=statistics.ROUTE,
+    title=f"{statistics.TITLE} · Hub3E",
+    on_load=statistics.StatisticsState.on_load,
 )
 app.register_lifespan_task(run_poller)

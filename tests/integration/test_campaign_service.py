@@ -159,3 +159,19 @@ async def test_page_search_sort_and_paging(actor: Actor):
     assert first.total == 4
     assert [r.name for r in first.rows] == ["Alpha 2", "Gamma", "alpha"]
     assert [r.name for r in second.rows] == ["Bêta"]
+
+
+async def test_a_campaign_stuck_in_received_shows_the_warning(actor: Actor):
+    from datetime import UTC, datetime, timedelta
+
+    row = await service.create_campaign(actor, _new("Bloquée"))
+    with db_session() as session:
+        campaign = queries.campaign_by_id(session, actor.tenant_id, row.id)
+        campaign.status = Status.RECEIVED.value
+        campaign.status_changed_at = datetime.now(UTC) - timedelta(minutes=11)
+    page = await service.campaign_page(actor, CampaignPageQuery())
+    stuck = page.rows[0]
+    assert stuck.stuck
+    assert stuck.status_label == "Reçue par le serveur d'envoi"
+    cancel = next(a for a in stuck.actions if a.key == "cancel")
+    assert cancel.enabled

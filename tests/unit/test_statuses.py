@@ -104,3 +104,15 @@ def test_active_statuses_are_the_ones_that_can_be_cancelled():
 def test_nine_actions_each_with_a_distinct_tooltip():
     labels = [ACTION_INFO[a].label for a in Action]
     assert len(labels) == 9 == len(set(labels))
+
+
+def test_a_campaign_stuck_in_received_is_flagged_after_the_threshold():
+    from datetime import UTC, datetime, timedelta
+
+    from sms_hub.domain.statuses import is_stuck
+
+    since = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    threshold = timedelta(minutes=10)
+    assert not is_stuck(Status.RECEIVED, since, since + timedelta(minutes=9), threshold)
+    assert is_stuck(Status.RECEIVED, since, since + timedelta(minutes=10), threshold)
+    assert not is_stuck(Status.SENDING, since, since + timedelta(hours=5), threshold)
