@@ -98,17 +98,16 @@ def _pagination(
     )
 
 
-def _count_label(count: rx.Var, one: str, many: str) -> rx.Var:
-    return rx.cond(count > 1, count.to_string() + " " + many, count.to_string() + " " + one)
-
-
 # --- Lists ----------------------------------------------------------------------
 
 
 def _toolbar() -> rx.Component:
     return rx.hstack(
         rx.button(
-            rx.icon("plus", size=16), "Créer une liste", on_click=S.open_create, size="3"
+            rx.icon("plus", size=16),
+            "Créer une liste",
+            on_click=S.open_create,
+            size="3",
         ),
         rx.button(
             rx.link(rx.icon("arrow-left", size=16), "Retour aux campagnes", href="/"),
@@ -211,7 +210,7 @@ def _lists_table() -> rx.Component:
                 overflow_x="auto",
             ),
             _pagination(
-                _count_label(S.lists_total, "liste", "listes"),
+                S.lists_total_label,
                 S.lists_page,
                 S.lists_page_count,
                 S.lists_go_to,
@@ -258,7 +257,7 @@ def _contacts_table() -> rx.Component:
                 overflow_x="auto",
             ),
             _pagination(
-                _count_label(S.contacts_total, "contact", "contacts"),
+                S.contacts_total_label,
                 S.contacts_page,
                 S.contacts_page_count,
                 S.contacts_go_to,
@@ -289,7 +288,11 @@ def _contacts_section() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.heading(
-                        "Contacts de la liste « ", S.selected_name, " »", size="4", as_="h2"
+                        "Contacts de la liste « ",
+                        S.selected_name,
+                        " »",
+                        size="4",
+                        as_="h2",
                     ),
                     rx.spacer(),
                     rx.button(
@@ -387,8 +390,8 @@ def _delete_dialog() -> rx.Component:
                 "Supprimer la liste « ",
                 S.delete_name,
                 " » et ses ",
-                S.delete_count,
-                " contact(s) ? Attention : toute suppression est définitive. Les "
+                S.delete_count_label,
+                " ? Attention : toute suppression est définitive. Les "
                 "campagnes qui ont déjà importé ces contacts les conservent.",
             ),
             rx.hstack(
@@ -415,7 +418,9 @@ def _file_picker() -> rx.Component:
     chosen = rx.selected_files(UPLOAD_ID)
     return rx.vstack(
         rx.el.label(
-            "Fichier CSV à importer", html_for="csv-file-button", class_name="field-label"
+            "Fichier CSV à importer",
+            html_for="csv-file-button",
+            class_name="field-label",
         ),
         rx.upload(
             rx.vstack(
@@ -474,9 +479,7 @@ def _file_picker() -> rx.Component:
 
 def _progress() -> rx.Component:
     return rx.vstack(
-        rx.text(
-            S.import_status, " ", S.import_percent, " %", size="2", role="status"
-        ),
+        rx.text(S.import_progress_label, size="2", role="status"),
         rx.progress(
             value=S.import_percent,
             max=100,
@@ -510,8 +513,12 @@ def _rejected_row(row: RejectedRowView) -> rx.Component:
 
 def _report() -> rx.Component:
     return rx.vstack(
-        rx.callout(S.report_title, icon="circle-check", color_scheme="green", role="status"),
-        rx.data_list.root(rx.foreach(S.report_counts, _count), orientation="horizontal"),
+        rx.callout(
+            S.report_title, icon="circle-check", color_scheme="green", role="status"
+        ),
+        rx.data_list.root(
+            rx.foreach(S.report_counts, _count), orientation="horizontal"
+        ),
         rx.cond(
             S.report_rejected > 0,
             rx.vstack(
@@ -591,7 +598,9 @@ def _import_dialog() -> rx.Component:
                         S.report_ready,
                         rx.button(
                             "Importer un autre fichier",
-                            on_click=S.open_import(S.import_list_id, S.import_list_name),
+                            on_click=S.open_import(
+                                S.import_list_id, S.import_list_name
+                            ),
                         ),
                         rx.button(
                             rx.icon("upload", size=16),

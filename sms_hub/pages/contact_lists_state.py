@@ -117,6 +117,24 @@ class ContactListsState(SessionState):
         return _pages(self.contacts_total)
 
     @rx.var
+    def lists_total_label(self) -> str:
+        return _plural(self.lists_total, "liste", "listes")
+
+    @rx.var
+    def contacts_total_label(self) -> str:
+        return _plural(self.contacts_total, "contact", "contacts")
+
+    @rx.var
+    def delete_count_label(self) -> str:
+        return _plural(self.delete_count, "contact", "contacts")
+
+    @rx.var
+    def import_progress_label(self) -> str:
+        if self.import_percent:
+            return f"{self.import_status} {self.import_percent} %"
+        return self.import_status
+
+    @rx.var
     def name_dialog_title(self) -> str:
         return "Renommer la liste" if self.name_list_id else "Créer une liste"
 
