@@ -12,7 +12,7 @@ export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export PORT
 
-.PHONY: run test lint unit browser bench install install-dev chromium clean
+.PHONY: run test lint unit browser bench install install-dev chromium postgresql clean
 
 $(VENV)/.runtime: requirements.txt
 	python3 -m venv $(VENV)
@@ -27,10 +27,15 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
+APT_INSTALL = SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
+
 chromium:
-	@test -x $(CHROMIUM) || { \
-	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+	@test -x $(CHROMIUM) || { $(APT_INSTALL) chromium; }
+
+# Debian's PostgreSQL server: the integration tests start a throwaway cluster.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_INSTALL) postgresql; }
 
 run: $(VENV)/.runtime
 	$(BIN)/python -m sms_hub.store.migrate
@@ -41,7 +46,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: $(VENV)/.dev
+unit: $(VENV)/.dev postgresql
 	$(BIN)/pytest tests/unit tests/integration
 
 browser: $(VENV)/.dev chromium

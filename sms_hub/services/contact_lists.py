@@ -301,10 +301,11 @@ def _import(
             max_bytes=max_bytes,
             known_phones=contact_queries.list_phones(session, actor.tenant_id, list_id),
         )
-        for batch in csv_file.batches(INSERT_CHUNK):
-            contact_queries.insert_contacts(session, list_id, batch)
-            if progress:
-                progress(min(csv_file.bytes_read, size), size)
+        with contact_queries.bulk_insert_cache(session):
+            for batch in csv_file.batches(INSERT_CHUNK):
+                contact_queries.insert_contacts(session, list_id, batch)
+                if progress:
+                    progress(min(csv_file.bytes_read, size), size)
         count = contact_queries.refresh_contact_count(session, actor.tenant_id, list_id)
         if progress:
             progress(size, size)

@@ -1,0 +1,189 @@
+"""The production server for the browser benchmark, as the browser tests start it.
+
+``reflex run --env prod`` on a free port (frontend and backend on one port),
+with a temporary ``DATA_DIR`` (SQLite database and simulator file) and the
+built-in Sarbacane simulator. ``.web/`` is shared with other builds on this
+machine: before starting, wait while another build is running.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+_BUILD_MARKERS = ("react-router build", "vite build", "npm install", "npm run export")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _processes() -> list[tuple[int, str]]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        found.append((int(entry.name), raw.replace(b"\0", b" ").decode(errors="replace")))
+    return found
+
+
+def builds_in_progress() -> list[str]:
+    """What looks like a frontend build of another process right now.
+
+    A node build command, or a ``reflex run``/``reflex export`` whose port
+    does not answer yet (it is still compiling).
+    """
+    busy = []
+    for pid, command in _processes():
+        if pid == os.getpid():
+            continue
+        if any(marker in command for marker in _BUILD_MARKERS):
+            busy.append(command.strip()[:120])
+            continue
+        if "reflex" in command and (" run" in command or " export" in command):
+            if "python" not in command.split(" ", 1)[0]:
+                continue  # a wrapper (timeout, sh): its python child is checked
+            port = re.search(r"--(?:frontend|backend)-port[ =](\d+)", command)
+            if " export" in command or port is None or not _answers(int(port[1])):
+                busy.append(command.strip()[:120])
+    return busy
+
+
+def _answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def wait_for_other_builds(limit_s: float = 900) -> float:
+    """Wait while another build uses ``.web/``; returns the seconds waited."""
+    started = time.monotonic()
+    announced = False
+    while time.monotonic() - started < limit_s:
+        busy = builds_in_progress()
+        if not busy:
+            return time.monotonic() - started
+        if not announced:
+            print(f"  waiting for another build to finish: {busy[0]}", flush=True)
+            announced = True
+        time.sleep(3)
+    return time.monotonic() - started
+
+
+@dataclass
+class Server:
+    url: str
+    port: int
+    data_dir: Path
+    env: dict[str, str]
+    log: Path
+    build_seconds: float
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "sms_hub.db"
+
+    @property
+    def simulator_path(self) -> Path:
+        return self.data_dir / "simulator.db"
+
+
+@contextmanager
+def production_server(
+    work: Path, extra_env: dict[str, str], start_limit_s: float = 900
+) -> Iterator[Server]:
+    """Serve the app from ``reflex run --env prod``; kill its process group after."""
+    data_dir = work / "data"
+    data_dir.mkdir()
+    port = free_port()
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PORT": str(port),
+        "DATA_DIR": str(data_dir),
+        "REFLEX_USE_NPM": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "POLL_INTERVAL_SECONDS": "1",
+        "PAGE_SIZE": "20",
+        **extra_env,
+    }
+    for name in ("SARBACANE_API_URL", "DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)
+    subprocess.run(
+        [sys.executable, "-m", "sms_hub.store.migrate"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    wait_for_other_builds()
+    log = work / "server.log"
+    started = time.monotonic()
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [
+                str(BIN / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://localhost:{port}"
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server stopped:\n{log.read_text()[-4000:]}")
+            if time.monotonic() - started > start_limit_s:
+                raise RuntimeError(
+                    f"the server did not start:\n{log.read_text()[-4000:]}"
+                )
+            if _answers(port):
+                break
+            time.sleep(1)
+        yield Server(
+            url=url,
+            port=port,
+            data_dir=data_dir,
+            env=env,
+            log=log,
+            build_seconds=time.monotonic() - started,
+        )
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)

@@ -1,0 +1,106 @@
+"""The same services on PostgreSQL: the scale-out database is a setting away."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from sms_hub.domain.campaign import CampaignKind, NewCampaign
+from sms_hub.domain.statuses import Status
+from sms_hub.services import audience, sending
+from sms_hub.services import campaigns as campaign_service
+from sms_hub.services.context import Actor
+from sms_hub.settings import get_settings
+from sms_hub.store import queries
+from sms_hub.store.db import session_scope
+from sms_hub.store.migrate import upgrade
+from sms_hub.store.models import Contact, ContactList, Tenant
+from sms_hub.store.queries import CampaignPageQuery, CampaignSort
+from tests.integration.postgres_support import postgres_cluster
+from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
+
+pytest_plugins = ["tests.integration.sarbacane_fixtures"]
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    with postgres_cluster() as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def pg_actor(postgres_url, sim, tmp_path, monkeypatch):
+    for name, value in {
+        "DATA_DIR": str(tmp_path),
+        "DATABASE_URL": postgres_url,
+        "SARBACANE_API_URL": sim.api_url,
+        "SARBACANE_ACCOUNT_ID": ACCOUNT_ID,
+        "SARBACANE_API_KEY": API_KEY,
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    with session_scope(postgres_url) as session:
+        tenant = Tenant(slug=f"pg-{tmp_path.name}", name="Centre PostgreSQL")
+        session.add(tenant)
+        session.flush()
+        tenant_id = tenant.id
+    yield Actor(tenant_id=tenant_id, user="pg@centre.fr")
+    get_settings.cache_clear()
+
+
+def _scope():
+    return session_scope(get_settings().database_url)
+
+
+async def test_campaign_lifecycle_on_postgresql(pg_actor):
+    row = await campaign_service.create_campaign(
+        pg_actor,
+        NewCampaign("Relance PG", CampaignKind.NOTIFICATION, "CentreForm", "Bonjour"),
+    )
+    with _scope() as session:
+        contact_list = ContactList(
+            tenant_id=pg_actor.tenant_id, name="pg", contact_count=3
+        )
+        session.add(contact_list)
+        session.flush()
+        for phone in ["+33611000001", "+33611000002", "+33611000003"]:
+            session.add(Contact(list_id=contact_list.id, phone=phone, email=None))
+        list_id = contact_list.id
+    summary = await audience.import_lists(pg_actor, row.id, [list_id, list_id])
+    assert (summary.added, summary.pushed) == (3, 3)
+    results = await asyncio.gather(
+        sending.launch(pg_actor, row.id, None), sending.launch(pg_actor, row.id, None)
+    )
+    assert sorted(results) == [False, True]
+    with _scope() as session:
+        campaign = queries.campaign_by_id(session, pg_actor.tenant_id, row.id)
+        assert campaign.status == Status.RECEIVED
+        assert [
+            e.action for e in queries.audit_events(session, pg_actor.tenant_id)
+        ] == [
+            "create",
+            "import_contacts",
+            "launch",
+        ]
+        queries.set_outcomes(session, row.id, {"+33611000001": "failed"})
+    page = await campaign_service.campaign_page(
+        pg_actor, CampaignPageQuery(search="relance", sort=CampaignSort.NAME)
+    )
+    assert [r.name for r in page.rows] == ["Relance PG"]
+
+
+def test_one_poller_lease_holder_at_a_time_on_postgresql(postgres_url):
+    now = datetime.now(UTC)
+    ttl = timedelta(seconds=10)
+    with session_scope(postgres_url) as session:
+        assert queries.try_acquire_lease(session, "pg-lease", "worker-a", now, ttl)
+    with session_scope(postgres_url) as session:
+        assert not queries.try_acquire_lease(session, "pg-lease", "worker-b", now, ttl)
+    with session_scope(postgres_url) as session:
+        later = now + timedelta(seconds=11)
+        assert queries.try_acquire_lease(session, "pg-lease", "worker-b", later, ttl)
+        assert session.exec(select(Tenant)).all() is not None
