@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from sms_hub.components.pager import pager
 from sms_hub.domain.contacts_csv import write_csv
-from sms_hub.pages.campaigns_state import CampaignsState
+from sms_hub.pages.campaigns_state import CampaignModalState
 from sms_hub.services import audience
 from sms_hub.services.errors import ServiceError
 
@@ -21,12 +22,10 @@ RGPD_NOTE = (
 )
 
 
-class RecipientsState(CampaignsState):
+class RecipientsState(CampaignModalState):
     """« Voir la liste des destinataires »."""
 
     recipients_open: bool = False
-    campaign_id: int = 0
-    campaign_name: str = ""
     recipients: list[audience.RecipientView] = []
     recipients_total: int = 0
     recipients_page: int = 1
@@ -48,7 +47,7 @@ class RecipientsState(CampaignsState):
 
     @rx.event
     async def open_recipients(self, campaign_id: int, name: str):
-        self.campaign_id, self.campaign_name = campaign_id, name
+        self._target(campaign_id, name)
         self.recipients_page, self.recipients_search = 1, ""
         await self._load_recipients()
         self.recipients_open = True
@@ -74,12 +73,10 @@ class RecipientsState(CampaignsState):
         return rx.download(data=data, filename=f"destinataires-{self.campaign_id}.csv")
 
 
-class ImportState(CampaignsState):
+class ImportState(CampaignModalState):
     """« Importer les contacts d'une liste de contacts dans la campagne »."""
 
     import_open: bool = False
-    campaign_id: int = 0
-    campaign_name: str = ""
     list_options: list[audience.ListOption] = []
     chosen_lists: list[int] = []
     contacts_to_add: int = 0
@@ -91,7 +88,7 @@ class ImportState(CampaignsState):
 
     @rx.event
     async def open_import(self, campaign_id: int, name: str):
-        self.campaign_id, self.campaign_name = campaign_id, name
+        self._target(campaign_id, name)
         self.list_options = await audience.list_options(self._actor())
         self.chosen_lists, self.contacts_to_add = [], 0
         self.import_message = self.import_error = ""
@@ -148,12 +145,10 @@ class ImportState(CampaignsState):
             await self._refresh()
 
 
-class ExclusionsState(CampaignsState):
+class ExclusionsState(CampaignModalState):
     """« Choisir les listes d'exclusion à utiliser pour la campagne »."""
 
     exclusions_open: bool = False
-    campaign_id: int = 0
-    campaign_name: str = ""
     exclusion_choices: list[audience.ExclusionChoice] = []
     chosen_exclusions: list[str] = []
     exclusions_error: str = ""
@@ -161,7 +156,7 @@ class ExclusionsState(CampaignsState):
 
     @rx.event
     async def open_exclusions(self, campaign_id: int, name: str):
-        self.campaign_id, self.campaign_name = campaign_id, name
+        self._target(campaign_id, name)
         self.exclusions_error = ""
         try:
             choices = await audience.exclusion_choices(self._actor(), campaign_id)
@@ -269,32 +264,12 @@ def recipients_modal() -> rx.Component:
                     icon="info",
                 ),
             ),
-            rx.hstack(
+            pager(
                 rx.text(s.recipients_total, " destinataire(s)", size="2"),
-                rx.spacer(),
-                rx.button(
-                    "Précédent",
-                    variant="soft",
-                    size="1",
-                    disabled=s.recipients_page <= 1,
-                    on_click=s.recipients_go_to(s.recipients_page - 1),
-                ),
-                rx.text(
-                    "Page ",
-                    s.recipients_page,
-                    " sur ",
-                    s.recipients_page_count,
-                    size="2",
-                ),
-                rx.button(
-                    "Suivant",
-                    variant="soft",
-                    size="1",
-                    disabled=s.recipients_page >= s.recipients_page_count,
-                    on_click=s.recipients_go_to(s.recipients_page + 1),
-                ),
-                width="100%",
-                align="center",
+                s.recipients_page,
+                s.recipients_page_count,
+                s.recipients_go_to,
+                size="1",
             ),
             rx.hstack(_close_button(), justify="end", width="100%"),
             spacing="3",

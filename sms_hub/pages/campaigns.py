@@ -6,6 +6,7 @@ import reflex as rx
 
 from sms_hub.components.action_button import action_icon_button
 from sms_hub.components.layout import page_shell
+from sms_hub.components.pager import pager
 from sms_hub.components.status_badge import status_badge
 from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, STUCK_WARNING, Action
 from sms_hub.pages.audience_modals import (
@@ -230,34 +231,16 @@ def _empty_state() -> rx.Component:
 
 
 def _pagination() -> rx.Component:
-    return rx.hstack(
+    return pager(
         rx.text(
             CampaignsState.total,
             rx.cond(CampaignsState.total > 1, " campagnes", " campagne"),
             size="2",
             color_scheme="gray",
         ),
-        rx.spacer(),
-        rx.button(
-            rx.icon("chevron-left", size=16),
-            "Précédent",
-            variant="soft",
-            disabled=CampaignsState.page <= 1,
-            on_click=CampaignsState.go_to_page(CampaignsState.page - 1),
-        ),
-        rx.text(
-            "Page ", CampaignsState.page, " sur ", CampaignsState.page_count, size="2"
-        ),
-        rx.button(
-            "Suivant",
-            rx.icon("chevron-right", size=16),
-            variant="soft",
-            disabled=CampaignsState.page >= CampaignsState.page_count,
-            on_click=CampaignsState.go_to_page(CampaignsState.page + 1),
-        ),
-        width="100%",
-        align="center",
-        spacing="3",
+        CampaignsState.page,
+        CampaignsState.page_count,
+        CampaignsState.go_to_page,
     )
 
 

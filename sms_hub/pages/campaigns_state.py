@@ -43,10 +43,6 @@ class CampaignsState(SessionState):
     deleting: bool = False
 
     @rx.var
-    def page_size(self) -> int:
-        return get_settings().page_size
-
-    @rx.var
     def page_count(self) -> int:
         size = get_settings().page_size
         return max(1, -(-self.total // size))
@@ -243,3 +239,13 @@ class CampaignsState(SessionState):
         if fingerprint != self.seen_fingerprint:
             self.seen_fingerprint = fingerprint
             await self._refresh()
+
+
+class CampaignModalState(CampaignsState):
+    """Base of the modals opened from a campaign's row: which campaign."""
+
+    campaign_id: int = 0
+    campaign_name: str = ""
+
+    def _target(self, campaign_id: int, name: str) -> None:
+        self.campaign_id, self.campaign_name = campaign_id, name

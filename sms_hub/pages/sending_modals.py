@@ -9,17 +9,15 @@ import reflex as rx
 from sms_hub.domain import calendar
 from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.statuses import CANCEL_WARNING
-from sms_hub.pages.campaigns_state import CampaignsState
+from sms_hub.pages.campaigns_state import CampaignModalState
 from sms_hub.services import sending
 from sms_hub.services.errors import ServiceError
 
 
-class LaunchState(CampaignsState):
+class LaunchState(CampaignModalState):
     """« Lancer ou planifier l'envoi de la campagne »."""
 
     launch_open: bool = False
-    campaign_id: int = 0
-    campaign_name: str = ""
     recipients: int = 0
     exclusions: str = ""
     parts: int = 0
@@ -37,7 +35,7 @@ class LaunchState(CampaignsState):
 
     @rx.event
     async def open_launch(self, campaign_id: int, name: str):
-        self.campaign_id, self.campaign_name = campaign_id, name
+        self._target(campaign_id, name)
         self.launch_error, self.deferred = "", False
         self.send_date = self.send_time = ""
         try:
@@ -122,17 +120,15 @@ class LaunchState(CampaignsState):
             )
 
 
-class CancelState(CampaignsState):
+class CancelState(CampaignModalState):
     """« Annuler l'envoi de la campagne »."""
 
     cancel_open: bool = False
-    campaign_id: int = 0
-    campaign_name: str = ""
     cancelling: bool = False
 
     @rx.event
     def open_cancel(self, campaign_id: int, name: str):
-        self.campaign_id, self.campaign_name = campaign_id, name
+        self._target(campaign_id, name)
         self.cancel_open = True
 
     @rx.event

@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from sms_hub.components.layout import page_shell
+from sms_hub.components.pager import pager
 from sms_hub.domain.statistics import OUTCOME_LABELS, Outcome
 from sms_hub.services import statistics
 from sms_hub.services.errors import ServiceError
@@ -199,26 +200,12 @@ def _recipients_table() -> rx.Component:
                 width="100%",
                 size="1",
             ),
-            rx.hstack(
+            pager(
                 rx.text(S.rows_total, " destinataire(s)", size="2"),
-                rx.spacer(),
-                rx.button(
-                    "Précédent",
-                    variant="soft",
-                    size="1",
-                    disabled=S.rows_page <= 1,
-                    on_click=S.go_to(S.rows_page - 1),
-                ),
-                rx.text("Page ", S.rows_page, " sur ", S.rows_page_count, size="2"),
-                rx.button(
-                    "Suivant",
-                    variant="soft",
-                    size="1",
-                    disabled=S.rows_page >= S.rows_page_count,
-                    on_click=S.go_to(S.rows_page + 1),
-                ),
-                width="100%",
-                align="center",
+                S.rows_page,
+                S.rows_page_count,
+                S.go_to,
+                size="1",
             ),
             spacing="3",
             width="100%",

@@ -11,11 +11,11 @@ pushed twice.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import defaultdict
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sms_hub.domain.campaign import CampaignKind
 from sms_hub.domain.statuses import Action, Status, refusal
@@ -31,7 +31,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_UNSUBSCRIBE_LIST = "DEFAULT_BLACKLIST"
 
-_push_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+#: A push holds this lease (renewed at every batch) so that two workers never
+#: write the same campaign's recipients at once.
+PUSH_LEASE_TTL = timedelta(seconds=120)
 
 #: Called with (recipients acknowledged by Sarbacane, recipients in all).
 Progress = Callable[[int, int], Awaitable[None]]
@@ -126,35 +128,63 @@ async def push_pending(
     :class:`GatewayError` on a Sarbacane fault; what was acknowledged stays
     marked, and the next run resumes after it.
     """
-    async with _push_locks[campaign_id]:
-        campaign = await in_thread(_load, actor, campaign_id)
-        client = sarbacane()
-        pushed_now = 0
-        first_batch = True
-        while True:
-            batch, already, total = await in_thread(_next_batch, campaign_id)
-            if progress:
-                await progress(already, total)
-            if not batch:
-                return pushed_now, total
-            recipients = [RecipientIn(email=r.email, phone=r.phone) for r in batch]
-            try:
-                if first_batch and await client.recipients_already_added(
-                    campaign.sarbacane_id, recipients, offset=already
-                ):
-                    log.info("campaign %s: batch already in Sarbacane", campaign_id)
-                else:
-                    await client.add_recipients(
-                        campaign.sarbacane_id, recipients, already_pushed=already
-                    )
-            except SarbacaneError as error:
-                raise GatewayError(
-                    f"{error.user_message} {already} destinataire(s) sur {total} "
-                    "sont déjà transmis ; relancez l'import pour reprendre."
-                ) from error
-            first_batch = False
-            await in_thread(_mark, [r.id for r in batch])
-            pushed_now += len(batch)
+    lease = f"push:{campaign_id}"
+    holder = uuid.uuid4().hex
+    if not await in_thread(_take_lease, lease, holder):
+        raise GatewayError(
+            "Un import vers Sarbacane est déjà en cours pour cette campagne : "
+            "attendez qu'il se termine."
+        )
+    try:
+        return await _push(actor, campaign_id, progress, lease, holder)
+    finally:
+        await in_thread(_release_lease, lease, holder)
+
+
+def _take_lease(name: str, holder: str) -> bool:
+    with _scope() as session:
+        return queries.try_acquire_lease(
+            session, name, holder, datetime.now(UTC), PUSH_LEASE_TTL
+        )
+
+
+def _release_lease(name: str, holder: str) -> None:
+    with _scope() as session:
+        queries.release_lease(session, name, holder)
+
+
+async def _push(
+    actor: Actor, campaign_id: int, progress: Progress | None, lease: str, holder: str
+) -> tuple[int, int]:
+    campaign = await in_thread(_load, actor, campaign_id)
+    client = sarbacane()
+    pushed_now = 0
+    first_batch = True
+    while True:
+        batch, already, total = await in_thread(_next_batch, campaign_id)
+        if progress:
+            await progress(already, total)
+        if not batch:
+            return pushed_now, total
+        recipients = [RecipientIn(email=r.email, phone=r.phone) for r in batch]
+        try:
+            if first_batch and await client.recipients_already_added(
+                campaign.sarbacane_id, recipients, offset=already
+            ):
+                log.info("campaign %s: batch already in Sarbacane", campaign_id)
+            else:
+                await client.add_recipients(
+                    campaign.sarbacane_id, recipients, already_pushed=already
+                )
+        except SarbacaneError as error:
+            raise GatewayError(
+                f"{error.user_message} {already} destinataire(s) sur {total} "
+                "sont déjà transmis ; relancez l'import pour reprendre."
+            ) from error
+        first_batch = False
+        await in_thread(_mark, [r.id for r in batch])
+        await in_thread(_take_lease, lease, holder)
+        pushed_now += len(batch)
 
 
 def _load(actor: Actor, campaign_id: int) -> Campaign:

@@ -23,7 +23,7 @@ from sms_hub.domain.statuses import (
     refusal,
 )
 from sms_hub.sarbacane import SarbacaneError
-from sms_hub.services.audience import push_pending
+from sms_hub.services.audience import push_pending, unpushed_count
 from sms_hub.services.context import Actor, in_thread, sarbacane
 from sms_hub.services.errors import GatewayError, NotAllowed, NotFound
 from sms_hub.settings import get_settings
@@ -145,7 +145,8 @@ async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> b
     )
     if date_problem:
         raise NotAllowed(date_problem)
-    await push_pending(actor, campaign_id)
+    if await unpushed_count(actor, campaign_id):
+        await push_pending(actor, campaign_id)
     previous = campaign.status
     target = Status.SCHEDULED if when_utc else Status.RECEIVED
     claimed = await in_thread(

@@ -128,8 +128,13 @@ def refresh_contact_count(session: Session, tenant_id: int, list_id: int) -> int
 # --- Contacts ---------------------------------------------------------------
 
 
+_NUMBER_CHARS = frozenset("0123456789+ .-()/")
+
+
 def _phone_pattern(search: str) -> str | None:
-    """What a typed number looks like in E.164: ``06 12`` → ``612``."""
+    """What a typed number looks like in E.164 (``06 12`` → ``612``); None for text."""
+    if not set(search) <= _NUMBER_CHARS:
+        return None
     digits = "".join(c for c in search if c.isdigit() or c == "+")
     if not digits:
         return None

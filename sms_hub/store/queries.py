@@ -428,3 +428,9 @@ def outcome_page(
         .limit(limit)
     ).all()
     return list(rows), int(total)
+
+
+def release_lease(session: Session, name: str, holder: str) -> None:
+    session.exec(
+        delete(Lease).where(col(Lease.name) == name, col(Lease.holder) == holder)
+    )
