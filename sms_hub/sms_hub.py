@@ -3,7 +3,7 @@
 import reflex as rx
 
 from sms_hub.http import build_api
-from sms_hub.pages import campaigns, statistics
+from sms_hub.pages import campaigns, contact_lists, statistics
 from sms_hub.pages.campaigns_state import CampaignsState
 from sms_hub.services.sync import run_poller
 from sms_hub.settings import get_settings
@@ -24,5 +24,11 @@ app.add_page(
     route=statistics.ROUTE,
     title=f"{statistics.TITLE} · Hub3E",
     on_load=statistics.StatisticsState.on_load,
+)
+app.add_page(
+    contact_lists.contact_lists_page,
+    route=contact_lists.ROUTE,
+    title=f"{contact_lists.TITLE} · Hub3E",
+    on_load=contact_lists.ContactListsState.on_load,
 )
 app.register_lifespan_task(run_poller)

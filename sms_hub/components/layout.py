@@ -23,11 +23,46 @@ def _identity(session: type[rx.State]) -> rx.Component:
     )
 
 
+#: The app's sections, in the order of the navigation bar.
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Campagnes de SMSing", "/", "messages-square"),
+    ("Listes de contacts", "/listes", "contact"),
+)
+
+
+def _nav(current: str) -> rx.Component:
+    return rx.el.nav(
+        rx.hstack(
+            *[
+                rx.link(
+                    rx.hstack(
+                        rx.icon(icon, size=16), label, spacing="2", align="center"
+                    ),
+                    href=href,
+                    weight="medium" if href == current else "regular",
+                    underline="none" if href != current else "always",
+                    aria_current="page" if href == current else None,
+                    color_scheme="indigo" if href == current else "gray",
+                    size="2",
+                )
+                for label, href, icon in SECTIONS
+            ],
+            spacing="5",
+        ),
+        aria_label="Navigation principale",
+    )
+
+
 def page_shell(
-    title: str, body: rx.Component, *overlays: rx.Component, session: type[rx.State]
+    title: str,
+    body: rx.Component,
+    *overlays: rx.Component,
+    session: type[rx.State],
+    section: str = "/",
 ) -> rx.Component:
     return rx.box(
         rx.vstack(
+            _nav(section),
             rx.hstack(
                 rx.vstack(
                     rx.text("Marketing Automation", size="2", color_scheme="gray"),

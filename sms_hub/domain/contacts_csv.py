@@ -414,9 +414,10 @@ class ContactsCsv:
     """A contacts file opened for one streaming pass.
 
     Opening reads the first bytes and the header, so a file that cannot be
-    imported fails here, before anything is written. Iterating
-    :meth:`contacts` then yields the contacts to store; the rows left out are
-    in :attr:`rejected` and counted in :attr:`rejection_counts`.
+    imported fails here, before anything is written (only a size limit
+    crossed later in the file fails while reading). :meth:`batches` (or
+    :meth:`contacts`) then yields the contacts to store; the rows left out
+    are in :attr:`rejected` and counted in :attr:`rejection_counts`.
 
     ``known_phones`` are the E.164 numbers already in the list: a row bringing
     one again is a duplicate.

@@ -640,4 +640,5 @@ def contact_lists_page() -> rx.Component:
         _delete_dialog(),
         _import_dialog(),
         session=S,
+        section=ROUTE,
     )
