@@ -81,6 +81,7 @@ class Settings:
     frame_ancestors: str
     poll_interval_seconds: float
     portal_signing_key: str
+    csv_max_bytes: int
     stuck_after_seconds: float
 
     def sarbacane_link(self, path_template: str, **ids: str) -> str:
@@ -146,6 +147,7 @@ def load_settings() -> Settings:
         frame_ancestors=_env("FRAME_ANCESTORS", "'self'"),
         poll_interval_seconds=_env_float("POLL_INTERVAL_SECONDS", 2.0),
         portal_signing_key=_env("PORTAL_SIGNING_KEY", ""),
+        csv_max_bytes=_env_int("CSV_MAX_BYTES", 50_000_000),
         stuck_after_seconds=_env_float("STUCK_AFTER_SECONDS", 600.0),
     )
 

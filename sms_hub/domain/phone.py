@@ -123,6 +123,27 @@ def _metropolitan_mobile_prefixes() -> frozenset[str]:
 METROPOLITAN_MOBILE_PREFIXES = _metropolitan_mobile_prefixes()
 
 
+def _overseas_mobile_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """Mobile number patterns of each overseas country code, from ``phonenumbers``.
+
+    Lets the fast path accept an overseas mobile written in the French
+    national form (``0692…``) with one regex match instead of two parses.
+    """
+    patterns: dict[str, tuple[re.Pattern[str], ...]] = {}
+    for code in set(OVERSEAS_PREFIXES.values()):
+        regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(code), ())
+        found = []
+        for region in regions:
+            metadata = PhoneMetadata.metadata_for_region(region)
+            if metadata is not None and metadata.mobile.national_number_pattern:
+                found.append(re.compile(metadata.mobile.national_number_pattern))
+        patterns[code] = tuple(found)
+    return patterns
+
+
+_OVERSEAS_MOBILE_PATTERNS = _overseas_mobile_patterns()
+
+
 def normalize_mobile(raw: str | None) -> PhoneResult:
     """E.164 form of a mobile number, or why it cannot receive an SMS."""
     if raw is None:
@@ -140,6 +161,11 @@ def normalize_mobile(raw: str | None) -> PhoneResult:
             return PhoneResult("+33" + nsn, None)
         if nsn[0] in _LANDLINE_FIRST_DIGITS:
             return _LANDLINE
+        code = _overseas_country_code(nsn)
+        if code is not None and any(
+            pattern.fullmatch(nsn) for pattern in _OVERSEAS_MOBILE_PATTERNS[code]
+        ):
+            return PhoneResult(f"+{code}{nsn}", None)
     return _normalize_with_phonenumbers(raw)
 
 

@@ -32,15 +32,13 @@ from sms_hub.domain.contacts_csv import (
 from sms_hub.domain.formatting import PARIS, date_time_fr, number_fr
 from sms_hub.domain.phone import Rejection
 from sms_hub.services.context import Actor, in_thread
-from sms_hub.services.errors import InvalidInput, NotFound, ServiceError
+from sms_hub.services.errors import InvalidFile, InvalidInput, NotFound, ServiceError
 from sms_hub.settings import get_settings
 from sms_hub.store import contact_queries
 from sms_hub.store.contact_queries import INSERT_CHUNK, PageQuery
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import Contact, ContactList
 
-#: Largest CSV file accepted, in bytes, unless ``CSV_MAX_BYTES`` says otherwise.
-CSV_MAX_BYTES_DEFAULT = 50_000_000
 NAME_MAX_LENGTH = 200
 
 LIST_GONE = "Cette liste de contacts n'existe plus."
@@ -49,14 +47,9 @@ Progress = Callable[[int, int], None]
 CsvSource = str | os.PathLike[str] | BinaryIO
 
 
-class InvalidFile(ServiceError):
-    """The file cannot be imported (not a CSV, empty, no phone column, too large)."""
-
-
 def csv_max_bytes() -> int:
-    """The size limit of an imported file (env ``CSV_MAX_BYTES``)."""
-    value = os.environ.get("CSV_MAX_BYTES", "").strip()
-    return int(value) if value else CSV_MAX_BYTES_DEFAULT
+    """The size limit of an imported file (setting ``CSV_MAX_BYTES``)."""
+    return get_settings().csv_max_bytes
 
 
 # --- What the screens show --------------------------------------------------

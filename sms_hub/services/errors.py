@@ -33,3 +33,7 @@ class InvalidInput(ServiceError):
 
 class GatewayError(ServiceError):
     pass
+
+
+class InvalidFile(ServiceError):
+    """The file cannot be imported (not a CSV, empty, no phone column, too large)."""

@@ -77,7 +77,7 @@ class Contact(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("list_id", "phone"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    list_id: int = Field(foreign_key="contactlist.id", index=True)
+    list_id: int = Field(foreign_key="contactlist.id")
     email: str | None = Field(default=None, max_length=320)
     phone: str = Field(max_length=20)
     last_name: str | None = Field(default=None, max_length=200)
@@ -93,7 +93,7 @@ class CampaignRecipient(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
     email: str | None = Field(default=None, max_length=320)
     phone: str = Field(max_length=20)
     source_list_id: int | None = None
