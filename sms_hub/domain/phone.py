@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberType
@@ -57,9 +57,12 @@ REJECTION_LABELS: dict[Rejection, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class PhoneResult:
-    """A number in E.164, or the reason it was rejected (exactly one is set)."""
+class PhoneResult(NamedTuple):
+    """A number in E.164, or the reason it was rejected (exactly one is set).
+
+    A named tuple rather than a frozen dataclass: an import builds one per
+    row, and a tuple is several times cheaper to make.
+    """
 
     e164: str | None
     rejection: Rejection | None

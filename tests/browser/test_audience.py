@@ -1,0 +1,102 @@
+"""Audience: CSV into a new contact list → that list into a draft campaign →
+recipients → exclusion lists chosen, and seen again on reopening."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_campaigns_page import _create, _open, _row
+
+CSV_TEXT = (
+    "Nom;Prénom;Téléphone portable;Email\n"
+    "Martin;Léa;06 12 34 56 78;lea.martin@exemple.fr\n"
+    "Durand;Hugo;+33 (0)7 81 22 33 44;hugo@exemple.fr\n"
+    "Petit;Chloé;0692 12 34 56;chloe@exemple.fr\n"
+    "Moreau;Inès;01 45 67 89 10;ines@exemple.fr\n"
+    "Martin;Léa;0612345678;doublon@exemple.fr\n"
+    "Roux;Jules;;jules@exemple.fr\n"
+    "Blanc;Zoé;12345;zoe@exemple.fr\n"
+)
+
+
+def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
+    page: Page, app_url: str, tmp_path: Path, shot
+):
+    list_name = f"Stagiaires {uuid.uuid4().hex[:5]}"
+    csv_file = tmp_path / "stagiaires.csv"
+    csv_file.write_bytes(CSV_TEXT.encode("cp1252"))
+
+    page.goto(app_url + "/listes")
+    expect(page.get_by_role("heading", name="Listes de contacts")).to_be_visible(
+        timeout=30_000
+    )
+    page.get_by_role("button", name="Créer une liste").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Nom de la liste").fill(list_name)
+    dialog.get_by_role("button", name="Créer la liste").click()
+    row = page.get_by_role("row").filter(has_text=list_name)
+    expect(row).to_have_count(1)
+
+    row.get_by_role(
+        "button", name=f"Importer un fichier CSV dans « {list_name} »"
+    ).click()
+    upload = page.get_by_role("dialog", name="Importer un fichier CSV")
+    upload.locator("input[type=file]").set_input_files(str(csv_file))
+    expect(upload).to_contain_text("Fichier choisi : stagiaires.csv")
+    upload.get_by_role("button", name="Importer", exact=True).click()
+    expect(upload.get_by_role("status")).to_contain_text("3", timeout=30_000)
+    expect(upload).to_contain_text("Lignes non importées")
+    for reason in ("Doublon", "Numéro manquant", "Numéro invalide", "Numéro fixe"):
+        expect(upload).to_contain_text(reason)
+    shot("csv-import-report")
+    page.keyboard.press("Escape")
+    expect(row).to_contain_text("3")
+
+    _open(page, app_url)
+    campaign = f"Info collective {uuid.uuid4().hex[:5]}"
+    _create(page, campaign)
+    expect(_row(page, campaign)).to_have_count(1)
+    _row(page, campaign).get_by_role(
+        "button", name="Importer les contacts d'une liste de contacts dans la campagne"
+    ).click()
+    modal = page.get_by_role("dialog", name="Importer les contacts d'une liste")
+    modal.get_by_role("checkbox", name=re.compile(list_name)).click()
+    expect(modal).to_contain_text("3 contact(s) avec un numéro de mobile")
+    modal.get_by_role("button", name="Importer les contacts").click()
+    expect(modal).to_contain_text("3 destinataire(s) ajouté(s)")
+    modal.get_by_role("button", name="Fermer").click()
+
+    _row(page, campaign).get_by_role(
+        "button", name="Voir la liste des destinataires"
+    ).click()
+    recipients = page.get_by_role("dialog", name="Liste des destinataires")
+    expect(recipients).to_contain_text("3 destinataire(s)")
+    for phone in ("+33612345678", "+33781223344", "+262692123456"):
+        expect(recipients.get_by_role("cell", name=phone)).to_be_visible()
+    recipients.get_by_role("button", name="Fermer").click()
+
+    _row(page, campaign).get_by_role(
+        "button", name="Choisir les listes d'exclusion à utiliser pour la campagne"
+    ).click()
+    exclusions = page.get_by_role("dialog", name="Choisir les listes d'exclusion")
+    stop = exclusions.get_by_role("checkbox", name=re.compile("Désinscrits STOP"))
+    expect(stop).to_be_checked()  # marketing: the STOP list comes preselected
+    expect(exclusions).to_contain_text("recommandée")
+    exclusions.get_by_role("checkbox", name=re.compile("Salariés du centre")).click()
+    exclusions.get_by_role("button", name="Assigner ces listes à la campagne").click()
+    expect(page.get_by_text("Listes d'exclusion assignées")).to_be_visible()
+
+    _row(page, campaign).get_by_role(
+        "button", name="Choisir les listes d'exclusion à utiliser pour la campagne"
+    ).click()
+    expect(stop).to_be_checked()
+    expect(
+        exclusions.get_by_role("checkbox", name=re.compile("Salariés du centre"))
+    ).to_be_checked()
+    expect(
+        exclusions.get_by_role("checkbox", name=re.compile("Adresses en erreur"))
+    ).not_to_be_checked()
