@@ -158,17 +158,19 @@ async def _push(
 ) -> tuple[int, int]:
     campaign = await in_thread(_load, actor, campaign_id)
     client = sarbacane()
+    already, total = await in_thread(_counts, campaign_id)
     pushed_now = 0
-    first_batch = True
     while True:
-        batch, already, total = await in_thread(_next_batch, campaign_id)
+        batch = await in_thread(_next_batch, campaign_id)
         if progress:
-            await progress(already, total)
+            await progress(already, max(total, already + len(batch)))
         if not batch:
-            return pushed_now, total
-        recipients = [RecipientIn(email=r.email, phone=r.phone) for r in batch]
+            return pushed_now, already
+        recipients = [
+            RecipientIn(email=email, phone=phone) for _, email, phone in batch
+        ]
         try:
-            if first_batch and await client.recipients_already_added(
+            if pushed_now == 0 and await client.recipients_already_added(
                 campaign.sarbacane_id, recipients, offset=already
             ):
                 log.info("campaign %s: batch already in Sarbacane", campaign_id)
@@ -181,10 +183,11 @@ async def _push(
                 f"{error.user_message} {already} destinataire(s) sur {total} "
                 "sont déjà transmis ; relancez l'import pour reprendre."
             ) from error
-        first_batch = False
-        await in_thread(_mark, [r.id for r in batch])
-        await in_thread(_take_lease, lease, holder)
+        await in_thread(
+            _mark, [recipient_id for recipient_id, _, _ in batch], lease, holder
+        )
         pushed_now += len(batch)
+        already += len(batch)
 
 
 def _load(actor: Actor, campaign_id: int) -> Campaign:
@@ -195,17 +198,27 @@ def _load(actor: Actor, campaign_id: int) -> Campaign:
         return campaign
 
 
-def _next_batch(campaign_id: int) -> tuple[list, int, int]:
+def _counts(campaign_id: int) -> tuple[int, int]:
+    """(recipients already acknowledged, recipients in all)."""
     with _scope() as session:
-        batch = queries.pending_recipients(session, campaign_id, MAX_BATCH)
-        already = queries.count_recipients(session, campaign_id, pushed=True)
-        total = queries.count_recipients(session, campaign_id)
-        return batch, already, total
+        return (
+            queries.count_recipients(session, campaign_id, pushed=True),
+            queries.count_recipients(session, campaign_id),
+        )
 
 
-def _mark(recipient_ids: list[int]) -> None:
+def _next_batch(campaign_id: int) -> list[tuple[int, str | None, str]]:
+    with _scope() as session:
+        return queries.pending_recipients(session, campaign_id, MAX_BATCH)
+
+
+def _mark(recipient_ids: list[int], lease: str, holder: str) -> None:
+    """Mark a batch acknowledged and renew the push lease, in one transaction."""
     with _scope() as session:
         queries.mark_pushed(session, recipient_ids)
+        queries.try_acquire_lease(
+            session, lease, holder, datetime.now(UTC), PUSH_LEASE_TTL
+        )
 
 
 async def unpushed_count(actor: Actor, campaign_id: int) -> int:

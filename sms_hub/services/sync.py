@@ -2,9 +2,17 @@
 
 One poller per deployment: every worker runs the loop, a lease in the
 database elects the one that polls. Sarbacane is read in bulk, one
-``GET /campaigns?state=…`` per state, and one ``GET /campaigns/{id}`` only
-for campaigns that are sending (their progress) or that no list mentions.
-Open tabs see the change through ``campaigns_fingerprint``.
+``GET /campaigns?state=…`` for each active state (MODERATION, ROUTING),
+then one ``GET /campaigns/{id}`` for:
+
+- the campaigns no active list mentions any more (finished, cancelled in
+  Sarbacane, deleted), and scheduled ones whose date has come;
+- at most ``PROGRESS_READS_PER_CYCLE`` sending campaigns, the ones read
+  longest ago first, for their "sent / total" progress.
+
+So a cycle costs a few requests plus one per change, whatever the number
+of campaigns sending or the size of the history. Open tabs see the
+change through ``campaigns_fingerprint``.
 """
 
 from __future__ import annotations
@@ -32,8 +40,9 @@ from sms_hub.store.models import Campaign, utcnow
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "status-poller"
-_REMOTE_STATES = ("MODERATION", "ROUTING", "FINISH")
+_REMOTE_STATES = ("MODERATION", "ROUTING")
 _CONCURRENCY = 8
+PROGRESS_READS_PER_CYCLE = 40
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,7 @@ class Observation:
     cancelled: bool = False
     requested_send_date: datetime | None = None
     gone: bool = False
+    detailed: bool = False
 
 
 def next_status(local: Status, seen: Observation) -> Status | None:
@@ -81,6 +91,7 @@ def _observe(remote: RemoteCampaign) -> Observation:
         processed=remote.processed_count,
         cancelled=bool(remote.cancelled),
         requested_send_date=remote.requested_send_date,
+        detailed=True,
     )
 
 
@@ -89,7 +100,29 @@ async def _detail(sarbacane_id: str, semaphore: asyncio.Semaphore) -> Observatio
         try:
             return _observe(await sarbacane().get_campaign(sarbacane_id))
         except SarbacaneNotFound:
-            return Observation(state=None, gone=True)
+            return Observation(state=None, gone=True, detailed=True)
+
+
+def _needs_detail(campaign: Campaign, remote_state: str | None, now: datetime) -> bool:
+    """Whether a campaign must be read one by one (beyond the progress reads)."""
+    if remote_state is not None:
+        return False
+    if campaign.status == Status.SCHEDULED:
+        due = campaign.scheduled_at
+        return due is not None and _aware(due) <= now
+    return True
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _oldest_read_first(campaign: Campaign) -> datetime:
+    return (
+        _aware(campaign.last_sync_at)
+        if campaign.last_sync_at
+        else datetime.min.replace(tzinfo=UTC)
+    )
 
 
 async def poll_once() -> int:
@@ -98,15 +131,18 @@ async def poll_once() -> int:
     if not campaigns:
         return 0
     index = await _state_index()
-    semaphore = asyncio.Semaphore(_CONCURRENCY)
-    needs_detail = [
-        c
-        for c in campaigns
-        if index.get(c.sarbacane_id) in (None, "ROUTING")
-        and c.status != Status.SCHEDULED
+    now = datetime.now(UTC)
+    transitions = [
+        c for c in campaigns if _needs_detail(c, index.get(c.sarbacane_id), now)
     ]
+    sending = sorted(
+        (c for c in campaigns if index.get(c.sarbacane_id) == "ROUTING"),
+        key=_oldest_read_first,
+    )[:PROGRESS_READS_PER_CYCLE]
+    detailed = transitions + sending
+    semaphore = asyncio.Semaphore(_CONCURRENCY)
     details = await asyncio.gather(
-        *(_detail(c.sarbacane_id, semaphore) for c in needs_detail)
+        *(_detail(c.sarbacane_id, semaphore) for c in detailed)
     )
     observations = {
         c.sarbacane_id: Observation(state=index[c.sarbacane_id])
@@ -114,7 +150,7 @@ async def poll_once() -> int:
         if c.sarbacane_id in index
     }
     observations.update(
-        {c.sarbacane_id: seen for c, seen in zip(needs_detail, details, strict=True)}
+        {c.sarbacane_id: seen for c, seen in zip(detailed, details, strict=True)}
     )
     return await in_thread(_apply, observations)
 
@@ -136,10 +172,13 @@ def _apply(observations: dict[str, Observation]) -> int:
             seen = observations.get(campaign.sarbacane_id)
             if seen is None:
                 continue
-            campaign.last_sync_at = now
+            if seen.detailed:
+                campaign.last_sync_at = now
             dirty = False
             target = next_status(Status(campaign.status), seen)
             if target is not None:
+                if seen.gone:
+                    campaign.last_error = "La campagne n'existe plus dans Sarbacane."
                 campaign.status = target.value
                 campaign.status_changed_at = now
                 if target is Status.FINISHED:

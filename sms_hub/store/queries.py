@@ -207,19 +207,18 @@ def refresh_recipient_count(session: Session, campaign: Campaign) -> int:
 
 def pending_recipients(
     session: Session, campaign_id: int, limit: int
-) -> list[CampaignRecipient]:
-    """The next recipients not yet acknowledged by Sarbacane, in push order."""
-    return list(
-        session.exec(
-            select(CampaignRecipient)
-            .where(
-                CampaignRecipient.campaign_id == campaign_id,
-                col(CampaignRecipient.pushed).is_(False),
-            )
-            .order_by(col(CampaignRecipient.id))
+) -> list[tuple[int, str | None, str]]:
+    """The next (id, email, phone) not yet acknowledged by Sarbacane, in push order."""
+    table = CampaignRecipient.__table__
+    return [
+        (row.id, row.email, row.phone)
+        for row in session.connection().execute(
+            select(table.c.id, table.c.email, table.c.phone)
+            .where(table.c.campaign_id == campaign_id, table.c.pushed.is_(False))
+            .order_by(table.c.id)
             .limit(limit)
-        ).all()
-    )
+        )
+    ]
 
 
 def count_recipients(

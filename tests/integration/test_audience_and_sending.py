@@ -135,7 +135,7 @@ async def test_a_batch_acknowledged_before_a_crash_is_not_pushed_again(actor, si
     with _scope() as session:
         first = queries.pending_recipients(session, campaign_id, 1000)
     await sarbacane().add_recipients(
-        campaign.sarbacane_id, [(r.email, r.phone) for r in first]
+        campaign.sarbacane_id, [(email, phone) for _, email, phone in first]
     )
     await audience.push_pending(actor, campaign_id)
     assert await _remote_phones(campaign) == _phones(0, 1500)
@@ -278,3 +278,42 @@ async def test_statistics_match_the_simulator_outcomes(actor, sim):
     assert {r.phone for r in failed} == {"+33612345613", "+33612345713"}
     csv_text = await statistics.outcomes_csv(actor, campaign_id)
     assert "+33612345699;STOP (désinscrit)" in csv_text
+
+
+async def test_a_poll_cycle_costs_bulk_reads_plus_capped_progress_reads(
+    actor, sim, monkeypatch
+):
+    monkeypatch.setattr(sync, "PROGRESS_READS_PER_CYCLE", 1)
+    sim.set_faults(recipients_per_second=0.5, moderation_seconds=0.0)
+    ids = []
+    for name in ("a", "b", "c"):
+        campaign_id = await _draft(actor)
+        await audience.import_lists(
+            actor, campaign_id, [_list(actor, name, _phones(0, 50))]
+        )
+        await sending.launch(actor, campaign_id, None)
+        ids.append(campaign_id)
+    await asyncio.sleep(0.2)
+    sim.reset()
+    sim.set_faults(recipients_per_second=0.5, moderation_seconds=0.0)
+    await sync.poll_once()
+    stats = sim.stats()
+    assert stats.get("GET /v1/campaigns", 0) == 2  # MODERATION and ROUTING lists
+    assert stats.get("GET /v1/campaigns/{campaign_id}", 0) == 1
+    assert {_campaign(actor, i).status for i in ids} == {Status.SENDING}
+
+
+async def test_a_campaign_deleted_in_sarbacane_is_marked(actor, sim):
+    campaign_id = await _draft(actor)
+    await audience.import_lists(
+        actor, campaign_id, [_list(actor, "del", _phones(0, 2))]
+    )
+    sim.set_faults(moderation_seconds=3600)
+    await sending.launch(actor, campaign_id, None)
+    sim.reset()
+    await sarbacane().cancel(_campaign(actor, campaign_id).sarbacane_id)
+    await sarbacane().delete_campaign(_campaign(actor, campaign_id).sarbacane_id)
+    await sync.poll_once()
+    campaign = _campaign(actor, campaign_id)
+    assert campaign.status == Status.CANCELLED
+    assert campaign.last_error == "La campagne n'existe plus dans Sarbacane."
