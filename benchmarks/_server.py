@@ -43,7 +43,9 @@ def _processes() -> list[tuple[int, str]]:
             raw = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        found.append((int(entry.name), raw.replace(b"\0", b" ").decode(errors="replace")))
+        found.append(
+            (int(entry.name), raw.replace(b"\0", b" ").decode(errors="replace"))
+        )
     return found
 
 
@@ -95,6 +97,7 @@ def wait_for_other_builds(limit_s: float = 900) -> float:
 class Server:
     url: str
     port: int
+    pid: int
     data_dir: Path
     env: dict[str, str]
     log: Path
@@ -126,6 +129,8 @@ def production_server(
         "REFLEX_TELEMETRY_ENABLED": "false",
         "POLL_INTERVAL_SECONDS": "1",
         "PAGE_SIZE": "20",
+        # Keep the server's files in the temporary directory, not the project.
+        "REFLEX_UPLOADED_FILES_DIR": str(work / "uploaded_files"),
         **extra_env,
     }
     for name in ("SARBACANE_API_URL", "DATABASE_URL", "REDIS_URL"):
@@ -173,6 +178,7 @@ def production_server(
         yield Server(
             url=url,
             port=port,
+            pid=process.pid,
             data_dir=data_dir,
             env=env,
             log=log,

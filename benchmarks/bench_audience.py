@@ -73,9 +73,7 @@ def timed_copy(env: BenchEnv, campaign_id: int, list_id: int) -> tuple[int, int,
 def timed_candidates(env: BenchEnv, list_id: int) -> tuple[int, float]:
     with session_scope(env.database_url) as session:
         started = time.perf_counter()
-        candidates = queries.contacts_in_lists(
-            session, env.actor.tenant_id, [list_id]
-        )
+        candidates = queries.contacts_in_lists(session, env.actor.tenant_id, [list_id])
         return candidates, time.perf_counter() - started
 
 
@@ -111,7 +109,7 @@ async def run(env: BenchEnv, contacts: int) -> bool:
 
     # (a) the SQL copy
     candidates, count_s = await asyncio.to_thread(timed_candidates, env, list_id)
-    added, count, copy_s = await asyncio.to_thread(
+    added, _count, copy_s = await asyncio.to_thread(
         timed_copy, env, campaign_id, list_id
     )
     ok &= copy_s < COPY_TARGET_S and added == contacts
