@@ -9,14 +9,14 @@ from __future__ import annotations
 import reflex as rx
 
 
-def _tooltip_text(label: rx.Var, enabled: rx.Var, reason: rx.Var) -> rx.Var:
+def _tooltip_text(label: str, enabled: rx.Var, reason: rx.Var) -> rx.Var:
     return rx.cond(enabled, label, label + " — " + reason)
 
 
 def action_icon_button(
     *,
     icon: str,
-    label: rx.Var,
+    label: str,
     enabled: rx.Var,
     reason: rx.Var,
     on_click: rx.EventHandler | None = None,

@@ -25,6 +25,14 @@ already in the list. Every row that is not imported is reported with its line
 number (as a spreadsheet numbers rows: the header is line 1) and the reason.
 Rows whose cells are all empty are skipped without being reported.
 
+Memory does not grow with the file: the pass holds one batch of rows, a
+fixed-size filter of the numbers met (:data:`FILTER_SLOTS` bytes, whatever the
+file holds) and the first :data:`REJECTED_ROWS_KEPT` rows left out; every row
+left out is written to a temporary file (:class:`RejectionLog`), from which
+the full report is read. Whether a number the filter may have met is really a
+duplicate is asked, once per batch and only for those numbers, of the list
+itself (``in_list``: the database, where the earlier batches were stored).
+
 Errors, each with a French ``user_message``::
 
     ContactsCsvError            base; ``user_message`` is shown as is
@@ -45,8 +53,11 @@ import csv
 import io
 import itertools
 import re
+import tempfile
+import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import BinaryIO
@@ -76,6 +87,17 @@ DELIMITER_LABELS = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
 
 DUPLICATE_IN_LIST = "déjà présent dans la liste"
 DUPLICATE_IN_FILE = "déjà présent plus haut dans le fichier"
+
+#: Rows left out kept in memory for the report shown on screen (the page
+#: shows 100); all of them go to the report's temporary file.
+REJECTED_ROWS_KEPT = 100
+#: Size of the report's temporary file kept in memory before it goes to disk.
+REPORT_SPOOL_BYTES = 1024 * 1024
+#: Slots (one byte each) of the filter of numbers met during an import. A
+#: number whose slot is free is certainly new; one whose slot is taken is
+#: checked against the batch and the list. 4 Mi slots: about 2 % of the numbers
+#: are checked for nothing at 100,000 numbers, 20 % at 1,000,000.
+FILTER_SLOTS = 1 << 22
 
 _SAVE_AS_CSV = (
     "Ouvrez-le dans votre tableur, choisissez « Enregistrer sous » au format "
@@ -405,6 +427,73 @@ class RejectedRow:
         return REJECTION_LABELS[self.reason]
 
 
+#: A row left out, as the reading pass notes it: (line, reason, number as
+#: written, detail).
+Rejected = tuple[int, Rejection, str, str]
+
+
+class RejectionLog:
+    """The rows left out of an import: counted, the first ones kept, all written
+    down as the rows of the report CSV in a temporary file.
+
+    The temporary file stays in memory up to :data:`REPORT_SPOOL_BYTES`, then
+    goes to disk; it is deleted when the log is closed or dropped.
+    """
+
+    def __init__(self, keep: int = REJECTED_ROWS_KEPT) -> None:
+        self.first: list[RejectedRow] = []
+        self.counts: dict[Rejection, int] = dict.fromkeys(Rejection, 0)
+        self.total = 0
+        self._keep = keep
+        self._spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (lives on)
+            max_size=REPORT_SPOOL_BYTES, mode="w+", encoding="utf-8", newline=""
+        )
+        self._writer = csv.writer(self._spool, delimiter=";", lineterminator="\r\n")
+        self._lock = threading.Lock()
+
+    def add(self, rows: Sequence[Rejected]) -> None:
+        """Note rows left out, in file order."""
+        if not rows:
+            return
+        counts = self.counts
+        for reason, count in Counter(row[1] for row in rows).items():
+            counts[reason] += count
+        room = self._keep - len(self.first)
+        if room > 0:
+            self.first.extend(
+                RejectedRow(line, reason, value.strip(), detail)
+                for line, reason, value, detail in rows[:room]
+            )
+        labels = REJECTION_LABELS
+        with self._lock:
+            self._writer.writerows(
+                (line, labels[reason], safe_cell(value.strip()), detail)
+                for line, reason, value, detail in rows
+            )
+        self.total += len(rows)
+
+    def to_csv(self, header: Sequence[str]) -> str:
+        """Every row noted, as :func:`write_csv` writes them: (line, label,
+        number as written, detail) under ``header``."""
+        with self._lock:
+            spool = self._spool
+            spool.seek(0)
+            rows = spool.read()
+            spool.seek(0, io.SEEK_END)
+        return write_csv((), header) + rows
+
+    def close(self) -> None:
+        """Delete the temporary file (the counts and first rows remain)."""
+        with self._lock:
+            self._spool.close()
+
+
+#: Which of the numbers asked are already in the list: each one found maps to
+#: True if the running import stored it (an earlier row of the file), False if
+#: it was there before.
+InList = Callable[[list[str]], Mapping[str, bool]]
+
+
 #: A contact ready to store, in the column order of the ``contact`` table:
 #: (email, E.164 phone, last name, first name).
 ContactFields = tuple[str | None, str, str | None, str | None]
@@ -417,10 +506,17 @@ class ContactsCsv:
     imported fails here, before anything is written (only a size limit
     crossed later in the file fails while reading). :meth:`batches` (or
     :meth:`contacts`) then yields the contacts to store; the rows left out
-    are in :attr:`rejected` and counted in :attr:`rejection_counts`.
+    are counted in :attr:`rejection_counts`, the first
+    :data:`REJECTED_ROWS_KEPT` of them are in :attr:`rejected` and all of them
+    in :attr:`rejections`.
 
-    ``known_phones`` are the E.164 numbers already in the list: a row bringing
-    one again is a duplicate.
+    ``known_phones`` are the E.164 numbers already in the list, read once: a
+    row bringing one again is a duplicate. ``in_list`` tells which of some
+    numbers the list holds (see :data:`InList`); each batch must be stored
+    before the next one is asked for, so that it answers for the earlier rows
+    of the file too. With it, memory holds no number beyond the current batch;
+    without it (tests, small files), the numbers of the file are kept in
+    memory to answer in its place.
     """
 
     def __init__(
@@ -429,6 +525,8 @@ class ContactsCsv:
         *,
         max_bytes: int | None = None,
         known_phones: Iterable[str] = (),
+        in_list: InList | None = None,
+        keep_rejected: int = REJECTED_ROWS_KEPT,
     ) -> None:
         prefix = _read_prefix(stream, max_bytes)
         if not prefix.strip(b" \t\r\n\xef\xbb\xbf"):
@@ -458,9 +556,9 @@ class ContactsCsv:
             )
             raise NoPhoneColumn(self.headers, looks_like_data)
         self.columns = columns
-        self._known = {_key(p) for p in known_phones}
-        self.rejected: list[RejectedRow] = []
-        self.rejection_counts: dict[Rejection, int] = dict.fromkeys(Rejection, 0)
+        self._known_phones = known_phones
+        self._in_list = in_list
+        self.rejections = RejectionLog(keep_rejected)
         self.imported = 0
 
     def _peek_text(self, prefix: bytes) -> str:
@@ -491,19 +589,76 @@ class ContactsCsv:
         return self._source.bytes_read
 
     @property
+    def rejected(self) -> list[RejectedRow]:
+        """The first rows left out (:data:`REJECTED_ROWS_KEPT`), in file order."""
+        return self.rejections.first
+
+    @property
+    def rejection_counts(self) -> dict[Rejection, int]:
+        return self.rejections.counts
+
+    @property
     def rejected_count(self) -> int:
-        return len(self.rejected)
+        return self.rejections.total
 
     @property
     def rows_read(self) -> int:
         """Rows read so far, blank ones excepted."""
-        return self.imported + len(self.rejected)
+        return self.imported + self.rejections.total
 
-    def _reject(
-        self, line: int, reason: Rejection, value: str, detail: str = ""
-    ) -> None:
-        self.rejection_counts[reason] += 1
-        self.rejected.append(RejectedRow(line, reason, value.strip(), detail))
+    def _filter(self) -> tuple[bytearray, InList, Callable[[list], None] | None]:
+        """The filter of numbers met, marked with the list's; who answers for
+        the list; and, without ``in_list``, what notes the numbers stored."""
+        seen = bytearray(FILTER_SLOTS)
+        mask = FILTER_SLOTS - 1
+        if self._in_list is not None:
+            for phone in self._known_phones:
+                seen[hash(phone) & mask] = 1
+            return seen, self._in_list, None
+        in_memory: dict[str, bool] = {}
+        for phone in self._known_phones:
+            seen[hash(phone) & mask] = 1
+            in_memory[phone] = False
+
+        def in_list(phones: list[str]) -> dict[str, bool]:
+            return {p: in_memory[p] for p in phones if p in in_memory}
+
+        def stored(batch: list[ContactFields]) -> None:
+            in_memory.update(dict.fromkeys([contact[1] for contact in batch], True))
+
+        return seen, in_list, stored
+
+    def _settle(
+        self,
+        batch: list[ContactFields],
+        suspects: dict[str, tuple[int, str]],
+        followers: list[tuple[int, str, str]],
+        rejected: list[Rejected],
+        in_list: InList,
+    ) -> list[ContactFields]:
+        """The batch without the numbers the list already holds; the batch's
+        rows left out noted, in file order.
+
+        ``suspects`` are the numbers of the batch the filter may have met
+        before it (with their line and number as written), ``followers`` the
+        later rows of the batch bringing a suspect again.
+        """
+        found: Mapping[str, bool] = in_list(list(suspects)) if suspects else {}
+        if found:
+            batch = [contact for contact in batch if contact[1] not in found]
+            for phone, by_this_file in found.items():
+                line, raw = suspects[phone]
+                detail = DUPLICATE_IN_FILE if by_this_file else DUPLICATE_IN_LIST
+                rejected.append((line, Rejection.DUPLICATE, raw, detail))
+        for line, raw, phone in followers:
+            # As a row bringing again a number of the list: "in the list".
+            before = found.get(phone) is False
+            detail = DUPLICATE_IN_LIST if before else DUPLICATE_IN_FILE
+            rejected.append((line, Rejection.DUPLICATE, raw, detail))
+        if found or followers:
+            rejected.sort(key=itemgetter(0))
+        self.rejections.add(rejected)
+        return batch
 
     def batches(self, size: int) -> Iterator[list[ContactFields]]:
         """The contacts to store, in file order, each number once, ``size`` at a time.
@@ -526,12 +681,20 @@ class ContactsCsv:
             -1 if columns.last_name is None else columns.last_name,
             -1 if columns.first_name is None else columns.first_name,
         )
-        known = self._known
-        seen: set[int] = set()
-        reject = self._reject
+        seen, in_list, stored = self._filter()
+        mask = FILTER_SLOTS - 1
+        duplicate = Rejection.DUPLICATE
         line = self._header_row
+        # The batch being read: its contacts, their numbers, the numbers the
+        # filter may have met before (checked against the list once the batch
+        # is full), the rows bringing one again, and the rows left out.
         batch: list[ContactFields] = []
         append = batch.append
+        numbers: set[str] = set()
+        suspects: dict[str, tuple[int, str]] = {}
+        followers: list[tuple[int, str, str]] = []
+        rejected: list[Rejected] = []
+        reject = rejected.append
         for record in self._reader:
             line += 1
             if len(record) < width:
@@ -548,16 +711,20 @@ class ContactsCsv:
                     continue
                 e164, raw, reason = _other_columns(record, raw, result, fallbacks)
                 if e164 is None:
-                    reject(line, reason, raw)
+                    reject((line, reason, raw, ""))
                     continue
-            key = int(e164[1:])
-            if key in seen:
-                reject(line, Rejection.DUPLICATE, raw, DUPLICATE_IN_FILE)
-                continue
-            if known and key in known:
-                reject(line, Rejection.DUPLICATE, raw, DUPLICATE_IN_LIST)
-                continue
-            seen.add(key)
+            slot = hash(e164) & mask
+            if seen[slot]:
+                if e164 in numbers:
+                    if e164 in suspects:
+                        followers.append((line, raw, e164))
+                    else:
+                        reject((line, duplicate, raw, DUPLICATE_IN_FILE))
+                    continue
+                suspects[e164] = (line, raw)
+            else:
+                seen[slot] = 1
+            numbers.add(e164)
             email, last_name, first_name = fields(record)
             append(
                 (
@@ -568,12 +735,24 @@ class ContactsCsv:
                 )
             )
             if len(batch) >= size:
-                self.imported += len(batch)
-                yield batch
+                batch = self._settle(batch, suspects, followers, rejected, in_list)
+                if batch:
+                    self.imported += len(batch)
+                    if stored is not None:
+                        stored(batch)
+                    yield batch
                 batch = []
                 append = batch.append
+                numbers = set()
+                suspects = {}
+                followers = []
+                rejected = []
+                reject = rejected.append
+        batch = self._settle(batch, suspects, followers, rejected, in_list)
         if batch:
             self.imported += len(batch)
+            if stored is not None:
+                stored(batch)
             yield batch
 
     def contacts(self) -> Iterator[ContactFields]:
@@ -606,8 +785,3 @@ def _other_columns(
         ):
             reason, reported = other_result.rejection or Rejection.INVALID, other
     return None, reported, reason
-
-
-def _key(e164: str) -> int:
-    """A compact dedupe key: the digits of an E.164 number, as an int."""
-    return int(e164[1:])

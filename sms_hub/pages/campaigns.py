@@ -136,14 +136,14 @@ def _action(row: CampaignRow, index: int, action: Action) -> rx.Component:
     if info.opens_new_tab:
         return action_icon_button(
             icon=info.icon,
-            label=view.label,
+            label=info.label,
             enabled=view.enabled,
             reason=view.reason,
             href=view.href,
         )
     return action_icon_button(
         icon=info.icon,
-        label=view.label,
+        label=info.label,
         enabled=view.enabled,
         reason=view.reason,
         on_click=ACTION_HANDLERS[action](row.id, row.name),

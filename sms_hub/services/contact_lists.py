@@ -3,8 +3,11 @@
 An import is all or nothing: the whole file is read and written in one
 database transaction, so a file refused halfway (too large, unreadable) or a
 failure of the database leaves the list exactly as it was. The file is
-streamed: memory holds one batch of rows, the numbers seen so far (for
-dedupe) and the report of the rows left out, never the file itself.
+streamed and memory does not grow with it: it holds one batch of rows, a
+fixed-size filter of the numbers met and the first rows left out. Duplicates
+are checked against the list in the database, where the earlier batches of
+the same import are already written; every row left out goes to a temporary
+file, from which :func:`report_csv` reads the full report.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from sms_hub.domain.contacts_csv import (
     ContactsCsvError,
     CsvFileTooLarge,
     RejectedRow,
+    RejectionLog,
     write_csv,
 )
 from sms_hub.domain.formatting import PARIS, date_time_fr, number_fr
@@ -90,7 +94,12 @@ class ContactPage:
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What an import did; ``rejected`` holds every row left out, in file order."""
+    """What an import did.
+
+    ``rejected`` holds the first rows left out, in file order (the first
+    :data:`~sms_hub.domain.contacts_csv.REJECTED_ROWS_KEPT`: what the page
+    shows); :func:`report_csv` gives all of them, read from ``rejections``.
+    """
 
     list_id: int
     list_name: str
@@ -104,10 +113,12 @@ class ImportReport:
     missing: int
     contact_count: int
     rejected: list[RejectedRow] = field(default_factory=list)
+    rejections: RejectionLog | None = field(default=None, repr=False, compare=False)
 
     @property
     def rejected_count(self) -> int:
-        return len(self.rejected)
+        """Every row left out (not only those in ``rejected``)."""
+        return self.duplicates + self.invalid + self.landline + self.missing
 
 
 def list_row(contact_list: ContactList) -> ContactListRow:
@@ -289,10 +300,19 @@ def _import(
             raise NotFound(LIST_GONE)
         if progress:
             progress(0, size)
+        # Contacts stored from here on are this import's: an earlier row's.
+        last_id = contact_queries.last_contact_id(session)
+
+        def in_list(phones: list[str]) -> dict[str, bool]:
+            return contact_queries.phones_in_list(
+                session, list_id, phones, added_after=last_id
+            )
+
         csv_file = ContactsCsv(
             stream,
             max_bytes=max_bytes,
             known_phones=contact_queries.list_phones(session, actor.tenant_id, list_id),
+            in_list=in_list,
         )
         with contact_queries.bulk_insert_cache(session):
             for batch in csv_file.batches(INSERT_CHUNK):
@@ -316,6 +336,7 @@ def _import(
             missing=counts[Rejection.MISSING],
             contact_count=count,
             rejected=csv_file.rejected,
+            rejections=csv_file.rejections,
         )
 
 
@@ -365,7 +386,9 @@ REPORT_HEADER = ("Ligne", "Motif", "Numéro lu", "Détail")
 
 
 def report_csv(report: ImportReport) -> str:
-    """The rows left out by an import, as a CSV for French Excel."""
+    """Every row left out by an import, as a CSV for French Excel."""
+    if report.rejections is not None:
+        return report.rejections.to_csv(REPORT_HEADER)
     return write_csv(
         ((r.line, r.label, r.value, r.detail) for r in report.rejected), REPORT_HEADER
     )

@@ -26,9 +26,9 @@ from sms_hub.store.models import Campaign
 
 @dataclass
 class ActionView:
+    """Whether one action is allowed for a row (its label and icon are static)."""
+
     key: str
-    label: str
-    icon: str
     enabled: bool
     reason: str
     href: str = ""
@@ -86,8 +86,6 @@ def action_views(campaign: Campaign, settings: Settings) -> list[ActionView]:
         views.append(
             ActionView(
                 key=action.value,
-                label=info.label,
-                icon=info.icon,
                 enabled=reason is None,
                 reason=reason or "",
                 href=_href(action, campaign, settings) if info.opens_new_tab else "",

@@ -18,6 +18,9 @@ from sms_hub.store.models import Contact, ContactList, utcnow
 
 #: Rows per ``executemany`` of :func:`insert_contacts`.
 INSERT_CHUNK = 5_000
+#: Numbers per query of :func:`phones_in_list` (under the bound-parameter
+#: limits: 32,766 for SQLite, 65,535 for PostgreSQL).
+LOOKUP_CHUNK = 5_000
 #: SQLite page cache (KiB) while an import runs: see :func:`bulk_insert_cache`.
 BULK_CACHE_KIB = 64 * 1024
 
@@ -196,6 +199,34 @@ def list_phones(session: Session, tenant_id: int, list_id: int) -> Iterator[str]
         yield phone
 
 
+def last_contact_id(session: Session) -> int:
+    """The highest contact id (0 without contacts): those stored later are above."""
+    return int(session.exec(select(func.max(Contact.id))).one() or 0)
+
+
+def phones_in_list(
+    session: Session, list_id: int, phones: Sequence[str], *, added_after: int
+) -> dict[str, bool]:
+    """Which of ``phones`` (E.164) are in a list, each mapped to whether it
+    was stored after the contact id ``added_after``.
+
+    For the dedupe of an import, which passes the id of the last contact
+    before it (:func:`last_contact_id`): True then means stored by this
+    import. The caller checked the list is the tenant's. One lookup of the
+    (list, phone) unique index per number.
+    """
+    connection = session.connection()
+    found: dict[str, bool] = {}
+    for start in range(0, len(phones), LOOKUP_CHUNK):
+        statement = select(Contact.phone, Contact.id).where(
+            Contact.list_id == list_id,
+            col(Contact.phone).in_(phones[start : start + LOOKUP_CHUNK]),
+        )
+        for phone, contact_id in connection.execute(statement):
+            found[phone] = contact_id > added_after
+    return found
+
+
 def list_contacts(
     session: Session, tenant_id: int, list_id: int
 ) -> Iterator[tuple[str, str | None, str | None, str | None]]:
@@ -242,7 +273,7 @@ def insert_contacts(
     """Insert (email, phone, last name, first name) rows into a list.
 
     The caller checked the list is the tenant's and that no number is already
-    in it. Where the driver takes positional parameters (SQLite) the rows go
+    in it (:func:`phones_in_list`). Where the driver takes positional parameters (SQLite) the rows go
     as they are, plain tuples, to ``executemany`` :data:`INSERT_CHUNK` at a
     time, the list id written in the statement; otherwise through
     SQLAlchemy's batched ``insert()`` (PostgreSQL).

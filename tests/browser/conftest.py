@@ -55,8 +55,8 @@ def server_env(tmp_path_factory) -> dict[str, str]:
         "DATA_DIR": str(data_dir),
         "REFLEX_USE_NPM": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
-        "SIMULATOR_MODERATION_SECONDS": "2",
-        "SIMULATOR_RECIPIENTS_PER_SECOND": "2",
+        "SIMULATOR_MODERATION_SECONDS": "4",
+        "SIMULATOR_RECIPIENTS_PER_SECOND": "1",
         "POLL_INTERVAL_SECONDS": "1",
         "PAGE_SIZE": "20",
     }

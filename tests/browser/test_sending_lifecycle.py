@@ -86,14 +86,16 @@ def test_launch_follows_the_badges_live_to_the_statistics(
     shot("launch")
     launch.get_by_role("button", name="Lancer la campagne").click()
     row = _row(page, name)
-    expect(row.get_by_text("Reçue par le serveur d'envoi")).to_be_visible()
+    expect(row.get_by_text("Reçue par le serveur d'envoi")).to_be_visible(
+        timeout=10_000
+    )
     expect(row.get_by_text("Envoi en cours")).to_be_visible(timeout=15_000)
     expect(row.get_by_role("button", name=DELETE)).to_have_attribute(
         "title", re.compile("doivent d'abord être annulées")
     )
     expect(row.get_by_role("button", name=DELETE)).to_be_disabled()
     shot("sending")
-    expect(row.get_by_text("Envoi terminé")).to_be_visible(timeout=20_000)
+    expect(row.get_by_text("Envoi terminé")).to_be_visible(timeout=30_000)
     expect(_row(second_tab, name).get_by_text("Envoi terminé")).to_be_visible(
         timeout=5_000
     )

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,41 @@ CREATE TABLE IF NOT EXISTS stats (route TEXT PRIMARY KEY, count INTEGER NOT NULL
 CREATE TABLE IF NOT EXISTS locks (
     campaign_id TEXT PRIMARY KEY, token TEXT NOT NULL, expires REAL NOT NULL);
 """
+
+#: Every campaign with the columns of its latest send (``send_*``, all NULL
+#: when it was never sent). The latest is the last in ``(created, rowid)``
+#: order, as in ``Store._sends``; the correlated subquery reads it from the
+#: end of the ``sends_campaign`` index, so each campaign costs one lookup.
+_LATEST_SENDS = """
+SELECT c.id, c.name, c.kind, c.created, c.edited,
+    s.id AS send_id, s.campaign_id AS send_campaign_id, s.created AS send_created,
+    s.start_at AS send_start_at, s.requested_send_date AS send_requested_send_date,
+    s.moderation_seconds AS send_moderation_seconds,
+    s.recipients_per_second AS send_recipients_per_second, s.total AS send_total,
+    s.parts AS send_parts, s.cancelled_at AS send_cancelled_at
+FROM campaigns c LEFT JOIN sends s ON s.rowid = (
+    SELECT rowid FROM sends WHERE campaign_id = c.id
+    ORDER BY created DESC, rowid DESC LIMIT 1)"""
+
+_SENDING = "s.id IS NOT NULL AND s.cancelled_at IS NULL"
+_ROUTING_START = "(s.start_at + s.moderation_seconds)"
+_ROUTING_END = f"({_ROUTING_START} + s.total / s.recipients_per_second)"
+
+#: For each state a campaign can report, a condition on ``_LATEST_SENDS``
+#: met by every campaign in that state at ``:now`` (the timeline of
+#: ``_rules``, each bound widened by ``:slack`` seconds so that rounding never
+#: leaves one out). It only spares ``list_campaigns`` the campaigns that
+#: cannot be in the state (the finished ones, when the poller asks for
+#: ``ROUTING``); ``campaign_state`` decides for the others.
+_MAY_BE_IN = {
+    "DRAFT": "s.id IS NULL OR s.cancelled_at IS NOT NULL OR s.start_at > :now - :slack",
+    "MODERATION": f"{_SENDING} AND s.start_at < :now + :slack"
+    f" AND (s.parts = 0 OR {_ROUTING_START} > :now - :slack)",
+    "ROUTING": f"{_SENDING} AND s.parts != 0 AND {_ROUTING_START} < :now + :slack"
+    f" AND {_ROUTING_END} > :now - :slack",
+    "FINISH": f"{_SENDING} AND s.parts != 0 AND {_ROUTING_END} < :now + :slack",
+}
+_SLACK_SECONDS = 1.0
 
 
 class ApiError(Exception):
@@ -437,23 +473,69 @@ class Store:
         limit: int,
         now: float,
     ) -> list[dict[str, Any]]:
-        query, params = "SELECT * FROM campaigns", []
+        """A page of campaign summaries, newest first, by name and ``state``.
+
+        The status poller asks for this every second or two, so it costs two
+        queries whatever the number of campaigns: the matching campaigns with
+        their latest send (``_LATEST_SENDS``, narrowed to those that may be in
+        ``state`` by ``_MAY_BE_IN``), read until the page is full, then the
+        recipient counts of the page alone. The state depends on the clock,
+        so it is derived in Python from the latest send by the timeline
+        rules, one row per campaign.
+        """
+        wanted = state.upper() if state else None
+        if wanted is not None and wanted not in _MAY_BE_IN:
+            return []  # a state no campaign ever reports
+        conditions: list[str] = []
+        params: dict[str, Any] = {"now": now, "slack": _SLACK_SECONDS}
         if search:
             escaped = (
                 search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             )
-            query += " WHERE name LIKE ? ESCAPE '\\'"
-            params.append(f"%{escaped}%")
-        query += " ORDER BY created DESC, rowid DESC"
+            conditions.append("c.name LIKE :search ESCAPE '\\'")
+            params["search"] = f"%{escaped}%"
+        if wanted is not None:
+            conditions.append(f"({_MAY_BE_IN[wanted]})")
+        query = _LATEST_SENDS
+        if conditions:
+            query += " WHERE " + " AND ".join(conditions)
+        query += " ORDER BY c.created DESC, c.rowid DESC"
+        skip = offset
+        if wanted is None:  # nothing to filter after SQL: it cuts the page
+            query += " LIMIT :limit OFFSET :offset"
+            params.update(limit=limit, offset=offset)
+            skip = 0
         with self._read() as db:
-            views = [
-                self._view(db, row, now) for row in db.execute(query, params).fetchall()
-            ]
-        if state:
-            views = [view for view in views if view["state"] == state.upper()]
-        keys = ("id", "name", "kind", "state", "created", "edited", "count")
+            rows = db.execute(query, params)
+            found = ((row, _current_state(row, now)) for row in rows)
+            matching = (
+                (row, current)
+                for row, current in found
+                if wanted is None or current == wanted
+            )
+            page = list(islice(matching, skip, skip + limit))
+            rows.close()
+            counts: dict[str, int] = {}
+            if page:
+                counts.update(
+                    db.execute(
+                        "SELECT campaign_id, COUNT(*) FROM recipients"
+                        " WHERE campaign_id IN (SELECT value FROM json_each(?))"
+                        " GROUP BY campaign_id",
+                        (json.dumps([row["id"] for row, _ in page]),),
+                    ).fetchall()
+                )
         return [
-            {key: view[key] for key in keys} for view in views[offset : offset + limit]
+            {
+                "id": row["id"],
+                "name": row["name"],
+                "kind": row["kind"],
+                "state": current,
+                "created": iso(row["created"]),
+                "edited": iso(row["edited"]),
+                "count": counts.get(row["id"], 0),
+            }
+            for row, current in page
         ]
 
     def _editable(self, db: sqlite3.Connection, campaign_id: str, now: float) -> None:
@@ -776,19 +858,26 @@ class Store:
         return self.settings.initial_sms_credits - used
 
 
-def _send(row: sqlite3.Row) -> Send:
+def _send(row: sqlite3.Row, prefix: str = "") -> Send:
+    """The send stored in ``row``, whose columns may be named ``prefix + column``."""
     return Send(
-        id=row["id"],
-        campaign_id=row["campaign_id"],
-        created=row["created"],
-        start_at=row["start_at"],
-        requested_send_date=row["requested_send_date"],
-        moderation_seconds=row["moderation_seconds"],
-        recipients_per_second=row["recipients_per_second"],
-        total=row["total"],
-        parts=row["parts"],
-        cancelled_at=row["cancelled_at"],
+        id=row[prefix + "id"],
+        campaign_id=row[prefix + "campaign_id"],
+        created=row[prefix + "created"],
+        start_at=row[prefix + "start_at"],
+        requested_send_date=row[prefix + "requested_send_date"],
+        moderation_seconds=row[prefix + "moderation_seconds"],
+        recipients_per_second=row[prefix + "recipients_per_second"],
+        total=row[prefix + "total"],
+        parts=row[prefix + "parts"],
+        cancelled_at=row[prefix + "cancelled_at"],
     )
+
+
+def _current_state(row: sqlite3.Row, now: float) -> str:
+    """The state of the campaign of a ``_LATEST_SENDS`` row at ``now``."""
+    last = _send(row, prefix="send_") if row["send_id"] is not None else None
+    return campaign_state(last, now)
 
 
 def _recipient_report(send: Send, row: sqlite3.Row) -> dict[str, Any]:
