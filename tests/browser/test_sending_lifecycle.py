@@ -154,3 +154,23 @@ def test_schedule_then_cancel_then_relaunch_warns(
     expect(launch).to_contain_text("il est probable que des contacts aient déjà reçu")
     launch.get_by_role("button", name="Lancer la campagne").click()
     expect(row.get_by_text("Reçue par le serveur d'envoi")).to_be_visible()
+
+
+def test_a_tab_that_reconnects_after_a_network_cut_shows_the_current_state(
+    page: Page, app_url: str, browser
+):
+    _open(page, app_url)
+    page.context.set_offline(True)
+    other = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    try:
+        other_page = other.new_page()
+        _open(other_page, app_url)
+        name = f"Pendant la coupure {uuid.uuid4().hex[:5]}"
+        _notification(other_page, name)
+    finally:
+        other.close()
+    page.wait_for_timeout(2_000)
+    expect(_row(page, name)).to_have_count(0)  # cut off: it cannot know yet
+    page.context.set_offline(False)
+    expect(_row(page, name)).to_have_count(1, timeout=30_000)
+    expect(_row(page, name).get_by_text("Brouillon", exact=True)).to_be_visible()
