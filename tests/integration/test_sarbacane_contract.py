@@ -31,7 +31,7 @@ from sms_hub.sarbacane import (
     SarbacaneRejected,
     get_client,
 )
-from sms_hub.sarbacane.simulator import create_app
+from sms_hub.sarbacane.simulator import DEFAULT_BLACKLIST, Knobs, Store, create_app
 from sms_hub.settings import load_settings
 from tests.integration.sarbacane_support import (
     ACCOUNT_ID,
@@ -153,6 +153,64 @@ async def test_list_campaigns_searches_by_name_and_filters_by_state(
     drafts = await client.list_campaigns(search=label, state="DRAFT")
     assert {c.id for c in drafts} >= {first.id}
     assert await client.list_campaigns(search=label, state="FINISH") == []
+
+
+def test_the_state_filter_agrees_with_each_campaign_at_every_boundary(
+    tmp_path: Path,
+) -> None:
+    """``list_campaigns`` narrows by state in SQL; the campaign views decide."""
+    store = Store(simulator_settings(tmp_path / "states.db"))
+    knobs, t0 = Knobs(moderation_seconds=10, recipients_per_second=1), 1_800_000_000.0
+
+    def campaign(content: str = "Bonjour", numbers: int = 3) -> str:
+        ref = store.create_campaign(
+            name=f"Bornes {len(ids)}",
+            kind="SMS_MARKETING",
+            sms_from=None,
+            content=content,
+            now=t0 - 100 + len(ids),
+        )
+        items = [{"phone": phone} for phone in phones(numbers)]
+        store.add_recipients(ref["id"], items, now=t0 - 100)
+        ids.append(ref["id"])
+        return ref["id"]
+
+    ids: list[str] = []
+    campaign()  # never sent
+    store.send(campaign(), requested=None, knobs=knobs, now=t0)  # 10 s + 3 s
+    store.send(campaign(content=""), requested=None, knobs=knobs, now=t0)  # stuck
+    later = datetime.fromtimestamp(t0 + 5, UTC)
+    store.send(campaign(), requested=later, knobs=knobs, now=t0)  # scheduled
+    cancelled = campaign()
+    store.send(cancelled, requested=None, knobs=knobs, now=t0 - 50)
+    store.cancel(cancelled, now=t0 - 45)
+    resent = campaign(numbers=1)
+    store.send(resent, requested=None, knobs=knobs, now=t0 - 50)
+    store.cancel(resent, now=t0 - 45)
+    store.send(resent, requested=None, knobs=knobs, now=t0 - 1)  # 10 s + 1 s
+    excluded = campaign(numbers=0)
+    store.add_recipients(excluded, [{"phone": "+33600000999"}], now=t0 - 100)
+    store.assign_blacklists(excluded, [DEFAULT_BLACKLIST], now=t0 - 100)
+    store.send(excluded, requested=None, knobs=knobs, now=t0)  # nobody to send to
+
+    seen: set[str] = set()
+    boundaries = (0, 5, 9, 10, 13, 15, 18, 23, 500)
+    for now in sorted({t0 + b + d for b in boundaries for d in (-1e-6, 0, 1e-6)}):
+        views = [store.campaign(campaign_id, now) for campaign_id in reversed(ids)]
+        listed = store.list_campaigns(
+            search="Bornes", state=None, offset=0, limit=100, now=now
+        )
+        keys = ("id", "name", "kind", "state", "created", "edited", "count")
+        assert listed == [{key: view[key] for key in keys} for view in views]
+        for state in ("DRAFT", "MODERATION", "ROUTING", "FINISH", "SCHEDULED"):
+            found = store.list_campaigns(
+                search="Bornes", state=state.lower(), offset=0, limit=100, now=now
+            )
+            assert [c["id"] for c in found] == [
+                view["id"] for view in views if view["state"] == state
+            ], (state, now - t0)
+        seen.update(view["state"] for view in views)
+    assert seen == {"DRAFT", "MODERATION", "ROUTING", "FINISH"}
 
 
 async def test_unknown_campaign_is_not_found(client: SarbacaneClient) -> None:
