@@ -27,6 +27,8 @@ class LaunchState(CampaignModalState):
     relaunch_warning: str = ""
     window_note: str = ""
     next_slot: str = ""
+    next_slot_date: str = ""
+    next_slot_time: str = ""
     deferred: bool = False
     send_date: str = ""
     send_time: str = ""
@@ -54,6 +56,9 @@ class LaunchState(CampaignModalState):
         )
         self.relaunch_warning = preview.relaunch_warning
         self.window_note, self.next_slot = preview.window_note, preview.next_slot
+        slot = preview.next_slot_local
+        self.next_slot_date = slot.date().isoformat() if slot else ""
+        self.next_slot_time = slot.strftime("%H:%M") if slot else ""
         self.launch_open = True
 
     @rx.event
@@ -76,10 +81,8 @@ class LaunchState(CampaignModalState):
     @rx.event
     def use_next_slot(self):
         """Fill the date and time with the next allowed slot (one click)."""
-        day, hour = self.next_slot.split(" ")
-        d, m, y = day.split("/")
         self.deferred = True
-        self.send_date, self.send_time = f"{y}-{m}-{d}", hour
+        self.send_date, self.send_time = self.next_slot_date, self.next_slot_time
 
     def _when_utc(self) -> datetime | None:
         if not self.deferred:

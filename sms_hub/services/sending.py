@@ -48,6 +48,7 @@ class LaunchPreview:
     relaunch_warning: str
     window_note: str
     next_slot: str
+    next_slot_local: datetime | None
 
 
 def _scope():
@@ -90,14 +91,15 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         credits_left = (await sarbacane().credits()).sms
     except SarbacaneError:
         credits_left = None
-    note, slot = "", ""
+    note, slot, slot_local = "", "", None
     if calendar.requires_window(campaign.kind):
         now = datetime.now(UTC)
         window = sending_window(tenant)
         reason = calendar.refusal_reason(now, window)
         if reason:
             note = reason
-            slot = date_time_fr(calendar.next_allowed(now, window))
+            slot_local = calendar.next_allowed(now, window)
+            slot = date_time_fr(slot_local)
     return LaunchPreview(
         recipients=campaign.recipient_count,
         exclusions=names,
@@ -110,6 +112,7 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         else "",
         window_note=note,
         next_slot=slot,
+        next_slot_local=slot_local,
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_campaigns_page import _open, _row
+from tests.browser.test_campaigns_page import _create, _open, _row
 
 IMPORT = "Importer les contacts d'une liste de contacts dans la campagne"
 EXCLUSIONS = "Choisir les listes d'exclusion à utiliser pour la campagne"
@@ -173,4 +173,38 @@ def test_a_tab_that_reconnects_after_a_network_cut_shows_the_current_state(
     expect(_row(page, name)).to_have_count(0)  # cut off: it cannot know yet
     page.context.set_offline(False)
     expect(_row(page, name)).to_have_count(1, timeout=30_000)
+    expect(_row(page, name).get_by_text("Brouillon", exact=True)).to_be_visible()
+
+
+def test_marketing_on_a_sunday_is_refused_with_the_next_allowed_slot(
+    page: Page, app_url: str, seed_contact_list
+):
+    from datetime import datetime, time
+
+    from sms_hub.domain.calendar import TZ, SendingWindow, next_allowed
+
+    list_name = f"Marketing {uuid.uuid4().hex[:5]}"
+    seed_contact_list(list_name, PHONES)
+    name = f"Promo {uuid.uuid4().hex[:5]}"
+    _open(page, app_url)
+    _create(page, name)  # SMS Marketing
+    _import(page, name, list_name)
+    today = date.today()
+    sunday = today + timedelta(days=(6 - today.weekday()) % 7 or 7)
+    expected = next_allowed(
+        datetime.combine(sunday, time(10, 0), tzinfo=TZ), SendingWindow()
+    )
+
+    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
+    launch.get_by_text("Lancement différé de la campagne").click()
+    launch.get_by_label("Date d'envoi").fill(sunday.isoformat())
+    launch.get_by_label("Heure d'envoi (heure de Paris)").fill("10:00")
+    launch.get_by_role("button", name="Planifier la campagne").click()
+    alert = launch.get_by_role("alert")
+    expect(alert).to_contain_text("dimanche")
+    expect(alert).to_contain_text(
+        f"Prochain créneau autorisé : {expected.strftime('%d/%m/%Y %H:%M')}"
+    )
+    launch.get_by_role("button", name="Annuler").click()
     expect(_row(page, name).get_by_text("Brouillon", exact=True)).to_be_visible()
