@@ -52,6 +52,7 @@ import codecs
 import csv
 import io
 import itertools
+import pickle
 import re
 import tempfile
 import threading
@@ -434,10 +435,11 @@ Rejected = tuple[int, Rejection, str, str]
 
 class RejectionLog:
     """The rows left out of an import: counted, the first ones kept, all written
-    down as the rows of the report CSV in a temporary file.
+    down in a temporary file, from which :meth:`to_csv` writes the report.
 
-    The temporary file stays in memory up to :data:`REPORT_SPOOL_BYTES`, then
-    goes to disk; it is deleted when the log is closed or dropped.
+    The temporary file (the rows as noted, pickled a batch at a time: cheap to
+    write while importing) stays in memory up to :data:`REPORT_SPOOL_BYTES`,
+    then goes to disk, unnamed; it goes away when the log is closed or dropped.
     """
 
     def __init__(self, keep: int = REJECTED_ROWS_KEPT) -> None:
@@ -445,18 +447,18 @@ class RejectionLog:
         self.counts: dict[Rejection, int] = dict.fromkeys(Rejection, 0)
         self.total = 0
         self._keep = keep
-        self._spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (lives on)
-            max_size=REPORT_SPOOL_BYTES, mode="w+", encoding="utf-8", newline=""
+        # Lives as long as the log: closed by close(), or when the log is dropped.
+        self._spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+            max_size=REPORT_SPOOL_BYTES
         )
-        self._writer = csv.writer(self._spool, delimiter=";", lineterminator="\r\n")
         self._lock = threading.Lock()
 
-    def add(self, rows: Sequence[Rejected]) -> None:
+    def add(self, rows: list[Rejected]) -> None:
         """Note rows left out, in file order."""
         if not rows:
             return
         counts = self.counts
-        for reason, count in Counter(row[1] for row in rows).items():
+        for reason, count in Counter(map(_REASON, rows)).items():
             counts[reason] += count
         room = self._keep - len(self.first)
         if room > 0:
@@ -464,28 +466,37 @@ class RejectionLog:
                 RejectedRow(line, reason, value.strip(), detail)
                 for line, reason, value, detail in rows[:room]
             )
-        labels = REJECTION_LABELS
         with self._lock:
-            self._writer.writerows(
-                (line, labels[reason], safe_cell(value.strip()), detail)
-                for line, reason, value, detail in rows
-            )
+            pickle.dump(rows, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
         self.total += len(rows)
 
-    def to_csv(self, header: Sequence[str]) -> str:
-        """Every row noted, as :func:`write_csv` writes them: (line, label,
-        number as written, detail) under ``header``."""
+    def rows(self) -> Iterator[RejectedRow]:
+        """Every row noted, in file order, read back from the temporary file."""
         with self._lock:
             spool = self._spool
+            end = spool.tell()
             spool.seek(0)
-            rows = spool.read()
-            spool.seek(0, io.SEEK_END)
-        return write_csv((), header) + rows
+            try:
+                while spool.tell() < end:
+                    for line, reason, value, detail in pickle.load(spool):
+                        yield RejectedRow(line, reason, value.strip(), detail)
+            finally:
+                spool.seek(end)
+
+    def to_csv(self, header: Sequence[str]) -> str:
+        """Every row noted as (line, label, number as written, detail), under
+        ``header``, by :func:`write_csv`."""
+        return write_csv(
+            ((r.line, r.label, r.value, r.detail) for r in self.rows()), header
+        )
 
     def close(self) -> None:
-        """Delete the temporary file (the counts and first rows remain)."""
+        """Drop the temporary file (the counts and first rows remain)."""
         with self._lock:
             self._spool.close()
+
+
+_REASON = itemgetter(1)
 
 
 #: Which of the numbers asked are already in the list: each one found maps to

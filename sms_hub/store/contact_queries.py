@@ -216,13 +216,23 @@ def phones_in_list(
     (list, phone) unique index per number.
     """
     connection = session.connection()
+    qmark = connection.dialect.paramstyle == "qmark"  # SQLite: straight to the driver
     found: dict[str, bool] = {}
     for start in range(0, len(phones), LOOKUP_CHUNK):
-        statement = select(Contact.phone, Contact.id).where(
-            Contact.list_id == list_id,
-            col(Contact.phone).in_(phones[start : start + LOOKUP_CHUNK]),
-        )
-        for phone, contact_id in connection.execute(statement):
+        chunk = phones[start : start + LOOKUP_CHUNK]
+        if qmark:
+            rows = connection.exec_driver_sql(
+                f"SELECT phone, id FROM contact WHERE list_id = {int(list_id)} "
+                f"AND phone IN ({', '.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+        else:
+            rows = connection.execute(
+                select(Contact.phone, Contact.id).where(
+                    Contact.list_id == list_id, col(Contact.phone).in_(chunk)
+                )
+            )
+        for phone, contact_id in rows:
             found[phone] = contact_id > added_after
     return found
 
@@ -273,10 +283,11 @@ def insert_contacts(
     """Insert (email, phone, last name, first name) rows into a list.
 
     The caller checked the list is the tenant's and that no number is already
-    in it (:func:`phones_in_list`). Where the driver takes positional parameters (SQLite) the rows go
-    as they are, plain tuples, to ``executemany`` :data:`INSERT_CHUNK` at a
-    time, the list id written in the statement; otherwise through
-    SQLAlchemy's batched ``insert()`` (PostgreSQL).
+    in it (:func:`phones_in_list`). Where the driver takes positional
+    parameters (SQLite) the rows go as they are, plain tuples, to
+    ``executemany`` :data:`INSERT_CHUNK` at a time, the list id written in the
+    statement; otherwise through SQLAlchemy's batched ``insert()``
+    (PostgreSQL).
     """
     if not contacts:
         return

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from sms_hub.domain import contacts_csv
+from sms_hub.domain.contacts_csv import REJECTED_ROWS_KEPT
 from sms_hub.services import contact_lists as service
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import InvalidFile, InvalidInput, NotFound
@@ -324,6 +326,64 @@ async def test_report_csv(actor: Actor):
         "06.12.34.56.78",
         "déjà présent plus haut dans le fichier",
     ]
+
+
+@pytest.mark.parametrize("filter_slots", [None, 1])
+async def test_duplicates_across_batches_are_found_in_the_database(
+    actor: Actor, database: str, monkeypatch: pytest.MonkeyPatch, filter_slots
+):
+    """Batches of 10: a number of an earlier batch is found in the list itself.
+
+    With one filter slot, every number goes through the database lookup.
+    """
+    if filter_slots:
+        monkeypatch.setattr(contacts_csv, "FILTER_SLOTS", filter_slots)
+    row = await service.create_contact_list(actor, "Stagiaires")
+    await service.import_csv(actor, row.id, _csv("Mobile\n0699999999\n"))
+    monkeypatch.setattr(contact_queries, "INSERT_CHUNK", 10)
+    monkeypatch.setattr(service, "INSERT_CHUNK", 10)
+    numbers = [f"078{i:07d}" for i in range(25)]
+    data = (
+        "Mobile\n"  # line 1
+        + "".join(f"{n}\n" for n in numbers)  # lines 2-26
+        + "07 80 00 00 03\n"  # 27: line 5, two batches before
+        + "06 99 99 99 99\n"  # 28: in the list before the import
+        + "+33780000024\n"  # 29: line 26, same batch
+        + "01 23 45 67 89\n"  # 30: landline
+        + "0033699999999\n"  # 31: in the list, again
+    )
+    report = await service.import_csv(actor, row.id, _csv(data))
+    assert report.imported == 25
+    assert [(r.line, r.label, r.detail) for r in report.rejected] == [
+        (27, "Doublon", "déjà présent plus haut dans le fichier"),
+        (28, "Doublon", "déjà présent dans la liste"),
+        (29, "Doublon", "déjà présent plus haut dans le fichier"),
+        (30, "Numéro fixe (pas de SMS)", ""),
+        (31, "Doublon", "déjà présent dans la liste"),
+    ]
+    assert report.duplicates == 4
+    assert report.rejected_count == 5
+    assert _phones(database, row.id) == ["+33699999999"] + [
+        f"+3378{i:07d}" for i in range(25)
+    ]
+    assert _count(database, row.id) == 26
+
+
+async def test_report_csv_has_every_row_beyond_those_shown(actor: Actor):
+    row = await service.create_contact_list(actor, "Stagiaires")
+    data = "Mobile\n" + "".join(
+        f"01 23 45 {i // 100:02d} {i % 100:02d}\n" for i in range(250)
+    )
+    report = await service.import_csv(actor, row.id, _csv(data))
+    assert report.landline == 250
+    assert report.rejected_count == 250
+    assert len(report.rejected) == REJECTED_ROWS_KEPT
+    assert report.rejected[-1].line == REJECTED_ROWS_KEPT + 1
+    rows = list(csv.reader(io.StringIO(service.report_csv(report)[1:]), delimiter=";"))
+    assert len(rows) == 1 + 250
+    assert rows[-1] == ["251", "Numéro fixe (pas de SMS)", "01 23 45 02 49", ""]
+    # The download may be asked for again.
+    assert service.report_csv(report) == service.report_csv(report)
 
 
 # --- Browsing and export ----------------------------------------------------

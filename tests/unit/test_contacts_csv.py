@@ -8,6 +8,7 @@ import os
 
 import pytest
 
+from sms_hub.domain import contacts_csv
 from sms_hub.domain.contacts_csv import (
     DUPLICATE_IN_FILE,
     DUPLICATE_IN_LIST,
@@ -368,3 +369,131 @@ def test_an_export_reimports_to_the_same_contacts():
     assert "'+33612345678" in exported
     _, rows = read(exported.encode())
     assert rows == original
+
+
+# --- Dedupe against the list, report of the rows left out -------------------
+
+
+class FakeList:
+    """The list in the database, as ``in_list`` sees it: the numbers it held
+    before the import, and those each batch stored."""
+
+    def __init__(self, before: list[str]) -> None:
+        self.numbers = dict.fromkeys(before, False)
+        self.asked: list[list[str]] = []
+
+    def in_list(self, phones: list[str]) -> dict[str, bool]:
+        self.asked.append(phones)
+        return {p: self.numbers[p] for p in phones if p in self.numbers}
+
+    def store(self, contacts: ContactsCsv, size: int) -> list[str]:
+        stored = []
+        for batch in contacts.batches(size):
+            for contact in batch:
+                assert contact[1] not in self.numbers
+                self.numbers[contact[1]] = True
+                stored.append(contact[1])
+        return stored
+
+
+DUPLICATES_ACROSS_BATCHES = (
+    "Nom;Téléphone\n"  # line 1
+    "A;06 00 00 00 01\n"  # 2
+    "B;06 00 00 00 02\n"  # 3
+    "C;06 00 00 00 03\n"  # 4: end of the first batch
+    "D;01 23 45 67 89\n"  # 5 landline
+    "E;06.00.00.00.01\n"  # 6 duplicate of line 2, a batch before
+    "F;06 99 99 99 99\n"  # 7 already in the list
+    "G;06 00 00 00 04\n"  # 8
+    "H;+33 6 99 99 99 99\n"  # 9 again the number of the list
+    "I;\n"  # 10 missing
+    "J;06 00 00 00 04\n"  # 11 duplicate of line 8, same batch
+    "K;06 00 00 00 05\n"  # 12
+    "L;0600000002\n"  # 13 duplicate of line 3
+)
+
+
+def _dedupe_across_batches() -> None:
+    fake = FakeList(["+33699999999"])
+    contacts = ContactsCsv(
+        io.BytesIO(DUPLICATES_ACROSS_BATCHES.encode()),
+        known_phones=["+33699999999"],
+        in_list=fake.in_list,
+    )
+    stored = fake.store(contacts, 3)
+    assert stored == [f"+3360000000{i}" for i in range(1, 6)]
+    assert [(r.line, r.reason, r.detail) for r in contacts.rejected] == [
+        (5, Rejection.LANDLINE, ""),
+        (6, Rejection.DUPLICATE, DUPLICATE_IN_FILE),
+        (7, Rejection.DUPLICATE, DUPLICATE_IN_LIST),
+        (9, Rejection.DUPLICATE, DUPLICATE_IN_LIST),
+        (10, Rejection.MISSING, ""),
+        (11, Rejection.DUPLICATE, DUPLICATE_IN_FILE),
+        (13, Rejection.DUPLICATE, DUPLICATE_IN_FILE),
+    ]
+    assert contacts.rejected[1].value == "06.00.00.00.01"
+    assert contacts.rejected[3].label == "Doublon"
+    assert contacts.imported == 5
+    assert contacts.rows_read == 12
+
+
+def test_duplicates_across_batches_are_checked_against_the_list():
+    _dedupe_across_batches()
+
+
+def test_every_number_checked_when_the_filter_is_full(monkeypatch):
+    # One slot: every number after the first may have been met; the list says.
+    monkeypatch.setattr(contacts_csv, "FILTER_SLOTS", 1)
+    _dedupe_across_batches()
+
+
+def test_the_list_is_asked_only_about_numbers_the_filter_met():
+    data = "Mobile\n" + "".join(f"078{i:07d}\n" for i in range(30)) + "0780000001\n"
+    fake = FakeList([])
+    contacts = ContactsCsv(io.BytesIO(data.encode()), in_list=fake.in_list)
+    fake.store(contacts, 10)
+    assert contacts.imported == 30
+    # The repeated number, and only a rare collision in the filter besides.
+    assert fake.asked[-1] == ["+33780000001"]
+    assert sum(len(phones) for phones in fake.asked) < 5
+    assert contacts.rejected[0].detail == DUPLICATE_IN_FILE
+
+
+def test_only_the_first_rows_left_out_are_kept_and_all_are_reported():
+    data = (
+        "Mobile;Nom\n"
+        + "".join(f"06 12 {i:02d};N{i}\n" for i in range(30))
+        + "=1+1;Formule\n"
+        + '"06;12";Séparateur\n'
+    )
+    contacts = ContactsCsv(io.BytesIO(data.encode()), keep_rejected=5)
+    assert list(contacts.contacts()) == []
+    assert [r.line for r in contacts.rejected] == [2, 3, 4, 5, 6]
+    assert contacts.rejected_count == 32
+    assert contacts.rejection_counts[Rejection.INVALID] == 32
+    text = contacts.rejections.to_csv(["Ligne", "Motif", "Numéro lu", "Détail"])
+    assert text == write_csv(
+        [
+            (line, "Numéro invalide", f"06 12 {line - 2:02d}", "")
+            for line in range(2, 32)
+        ]
+        + [(32, "Numéro invalide", "=1+1", ""), (33, "Numéro invalide", "06;12", "")],
+        ["Ligne", "Motif", "Numéro lu", "Détail"],
+    )
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert rows[-2:] == [
+        ["32", "Numéro invalide", "'=1+1", ""],
+        ["33", "Numéro invalide", "06;12", ""],
+    ]
+
+
+def test_a_long_report_goes_to_disk_and_reads_back(monkeypatch):
+    monkeypatch.setattr(contacts_csv, "REPORT_SPOOL_BYTES", 1_000)
+    data = "Mobile\n" + "01 23 45 67 89\n" * 5_000
+    contacts = ContactsCsv(io.BytesIO(data.encode()))
+    assert list(contacts.batches(100)) == []
+    assert len(contacts.rejected) == 100
+    rows = [(r.line, r.reason) for r in contacts.rejections.rows()]
+    assert rows == [(line, Rejection.LANDLINE) for line in range(2, 5_002)]
+    # Read twice: the report can be downloaded again.
+    assert len(list(contacts.rejections.rows())) == 5_000
