@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.components.action_button import action_icon_button
+from sms_hub.components.confirm_dialog import confirm_dialog
 from sms_hub.components.layout import page_shell
 from sms_hub.components.pager import pager
 from sms_hub.components.status_badge import status_badge
@@ -268,30 +269,17 @@ def _table() -> rx.Component:
 
 
 def _delete_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Supprimer la campagne"),
-            rx.alert_dialog.description(
-                "Supprimer la campagne « ",
-                CampaignsState.delete_name,
-                " » ? Attention : toute suppression est définitive.",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button("Annuler", variant="soft", color_scheme="gray")
-                ),
-                rx.button(
-                    "Supprimer définitivement",
-                    color_scheme="red",
-                    loading=CampaignsState.deleting,
-                    on_click=CampaignsState.confirm_delete,
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="1em",
-            ),
+    return confirm_dialog(
+        "Supprimer la campagne",
+        rx.text(
+            "Supprimer la campagne « ",
+            CampaignsState.delete_name,
+            " » ? Attention : toute suppression est définitive.",
         ),
-        open=CampaignsState.delete_open,
+        confirm_label="Supprimer définitivement",
+        on_confirm=CampaignsState.confirm_delete,
+        busy=CampaignsState.deleting,
+        open_=CampaignsState.delete_open,
         on_open_change=CampaignsState.set_delete_open,
     )
 

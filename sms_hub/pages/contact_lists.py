@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from sms_hub.components.confirm_dialog import confirm_dialog
 from sms_hub.components.form_field import form_field, help_note
 from sms_hub.components.layout import page_shell
+from sms_hub.components.pager import pager
 from sms_hub.pages.contact_lists_state import (
     REPORT_ROWS_SHOWN,
     UPLOAD_ID,
@@ -68,33 +70,6 @@ def _labelled_search(
             max_width="100%",
         ),
         spacing="1",
-    )
-
-
-def _pagination(
-    total_label: rx.Var, page: rx.Var, page_count: rx.Var, go_to: rx.EventHandler
-) -> rx.Component:
-    return rx.hstack(
-        rx.text(total_label, size="2", color_scheme="gray"),
-        rx.spacer(),
-        rx.button(
-            rx.icon("chevron-left", size=16),
-            "Précédent",
-            variant="soft",
-            disabled=page <= 1,
-            on_click=go_to(page - 1),
-        ),
-        rx.text("Page ", page, " sur ", page_count, size="2"),
-        rx.button(
-            "Suivant",
-            rx.icon("chevron-right", size=16),
-            variant="soft",
-            disabled=page >= page_count,
-            on_click=go_to(page + 1),
-        ),
-        width="100%",
-        align="center",
-        spacing="3",
     )
 
 
@@ -209,8 +184,8 @@ def _lists_table() -> rx.Component:
                 width="100%",
                 overflow_x="auto",
             ),
-            _pagination(
-                S.lists_total_label,
+            pager(
+                rx.text(S.lists_total_label, size="2", color_scheme="gray"),
                 S.lists_page,
                 S.lists_page_count,
                 S.lists_go_to,
@@ -256,8 +231,8 @@ def _contacts_table() -> rx.Component:
                 width="100%",
                 overflow_x="auto",
             ),
-            _pagination(
-                S.contacts_total_label,
+            pager(
+                rx.text(S.contacts_total_label, size="2", color_scheme="gray"),
                 S.contacts_page,
                 S.contacts_page_count,
                 S.contacts_go_to,
@@ -383,33 +358,20 @@ def _name_dialog() -> rx.Component:
 
 
 def _delete_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Supprimer la liste"),
-            rx.alert_dialog.description(
-                "Supprimer la liste « ",
-                S.delete_name,
-                " » et ses ",
-                S.delete_count_label,
-                " ? Attention : toute suppression est définitive. Les "
-                "campagnes qui ont déjà importé ces contacts les conservent.",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button("Annuler", variant="soft", color_scheme="gray")
-                ),
-                rx.button(
-                    "Supprimer définitivement",
-                    color_scheme="red",
-                    loading=S.deleting,
-                    on_click=S.confirm_delete,
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="1em",
-            ),
+    return confirm_dialog(
+        "Supprimer la liste",
+        rx.text(
+            "Supprimer la liste « ",
+            S.delete_name,
+            " » et ses ",
+            S.delete_count_label,
+            " ? Attention : toute suppression est définitive. Les "
+            "campagnes qui ont déjà importé ces contacts les conservent.",
         ),
-        open=S.delete_open,
+        confirm_label="Supprimer définitivement",
+        on_confirm=S.confirm_delete,
+        busy=S.deleting,
+        open_=S.delete_open,
         on_open_change=S.set_delete_open,
     )
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import reflex as rx
 
+from sms_hub.components.confirm_dialog import confirm_dialog
 from sms_hub.domain import calendar
 from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.statuses import CANCEL_WARNING
@@ -290,27 +291,13 @@ def launch_modal() -> rx.Component:
 
 def cancel_dialog() -> rx.Component:
     s = CancelState
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Annuler l'envoi de la campagne"),
-            rx.alert_dialog.description(
-                rx.text("Campagne « ", s.campaign_name, " ». ", CANCEL_WARNING)
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button("Ne pas annuler", variant="soft", color_scheme="gray")
-                ),
-                rx.button(
-                    "Annuler l'envoi",
-                    color_scheme="red",
-                    loading=s.cancelling,
-                    on_click=s.confirm_cancel,
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="1em",
-            ),
-        ),
-        open=s.cancel_open,
+    return confirm_dialog(
+        "Annuler l'envoi de la campagne",
+        rx.text("Campagne « ", s.campaign_name, " ». ", CANCEL_WARNING),
+        confirm_label="Annuler l'envoi",
+        keep_label="Ne pas annuler",
+        on_confirm=s.confirm_cancel,
+        busy=s.cancelling,
+        open_=s.cancel_open,
         on_open_change=s.set_cancel_open,
     )
