@@ -38,14 +38,13 @@ def action_icon_button(
         button = rx.cond(
             enabled,
             rx.icon_button(
-                rx.link(
+                rx.el.a(
                     rx.icon(icon, size=16),
                     href=href,
-                    is_external=True,
+                    target="_blank",
+                    rel="noopener noreferrer",
                     aria_label=label,
                     title=label,
-                    color="inherit",
-                    underline="none",
                 ),
                 as_child=True,
                 variant="ghost",
