@@ -27,6 +27,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from sms_hub.domain.formatting import date_time_fr
+
 TZ = ZoneInfo("Europe/Paris")
 
 EARLIEST_START = time(8, 0)
@@ -173,3 +175,27 @@ def _format_time(value: time) -> str:
 def _holidays(subdivision: str | None) -> holidays.HolidayBase:
     subdiv = _SUBDIVISION_ALIASES.get(subdivision, subdivision) if subdivision else None
     return holidays.France(subdiv=subdiv, language="fr")
+
+
+#: A scheduled send must start at least this far in the future.
+MIN_SCHEDULE_DELAY = timedelta(minutes=1)
+
+
+def send_date_problem(
+    kind: str, when_utc: datetime | None, window: SendingWindow, now: datetime
+) -> str | None:
+    """Why a send now (``when_utc`` None) or at ``when_utc`` is refused, or None.
+
+    A date in the past is always refused; SMS Marketing must also fall in the
+    sending window, and the refusal names the next allowed slot.
+    """
+    if when_utc is not None and when_utc <= now + MIN_SCHEDULE_DELAY:
+        return "La date d'envoi est passée : choisissez une date et une heure à venir."
+    if not requires_window(kind):
+        return None
+    moment = when_utc or now
+    reason = refusal_reason(moment, window)
+    if reason is None:
+        return None
+    slot = date_time_fr(next_allowed(moment, window))
+    return f"{reason} Prochain créneau autorisé : {slot}."

@@ -281,20 +281,21 @@ def recipients_modal() -> rx.Component:
     )
 
 
+def _checkbox_option(checkbox: rx.Component, *label: rx.Component) -> rx.Component:
+    """A checkbox and its label, clickable as one (its accessible name)."""
+    return rx.el.label(rx.hstack(checkbox, *label, spacing="2", align="center"))
+
+
 def _list_option(option: audience.ListOption) -> rx.Component:
     s = ImportState
-    return rx.el.label(
-        rx.hstack(
-            rx.checkbox(
-                checked=s.chosen_lists.contains(option.id),
-                on_change=lambda checked: s.toggle_list(option.id, checked),
-                disabled=s.importing,
-            ),
-            rx.text(option.name, weight="medium"),
-            rx.text("(", option.contact_count, " contacts)", color_scheme="gray"),
-            spacing="2",
-            align="center",
+    return _checkbox_option(
+        rx.checkbox(
+            checked=s.chosen_lists.contains(option.id),
+            on_change=lambda checked: s.toggle_list(option.id, checked),
+            disabled=s.importing,
         ),
+        rx.text(option.name, weight="medium"),
+        rx.text("(", option.contact_count, " contacts)", color_scheme="gray"),
     )
 
 
@@ -385,19 +386,15 @@ def import_modal() -> rx.Component:
 
 def _exclusion_option(choice: audience.ExclusionChoice) -> rx.Component:
     s = ExclusionsState
-    return rx.el.label(
-        rx.hstack(
-            rx.checkbox(
-                checked=s.chosen_exclusions.contains(choice.id),
-                on_change=lambda checked: s.toggle_exclusion(choice.id, checked),
-            ),
-            rx.text(choice.name, weight="medium"),
-            rx.cond(
-                choice.recommended,
-                rx.badge("recommandée", color_scheme="green", variant="soft"),
-            ),
-            spacing="2",
-            align="center",
+    return _checkbox_option(
+        rx.checkbox(
+            checked=s.chosen_exclusions.contains(choice.id),
+            on_change=lambda checked: s.toggle_exclusion(choice.id, checked),
+        ),
+        rx.text(choice.name, weight="medium"),
+        rx.cond(
+            choice.recommended,
+            rx.badge("recommandée", color_scheme="green", variant="soft"),
         ),
     )
 

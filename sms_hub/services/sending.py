@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 from sms_hub.domain import calendar, sms_text
 from sms_hub.domain.formatting import date_time_fr
@@ -116,22 +116,6 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
     )
 
 
-def check_send_date(
-    kind: str, when_utc: datetime | None, window: calendar.SendingWindow, now: datetime
-) -> str | None:
-    """Why this send date is refused (French), or None."""
-    if when_utc is not None and when_utc <= now + timedelta(minutes=1):
-        return "La date d'envoi est passée : choisissez une date et une heure à venir."
-    if not calendar.requires_window(kind):
-        return None
-    moment = when_utc or now
-    reason = calendar.refusal_reason(moment, window)
-    if reason is None:
-        return None
-    slot = date_time_fr(calendar.next_allowed(moment, window))
-    return f"{reason} Prochain créneau autorisé : {slot}."
-
-
 async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> bool:
     """Send the campaign now (``when_utc`` None) or schedule it.
 
@@ -143,7 +127,7 @@ async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> b
         if campaign.status in _ACTIVE:
             return False
         raise NotAllowed(reason)
-    date_problem = check_send_date(
+    date_problem = calendar.send_date_problem(
         campaign.kind, when_utc, sending_window(tenant), datetime.now(UTC)
     )
     if date_problem:

@@ -109,17 +109,13 @@ def _needs_detail(campaign: Campaign, remote_state: str | None, now: datetime) -
         return False
     if campaign.status == Status.SCHEDULED:
         due = campaign.scheduled_at
-        return due is not None and _aware(due) <= now
+        return due is not None and due <= now
     return True
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _oldest_read_first(campaign: Campaign) -> datetime:
     return (
-        _aware(campaign.last_sync_at)
+        campaign.last_sync_at
         if campaign.last_sync_at
         else datetime.min.replace(tzinfo=UTC)
     )

@@ -53,10 +53,6 @@ class CampaignRow:
     actions: list[ActionView] = field(default_factory=list)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _progress(campaign: Campaign, status: Status) -> str:
     if status is not Status.SENDING:
         return ""
@@ -113,7 +109,7 @@ def campaign_row(campaign: Campaign, settings: Settings) -> CampaignRow:
         progress=_progress(campaign, status),
         stuck=is_stuck(
             status,
-            _aware(campaign.status_changed_at),
+            campaign.status_changed_at,
             datetime.now(UTC),
             timedelta(seconds=settings.stuck_after_seconds),
         ),

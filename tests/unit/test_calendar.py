@@ -367,3 +367,22 @@ def test_only_sms_marketing_requires_the_window() -> None:
     assert requires_window("SMS_MARKETING")
     assert not requires_window("SMS_NOTIFICATION")
     assert not requires_window("")
+
+
+def test_send_date_problem_refuses_the_past_and_marketing_outside_the_window():
+    from datetime import UTC
+
+    from sms_hub.domain.calendar import send_date_problem
+
+    window = SendingWindow()
+    now = datetime(2027, 1, 6, 10, 0, tzinfo=UTC)  # Wednesday 11:00 in Paris
+    past = now - timedelta(minutes=5)
+    sunday = datetime(2027, 1, 10, 11, 0, tzinfo=UTC)
+    assert "La date d'envoi est passée" in send_date_problem(
+        "SMS_NOTIFICATION", past, window, now
+    )
+    assert send_date_problem("SMS_MARKETING", None, window, now) is None
+    assert send_date_problem("SMS_NOTIFICATION", sunday, window, now) is None
+    assert send_date_problem("SMS_MARKETING", sunday, window, now).endswith(
+        "Prochain créneau autorisé : 11/01/2027 08:00."
+    )
