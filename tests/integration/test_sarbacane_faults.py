@@ -17,6 +17,7 @@ from starlette.routing import Mount
 
 from sms_hub.sarbacane import SarbacaneClient, SarbacaneUnavailable
 from sms_hub.sarbacane.simulator import create_app
+from sms_hub.sarbacane.simulator._store import Store
 from sms_hub.settings import SIMULATOR_MOUNT
 from tests.integration.sarbacane_support import (
     ACCOUNT_ID,
@@ -342,16 +343,30 @@ async def test_two_concurrent_writes_on_a_campaign_meet_the_lock(
 async def test_the_client_waits_for_the_lock_and_both_writes_land(
     sim: Simulator, client: SarbacaneClient
 ) -> None:
+    """Another writer holds the campaign's lock; the client retries until it is free.
+
+    The test holds the lock itself and releases it once the simulator has
+    refused the client at least once, so no timing decides the outcome: the
+    client's retry budget (many attempts) only has to outlast one release.
+    """
     campaign_id = await create(client)
-    sim.set_faults(latency_ms=100)
-    slow = make_client(sim.api_url, backoff_base=0.1, backoff_max=0.4)
-    await asyncio.gather(
-        client.add_recipients(campaign_id, [(None, n) for n in phones(2)]),
-        slow.add_recipients(campaign_id, [(None, n) for n in phones(3)]),
+    await client.add_recipients(campaign_id, [(None, n) for n in phones(3)])
+    other_writer = Store(simulator_settings(sim.db_path))
+    token = other_writer.acquire_lock(campaign_id)
+    assert token is not None
+    patient = make_client(sim.api_url, max_retries=200, backoff_max=0.05)
+    write = asyncio.create_task(
+        patient.add_recipients(campaign_id, [(None, n) for n in phones(2)])
     )
-    await slow.aclose()
+    try:
+        while sim.count(RECIPIENTS) < 2:
+            assert not write.done(), "the write ended while the lock was held"
+            await asyncio.sleep(0.01)
+    finally:
+        other_writer.release_lock(campaign_id, token)
+    await write
+    await patient.aclose()
     assert (await client.get_campaign(campaign_id)).recipient_count == 5
-    assert sim.count(RECIPIENTS) >= 3
 
 
 async def test_two_workers_on_one_database_share_everything(
