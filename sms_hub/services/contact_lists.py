@@ -36,6 +36,7 @@ from sms_hub.domain.contacts_csv import (
 from sms_hub.domain.formatting import PARIS, date_time_fr, number_fr
 from sms_hub.domain.phone import Rejection
 from sms_hub.services.context import Actor, in_thread
+from sms_hub.services.csv_spool import RejectionSpool
 from sms_hub.services.errors import InvalidFile, InvalidInput, NotFound, ServiceError
 from sms_hub.settings import get_settings
 from sms_hub.store import contact_queries
@@ -313,6 +314,7 @@ def _import(
             max_bytes=max_bytes,
             known_phones=contact_queries.list_phones(session, actor.tenant_id, list_id),
             in_list=in_list,
+            rejected_rows=RejectionSpool(),
         )
         with contact_queries.bulk_insert_cache(session):
             for batch in csv_file.batches(INSERT_CHUNK):

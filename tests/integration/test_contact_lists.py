@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from sms_hub.domain import contacts_csv
 from sms_hub.domain.contacts_csv import REJECTED_ROWS_KEPT
+from sms_hub.domain.contacts_csv import reading as contacts_csv
 from sms_hub.services import contact_lists as service
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import InvalidFile, InvalidInput, NotFound

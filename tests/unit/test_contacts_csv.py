@@ -8,7 +8,6 @@ import os
 
 import pytest
 
-from sms_hub.domain import contacts_csv
 from sms_hub.domain.contacts_csv import (
     DUPLICATE_IN_FILE,
     DUPLICATE_IN_LIST,
@@ -24,6 +23,7 @@ from sms_hub.domain.contacts_csv import (
     sniff_delimiter,
     write_csv,
 )
+from sms_hub.domain.contacts_csv import reading as contacts_csv
 from sms_hub.domain.phone import Rejection
 
 
@@ -485,15 +485,3 @@ def test_only_the_first_rows_left_out_are_kept_and_all_are_reported():
         ["32", "Numéro invalide", "'=1+1", ""],
         ["33", "Numéro invalide", "06;12", ""],
     ]
-
-
-def test_a_long_report_goes_to_disk_and_reads_back(monkeypatch):
-    monkeypatch.setattr(contacts_csv, "REPORT_SPOOL_BYTES", 1_000)
-    data = "Mobile\n" + "01 23 45 67 89\n" * 5_000
-    contacts = ContactsCsv(io.BytesIO(data.encode()))
-    assert list(contacts.batches(100)) == []
-    assert len(contacts.rejected) == 100
-    rows = [(r.line, r.reason) for r in contacts.rejections.rows()]
-    assert rows == [(line, Rejection.LANDLINE) for line in range(2, 5_002)]
-    # Read twice: the report can be downloaded again.
-    assert len(list(contacts.rejections.rows())) == 5_000

@@ -9,21 +9,22 @@
 - ``/_admin/faults`` (GET, POST JSON, DELETE to reset) and ``/_admin/stats``
   (GET, DELETE to reset): not Sarbacane, for demos and tests.
 
-Outcome rule and timeline: see ``_rules``. Storage: see ``_store``.
+Outcome rule and timeline: see ``_rules``. Storage: ``_store`` and the
+modules it gathers.
 """
 
 from starlette.applications import Starlette
 
 from sms_hub.sarbacane.simulator._app import admin_routes, api_routes
-from sms_hub.sarbacane.simulator._pages import page_routes
-from sms_hub.sarbacane.simulator._rules import Outcome, outcome, sms_parts
-from sms_hub.sarbacane.simulator._store import (
+from sms_hub.sarbacane.simulator._db import (
     DEFAULT_BLACKLIST,
     DEFAULT_BOUNCELIST,
     SEED_BLACKLISTS,
-    Knobs,
-    Store,
 )
+from sms_hub.sarbacane.simulator._knobs import Knobs
+from sms_hub.sarbacane.simulator._pages import page_routes
+from sms_hub.sarbacane.simulator._rules import Outcome, outcome, sms_parts
+from sms_hub.sarbacane.simulator._store import Store
 from sms_hub.settings import SimulatorSettings
 
 

@@ -23,14 +23,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sms_hub.sarbacane.simulator._store import (
-    ENTRY_KINDS,
-    NEXT_FAULTS,
-    ApiError,
-    Knobs,
-    Store,
-    knobs_payload,
-)
+from sms_hub.sarbacane.simulator._blacklists import ENTRY_KINDS
+from sms_hub.sarbacane.simulator._errors import ApiError
+from sms_hub.sarbacane.simulator._knobs import NEXT_FAULTS, Knobs, knobs_payload
+from sms_hub.sarbacane.simulator._store import Store
 from sms_hub.settings import SimulatorSettings
 
 MAX_LIMIT = 1000

@@ -16,7 +16,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from sms_hub.sarbacane.simulator._store import SMS_KINDS, ApiError, Store
+from sms_hub.sarbacane.simulator._campaigns import SMS_KINDS
+from sms_hub.sarbacane.simulator._errors import ApiError
+from sms_hub.sarbacane.simulator._store import Store
 
 STATE_LABELS = {
     "DRAFT": "Brouillon",

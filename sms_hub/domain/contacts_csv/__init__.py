@@ -1,0 +1,84 @@
+"""Contact files: reading a CSV of contacts, writing the CSV exports.
+
+Reading copes with what French offices produce: the encoding, whether the
+file is text, the separator (:mod:`.detection`); the columns, found by their
+header (:mod:`.columns`); the rows, read in one streaming pass with flat
+memory, each number normalized and deduplicated (:mod:`.reading`); the rows
+left out, counted and written down for the report (:mod:`.rejections`).
+Files that cannot be imported raise a :class:`ContactsCsvError` with a French
+``user_message`` (:mod:`.errors`). Exports (:mod:`.export`):
+:func:`write_csv` writes ``;``-separated UTF-8 with a BOM, every cell made
+safe by :func:`safe_cell`.
+
+Everything is pure: the temporary file holding the rows left out of a large
+import is the caller's (``sms_hub.services.csv_spool``).
+"""
+
+from sms_hub.domain.contacts_csv.columns import ColumnMap, fold_header, map_columns
+from sms_hub.domain.contacts_csv.detection import (
+    DELIMITER_LABELS,
+    ENCODING_LABELS,
+    SNIFF_BYTES,
+    sniff_delimiter,
+)
+from sms_hub.domain.contacts_csv.errors import (
+    ContactsCsvError,
+    CsvFileTooLarge,
+    EmptyCsvFile,
+    NoPhoneColumn,
+    NotACsvFile,
+    size_fr,
+)
+from sms_hub.domain.contacts_csv.export import safe_cell, write_csv
+from sms_hub.domain.contacts_csv.reading import (
+    DUPLICATE_IN_FILE,
+    DUPLICATE_IN_LIST,
+    EMAIL_MAX_LENGTH,
+    FILTER_SLOTS,
+    NAME_MAX_LENGTH,
+    READ_BYTES,
+    ContactFields,
+    ContactsCsv,
+    InList,
+)
+from sms_hub.domain.contacts_csv.rejections import (
+    REJECTED_ROWS_KEPT,
+    Rejected,
+    RejectedRow,
+    RejectedRowStore,
+    RejectionLog,
+    RowsInMemory,
+)
+
+__all__ = [
+    "DELIMITER_LABELS",
+    "DUPLICATE_IN_FILE",
+    "DUPLICATE_IN_LIST",
+    "EMAIL_MAX_LENGTH",
+    "ENCODING_LABELS",
+    "FILTER_SLOTS",
+    "NAME_MAX_LENGTH",
+    "READ_BYTES",
+    "REJECTED_ROWS_KEPT",
+    "SNIFF_BYTES",
+    "ColumnMap",
+    "ContactFields",
+    "ContactsCsv",
+    "ContactsCsvError",
+    "CsvFileTooLarge",
+    "EmptyCsvFile",
+    "InList",
+    "NoPhoneColumn",
+    "NotACsvFile",
+    "Rejected",
+    "RejectedRow",
+    "RejectedRowStore",
+    "RejectionLog",
+    "RowsInMemory",
+    "fold_header",
+    "map_columns",
+    "safe_cell",
+    "size_fr",
+    "sniff_delimiter",
+    "write_csv",
+]

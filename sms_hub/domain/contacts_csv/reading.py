@@ -1,0 +1,415 @@
+"""The streaming pass over a contacts file: one pass, the file never held in
+memory, whatever its size.
+
+Each row's number goes through :func:`~sms_hub.domain.phone.normalize_mobile`;
+numbers are deduplicated by E.164 within the file and against the numbers
+already in the list. Every row that is not imported is reported with its line
+number (as a spreadsheet numbers rows: the header is line 1) and the reason.
+Rows whose cells are all empty are skipped without being reported. A file
+that starts as UTF-8 and later holds a stray Windows-1252 byte gets that byte
+read as Windows-1252 instead of failing halfway.
+
+Memory does not grow with the file: the pass holds one batch of rows, a
+fixed-size filter of the numbers met (:data:`FILTER_SLOTS` bytes, whatever the
+file holds) and the first
+:data:`~sms_hub.domain.contacts_csv.rejections.REJECTED_ROWS_KEPT` rows left
+out; every row left out goes to the
+:class:`~sms_hub.domain.contacts_csv.rejections.RejectedRowStore` the caller
+gives, from which the full report is read. Whether a number the filter may
+have met is really a duplicate is asked, once per batch and only for those
+numbers, of the list itself (``in_list``: the database, where the earlier
+batches were stored).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import itemgetter
+from typing import BinaryIO
+
+from sms_hub.domain.contacts_csv.columns import map_columns
+from sms_hub.domain.contacts_csv.detection import (
+    BINARY_MESSAGE,
+    DELIMITER_LABELS,
+    ENCODING_LABELS,
+    detect_encoding,
+    looks_binary,
+    read_prefix,
+    sniff_delimiter,
+)
+from sms_hub.domain.contacts_csv.errors import (
+    CsvFileTooLarge,
+    EmptyCsvFile,
+    NoPhoneColumn,
+    NotACsvFile,
+)
+from sms_hub.domain.contacts_csv.rejections import (
+    REJECTED_ROWS_KEPT,
+    Rejected,
+    RejectedRow,
+    RejectedRowStore,
+    RejectionLog,
+)
+from sms_hub.domain.phone import PhoneResult, Rejection, normalize_mobile
+
+#: Read size of the streaming pass.
+READ_BYTES = 1024 * 1024
+
+EMAIL_MAX_LENGTH = 320
+NAME_MAX_LENGTH = 200
+
+DUPLICATE_IN_LIST = "déjà présent dans la liste"
+DUPLICATE_IN_FILE = "déjà présent plus haut dans le fichier"
+
+#: Slots (one byte each) of the filter of numbers met during an import. A
+#: number whose slot is free is certainly new; one whose slot is taken is
+#: checked against the batch and the list. 4 Mi slots: about 2 % of the numbers
+#: are checked for nothing at 100,000 numbers, 20 % at 1,000,000.
+FILTER_SLOTS = 1 << 22
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read the bytes UTF-8 rejects as Windows-1252."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return bytes(bad).decode("cp1252", errors="replace"), error.end
+
+
+_FALLBACK = "sms_hub.cp1252_fallback"
+codecs.register_error(_FALLBACK, _cp1252_fallback)
+
+
+class _Source(io.RawIOBase):
+    """The binary file, its first bytes already read, counted against the limit."""
+
+    def __init__(self, stream: BinaryIO, prefix: bytes, max_bytes: int | None) -> None:
+        self._stream = stream
+        self._prefix = memoryview(prefix)
+        self._max_bytes = max_bytes
+        self.bytes_read = len(prefix)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._prefix:
+            size = min(len(buffer), len(self._prefix))
+            buffer[:size] = self._prefix[:size]
+            self._prefix = self._prefix[size:]
+            return size
+        data = self._stream.read(len(buffer))
+        if not data:
+            return 0
+        size = len(data)
+        buffer[:size] = data
+        self.bytes_read += size
+        if self._max_bytes is not None and self.bytes_read > self._max_bytes:
+            raise CsvFileTooLarge(self._max_bytes)
+        return size
+
+
+#: Which of the numbers asked are already in the list: each one found maps to
+#: True if the running import stored it (an earlier row of the file), False if
+#: it was there before.
+InList = Callable[[list[str]], Mapping[str, bool]]
+
+
+#: A contact ready to store, in the column order of the ``contact`` table:
+#: (email, E.164 phone, last name, first name).
+ContactFields = tuple[str | None, str, str | None, str | None]
+
+
+class ContactsCsv:
+    """A contacts file opened for one streaming pass.
+
+    Opening reads the first bytes and the header, so a file that cannot be
+    imported fails here, before anything is written (only a size limit
+    crossed later in the file fails while reading). :meth:`batches` (or
+    :meth:`contacts`) then yields the contacts to store; the rows left out
+    are counted in :attr:`rejection_counts`, the first
+    :data:`REJECTED_ROWS_KEPT` of them are in :attr:`rejected` and all of them
+    in :attr:`rejections`, written down in ``rejected_rows`` (in memory when
+    not given).
+
+    ``known_phones`` are the E.164 numbers already in the list, read once: a
+    row bringing one again is a duplicate. ``in_list`` tells which of some
+    numbers the list holds (see :data:`InList`); each batch must be stored
+    before the next one is asked for, so that it answers for the earlier rows
+    of the file too. With it, memory holds no number beyond the current batch;
+    without it (tests, small files), the numbers of the file are kept in
+    memory to answer in its place.
+    """
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        *,
+        max_bytes: int | None = None,
+        known_phones: Iterable[str] = (),
+        in_list: InList | None = None,
+        keep_rejected: int = REJECTED_ROWS_KEPT,
+        rejected_rows: RejectedRowStore | None = None,
+    ) -> None:
+        prefix = read_prefix(stream, max_bytes)
+        if not prefix.strip(b" \t\r\n\xef\xbb\xbf"):
+            raise EmptyCsvFile()
+        self.encoding = detect_encoding(prefix)
+        self._source = _Source(stream, prefix, max_bytes)
+        self._text = io.TextIOWrapper(
+            io.BufferedReader(self._source, buffer_size=READ_BYTES),
+            encoding=self.encoding,
+            errors=_FALLBACK if self.encoding == "utf-8-sig" else "replace",
+            newline="",
+        )
+        if looks_binary(self._peek_text(prefix)):
+            raise NotACsvFile(BINARY_MESSAGE)
+        blank_lines, header_line = self._first_line()
+        self.delimiter = sniff_delimiter(header_line)
+        self._reader = csv.reader(
+            itertools.chain([header_line], self._text), delimiter=self.delimiter
+        )
+        self.headers = [h.strip() for h in next(self._reader, [])]
+        self._header_row = blank_lines + 1
+        columns = map_columns(self.headers)
+        if columns is None:
+            looks_like_data = any(
+                normalize_mobile(h).rejection in (None, Rejection.LANDLINE)
+                for h in self.headers
+            )
+            raise NoPhoneColumn(self.headers, looks_like_data)
+        self.columns = columns
+        self._known_phones = known_phones
+        self._in_list = in_list
+        self.rejections = RejectionLog(keep_rejected, rejected_rows)
+        self.imported = 0
+
+    def _peek_text(self, prefix: bytes) -> str:
+        return prefix.decode(self.encoding, errors="replace")
+
+    def _first_line(self) -> tuple[int, str]:
+        """The header line, and how many blank lines precede it."""
+        blank_lines = 0
+        while True:
+            line = self._text.readline()
+            if not line:
+                raise EmptyCsvFile()
+            if line.strip("\ufeff \t\r\n"):
+                return blank_lines, line
+            blank_lines += 1
+
+    @property
+    def encoding_label(self) -> str:
+        return ENCODING_LABELS[self.encoding]
+
+    @property
+    def delimiter_label(self) -> str:
+        return DELIMITER_LABELS[self.delimiter]
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes read from the file so far (for a progress bar)."""
+        return self._source.bytes_read
+
+    @property
+    def rejected(self) -> list[RejectedRow]:
+        """The first rows left out (:data:`REJECTED_ROWS_KEPT`), in file order."""
+        return self.rejections.first
+
+    @property
+    def rejection_counts(self) -> dict[Rejection, int]:
+        return self.rejections.counts
+
+    @property
+    def rejected_count(self) -> int:
+        return self.rejections.total
+
+    @property
+    def rows_read(self) -> int:
+        """Rows read so far, blank ones excepted."""
+        return self.imported + self.rejections.total
+
+    def _filter(self) -> tuple[bytearray, InList, Callable[[list], None] | None]:
+        """The filter of numbers met, marked with the list's; who answers for
+        the list; and, without ``in_list``, what notes the numbers stored."""
+        seen = bytearray(FILTER_SLOTS)
+        mask = FILTER_SLOTS - 1
+        if self._in_list is not None:
+            for phone in self._known_phones:
+                seen[hash(phone) & mask] = 1
+            return seen, self._in_list, None
+        in_memory: dict[str, bool] = {}
+        for phone in self._known_phones:
+            seen[hash(phone) & mask] = 1
+            in_memory[phone] = False
+
+        def in_list(phones: list[str]) -> dict[str, bool]:
+            return {p: in_memory[p] for p in phones if p in in_memory}
+
+        def stored(batch: list[ContactFields]) -> None:
+            in_memory.update(dict.fromkeys([contact[1] for contact in batch], True))
+
+        return seen, in_list, stored
+
+    def _settle(
+        self,
+        batch: list[ContactFields],
+        suspects: dict[str, tuple[int, str]],
+        followers: list[tuple[int, str, str]],
+        rejected: list[Rejected],
+        in_list: InList,
+        stored: Callable[[list], None] | None,
+    ) -> list[ContactFields]:
+        """The batch without the numbers the list already holds, counted as
+        imported; the batch's rows left out noted, in file order.
+
+        ``suspects`` are the numbers of the batch the filter may have met
+        before it (with their line and number as written), ``followers`` the
+        later rows of the batch bringing a suspect again.
+        """
+        found: Mapping[str, bool] = in_list(list(suspects)) if suspects else {}
+        if found:
+            batch = [contact for contact in batch if contact[1] not in found]
+            for phone, by_this_file in found.items():
+                line, raw = suspects[phone]
+                detail = DUPLICATE_IN_FILE if by_this_file else DUPLICATE_IN_LIST
+                rejected.append((line, Rejection.DUPLICATE, raw, detail))
+        for line, raw, phone in followers:
+            # As a row bringing again a number of the list: "in the list".
+            before = found.get(phone) is False
+            detail = DUPLICATE_IN_LIST if before else DUPLICATE_IN_FILE
+            rejected.append((line, Rejection.DUPLICATE, raw, detail))
+        if found or followers:
+            rejected.sort(key=itemgetter(0))
+        self.rejections.add(rejected)
+        if batch:
+            self.imported += len(batch)
+            if stored is not None:
+                stored(batch)
+        return batch
+
+    def batches(self, size: int) -> Iterator[list[ContactFields]]:
+        """The contacts to store, in file order, each number once, ``size`` at a time.
+
+        Line numbers count records as a spreadsheet shows rows: a cell holding
+        a line break does not shift the rows after it.
+        """
+        # The hot loop of an import: locals only, one call per row at most.
+        normalize = normalize_mobile
+        columns = self.columns
+        phone_column, *fallbacks = columns.phones
+        present = [c for c in (*columns.phones, columns.email) if c is not None]
+        present += [c for c in (columns.last_name, columns.first_name) if c is not None]
+        width = max(present) + 1
+        padding = [""] * width
+        # Absent fields read an empty cell appended to the record.
+        blank_cell = None in (columns.email, columns.last_name, columns.first_name)
+        fields = itemgetter(
+            -1 if columns.email is None else columns.email,
+            -1 if columns.last_name is None else columns.last_name,
+            -1 if columns.first_name is None else columns.first_name,
+        )
+        seen, in_list, stored = self._filter()
+        mask = FILTER_SLOTS - 1
+        duplicate = Rejection.DUPLICATE
+        line = self._header_row
+        # The batch being read: its contacts, their numbers, the numbers the
+        # filter may have met before (checked against the list once the batch
+        # is full), the rows bringing one again, and the rows left out.
+        batch: list[ContactFields] = []
+        append = batch.append
+        numbers: set[str] = set()
+        suspects: dict[str, tuple[int, str]] = {}
+        followers: list[tuple[int, str, str]] = []
+        rejected: list[Rejected] = []
+        reject = rejected.append
+        for record in self._reader:
+            line += 1
+            if len(record) < width:
+                record.extend(padding[len(record) :])
+            if blank_cell:
+                record.append("")
+            raw = record[phone_column]
+            if raw.startswith("'"):
+                raw = raw[1:]
+            result = normalize(raw)
+            e164 = result.e164
+            if e164 is None:
+                if not any(cell.strip() for cell in record):
+                    continue
+                e164, raw, reason = _other_columns(record, raw, result, fallbacks)
+                if e164 is None:
+                    reject((line, reason, raw, ""))
+                    continue
+            slot = hash(e164) & mask
+            if seen[slot]:
+                if e164 in numbers:
+                    if e164 in suspects:
+                        followers.append((line, raw, e164))
+                    else:
+                        reject((line, duplicate, raw, DUPLICATE_IN_FILE))
+                    continue
+                suspects[e164] = (line, raw)
+            else:
+                seen[slot] = 1
+            numbers.add(e164)
+            email, last_name, first_name = fields(record)
+            append(
+                (
+                    email.strip()[:EMAIL_MAX_LENGTH] or None,
+                    e164,
+                    last_name.strip()[:NAME_MAX_LENGTH] or None,
+                    first_name.strip()[:NAME_MAX_LENGTH] or None,
+                )
+            )
+            if len(batch) >= size:
+                settled = self._settle(
+                    batch, suspects, followers, rejected, in_list, stored
+                )
+                if settled:
+                    yield settled
+                batch = []
+                append = batch.append
+                numbers = set()
+                suspects = {}
+                followers = []
+                rejected = []
+                reject = rejected.append
+        settled = self._settle(batch, suspects, followers, rejected, in_list, stored)
+        if settled:
+            yield settled
+
+    def contacts(self) -> Iterator[ContactFields]:
+        """:meth:`batches`, one contact at a time."""
+        for batch in self.batches(1_000):
+            yield from batch
+
+
+def _other_columns(
+    record: list[str], raw: str, result: PhoneResult, fallbacks: list[int]
+) -> tuple[str | None, str, Rejection]:
+    """A mobile from another phone column, when the first one holds none.
+
+    Without one: the number to report and why, the first column's unless it
+    was empty and another column held something.
+    """
+    reason = result.rejection or Rejection.INVALID
+    reported = raw
+    size = len(record)
+    for index in fallbacks:
+        other = record[index] if index < size else ""
+        if other.startswith("'"):
+            other = other[1:]
+        other_result = normalize_mobile(other)
+        if other_result.e164 is not None:
+            return other_result.e164, other, reason
+        if (
+            reason is Rejection.MISSING
+            and other_result.rejection is not Rejection.MISSING
+        ):
+            reason, reported = other_result.rejection or Rejection.INVALID, other
+    return None, reported, reason

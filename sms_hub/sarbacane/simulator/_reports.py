@@ -1,0 +1,100 @@
+"""What the account reports: the statistics of each send, the outcome of each
+recipient processed, the SMS credits left."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sms_hub.sarbacane.simulator._campaigns import (
+    campaign_row,
+    send_from_row,
+    sends_of,
+)
+from sms_hub.sarbacane.simulator._db import Database, iso
+from sms_hub.sarbacane.simulator._rules import Outcome, Send, outcome, progress
+
+
+class Reports(Database):
+    """Statistics and credits, derived from the sends and the clock."""
+
+    def report(self, campaign_id: str, now: float) -> list[dict[str, Any]]:
+        with self._read() as db:
+            campaign_row(db, campaign_id)
+            sends = sends_of(db, campaign_id)
+            reports = []
+            for send in sends:
+                done = progress(send, now)
+                bounces, stops = db.execute(
+                    "SELECT COALESCE(SUM(phone LIKE '%13'), 0), COALESCE(SUM(phone LIKE '%99'), 0)"
+                    " FROM send_recipients WHERE send_id = ? AND seq < ?",
+                    (send.id, done.processed),
+                ).fetchone()
+                reports.append(
+                    {
+                        "sendId": send.id,
+                        "date": iso(send.start_at),
+                        "requestedSendDate": send.requested_send_date,
+                        "state": "CANCELLED"
+                        if send.cancelled_at is not None
+                        else done.phase,
+                        "cancelled": send.cancelled_at is not None,
+                        "recipients": send.total,
+                        "sent": done.processed,
+                        "delivered": done.processed - bounces,
+                        "bounces": bounces,
+                        "unsubscribers": stops,
+                        "opens": 0,
+                        "clicks": 0,
+                        "smsParts": send.parts,
+                        "creditsUsed": send.parts * done.processed,
+                    }
+                )
+        return reports
+
+    def report_recipients(
+        self, campaign_id: str, *, offset: int, limit: int, now: float
+    ) -> list[dict[str, Any]]:
+        """Processed recipients of every send, in order."""
+        rows: list[dict[str, Any]] = []
+        with self._read() as db:
+            campaign_row(db, campaign_id)
+            skip = offset
+            for send in sends_of(db, campaign_id):
+                done = progress(send, now).processed
+                if skip >= done:
+                    skip -= done
+                    continue
+                found = db.execute(
+                    "SELECT seq, email, phone FROM send_recipients WHERE send_id = ?"
+                    " AND seq >= ? AND seq < ? ORDER BY seq LIMIT ?",
+                    (send.id, skip, done, limit - len(rows)),
+                ).fetchall()
+                skip = 0
+                rows.extend(_recipient_report(send, r) for r in found)
+                if len(rows) >= limit:
+                    break
+        return rows
+
+    def credits(self, now: float) -> int:
+        with self._read() as db:
+            sends = [send_from_row(row) for row in db.execute("SELECT * FROM sends")]
+        used = sum(send.parts * progress(send, now).processed for send in sends)
+        return self.settings.initial_sms_credits - used
+
+
+def _recipient_report(send: Send, row: sqlite3.Row) -> dict[str, Any]:
+    result = outcome(row["phone"])
+    return {
+        "recipient": {
+            "email": row["email"] or None,
+            "phone": row["phone"],
+            "fields": {},
+        },
+        "sendId": send.id,
+        "date": iso(send.processed_at(row["seq"])),
+        "success": result is not Outcome.BOUNCE,
+        "bounce": result is Outcome.BOUNCE,
+        "unsubscribe": result is Outcome.STOP,
+        "clicks": 0,
+    }
