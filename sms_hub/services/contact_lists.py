@@ -199,8 +199,7 @@ def _rename(actor: Actor, list_id: int, name: str) -> ContactListRow:
                 session, actor.tenant_id, name, exclude_id=list_id
             ):
                 raise _name_taken(name)
-            contact_queries.rename_contact_list(contact_list, name)
-            session.flush()
+            contact_queries.rename_contact_list(session, contact_list, name)
             return list_row(contact_list)
     except IntegrityError as error:
         raise _name_taken(name) from error

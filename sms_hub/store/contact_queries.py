@@ -70,9 +70,12 @@ def create_contact_list(session: Session, tenant_id: int, name: str) -> ContactL
     return contact_list
 
 
-def rename_contact_list(contact_list: ContactList, name: str) -> None:
+def rename_contact_list(session: Session, contact_list: ContactList, name: str) -> None:
+    """Rename a list; flushed, so a name taken meanwhile fails here."""
     contact_list.name = name
     contact_list.updated_at = utcnow()
+    session.add(contact_list)
+    session.flush()
 
 
 def delete_contact_list(session: Session, tenant_id: int, list_id: int) -> bool:
