@@ -227,7 +227,7 @@ REMOTE_ACTIVE_STATES: tuple[str, ...] = tuple(
     state for s in Status if s in ACTIVE_STATUSES and (state := sarbacane_state(s))
 )
 #: The Sarbacane state whose campaigns report a "sent / total" progress.
-REMOTE_SENDING_STATE = STATUS_INFO[Status.SENDING].sarbacane_state or ""
+REMOTE_SENDING_STATE = sarbacane_state(Status.SENDING) or ""
 
 
 def status_from_sarbacane(state: str | None) -> Status | None:

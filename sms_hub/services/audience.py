@@ -21,10 +21,10 @@ from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.campaign import CampaignKind
 from sms_hub.domain.lifecycle import Action
 from sms_hub.sarbacane import MAX_BATCH, RecipientIn
-from sms_hub.services.context import Actor, in_thread, sarbacane
+from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import GatewayError
 from sms_hub.services.gateway import sarbacane_call
-from sms_hub.services.guard import campaign_for, load_campaign
+from sms_hub.services.guard import campaign_for, campaign_in_centre, load_campaign
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
@@ -147,8 +147,8 @@ def _release_lease(name: str, holder: str) -> None:
 async def _push(
     actor: Actor, campaign_id: int, progress: Progress | None, lease: str, holder: str
 ) -> tuple[int, int]:
-    campaign = await in_thread(campaign_for, actor, campaign_id)
-    client = sarbacane()
+    found = await in_thread(campaign_in_centre, actor, campaign_id)
+    campaign, client = found.campaign, found.sarbacane()
     already, total = await in_thread(_counts, campaign_id)
     pushed_now = 0
     while True:
@@ -243,7 +243,8 @@ async def exclusion_choices(actor: Actor, campaign_id: int) -> list[ExclusionCho
     A marketing campaign with no choice yet gets the STOP unsubscribe list
     preselected (the seed's RGPD note).
     """
-    campaign = await in_thread(campaign_for, actor, campaign_id)
+    found = await in_thread(campaign_in_centre, actor, campaign_id)
+    campaign = found.campaign
 
     def current() -> list[str]:
         with _scope() as session:
@@ -256,7 +257,7 @@ async def exclusion_choices(actor: Actor, campaign_id: int) -> list[ExclusionCho
 
     chosen = set(await in_thread(current))
     async with sarbacane_call(actor):
-        lists = await sarbacane().list_blacklists()
+        lists = await found.sarbacane().list_blacklists()
     if not chosen and campaign.kind == CampaignKind.MARKETING:
         chosen = {DEFAULT_UNSUBSCRIBE_LIST}
     lists.sort(key=lambda b: (b.id != DEFAULT_UNSUBSCRIBE_LIST, b.name.lower()))
@@ -275,10 +276,10 @@ async def assign_exclusions(
     actor: Actor, campaign_id: int, chosen: list[tuple[str, str]]
 ) -> None:
     """Save the exclusion lists in Sarbacane, then locally."""
-    campaign = await in_thread(campaign_for, actor, campaign_id, Action.EXCLUSIONS)
+    found = await in_thread(campaign_in_centre, actor, campaign_id, Action.EXCLUSIONS)
     async with sarbacane_call(actor):
-        await sarbacane().assign_blacklists(
-            campaign.sarbacane_id, [blacklist_id for blacklist_id, _ in chosen]
+        await found.sarbacane().assign_blacklists(
+            found.campaign.sarbacane_id, [blacklist_id for blacklist_id, _ in chosen]
         )
 
     def save() -> None:

@@ -19,7 +19,7 @@ from sms_hub.sarbacane import SarbacaneError
 from sms_hub.services.context import Actor, in_thread, sarbacane
 from sms_hub.services.errors import InvalidInput
 from sms_hub.services.gateway import sarbacane_call
-from sms_hub.services.guard import campaign_for
+from sms_hub.services.guard import campaign_in_centre
 from sms_hub.services.views import CampaignRow, campaign_row
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
@@ -128,9 +128,10 @@ async def delete_campaign(actor: Actor, campaign_id: int) -> str:
 
     Refused while Sarbacane is sending it (the seed: cancel first).
     """
-    campaign = await in_thread(campaign_for, actor, campaign_id, Action.DELETE)
+    found = await in_thread(campaign_in_centre, actor, campaign_id, Action.DELETE)
+    campaign = found.campaign
     async with sarbacane_call(actor, AuditAction.DELETE, name=campaign.name):
-        await sarbacane().delete_campaign(campaign.sarbacane_id)
+        await found.sarbacane().delete_campaign(campaign.sarbacane_id)
     await in_thread(_delete_rows, actor, campaign_id)
     return campaign.name
 

@@ -38,7 +38,11 @@ class CampaignInCentre:
         return Status(self.campaign.status)
 
     def sarbacane(self) -> SarbacaneClient:
-        """The Sarbacane client for this centre (today the deployment's account)."""
+        """The Sarbacane client of this centre.
+
+        Today every centre uses the deployment's account; a centre's own
+        account (``tenant.sarbacane_account_id``) is to be attached here.
+        """
         return sarbacane()
 
 

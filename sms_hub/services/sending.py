@@ -125,6 +125,7 @@ async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> b
         return False
 
     async def undo(error: SarbacaneError) -> None:
+        # A send that may have gone through keeps its status: no second send.
         if not getattr(error, "maybe_applied", False):
             await in_thread(_claim, actor, campaign_id, claim.undo(found.status))
 
@@ -137,7 +138,14 @@ async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> b
         else:
             await client.send_now(campaign.sarbacane_id)
     detail = f"planifiée le {date_time_fr(when_utc)}" if when_utc else "envoi immédiat"
-    await in_thread(_audit_ok, actor, campaign_id, AuditAction.LAUNCH, detail)
+    await in_thread(
+        audit.record,
+        actor,
+        AuditAction.LAUNCH,
+        AuditOutcome.OK,
+        campaign_id=campaign_id,
+        detail=detail,
+    )
     return True
 
 
@@ -158,7 +166,13 @@ async def cancel(actor: Actor, campaign_id: int) -> bool:
         actor, AuditAction.CANCEL, campaign_id=campaign_id, undo=undo
     ):
         await found.sarbacane().cancel(found.campaign.sarbacane_id)
-    await in_thread(_audit_ok, actor, campaign_id, AuditAction.CANCEL, None)
+    await in_thread(
+        audit.record,
+        actor,
+        AuditAction.CANCEL,
+        AuditOutcome.OK,
+        campaign_id=campaign_id,
+    )
     return True
 
 
@@ -173,9 +187,3 @@ def _claim(actor: Actor, campaign_id: int, claim: Claim, **values: object) -> bo
             claim.to_status.value,
             **values,
         )
-
-
-def _audit_ok(
-    actor: Actor, campaign_id: int, action: AuditAction, detail: str | None
-) -> None:
-    audit.record(actor, action, AuditOutcome.OK, campaign_id=campaign_id, detail=detail)

@@ -23,9 +23,9 @@ from sms_hub.domain.statistics import (
     timeline,
 )
 from sms_hub.sarbacane import MAX_BATCH, RecipientReport
-from sms_hub.services.context import Actor, in_thread, sarbacane
+from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.gateway import sarbacane_call
-from sms_hub.services.guard import campaign_for
+from sms_hub.services.guard import CampaignInCentre, campaign_in_centre
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
@@ -65,12 +65,12 @@ def _scope():
     return session_scope(get_settings().database_url)
 
 
-async def _report_rows(sarbacane_id: str) -> list[RecipientReport]:
+async def _report_rows(found: CampaignInCentre) -> list[RecipientReport]:
     rows: list[RecipientReport] = []
     offset = 0
     while True:
-        page = await sarbacane().report_recipients(
-            sarbacane_id, offset=offset, limit=MAX_BATCH
+        page = await found.sarbacane().report_recipients(
+            found.campaign.sarbacane_id, offset=offset, limit=MAX_BATCH
         )
         rows += page
         if len(page) < MAX_BATCH:
@@ -90,9 +90,10 @@ def _moment(row: RecipientReport) -> datetime | None:
 
 async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
     """Read the reports, store the outcomes, compute figures and charts."""
-    campaign = await in_thread(campaign_for, actor, campaign_id, Action.STATS_HUB3E)
+    found = await in_thread(campaign_in_centre, actor, campaign_id, Action.STATS_HUB3E)
+    campaign = found.campaign
     async with sarbacane_call(actor):
-        rows = await _report_rows(campaign.sarbacane_id)
+        rows = await _report_rows(found)
     outcomes: dict[str, Outcome] = {}
     for row in rows:
         if row.phone:
