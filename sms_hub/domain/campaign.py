@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sms_hub.domain import sms_text
 from sms_hub.domain.sender import validate_sender
 
 
@@ -20,7 +21,7 @@ class CampaignKind(StrEnum):
 
     @property
     def has_opt_out(self) -> bool:
-        return self is CampaignKind.MARKETING
+        return has_opt_out(self)
 
 
 KIND_LABELS: dict[CampaignKind, str] = {
@@ -38,6 +39,19 @@ NAME_NOTE = "Chaque campagne d'emailing / de SMSing doit avoir un nom."
 NAME_MAX_LENGTH = 100
 #: Longest message accepted, in SMS parts (a long SMS beyond that is refused).
 MAX_PARTS = 10
+
+
+def has_opt_out(kind: str) -> bool:
+    """Whether texts of this kind end with the opt-out mention (SMS Marketing)."""
+    return kind == CampaignKind.MARKETING
+
+
+def final_text(content: str, kind: str, mention: str) -> str:
+    """The SMS as recipients get it: the mention follows SMS Marketing texts.
+
+    ``content`` is taken as typed, without trimming.
+    """
+    return sms_text.compose(content, mention if has_opt_out(kind) else None)
 
 
 def kind_label(kind: str) -> str:

@@ -17,15 +17,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.campaign import CampaignKind
-from sms_hub.domain.statuses import Action, Status, refusal
-from sms_hub.sarbacane import MAX_BATCH, RecipientIn, SarbacaneError
-from sms_hub.services.context import Actor, in_thread, sarbacane
-from sms_hub.services.errors import GatewayError, NotAllowed, NotFound
+from sms_hub.domain.lifecycle import Action
+from sms_hub.sarbacane import MAX_BATCH, RecipientIn
+from sms_hub.services.context import Actor, in_thread
+from sms_hub.services.errors import GatewayError
+from sms_hub.services.gateway import sarbacane_call
+from sms_hub.services.guard import campaign_for, campaign_in_centre, load_campaign
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
-from sms_hub.store.models import Campaign
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +67,6 @@ def _scope():
     return session_scope(get_settings().database_url)
 
 
-def _editable_campaign(actor: Actor, campaign_id: int, action: Action) -> Campaign:
-    with _scope() as session:
-        campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
-        if campaign is None:
-            raise NotFound()
-        reason = refusal(action, Status(campaign.status), campaign.recipient_count)
-        if reason:
-            raise NotAllowed(reason)
-        return campaign
-
-
 async def contacts_to_add(actor: Actor, campaign_id: int, list_ids: list[int]) -> int:
     """How many distinct numbers the chosen lists hold (shown before import)."""
 
@@ -93,7 +84,7 @@ async def import_lists(
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Copy the lists' contacts into the campaign, then push them to Sarbacane."""
-    await in_thread(_editable_campaign, actor, campaign_id, Action.IMPORT_CONTACTS)
+    await in_thread(campaign_for, actor, campaign_id, Action.IMPORT_CONTACTS)
 
     def copy() -> tuple[int, int]:
         with _scope() as session:
@@ -107,8 +98,8 @@ async def import_lists(
                 session,
                 tenant_id=actor.tenant_id,
                 actor=actor.user,
-                action="import_contacts",
-                outcome="ok",
+                action=AuditAction.IMPORT_CONTACTS,
+                outcome=AuditOutcome.OK,
                 campaign=campaign,
                 detail=f"{added} ajoutés, {candidates - added} déjà présents",
             )
@@ -156,8 +147,8 @@ def _release_lease(name: str, holder: str) -> None:
 async def _push(
     actor: Actor, campaign_id: int, progress: Progress | None, lease: str, holder: str
 ) -> tuple[int, int]:
-    campaign = await in_thread(_load, actor, campaign_id)
-    client = sarbacane()
+    found = await in_thread(campaign_in_centre, actor, campaign_id)
+    campaign, client = found.campaign, found.sarbacane()
     already, total = await in_thread(_counts, campaign_id)
     pushed_now = 0
     while True:
@@ -169,7 +160,11 @@ async def _push(
         recipients = [
             RecipientIn(email=email, phone=phone) for _, email, phone in batch
         ]
-        try:
+        resume = (
+            f"{already} destinataire(s) sur {total} sont déjà transmis ; "
+            "relancez l'import pour reprendre."
+        )
+        async with sarbacane_call(actor, hint=resume):
             if pushed_now == 0 and await client.recipients_already_added(
                 campaign.sarbacane_id, recipients, offset=already
             ):
@@ -178,24 +173,11 @@ async def _push(
                 await client.add_recipients(
                     campaign.sarbacane_id, recipients, already_pushed=already
                 )
-        except SarbacaneError as error:
-            raise GatewayError(
-                f"{error.user_message} {already} destinataire(s) sur {total} "
-                "sont déjà transmis ; relancez l'import pour reprendre."
-            ) from error
         await in_thread(
             _mark, [recipient_id for recipient_id, _, _ in batch], lease, holder
         )
         pushed_now += len(batch)
         already += len(batch)
-
-
-def _load(actor: Actor, campaign_id: int) -> Campaign:
-    with _scope() as session:
-        campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
-        if campaign is None:
-            raise NotFound()
-        return campaign
 
 
 def _counts(campaign_id: int) -> tuple[int, int]:
@@ -224,8 +206,7 @@ def _mark(recipient_ids: list[int], lease: str, holder: str) -> None:
 async def unpushed_count(actor: Actor, campaign_id: int) -> int:
     def count() -> int:
         with _scope() as session:
-            if queries.campaign_by_id(session, actor.tenant_id, campaign_id) is None:
-                raise NotFound()
+            load_campaign(session, actor, campaign_id)
             return queries.count_recipients(session, campaign_id, pushed=False)
 
     return await in_thread(count)
@@ -262,7 +243,8 @@ async def exclusion_choices(actor: Actor, campaign_id: int) -> list[ExclusionCho
     A marketing campaign with no choice yet gets the STOP unsubscribe list
     preselected (the seed's RGPD note).
     """
-    campaign = await in_thread(_load, actor, campaign_id)
+    found = await in_thread(campaign_in_centre, actor, campaign_id)
+    campaign = found.campaign
 
     def current() -> list[str]:
         with _scope() as session:
@@ -274,10 +256,8 @@ async def exclusion_choices(actor: Actor, campaign_id: int) -> list[ExclusionCho
             ]
 
     chosen = set(await in_thread(current))
-    try:
-        lists = await sarbacane().list_blacklists()
-    except SarbacaneError as error:
-        raise GatewayError(error.user_message) from error
+    async with sarbacane_call(actor):
+        lists = await found.sarbacane().list_blacklists()
     if not chosen and campaign.kind == CampaignKind.MARKETING:
         chosen = {DEFAULT_UNSUBSCRIBE_LIST}
     lists.sort(key=lambda b: (b.id != DEFAULT_UNSUBSCRIBE_LIST, b.name.lower()))
@@ -296,28 +276,23 @@ async def assign_exclusions(
     actor: Actor, campaign_id: int, chosen: list[tuple[str, str]]
 ) -> None:
     """Save the exclusion lists in Sarbacane, then locally."""
-    campaign = await in_thread(
-        _editable_campaign, actor, campaign_id, Action.EXCLUSIONS
-    )
-    try:
-        await sarbacane().assign_blacklists(
-            campaign.sarbacane_id, [blacklist_id for blacklist_id, _ in chosen]
+    found = await in_thread(campaign_in_centre, actor, campaign_id, Action.EXCLUSIONS)
+    async with sarbacane_call(actor):
+        await found.sarbacane().assign_blacklists(
+            found.campaign.sarbacane_id, [blacklist_id for blacklist_id, _ in chosen]
         )
-    except SarbacaneError as error:
-        raise GatewayError(error.user_message) from error
 
     def save() -> None:
         with _scope() as session:
             row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
             queries.replace_exclusions(session, row, chosen)
-            queries.touch_campaign(row)
-            session.add(row)
+            queries.save_touched_campaign(session, row)
             queries.record_audit(
                 session,
                 tenant_id=actor.tenant_id,
                 actor=actor.user,
-                action="exclusions",
-                outcome="ok",
+                action=AuditAction.EXCLUSIONS,
+                outcome=AuditOutcome.OK,
                 campaign=row,
                 detail=", ".join(name for _, name in chosen) or "aucune",
             )

@@ -11,17 +11,28 @@ import logging
 from dataclasses import dataclass
 
 from sms_hub.domain import sms_text
-from sms_hub.domain.campaign import NewCampaign, validate_new_campaign
-from sms_hub.domain.statuses import Action, Status, refusal
+from sms_hub.domain.audit import AuditAction, AuditOutcome
+from sms_hub.domain.campaign import NewCampaign, final_text, validate_new_campaign
+from sms_hub.domain.lifecycle import INITIAL_STATUS, Action, sarbacane_state
+from sms_hub.domain.paging import CampaignPageQuery
 from sms_hub.sarbacane import SarbacaneError
 from sms_hub.services.context import Actor, in_thread, sarbacane
-from sms_hub.services.errors import GatewayError, InvalidInput, NotAllowed, NotFound
+from sms_hub.services.errors import InvalidInput
+from sms_hub.services.gateway import sarbacane_call
+from sms_hub.services.guard import campaign_in_centre
 from sms_hub.services.views import CampaignRow, campaign_row
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
-from sms_hub.store.models import Campaign
-from sms_hub.store.queries import CampaignPageQuery
+
+__all__ = [
+    "CampaignPage",
+    "campaign_page",
+    "create_campaign",
+    "delete_campaign",
+    "final_text",
+    "opt_out_mention",
+]
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +65,6 @@ async def campaign_page(actor: Actor, query: CampaignPageQuery) -> CampaignPage:
     return await in_thread(_page, actor, query)
 
 
-def final_text(campaign: NewCampaign, mention: str) -> str:
-    """The SMS as recipients get it: the mention follows SMS Marketing texts."""
-    return sms_text.compose(
-        campaign.content, mention if campaign.kind.has_opt_out else None
-    )
-
-
 async def create_campaign(actor: Actor, campaign: NewCampaign) -> CampaignRow:
     """Create the campaign in Sarbacane, then its local row, *Brouillon*.
 
@@ -68,21 +72,18 @@ async def create_campaign(actor: Actor, campaign: NewCampaign) -> CampaignRow:
     created the campaign deletes it there again, so the two never diverge.
     """
     mention = await opt_out_mention(actor)
-    content = final_text(campaign, mention)
+    content = final_text(campaign.content, campaign.kind, mention)
     errors = validate_new_campaign(campaign, sms_text.measure(content).parts)
     if errors:
         raise InvalidInput(errors)
     client = sarbacane()
-    try:
+    async with sarbacane_call(actor, AuditAction.CREATE, name=campaign.name):
         ref = await client.create_sms_campaign(
             name=campaign.name,
             kind=campaign.kind.value,
             sms_from=campaign.sender,
             content=content,
         )
-    except SarbacaneError as error:
-        await in_thread(_audit_failure, actor, "create", campaign.name, error)
-        raise GatewayError(error.user_message) from error
     try:
         return await in_thread(_insert_campaign, actor, campaign, content, ref.id)
     except Exception:
@@ -99,49 +100,27 @@ def _insert_campaign(
 ) -> CampaignRow:
     settings = get_settings()
     with session_scope(settings.database_url) as session:
-        row = Campaign(
+        row = queries.insert_campaign(
+            session,
             tenant_id=actor.tenant_id,
             sarbacane_id=sarbacane_id,
             name=campaign.name,
             kind=campaign.kind.value,
             sender=campaign.sender,
             content=content,
-            status=Status.DRAFT.value,
-            remote_state="DRAFT",
+            status=INITIAL_STATUS.value,
+            remote_state=sarbacane_state(INITIAL_STATUS),
             created_by=actor.user,
         )
-        session.add(row)
-        session.flush()
         queries.record_audit(
             session,
             tenant_id=actor.tenant_id,
             actor=actor.user,
-            action="create",
-            outcome="ok",
+            action=AuditAction.CREATE,
+            outcome=AuditOutcome.OK,
             campaign=row,
         )
         return campaign_row(row, settings)
-
-
-def _audit_failure(actor: Actor, action: str, name: str, error: Exception) -> None:
-    with session_scope(get_settings().database_url) as session:
-        queries.record_audit(
-            session,
-            tenant_id=actor.tenant_id,
-            actor=actor.user,
-            action=action,
-            outcome="failed",
-            campaign_name=name,
-            detail=str(getattr(error, "user_message", error)),
-        )
-
-
-def _load(actor: Actor, campaign_id: int) -> Campaign:
-    with session_scope(get_settings().database_url) as session:
-        campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
-        if campaign is None:
-            raise NotFound()
-        return campaign
 
 
 async def delete_campaign(actor: Actor, campaign_id: int) -> str:
@@ -149,15 +128,10 @@ async def delete_campaign(actor: Actor, campaign_id: int) -> str:
 
     Refused while Sarbacane is sending it (the seed: cancel first).
     """
-    campaign = await in_thread(_load, actor, campaign_id)
-    reason = refusal(Action.DELETE, Status(campaign.status), campaign.recipient_count)
-    if reason:
-        raise NotAllowed(reason)
-    try:
-        await sarbacane().delete_campaign(campaign.sarbacane_id)
-    except SarbacaneError as error:
-        await in_thread(_audit_failure, actor, "delete", campaign.name, error)
-        raise GatewayError(error.user_message) from error
+    found = await in_thread(campaign_in_centre, actor, campaign_id, Action.DELETE)
+    campaign = found.campaign
+    async with sarbacane_call(actor, AuditAction.DELETE, name=campaign.name):
+        await found.sarbacane().delete_campaign(campaign.sarbacane_id)
     await in_thread(_delete_rows, actor, campaign_id)
     return campaign.name
 
@@ -171,8 +145,8 @@ def _delete_rows(actor: Actor, campaign_id: int) -> None:
             session,
             tenant_id=actor.tenant_id,
             actor=actor.user,
-            action="delete",
-            outcome="ok",
+            action=AuditAction.DELETE,
+            outcome=AuditOutcome.OK,
             campaign=campaign,
         )
         queries.delete_campaign_rows(session, actor.tenant_id, campaign_id)

@@ -34,19 +34,19 @@ from sms_hub.domain.contacts_csv import (
     write_csv,
 )
 from sms_hub.domain.formatting import PARIS, date_time_fr, number_fr
+from sms_hub.domain.paging import PageQuery
 from sms_hub.domain.phone import Rejection
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.csv_spool import RejectionSpool
-from sms_hub.services.errors import InvalidFile, InvalidInput, NotFound, ServiceError
+from sms_hub.services.errors import InvalidFile, InvalidInput, ServiceError
+from sms_hub.services.guard import load_contact_list
 from sms_hub.settings import get_settings
 from sms_hub.store import contact_queries
-from sms_hub.store.contact_queries import INSERT_CHUNK, PageQuery
+from sms_hub.store.contact_queries import INSERT_CHUNK
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import Contact, ContactList
 
 NAME_MAX_LENGTH = 200
-
-LIST_GONE = "Cette liste de contacts n'existe plus."
 
 Progress = Callable[[int, int], None]
 CsvSource = str | os.PathLike[str] | BinaryIO
@@ -195,17 +195,12 @@ async def create_contact_list(actor: Actor, name: str) -> ContactListRow:
 def _rename(actor: Actor, list_id: int, name: str) -> ContactListRow:
     try:
         with session_scope(get_settings().database_url) as session:
-            contact_list = contact_queries.contact_list_by_id(
-                session, actor.tenant_id, list_id
-            )
-            if contact_list is None:
-                raise NotFound(LIST_GONE)
+            contact_list = load_contact_list(session, actor, list_id)
             if contact_queries.contact_list_by_name(
                 session, actor.tenant_id, name, exclude_id=list_id
             ):
                 raise _name_taken(name)
-            contact_queries.rename_contact_list(contact_list, name)
-            session.flush()
+            contact_queries.rename_contact_list(session, contact_list, name)
             return list_row(contact_list)
     except IntegrityError as error:
         raise _name_taken(name) from error
@@ -217,11 +212,7 @@ async def rename_contact_list(actor: Actor, list_id: int, name: str) -> ContactL
 
 def _delete(actor: Actor, list_id: int) -> str:
     with session_scope(get_settings().database_url) as session:
-        contact_list = contact_queries.contact_list_by_id(
-            session, actor.tenant_id, list_id
-        )
-        if contact_list is None:
-            raise NotFound(LIST_GONE)
+        contact_list = load_contact_list(session, actor, list_id)
         name = contact_list.name
         contact_queries.delete_contact_list(session, actor.tenant_id, list_id)
         return name
@@ -244,11 +235,7 @@ async def contact_list_page(actor: Actor, query: PageQuery) -> ContactListPage:
 
 def _contact_page(actor: Actor, list_id: int, query: PageQuery) -> ContactPage:
     with session_scope(get_settings().database_url) as session:
-        contact_list = contact_queries.contact_list_by_id(
-            session, actor.tenant_id, list_id
-        )
-        if contact_list is None:
-            raise NotFound(LIST_GONE)
+        contact_list = load_contact_list(session, actor, list_id)
         rows, total = contact_queries.contact_page(
             session, actor.tenant_id, list_id, query
         )
@@ -294,11 +281,7 @@ def _import(
     ):
         if size > max_bytes:
             raise CsvFileTooLarge(max_bytes)
-        contact_list = contact_queries.contact_list_by_id(
-            session, actor.tenant_id, list_id
-        )
-        if contact_list is None:
-            raise NotFound(LIST_GONE)
+        contact_list = load_contact_list(session, actor, list_id)
         if progress:
             progress(0, size)
         # Contacts stored from here on are this import's: an earlier row's.
@@ -403,11 +386,7 @@ EXPORT_HEADER = ("Nom", "Prénom", "Email", "Téléphone")
 
 def _contacts_csv(actor: Actor, list_id: int) -> str:
     with session_scope(get_settings().database_url) as session:
-        if (
-            contact_queries.contact_list_by_id(session, actor.tenant_id, list_id)
-            is None
-        ):
-            raise NotFound(LIST_GONE)
+        load_contact_list(session, actor, list_id)
         return write_csv(
             (
                 (last, first, email, phone)

@@ -3,6 +3,7 @@
 ServiceError            base; ``user_message`` is shown as is
 ├── NotFound            the campaign (or list) is not the tenant's, or gone
 ├── NotAllowed          the status table forbids the action right now
+│   └── AlreadyDone     …because a repeat (double click, second tab) finds it done
 ├── InvalidInput        form fields are invalid; ``field_errors`` per field
 └── GatewayError        Sarbacane refused or did not answer (nothing changed)
 """
@@ -23,6 +24,10 @@ class NotFound(ServiceError):
 
 class NotAllowed(ServiceError):
     pass
+
+
+class AlreadyDone(NotAllowed):
+    """The campaign is already where the action leads: a repeat, a no-op."""
 
 
 class InvalidInput(ServiceError):

@@ -67,13 +67,12 @@ def _tenant_for(claims: dict) -> Tenant:
     with session_scope(settings.database_url) as session:
         tenant = queries.tenant_by_slug(session, slug)
         if tenant is None:
-            tenant = Tenant(
+            tenant = queries.insert_tenant(
+                session,
                 slug=slug,
                 name=str(claims.get("tenant_name") or slug),
                 opt_out_mention=settings.opt_out_mention,
             )
-            session.add(tenant)
-            session.flush()
         return tenant
 
 

@@ -13,28 +13,23 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from sms_hub.domain import calendar, sms_text
+from sms_hub.domain import calendar, lifecycle, sms_text
+from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.formatting import date_time_fr
-from sms_hub.domain.statuses import (
-    ACTIVE_STATUSES,
-    RELAUNCH_WARNING,
-    Action,
-    Status,
-    refusal,
-)
+from sms_hub.domain.lifecycle import RELAUNCH_WARNING, Action, Claim, Status
 from sms_hub.sarbacane import SarbacaneError
+from sms_hub.services import audit
 from sms_hub.services.audience import push_pending, unpushed_count
-from sms_hub.services.context import Actor, in_thread, sarbacane
-from sms_hub.services.errors import GatewayError, NotAllowed, NotFound
+from sms_hub.services.context import Actor, in_thread
+from sms_hub.services.errors import AlreadyDone, NotAllowed
+from sms_hub.services.gateway import sarbacane_call
+from sms_hub.services.guard import campaign_in_centre
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
-from sms_hub.store.models import Campaign, Tenant
+from sms_hub.store.models import Tenant
 
 log = logging.getLogger(__name__)
-
-_EDITABLE = [Status.DRAFT.value, Status.CANCELLED.value]
-_ACTIVE = [s.value for s in ACTIVE_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -55,15 +50,6 @@ def _scope():
     return session_scope(get_settings().database_url)
 
 
-def _campaign_and_tenant(actor: Actor, campaign_id: int) -> tuple[Campaign, Tenant]:
-    with _scope() as session:
-        campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
-        tenant = queries.tenant_by_id(session, actor.tenant_id)
-        if campaign is None or tenant is None:
-            raise NotFound()
-        return campaign, tenant
-
-
 def sending_window(tenant: Tenant) -> calendar.SendingWindow:
     return calendar.SendingWindow(
         start=time.fromisoformat(tenant.window_start),
@@ -74,7 +60,8 @@ def sending_window(tenant: Tenant) -> calendar.SendingWindow:
 
 async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
     """What the launch modal shows before the user confirms."""
-    campaign, tenant = await in_thread(_campaign_and_tenant, actor, campaign_id)
+    found = await in_thread(campaign_in_centre, actor, campaign_id)
+    campaign, tenant = found.campaign, found.tenant
 
     def exclusions() -> list[str]:
         with _scope() as session:
@@ -88,7 +75,7 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
     names = await in_thread(exclusions)
     measure = sms_text.measure(campaign.content)
     try:
-        credits_left = (await sarbacane().credits()).sms
+        credits_left = (await found.sarbacane().credits()).sms
     except SarbacaneError:
         credits_left = None
     note, slot, slot_local = "", "", None
@@ -121,100 +108,82 @@ async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> b
 
     Returns False when another request already launched it (nothing done).
     """
-    campaign, tenant = await in_thread(_campaign_and_tenant, actor, campaign_id)
-    reason = refusal(Action.LAUNCH, Status(campaign.status), campaign.recipient_count)
-    if reason:
-        if campaign.status in _ACTIVE:
-            return False
-        raise NotAllowed(reason)
+    try:
+        found = await in_thread(campaign_in_centre, actor, campaign_id, Action.LAUNCH)
+    except AlreadyDone:
+        return False
+    campaign = found.campaign
     date_problem = calendar.send_date_problem(
-        campaign.kind, when_utc, sending_window(tenant), datetime.now(UTC)
+        campaign.kind, when_utc, sending_window(found.tenant), datetime.now(UTC)
     )
     if date_problem:
         raise NotAllowed(date_problem)
     if await unpushed_count(actor, campaign_id):
         await push_pending(actor, campaign_id)
-    previous = campaign.status
-    target = Status.SCHEDULED if when_utc else Status.RECEIVED
-    claimed = await in_thread(
-        _claim, actor, campaign_id, _EDITABLE, target, {"scheduled_at": when_utc}
-    )
-    if not claimed:
+    claim = lifecycle.claim(Action.LAUNCH, dated=when_utc is not None)
+    if not await in_thread(_claim, actor, campaign_id, claim, scheduled_at=when_utc):
         return False
-    client = sarbacane()
-    try:
+
+    async def undo(error: SarbacaneError) -> None:
+        # A send that may have gone through keeps its status: no second send.
+        if not getattr(error, "maybe_applied", False):
+            await in_thread(_claim, actor, campaign_id, claim.undo(found.status))
+
+    client = found.sarbacane()
+    async with sarbacane_call(
+        actor, AuditAction.LAUNCH, campaign_id=campaign_id, undo=undo
+    ):
         if when_utc:
             await client.schedule(campaign.sarbacane_id, when_utc)
         else:
             await client.send_now(campaign.sarbacane_id)
-    except SarbacaneError as error:
-        maybe = getattr(error, "maybe_applied", False)
-        if not maybe:
-            await in_thread(_claim, actor, campaign_id, [target], previous, {})
-        await in_thread(
-            _audit, actor, campaign_id, "launch", "failed", error.user_message
-        )
-        raise GatewayError(error.user_message) from error
     detail = f"planifiée le {date_time_fr(when_utc)}" if when_utc else "envoi immédiat"
-    await in_thread(_audit, actor, campaign_id, "launch", "ok", detail)
+    await in_thread(
+        audit.record,
+        actor,
+        AuditAction.LAUNCH,
+        AuditOutcome.OK,
+        campaign_id=campaign_id,
+        detail=detail,
+    )
     return True
 
 
 async def cancel(actor: Actor, campaign_id: int) -> bool:
     """Stop a scheduled or running send: *Envoi annulé par l'utilisateur*."""
-    campaign, _ = await in_thread(_campaign_and_tenant, actor, campaign_id)
-    reason = refusal(Action.CANCEL, Status(campaign.status), campaign.recipient_count)
-    if reason:
-        if campaign.status == Status.CANCELLED:
-            return False
-        raise NotAllowed(reason)
-    previous = campaign.status
-    claimed = await in_thread(
-        _claim, actor, campaign_id, _ACTIVE, Status.CANCELLED, {"scheduled_at": None}
-    )
-    if not claimed:
-        return False
     try:
-        await sarbacane().cancel(campaign.sarbacane_id)
-    except SarbacaneError as error:
-        await in_thread(_claim, actor, campaign_id, [Status.CANCELLED], previous, {})
-        await in_thread(
-            _audit, actor, campaign_id, "cancel", "failed", error.user_message
-        )
-        raise GatewayError(error.user_message) from error
-    await in_thread(_audit, actor, campaign_id, "cancel", "ok", None)
+        found = await in_thread(campaign_in_centre, actor, campaign_id, Action.CANCEL)
+    except AlreadyDone:
+        return False
+    claim = lifecycle.claim(Action.CANCEL)
+    if not await in_thread(_claim, actor, campaign_id, claim, scheduled_at=None):
+        return False
+
+    async def undo(error: SarbacaneError) -> None:
+        await in_thread(_claim, actor, campaign_id, claim.undo(found.status))
+
+    async with sarbacane_call(
+        actor, AuditAction.CANCEL, campaign_id=campaign_id, undo=undo
+    ):
+        await found.sarbacane().cancel(found.campaign.sarbacane_id)
+    await in_thread(
+        audit.record,
+        actor,
+        AuditAction.CANCEL,
+        AuditOutcome.OK,
+        campaign_id=campaign_id,
+    )
     return True
 
 
-def _claim(
-    actor: Actor,
-    campaign_id: int,
-    from_statuses: list[str],
-    to_status: str,
-    values: dict,
-) -> bool:
+def _claim(actor: Actor, campaign_id: int, claim: Claim, **values: object) -> bool:
+    """Move the campaign's status as ``claim`` says; False if another request did."""
     with _scope() as session:
         return queries.claim_status(
             session,
             actor.tenant_id,
             campaign_id,
-            [str(s) for s in from_statuses],
-            str(to_status),
+            [s.value for s in claim.from_statuses],
+            claim.to_status.value,
             **values,
-        )
-
-
-def _audit(
-    actor: Actor, campaign_id: int, action: str, outcome: str, detail: str | None
-) -> None:
-    with _scope() as session:
-        campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
-        queries.record_audit(
-            session,
-            tenant_id=actor.tenant_id,
-            actor=actor.user,
-            action=action,
-            outcome=outcome,
-            campaign=campaign,
-            detail=detail,
         )

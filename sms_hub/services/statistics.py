@@ -13,6 +13,7 @@ from datetime import datetime
 from sms_hub.domain import sms_text
 from sms_hub.domain.contacts_csv import write_csv
 from sms_hub.domain.formatting import number_fr, percent_fr
+from sms_hub.domain.lifecycle import Action
 from sms_hub.domain.statistics import (
     OUTCOME_COLOURS,
     OUTCOME_LABELS,
@@ -21,14 +22,13 @@ from sms_hub.domain.statistics import (
     summarize,
     timeline,
 )
-from sms_hub.domain.statuses import Action, Status, refusal
-from sms_hub.sarbacane import MAX_BATCH, RecipientReport, SarbacaneError
-from sms_hub.services.context import Actor, in_thread, sarbacane
-from sms_hub.services.errors import GatewayError, NotAllowed, NotFound
+from sms_hub.sarbacane import MAX_BATCH, RecipientReport
+from sms_hub.services.context import Actor, in_thread
+from sms_hub.services.gateway import sarbacane_call
+from sms_hub.services.guard import CampaignInCentre, campaign_in_centre
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
-from sms_hub.store.models import Campaign
 
 
 @dataclass
@@ -65,25 +65,12 @@ def _scope():
     return session_scope(get_settings().database_url)
 
 
-def _finished_campaign(actor: Actor, campaign_id: int) -> Campaign:
-    with _scope() as session:
-        campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
-        if campaign is None:
-            raise NotFound()
-        reason = refusal(
-            Action.STATS_HUB3E, Status(campaign.status), campaign.recipient_count
-        )
-        if reason:
-            raise NotAllowed(reason)
-        return campaign
-
-
-async def _report_rows(sarbacane_id: str) -> list[RecipientReport]:
+async def _report_rows(found: CampaignInCentre) -> list[RecipientReport]:
     rows: list[RecipientReport] = []
     offset = 0
     while True:
-        page = await sarbacane().report_recipients(
-            sarbacane_id, offset=offset, limit=MAX_BATCH
+        page = await found.sarbacane().report_recipients(
+            found.campaign.sarbacane_id, offset=offset, limit=MAX_BATCH
         )
         rows += page
         if len(page) < MAX_BATCH:
@@ -103,11 +90,10 @@ def _moment(row: RecipientReport) -> datetime | None:
 
 async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
     """Read the reports, store the outcomes, compute figures and charts."""
-    campaign = await in_thread(_finished_campaign, actor, campaign_id)
-    try:
-        rows = await _report_rows(campaign.sarbacane_id)
-    except SarbacaneError as error:
-        raise GatewayError(error.user_message) from error
+    found = await in_thread(campaign_in_centre, actor, campaign_id, Action.STATS_HUB3E)
+    campaign = found.campaign
+    async with sarbacane_call(actor):
+        rows = await _report_rows(found)
     outcomes: dict[str, Outcome] = {}
     for row in rows:
         if row.phone:

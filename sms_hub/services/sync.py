@@ -24,7 +24,13 @@ import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sms_hub.domain.statuses import ACTIVE_STATUSES, Status, status_from_sarbacane
+from sms_hub.domain.lifecycle import (
+    ACTIVE_STATUSES,
+    REMOTE_ACTIVE_STATES,
+    REMOTE_SENDING_STATE,
+    Status,
+    status_after_sync,
+)
 from sms_hub.sarbacane import (
     MAX_BATCH,
     RemoteCampaign,
@@ -40,9 +46,9 @@ from sms_hub.store.models import Campaign, utcnow
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "status-poller"
-_REMOTE_STATES = ("MODERATION", "ROUTING")
 _CONCURRENCY = 8
 PROGRESS_READS_PER_CYCLE = 40
+_GONE = "La campagne n'existe plus dans Sarbacane."
 
 
 @dataclass(frozen=True)
@@ -59,19 +65,14 @@ class Observation:
 
 def next_status(local: Status, seen: Observation) -> Status | None:
     """The status a campaign moves to, or None to leave it as it is."""
-    if seen.gone or seen.cancelled:
-        return Status.CANCELLED if local in ACTIVE_STATUSES else None
-    mapped = status_from_sarbacane(seen.state)
-    if mapped is None or mapped is Status.DRAFT:
-        return None
-    return mapped if mapped is not local else None
+    return status_after_sync(local, seen.state, stopped=seen.gone or seen.cancelled)
 
 
 async def _state_index() -> dict[str, str]:
     """Sarbacane id → state, for every campaign in an active remote state."""
     client = sarbacane()
     index: dict[str, str] = {}
-    for state in _REMOTE_STATES:
+    for state in REMOTE_ACTIVE_STATES:
         offset = 0
         while True:
             page = await client.list_campaigns(
@@ -132,7 +133,7 @@ async def poll_once() -> int:
         c for c in campaigns if _needs_detail(c, index.get(c.sarbacane_id), now)
     ]
     sending = sorted(
-        (c for c in campaigns if index.get(c.sarbacane_id) == "ROUTING"),
+        (c for c in campaigns if index.get(c.sarbacane_id) == REMOTE_SENDING_STATE),
         key=_oldest_read_first,
     )[:PROGRESS_READS_PER_CYCLE]
     detailed = transitions + sending
@@ -168,30 +169,20 @@ def _apply(observations: dict[str, Observation]) -> int:
             seen = observations.get(campaign.sarbacane_id)
             if seen is None:
                 continue
-            if seen.detailed:
-                campaign.last_sync_at = now
-            dirty = False
             target = next_status(Status(campaign.status), seen)
-            if target is not None:
-                if seen.gone:
-                    campaign.last_error = "La campagne n'existe plus dans Sarbacane."
-                campaign.status = target.value
-                campaign.status_changed_at = now
-                if target is Status.FINISHED:
-                    campaign.processed_count = campaign.recipient_count
-                dirty = True
-            if (
-                seen.processed is not None
-                and seen.processed != campaign.processed_count
-            ):
-                campaign.processed_count = seen.processed
-                dirty = True
-            if seen.state and seen.state != campaign.remote_state:
-                campaign.remote_state = seen.state
-            if dirty:
-                campaign.updated_at = now
-                changed += 1
-            session.add(campaign)
+            processed = seen.processed
+            if processed is None and target is Status.FINISHED:
+                processed = campaign.recipient_count
+            changed += queries.record_sync(
+                session,
+                campaign,
+                now=now,
+                read=seen.detailed,
+                status=target.value if target else None,
+                last_error=_GONE if target and seen.gone else None,
+                processed_count=processed,
+                remote_state=seen.state,
+            )
     return changed
 
 

@@ -8,7 +8,6 @@ from sms_hub.services.context import in_thread
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
-from sms_hub.store.models import Tenant
 
 DEMO_SLUG = "demo"
 
@@ -25,13 +24,12 @@ def _ensure_demo_tenant() -> TenantInfo:
     with session_scope(settings.database_url) as session:
         tenant = queries.tenant_by_slug(session, DEMO_SLUG)
         if tenant is None:
-            tenant = Tenant(
+            tenant = queries.insert_tenant(
+                session,
                 slug=DEMO_SLUG,
                 name=settings.demo_tenant_name,
                 opt_out_mention=settings.opt_out_mention,
             )
-            session.add(tenant)
-            session.flush()
         return TenantInfo(tenant.id or 0, tenant.name, tenant.opt_out_mention)
 
 

@@ -1,6 +1,6 @@
 """What a screen shows of a campaign: plain data, ready for a Reflex state.
 
-Labels, colours and allowed actions all come from ``domain.statuses``; this
+Labels, colours and allowed actions all come from ``domain.lifecycle``; this
 module only lays them out for one row.
 """
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sms_hub.domain.campaign import kind_label
 from sms_hub.domain.formatting import date_time_fr
-from sms_hub.domain.statuses import (
+from sms_hub.domain.lifecycle import (
     ACTION_INFO,
     ACTION_ORDER,
     STATUS_INFO,

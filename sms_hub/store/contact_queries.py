@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, literal_column, or_, update
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col, select
 
+from sms_hub.domain.paging import PageQuery
 from sms_hub.store.models import Contact, ContactList, utcnow
 
 #: Rows per ``executemany`` of :func:`insert_contacts`.
@@ -27,13 +27,6 @@ BULK_CACHE_KIB = 64 * 1024
 _CONTACT_TABLE = Contact.__table__  # type: ignore[attr-defined]
 #: The fields of an inserted contact, in the column order of the table.
 _FIELDS = ("email", "phone", "last_name", "first_name")
-
-
-@dataclass(frozen=True)
-class PageQuery:
-    search: str = ""
-    offset: int = 0
-    limit: int = 20
 
 
 def _escape_like(text: str) -> str:
@@ -77,9 +70,12 @@ def create_contact_list(session: Session, tenant_id: int, name: str) -> ContactL
     return contact_list
 
 
-def rename_contact_list(contact_list: ContactList, name: str) -> None:
+def rename_contact_list(session: Session, contact_list: ContactList, name: str) -> None:
+    """Rename a list; flushed, so a name taken meanwhile fails here."""
     contact_list.name = name
     contact_list.updated_at = utcnow()
+    session.add(contact_list)
+    session.flush()
 
 
 def delete_contact_list(session: Session, tenant_id: int, list_id: int) -> bool:

@@ -5,14 +5,14 @@ No function here takes a campaign id without the tenant it must belong to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import bindparam, delete, func, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from sms_hub.domain.audit import AuditAction, AuditOutcome
+from sms_hub.domain.paging import CampaignPageQuery, CampaignSort
 from sms_hub.store.models import (
     AuditEvent,
     Campaign,
@@ -26,29 +26,21 @@ from sms_hub.store.models import (
 )
 
 
-class CampaignSort(StrEnum):
-    CREATED = "created_at"
-    NAME = "name"
-    STATUS = "status"
-    RECIPIENTS = "recipient_count"
-    KIND = "kind"
-
-
-@dataclass(frozen=True)
-class CampaignPageQuery:
-    search: str = ""
-    sort: CampaignSort = CampaignSort.CREATED
-    descending: bool = True
-    offset: int = 0
-    limit: int = 20
-
-
 def tenant_by_slug(session: Session, slug: str) -> Tenant | None:
     return session.exec(select(Tenant).where(Tenant.slug == slug)).first()
 
 
 def tenant_by_id(session: Session, tenant_id: int) -> Tenant | None:
     return session.get(Tenant, tenant_id)
+
+
+def insert_tenant(
+    session: Session, *, slug: str, name: str, opt_out_mention: str
+) -> Tenant:
+    tenant = Tenant(slug=slug, name=name, opt_out_mention=opt_out_mention)
+    session.add(tenant)
+    session.flush()
+    return tenant
 
 
 def _escape_like(text: str) -> str:
@@ -90,6 +82,36 @@ def campaign_by_id(
     ).first()
 
 
+def insert_campaign(
+    session: Session,
+    *,
+    tenant_id: int,
+    sarbacane_id: str,
+    name: str,
+    kind: str,
+    sender: str,
+    content: str,
+    status: str,
+    remote_state: str | None,
+    created_by: str,
+) -> Campaign:
+    """Store a new campaign; flushed, so it has its id."""
+    campaign = Campaign(
+        tenant_id=tenant_id,
+        sarbacane_id=sarbacane_id,
+        name=name,
+        kind=kind,
+        sender=sender,
+        content=content,
+        status=status,
+        remote_state=remote_state,
+        created_by=created_by,
+    )
+    session.add(campaign)
+    session.flush()
+    return campaign
+
+
 def delete_campaign_rows(session: Session, tenant_id: int, campaign_id: int) -> bool:
     """Delete a campaign and what hangs from it; False if it is not the tenant's."""
     campaign = campaign_by_id(session, tenant_id, campaign_id)
@@ -109,13 +131,56 @@ def touch_campaign(campaign: Campaign) -> None:
     campaign.updated_at = utcnow()
 
 
+def save_touched_campaign(session: Session, campaign: Campaign) -> None:
+    """Mark the campaign changed (open tabs refresh) and save it."""
+    touch_campaign(campaign)
+    session.add(campaign)
+
+
+def record_sync(
+    session: Session,
+    campaign: Campaign,
+    *,
+    now: datetime,
+    read: bool,
+    status: str | None = None,
+    last_error: str | None = None,
+    processed_count: int | None = None,
+    remote_state: str | None = None,
+) -> bool:
+    """Write what the poller saw of one campaign.
+
+    ``read``: the campaign was read one by one (its ``last_sync_at``); a
+    ``status`` also sets when it changed. Returns whether a field the list
+    shows changed (status or progress), which marks the campaign updated.
+    """
+    if read:
+        campaign.last_sync_at = now
+    changed = False
+    if status is not None:
+        if last_error:
+            campaign.last_error = last_error
+        campaign.status = status
+        campaign.status_changed_at = now
+        changed = True
+    if processed_count is not None and processed_count != campaign.processed_count:
+        campaign.processed_count = processed_count
+        changed = True
+    if remote_state and remote_state != campaign.remote_state:
+        campaign.remote_state = remote_state
+    if changed:
+        campaign.updated_at = now
+    session.add(campaign)
+    return changed
+
+
 def record_audit(
     session: Session,
     *,
     tenant_id: int,
     actor: str,
-    action: str,
-    outcome: str,
+    action: AuditAction,
+    outcome: AuditOutcome,
     campaign: Campaign | None = None,
     campaign_name: str = "",
     detail: str | None = None,

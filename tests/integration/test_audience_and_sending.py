@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
-from sms_hub.domain.statuses import Status
+from sms_hub.domain.lifecycle import Status
 from sms_hub.sarbacane import SarbacaneError
 from sms_hub.services import audience, sending, sync
 from sms_hub.services import campaigns as campaign_service

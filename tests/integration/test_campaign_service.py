@@ -7,7 +7,8 @@ import pytest
 from sqlmodel import select
 
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
-from sms_hub.domain.statuses import Status
+from sms_hub.domain.lifecycle import Status
+from sms_hub.domain.paging import CampaignPageQuery, CampaignSort
 from sms_hub.services import campaigns as service
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import GatewayError, InvalidInput, NotAllowed, NotFound
@@ -15,7 +16,6 @@ from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import AuditEvent, Campaign
-from sms_hub.store.queries import CampaignPageQuery, CampaignSort
 from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
 
 pytest_plugins = ["tests.integration.app_fixtures"]

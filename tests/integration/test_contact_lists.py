@@ -12,12 +12,12 @@ from sqlmodel import select
 
 from sms_hub.domain.contacts_csv import REJECTED_ROWS_KEPT
 from sms_hub.domain.contacts_csv import reading as contacts_csv
+from sms_hub.domain.paging import PageQuery
 from sms_hub.services import contact_lists as service
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import InvalidFile, InvalidInput, NotFound
 from sms_hub.settings import get_settings
 from sms_hub.store import contact_queries
-from sms_hub.store.contact_queries import PageQuery
 from sms_hub.store.db import session_scope
 from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import Contact, ContactList, Tenant

@@ -9,7 +9,8 @@ import pytest
 from sqlmodel import select
 
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
-from sms_hub.domain.statuses import Status
+from sms_hub.domain.lifecycle import Status
+from sms_hub.domain.paging import CampaignPageQuery, CampaignSort
 from sms_hub.services import audience, sending
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.context import Actor
@@ -18,7 +19,6 @@ from sms_hub.store import queries
 from sms_hub.store.db import session_scope
 from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import Contact, ContactList, Tenant
-from sms_hub.store.queries import CampaignPageQuery, CampaignSort
 from tests.integration.postgres_support import postgres_cluster
 from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
 

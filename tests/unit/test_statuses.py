@@ -2,7 +2,7 @@
 
 import pytest
 
-from sms_hub.domain.statuses import (
+from sms_hub.domain.lifecycle import (
     ACTION_INFO,
     ACTIVE_STATUSES,
     STATUS_INFO,
@@ -109,7 +109,7 @@ def test_nine_actions_each_with_a_distinct_tooltip():
 def test_a_campaign_stuck_in_received_is_flagged_after_the_threshold():
     from datetime import UTC, datetime, timedelta
 
-    from sms_hub.domain.statuses import is_stuck
+    from sms_hub.domain.lifecycle import is_stuck
 
     since = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     threshold = timedelta(minutes=10)

@@ -1,0 +1,55 @@
+"""The one place a Sarbacane error becomes a service error.
+
+Every use case calls Sarbacane inside :func:`sarbacane_call`: a
+:class:`~sms_hub.sarbacane.SarbacaneError` is undone (``undo``), audited as
+failed (``audit``) and raised as :class:`GatewayError` with its French
+message, so the pages only ever see service errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from sms_hub.domain.audit import AuditAction, AuditOutcome
+from sms_hub.sarbacane import SarbacaneError
+from sms_hub.services import audit
+from sms_hub.services.context import Actor, in_thread
+from sms_hub.services.errors import GatewayError
+
+Undo = Callable[[SarbacaneError], Awaitable[None]]
+
+
+@asynccontextmanager
+async def sarbacane_call(
+    actor: Actor,
+    audit_as: AuditAction | None = None,
+    *,
+    campaign_id: int | None = None,
+    name: str = "",
+    undo: Undo | None = None,
+    hint: str = "",
+) -> AsyncIterator[None]:
+    """Translate a Sarbacane failure of the block into :class:`GatewayError`.
+
+    ``undo(error)`` runs first (it may look at ``error.maybe_applied``);
+    then, with ``audit_as``, a failed event for the campaign ``campaign_id``
+    (or, without one, named ``name``); ``hint`` follows the message.
+    """
+    try:
+        yield
+    except SarbacaneError as error:
+        if undo is not None:
+            await undo(error)
+        if audit_as is not None:
+            await in_thread(
+                audit.record,
+                actor,
+                audit_as,
+                AuditOutcome.FAILED,
+                campaign_id=campaign_id,
+                campaign_name=name,
+                detail=error.user_message,
+            )
+        message = f"{error.user_message} {hint}" if hint else error.user_message
+        raise GatewayError(message) from error
