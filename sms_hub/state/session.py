@@ -49,7 +49,9 @@ class SessionState(rx.State):
     def _actor(self) -> Actor:
         if not self._tenant_id or self._session_expired():
             raise NotSignedIn()
-        return Actor(tenant_id=self._tenant_id, user=self._user)
+        return Actor(
+            tenant_id=self._tenant_id, user=self._user, is_admin=self._is_admin
+        )
 
     def _bind(self, signed: SignedInUser, *, demo: bool) -> None:
         self._tenant_id, self._user = signed.tenant_id, signed.user

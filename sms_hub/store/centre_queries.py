@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -49,3 +50,29 @@ def use_launch_token(
         select(LaunchToken.session_key).where(LaunchToken.jti == jti)
     ).one()
     return owner == session_key
+
+
+def tenant(session: Session, tenant_id: int) -> Tenant | None:
+    return session.get(Tenant, tenant_id)
+
+
+def update_centre_settings(session: Session, tenant_id: int, **values) -> Tenant:
+    """Write the given columns of the centre's row; returns the row."""
+    session.exec(update(Tenant).where(col(Tenant.id) == tenant_id).values(**values))
+    return session.exec(select(Tenant).where(Tenant.id == tenant_id)).one()
+
+
+def reencrypt_api_keys(session: Session, rotate: Callable[[str], str]) -> int:
+    """Re-encrypt every stored API key with the current first key; returns how many."""
+    rows = session.exec(
+        select(Tenant.id, Tenant.sarbacane_api_key_encrypted).where(
+            col(Tenant.sarbacane_api_key_encrypted).is_not(None)
+        )
+    ).all()
+    for tenant_id, token in rows:
+        session.exec(
+            update(Tenant)
+            .where(col(Tenant.id) == tenant_id)
+            .values(sarbacane_api_key_encrypted=rotate(token))
+        )
+    return len(rows)
