@@ -37,7 +37,11 @@ chromium:
 postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_INSTALL) postgresql; }
 
+# `make run` is the demo: the built-in simulator and a demo centre, on purpose.
+# A deployment sets DEMO_MODE=0 (or runs reflex itself) with its real settings.
+run: export DEMO_MODE ?= 1
 run: $(VENV)/.runtime
+	$(BIN)/python -m sms_hub.startup
 	$(BIN)/python -m sms_hub.store.migrate
 	@echo "SMS Hub (simulateur Sarbacane intégré) : http://localhost:$(PORT)/"
 	$(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)

@@ -5,9 +5,12 @@ import os
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
-from sms_hub.settings import get_settings
+from sms_hub.settings import allowed_origins, get_settings
+from sms_hub.startup import refuse_unsafe_start
 
 settings = get_settings()
+refuse_unsafe_start(settings)
+api_url = os.environ.get("API_URL") or f"http://localhost:{settings.port}"
 
 config = rx.Config(
     app_name="sms_hub",
@@ -16,7 +19,8 @@ config = rx.Config(
     redis_url=os.environ.get("REDIS_URL") or None,
     frontend_port=settings.port,
     backend_port=settings.port,
-    api_url=os.environ.get("API_URL") or f"http://localhost:{settings.port}",
+    api_url=api_url,
+    cors_allowed_origins=allowed_origins(settings, api_url),
     show_built_with_reflex=False,
     plugins=[
         rx.plugins.RadixThemesPlugin(

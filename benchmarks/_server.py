@@ -123,6 +123,7 @@ def production_server(
     env = {
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DEMO_MODE": "1",
         "PORT": str(port),
         "DATA_DIR": str(data_dir),
         "REFLEX_USE_NPM": "1",

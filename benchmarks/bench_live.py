@@ -179,8 +179,8 @@ def demo_actor():
     from sms_hub.services.tenants import _ensure_demo_tenant
     from sms_hub.settings import get_settings
 
-    tenant = _ensure_demo_tenant()
-    return Actor(tenant_id=tenant.id, user=get_settings().demo_user)
+    tenant_id, _name, _mention = _ensure_demo_tenant()
+    return Actor(tenant_id=tenant_id, user=get_settings().demo_user)
 
 
 def one_contact_list(actor, name: str) -> int:

@@ -1,4 +1,4 @@
-"""The app's own HTTP surface: security headers and the simulator mount.
+"""The app's own HTTP surface: security headers and (demo mode only) the simulator.
 
 Given to ``rx.App(api_transformer=...)``; in production single-port mode it
 also wraps the HTML pages, so every response gets the headers.
@@ -40,7 +40,7 @@ class SecurityHeaders:
 
 def build_api(settings: Settings) -> Starlette:
     routes = []
-    if settings.uses_simulator:
+    if settings.demo_mode and settings.uses_simulator:
         from sms_hub.sarbacane.simulator import create_app
 
         routes.append(Mount(SIMULATOR_MOUNT, app=create_app(settings.simulator)))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +20,10 @@ SIMULATOR_MOUNT = "/sarbacane-sim"
 #: Credentials the simulator accepts when the app runs on it.
 SIMULATOR_ACCOUNT_ID = "demo-account"
 SIMULATOR_API_KEY = "demo-api-key"
+#: The audience every launch token must name.
+PORTAL_AUDIENCE = "sms-hub"
+#: The shortest HS256 key accepted (RFC 7518 §3.2: at least the hash size).
+MIN_SIGNING_KEY_BYTES = 32
 
 
 def _env(name: str, default: str) -> str:
@@ -44,7 +49,7 @@ class SimulatorSettings:
 
     db_path: Path
     account_id: str
-    api_key: str
+    api_key: str = field(repr=False)
     recipients_per_second: float
     moderation_seconds: float
     latency_ms: int
@@ -64,7 +69,7 @@ class Settings:
     data_dir: Path
     sarbacane_api_url: str
     sarbacane_account_id: str
-    sarbacane_api_key: str
+    sarbacane_api_key: str = field(repr=False)
     sarbacane_timeout_seconds: float
     sarbacane_max_retries: int
     sarbacane_app_url: str
@@ -80,7 +85,11 @@ class Settings:
     page_size: int
     frame_ancestors: str
     poll_interval_seconds: float
-    portal_signing_key: str
+    portal_signing_key: str = field(repr=False)
+    portal_public_key: str = field(repr=False)
+    portal_issuer: str
+    session_max_age_seconds: float
+    secrets_keys: tuple[str, ...] = field(repr=False)
     csv_max_bytes: int
     stuck_after_seconds: float
 
@@ -139,7 +148,7 @@ def load_settings() -> Settings:
         ),
         uses_simulator=uses_simulator,
         simulator=simulator,
-        demo_mode=_env_bool("DEMO_MODE", not os.environ.get("PORTAL_SIGNING_KEY")),
+        demo_mode=_env_bool("DEMO_MODE", False),
         demo_tenant_name=_env("DEMO_TENANT_NAME", "Centre de formation Horizon"),
         demo_user=_env("DEMO_USER", "demo@centre-formation.fr"),
         opt_out_mention=_env("OPT_OUT_MENTION", "STOP au 36111"),
@@ -147,9 +156,38 @@ def load_settings() -> Settings:
         frame_ancestors=_env("FRAME_ANCESTORS", "'self'"),
         poll_interval_seconds=_env_float("POLL_INTERVAL_SECONDS", 2.0),
         portal_signing_key=_env("PORTAL_SIGNING_KEY", ""),
+        portal_public_key=_env("PORTAL_PUBLIC_KEY", ""),
+        portal_issuer=_env("PORTAL_ISSUER", "hub3e-portal"),
+        session_max_age_seconds=_env_float("SESSION_MAX_AGE_HOURS", 8.0) * 3600,
+        secrets_keys=tuple(
+            key.strip() for key in _env("SECRETS_KEY", "").split(",") if key.strip()
+        ),
         csv_max_bytes=_env_int("CSV_MAX_BYTES", 50_000_000),
         stuck_after_seconds=_env_float("STUCK_AFTER_SECONDS", 600.0),
     )
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def allowed_origins(settings: Settings, api_url: str) -> list[str]:
+    """Origins allowed to call the backend (CORS, websocket): the app's own and
+    the portal's (the origins listed in ``FRAME_ANCESTORS``)."""
+    origins: list[str] = []
+    own = _origin(api_url)
+    if own:
+        origins.append(own)
+        if "://localhost" in own:
+            origins.append(own.replace("://localhost", "://127.0.0.1"))
+    for source in [os.environ.get("DEPLOY_URL", ""), *settings.frame_ancestors.split()]:
+        origin = _origin(source)
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 @functools.cache

@@ -5,6 +5,10 @@ import reflex as rx
 from sms_hub.http import build_api
 from sms_hub.pages import campaigns, contact_lists, statistics
 from sms_hub.pages.campaigns_state import CampaignsState
+from sms_hub.pages.settings.state import ROUTE as SETTINGS_ROUTE
+from sms_hub.pages.settings.state import SettingsState
+from sms_hub.pages.settings.view import TITLE as SETTINGS_TITLE
+from sms_hub.pages.settings.view import settings_page
 from sms_hub.services.sync import run_poller
 from sms_hub.settings import get_settings
 
@@ -30,5 +34,11 @@ app.add_page(
     route=contact_lists.ROUTE,
     title=f"{contact_lists.TITLE} · Hub3E",
     on_load=contact_lists.ContactListsState.on_load,
+)
+app.add_page(
+    settings_page,
+    route=SETTINGS_ROUTE,
+    title=f"{SETTINGS_TITLE} · Hub3E",
+    on_load=SettingsState.on_load,
 )
 app.register_lifespan_task(run_poller)

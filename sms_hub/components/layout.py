@@ -30,23 +30,27 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _nav(current: str) -> rx.Component:
+#: Shown to the centre's admins only.
+ADMIN_SECTION = ("Paramètres du centre", "/parametres", "settings")
+
+
+def _nav_link(label: str, href: str, icon: str, current: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=16), label, spacing="2", align="center"),
+        href=href,
+        weight="medium" if href == current else "regular",
+        underline="none" if href != current else "always",
+        aria_current="page" if href == current else None,
+        color_scheme="indigo" if href == current else "gray",
+        size="2",
+    )
+
+
+def _nav(current: str, session: type[rx.State]) -> rx.Component:
     return rx.el.nav(
         rx.hstack(
-            *[
-                rx.link(
-                    rx.hstack(
-                        rx.icon(icon, size=16), label, spacing="2", align="center"
-                    ),
-                    href=href,
-                    weight="medium" if href == current else "regular",
-                    underline="none" if href != current else "always",
-                    aria_current="page" if href == current else None,
-                    color_scheme="indigo" if href == current else "gray",
-                    size="2",
-                )
-                for label, href, icon in SECTIONS
-            ],
+            *[_nav_link(*section, current) for section in SECTIONS],
+            rx.cond(session.is_admin, _nav_link(*ADMIN_SECTION, current)),
             spacing="5",
         ),
         aria_label="Navigation principale",
@@ -62,7 +66,7 @@ def page_shell(
 ) -> rx.Component:
     return rx.box(
         rx.vstack(
-            _nav(section),
+            _nav(section, session),
             rx.hstack(
                 rx.vstack(
                     rx.text("Marketing Automation", size="2", color_scheme="gray"),

@@ -14,8 +14,10 @@ rests on Good Friday and 26 December; an overseas department (``971``
 Guadeloupe, ``972`` Martinique, ``973`` Guyane, ``974`` La Réunion, ``976``
 Mayotte, ...) adds its own days, such as the abolition of slavery.
 
-Times are entered and shown in Europe/Paris and sent to Sarbacane in UTC;
-the two helpers at the end convert, DST included.
+Times are entered and shown in the centre's own time zone (Europe/Paris,
+or an overseas department's: ``TIMEZONES``) and sent to Sarbacane in UTC;
+the helpers at the end convert, DST included. An overseas time zone brings
+its department's holidays (``subdivision_for``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,18 @@ import holidays
 from sms_hub.domain.formatting import date_time_fr
 
 TZ = ZoneInfo("Europe/Paris")
+
+#: The time zones a centre may choose, with their French labels and the
+#: ``holidays`` subdivision whose public holidays apply there.
+TIMEZONES: dict[str, tuple[str, str | None]] = {
+    "Europe/Paris": ("France métropolitaine (Europe/Paris)", None),
+    "Indian/Reunion": ("La Réunion (Indian/Reunion)", "974"),
+    "Indian/Mayotte": ("Mayotte (Indian/Mayotte)", "976"),
+    "America/Guadeloupe": ("Guadeloupe (America/Guadeloupe)", "971"),
+    "America/Martinique": ("Martinique (America/Martinique)", "972"),
+    "America/Cayenne": ("Guyane (America/Cayenne)", "973"),
+}
+ALSACE_MOSELLE = "57"
 
 EARLIEST_START = time(8, 0)
 LATEST_END = time(22, 0)
@@ -62,9 +76,12 @@ class SendingWindow:
     end: time = time(20, 0)
     weekdays: frozenset[int] = frozenset(range(6))
     subdivision: str | None = None
+    timezone: str = "Europe/Paris"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weekdays", frozenset(self.weekdays))
+        if self.timezone not in TIMEZONES:
+            raise ValueError(f"Fuseau horaire non pris en charge : {self.timezone}.")
         if self.start < EARLIEST_START or self.end > LATEST_END:
             raise ValueError(
                 "La plage d'envoi des SMS commerciaux ne peut pas dépasser 08h00–22h00."
@@ -79,6 +96,10 @@ class SendingWindow:
             )
         if self.subdivision is not None and self.subdivision not in KNOWN_SUBDIVISIONS:
             raise ValueError(f"Subdivision inconnue : {self.subdivision}.")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def hours_label(self) -> str:
@@ -98,7 +119,7 @@ def is_allowed(when: datetime, window: SendingWindow) -> bool:
 
 def refusal_reason(when: datetime, window: SendingWindow) -> str | None:
     """Why ``when`` is outside the window, in French, or ``None`` if it is inside."""
-    local = _as_paris(when)
+    local = _as_local(when, window)
     day = local.date()
     if day.weekday() not in window.weekdays:
         return (
@@ -113,8 +134,8 @@ def refusal_reason(when: datetime, window: SendingWindow) -> str | None:
 
 
 def next_allowed(when: datetime, window: SendingWindow) -> datetime:
-    """``when`` itself (in Europe/Paris) if allowed, else the next opening."""
-    local = _as_paris(when)
+    """``when`` itself (in the window's time zone) if allowed, else the next opening."""
+    local = _as_local(when, window)
     if is_allowed(local, window):
         return local
     day = local.date()
@@ -122,7 +143,16 @@ def next_allowed(when: datetime, window: SendingWindow) -> datetime:
         day += timedelta(days=1)
         while not _is_sending_day(day, window):
             day += timedelta(days=1)
-    return datetime.combine(day, window.start, tzinfo=TZ)
+    return datetime.combine(day, window.start, tzinfo=window.zone)
+
+
+def subdivision_for(timezone: str, alsace_moselle: bool) -> str | None:
+    """The holidays that apply to a centre: its overseas department's, or
+    Alsace-Moselle's when it says so (metropolitan France only)."""
+    overseas = TIMEZONES[timezone][1]
+    if overseas is not None:
+        return overseas
+    return ALSACE_MOSELLE if alsace_moselle else None
 
 
 def holiday_name(day: date, subdivision: str | None = None) -> str | None:
@@ -130,8 +160,8 @@ def holiday_name(day: date, subdivision: str | None = None) -> str | None:
     return _holidays(subdivision).get(day)
 
 
-def to_utc(local_naive: datetime) -> datetime:
-    """A Europe/Paris wall-clock time as an aware UTC datetime.
+def to_utc(local_naive: datetime, timezone: str = "Europe/Paris") -> datetime:
+    """A wall-clock time of ``timezone`` (Europe/Paris by default) in UTC.
 
     On the spring-forward night a time in the missing hour (02:00–02:59)
     does not exist; it is read with the offset in force before the change,
@@ -141,7 +171,7 @@ def to_utc(local_naive: datetime) -> datetime:
     aware datetime is simply converted.
     """
     if local_naive.tzinfo is None:
-        local_naive = local_naive.replace(tzinfo=TZ)
+        local_naive = local_naive.replace(tzinfo=ZoneInfo(timezone))
     return local_naive.astimezone(UTC)
 
 
@@ -155,10 +185,10 @@ def to_paris(utc: datetime) -> datetime:
     return utc.astimezone(TZ)
 
 
-def _as_paris(when: datetime) -> datetime:
+def _as_local(when: datetime, window: SendingWindow) -> datetime:
     if when.tzinfo is None:
         raise ValueError("La date doit indiquer son fuseau horaire.")
-    return when.astimezone(TZ)
+    return when.astimezone(window.zone)
 
 
 def _is_sending_day(day: date, window: SendingWindow) -> bool:
@@ -197,5 +227,5 @@ def send_date_problem(
     reason = refusal_reason(moment, window)
     if reason is None:
         return None
-    slot = date_time_fr(next_allowed(moment, window))
+    slot = date_time_fr(next_allowed(moment, window), window.timezone)
     return f"{reason} Prochain créneau autorisé : {slot}."

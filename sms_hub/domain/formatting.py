@@ -12,11 +12,12 @@ PARIS = ZoneInfo("Europe/Paris")
 LOCALE = "fr_FR"
 
 
-def date_time_fr(moment: datetime | None) -> str:
-    """``27/11/2026 14:05`` in Europe/Paris; empty for None."""
+def date_time_fr(moment: datetime | None, timezone: str | None = None) -> str:
+    """``27/11/2026 14:05`` in ``timezone`` (Europe/Paris by default); empty for None."""
     if moment is None:
         return ""
-    return format_datetime(moment, "dd/MM/yyyy HH:mm", tzinfo=PARIS, locale=LOCALE)
+    zone = ZoneInfo(timezone) if timezone else PARIS
+    return format_datetime(moment, "dd/MM/yyyy HH:mm", tzinfo=zone, locale=LOCALE)
 
 
 def number_fr(value: int | float) -> str:

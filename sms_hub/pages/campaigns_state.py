@@ -233,9 +233,9 @@ class CampaignsState(SessionState):
         change here within one tick, and a tab that reconnects after a
         network cut catches up at its first tick.
         """
-        if not self.tenant_id:
+        if not self._tenant_id:
             return
-        fingerprint = await sync.campaigns_fingerprint(self.tenant_id)
+        fingerprint = await sync.campaigns_fingerprint(self._tenant_id)
         if fingerprint != self.seen_fingerprint:
             self.seen_fingerprint = fingerprint
             await self._refresh()

@@ -20,6 +20,7 @@ class Actor:
 
     tenant_id: int
     user: str
+    is_admin: bool = False
 
 
 async def in_thread(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

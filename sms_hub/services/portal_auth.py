@@ -1,26 +1,64 @@
 """Sign-in from the Hub3E portal: a short-lived signed launch token.
 
-The portal opens the iframe with ``?token=<JWT>`` signed with the shared
-``PORTAL_SIGNING_KEY`` (HS256), carrying ``sub`` (the user's e-mail),
-``tenant`` (the training centre's slug), ``tenant_name`` and ``exp``. An
-absent, expired or forged token gets a French message and no data.
+The portal opens the iframe with ``?token=<JWT>``. The token is signed with
+the shared ``PORTAL_SIGNING_KEY`` (HS256) or the portal's private key
+(RS256/ES256, checked with ``PORTAL_PUBLIC_KEY``) and carries:
+
+===============  ==========================================================
+``sub``          the user's identifier (e-mail)
+``name``         the user's display name
+``tenant``       the training centre's slug (``[a-z0-9][a-z0-9-]{1,63}``)
+``tenant_name``  the training centre's display name
+``role``         ``admin`` or ``staff``
+``iss``/``aud``  ``PORTAL_ISSUER`` (default ``hub3e-portal``) / ``sms-hub``
+``iat``/``exp``  issued at / expiry, at most 10 minutes apart
+``jti``          a unique id: a token opens one browser session only
+===============  ==========================================================
+
+Anything else (absent, forged, expired, replayed, wrong audience, issuer or
+types, unknown algorithm) gets a French message and no data.
 """
 
 from __future__ import annotations
 
+import re
+import time
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 import jwt
 
 from sms_hub.services.context import in_thread
 from sms_hub.services.errors import ServiceError
-from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.settings import PORTAL_AUDIENCE, Settings, get_settings
+from sms_hub.store import centre_queries
 from sms_hub.store.db import session_scope
-from sms_hub.store.models import Tenant
 
-ALGORITHM = "HS256"
 LEEWAY_SECONDS = 30
+MAX_TOKEN_LIFETIME_SECONDS = 600
+TENANT_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+_REQUIRED = ("sub", "tenant", "role", "iss", "aud", "iat", "exp", "jti")
+_TEXT_CLAIMS = ("sub", "name", "tenant", "tenant_name", "role", "jti")
+
+ABSENT = (
+    "Accès refusé : ouvrez la gestion des campagnes de SMSing depuis le portail Hub3E."
+)
+INVALID = (
+    "Accès refusé : le lien d'accès n'est pas valide. Rouvrez la page depuis le "
+    "portail Hub3E."
+)
+EXPIRED = "Votre session a expiré : rouvrez la page depuis le portail Hub3E."
+REPLAYED = (
+    "Accès refusé : ce lien d'accès a déjà été utilisé. Rouvrez la page depuis le "
+    "portail Hub3E."
+)
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    STAFF = "staff"
 
 
 class SignInRefused(ServiceError):
@@ -29,81 +67,144 @@ class SignInRefused(ServiceError):
 
 @dataclass(frozen=True)
 class SignedInUser:
+    """Who opened the tab, once the token is verified and the centre known."""
+
     user: str
+    user_name: str
+    role: Role
     tenant_id: int
+    tenant_slug: str
     tenant_name: str
     opt_out_mention: str
+    signed_in_at: float
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
 
 
-def _claims(token: str, key: str) -> dict:
+def _verification(settings: Settings) -> tuple[str, list[str]]:
+    if settings.portal_public_key:
+        return settings.portal_public_key.replace("\\n", "\n"), ["RS256", "ES256"]
+    return settings.portal_signing_key, ["HS256"]
+
+
+def verify_token(token: str, settings: Settings) -> dict:
+    """The token's claims, checked; ``SignInRefused`` with a French reason otherwise."""
+    token = token.strip()
     if not token:
-        raise SignInRefused(
-            "Accès refusé : ouvrez la gestion des campagnes de SMSing depuis le "
-            "portail Hub3E."
-        )
+        raise SignInRefused(ABSENT)
+    key, algorithms = _verification(settings)
+    if not key:
+        raise SignInRefused(INVALID)
     try:
         claims = jwt.decode(
             token,
             key,
-            algorithms=[ALGORITHM],
+            algorithms=algorithms,
+            audience=PORTAL_AUDIENCE,
+            issuer=settings.portal_issuer,
             leeway=LEEWAY_SECONDS,
-            options={"require": ["exp", "sub", "tenant"]},
+            options={"require": list(_REQUIRED)},
         )
     except jwt.ExpiredSignatureError as error:
-        raise SignInRefused(
-            "Votre session a expiré : rouvrez la page depuis le portail Hub3E."
-        ) from error
-    except jwt.InvalidTokenError as error:
-        raise SignInRefused(
-            "Accès refusé : le lien d'accès n'est pas valide. Rouvrez la page "
-            "depuis le portail Hub3E."
-        ) from error
+        raise SignInRefused(EXPIRED) from error
+    except (jwt.InvalidTokenError, ValueError, TypeError) as error:
+        raise SignInRefused(INVALID) from error
+    _check_claims(claims)
     return claims
 
 
-def _tenant_for(claims: dict) -> Tenant:
-    settings = get_settings()
-    slug = str(claims["tenant"])
+def _check_claims(claims: dict) -> None:
+    for name in _TEXT_CLAIMS:
+        if name in claims and not isinstance(claims[name], str):
+            raise SignInRefused(INVALID)
+    if not all(str(claims[name]).strip() for name in ("sub", "jti")):
+        raise SignInRefused(INVALID)
+    if not TENANT_SLUG.fullmatch(claims["tenant"]):
+        raise SignInRefused(INVALID)
+    if claims["role"] not in {role.value for role in Role}:
+        raise SignInRefused(INVALID)
+    issued, expires = claims["iat"], claims["exp"]
+    if not all(isinstance(v, int | float) for v in (issued, expires)):
+        raise SignInRefused(INVALID)
+    if expires - issued > MAX_TOKEN_LIFETIME_SECONDS:
+        raise SignInRefused(INVALID)
+
+
+def _bind(claims: dict, session_key: str, settings: Settings) -> tuple[int, str, str]:
+    """Record the token's use by this session and upsert its centre, in one go."""
+    expires = datetime.fromtimestamp(claims["exp"], UTC) + timedelta(
+        seconds=LEEWAY_SECONDS
+    )
     with session_scope(settings.database_url) as session:
-        tenant = queries.tenant_by_slug(session, slug)
-        if tenant is None:
-            tenant = queries.insert_tenant(
-                session,
-                slug=slug,
-                name=str(claims.get("tenant_name") or slug),
-                opt_out_mention=settings.opt_out_mention,
-            )
-        return tenant
+        if not centre_queries.use_launch_token(
+            session, claims["jti"], session_key, expires
+        ):
+            raise SignInRefused(REPLAYED)
+        tenant = centre_queries.upsert_tenant(
+            session,
+            slug=claims["tenant"],
+            name=claims.get("tenant_name") or claims["tenant"],
+            opt_out_mention=settings.opt_out_mention,
+        )
+        return tenant.id or 0, tenant.name, tenant.opt_out_mention
 
 
-async def sign_in(token: str) -> SignedInUser:
-    """Check the portal's launch token; the training centre is created on first use."""
-    key = get_settings().portal_signing_key
-    claims = _claims(token, key)
-    tenant = await in_thread(_tenant_for, claims)
+async def sign_in(token: str, session_key: str) -> SignedInUser:
+    """Verify the portal's launch token for the browser session ``session_key``.
+
+    The training centre is created on first use (an upsert: two tabs signing
+    in at once make one centre). A token already used by another session is
+    refused; the same session may present it again (a reload).
+    """
+    settings = get_settings()
+    claims = verify_token(token, settings)
+    tenant_id, tenant_name, mention = await in_thread(
+        _bind, claims, session_key, settings
+    )
     return SignedInUser(
-        user=str(claims["sub"]),
-        tenant_id=tenant.id or 0,
-        tenant_name=tenant.name,
-        opt_out_mention=tenant.opt_out_mention,
+        user=claims["sub"],
+        user_name=claims.get("name") or claims["sub"],
+        role=Role(claims["role"]),
+        tenant_id=tenant_id,
+        tenant_slug=claims["tenant"],
+        tenant_name=tenant_name,
+        opt_out_mention=mention,
+        signed_in_at=time.time(),
     )
 
 
 def issue_token(
-    key: str, *, user: str, tenant: str, tenant_name: str, ttl_seconds: int
+    key: str,
+    *,
+    user: str,
+    tenant: str,
+    tenant_name: str,
+    ttl_seconds: int,
+    role: str = "staff",
+    name: str = "",
+    issuer: str = "hub3e-portal",
+    audience: str = PORTAL_AUDIENCE,
+    algorithm: str = "HS256",
+    jti: str | None = None,
+    issued_at: int | None = None,
 ) -> str:
-    """What the portal does (used by tests and local tooling)."""
-    import time
-
-    now = int(time.time())
+    """What the portal does (used by tests, benchmarks and local tooling)."""
+    now = int(time.time()) if issued_at is None else issued_at
     return jwt.encode(
         {
             "sub": user,
+            "name": name or user,
             "tenant": tenant,
             "tenant_name": tenant_name,
+            "role": role,
+            "iss": issuer,
+            "aud": audience,
             "iat": now,
             "exp": now + ttl_seconds,
+            "jti": jti or uuid.uuid4().hex,
         },
         key,
-        algorithm=ALGORITHM,
+        algorithm=algorithm,
     )

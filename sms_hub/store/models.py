@@ -18,16 +18,24 @@ def utcnow() -> datetime:
 
 
 class Tenant(SQLModel, table=True):
-    """A training centre and its Sarbacane account."""
+    """A training centre, its Sarbacane account and its sending settings.
+
+    The API key is stored encrypted (``store.secret_box``) and never leaves
+    the server; ``repr`` leaves it out.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=64)
     name: str = Field(max_length=200)
     sarbacane_account_id: str | None = Field(default=None, max_length=200)
-    sarbacane_api_key: str | None = Field(default=None, max_length=200)
+    sarbacane_api_key_encrypted: str | None = Field(default=None, repr=False)
+    sarbacane_configured_at: datetime | None = None
+    default_sender: str = Field(default="", max_length=11)
     opt_out_mention: str = Field(default="STOP au 36111", max_length=40)
+    sending_days: str = Field(default="0,1,2,3,4,5", max_length=13)
     window_start: str = Field(default="08:00", max_length=5)
     window_end: str = Field(default="20:00", max_length=5)
+    timezone: str = Field(default="Europe/Paris", max_length=40)
     holiday_subdivision: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -38,10 +46,16 @@ class Campaign(SQLModel, table=True):
     __table_args__ = (
         Index("ix_campaign_tenant_created", "tenant_id", "created_at"),
         Index("ix_campaign_tenant_status", "tenant_id", "status"),
+        UniqueConstraint(
+            "sarbacane_account_id",
+            "sarbacane_id",
+            name="uq_campaign_account_sarbacane_id",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    sarbacane_account_id: str = Field(default="", max_length=200)
     sarbacane_id: str = Field(max_length=100, index=True)
     name: str = Field(max_length=200)
     kind: str = Field(max_length=32)
@@ -129,4 +143,12 @@ class Lease(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=64)
     holder: str = Field(max_length=200)
+    expires_at: datetime
+
+
+class LaunchToken(SQLModel, table=True):
+    """A portal launch token already used, kept until it expires (replay guard)."""
+
+    jti: str = Field(primary_key=True, max_length=200)
+    session_key: str = Field(max_length=200)
     expires_at: datetime

@@ -51,6 +51,7 @@ def server_env(tmp_path_factory) -> dict[str, str]:
     env = {
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DEMO_MODE": "1",
         "PORT": str(port),
         "DATA_DIR": str(data_dir),
         "REFLEX_USE_NPM": "1",

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
+import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from sms_hub.services.portal_auth import SignInRefused, issue_token, sign_in
 from sms_hub.settings import get_settings
@@ -16,30 +22,56 @@ def portal(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("PORTAL_SIGNING_KEY", KEY)
+    monkeypatch.delenv("PORTAL_PUBLIC_KEY", raising=False)
     monkeypatch.delenv("DEMO_MODE", raising=False)
+    monkeypatch.delenv("PORTAL_ISSUER", raising=False)
     get_settings.cache_clear()
     upgrade(url)
     yield
     get_settings.cache_clear()
 
 
-def _token(key: str = KEY, ttl: int = 300, tenant: str = "cfa-lyon") -> str:
+def _token(key: str = KEY, ttl: int = 300, tenant: str = "cfa-lyon", **extra) -> str:
     return issue_token(
         key,
         user="anne@cfa-lyon.fr",
         tenant=tenant,
         tenant_name="CFA Lyon",
         ttl_seconds=ttl,
+        **extra,
     )
+
+
+def _raw(claims: dict, key: str = KEY, algorithm: str = "HS256") -> str:
+    now = int(time.time())
+    base = {
+        "sub": "anne@cfa-lyon.fr",
+        "name": "Anne",
+        "tenant": "cfa-lyon",
+        "tenant_name": "CFA Lyon",
+        "role": "staff",
+        "iss": "hub3e-portal",
+        "aud": "sms-hub",
+        "iat": now,
+        "exp": now + 300,
+        "jti": f"jti-{time.monotonic_ns()}",
+    }
+    base.update(claims)
+    return jwt.encode({k: v for k, v in base.items() if v is not None}, key, algorithm)
 
 
 async def test_a_signed_token_opens_the_training_centre(portal):
     assert get_settings().demo_mode is False
-    first = await sign_in(_token())
-    again = await sign_in(_token())
-    assert (first.user, first.tenant_name) == ("anne@cfa-lyon.fr", "CFA Lyon")
+    first = await sign_in(_token(role="admin", name="Anne Martin"), "tab-1")
+    again = await sign_in(_token(), "tab-2")
+    assert (first.user, first.user_name, first.tenant_name) == (
+        "anne@cfa-lyon.fr",
+        "Anne Martin",
+        "CFA Lyon",
+    )
+    assert first.is_admin and not again.is_admin
     assert first.tenant_id == again.tenant_id
-    other = await sign_in(_token(tenant="cfa-nantes"))
+    other = await sign_in(_token(tenant="cfa-nantes"), "tab-3")
     assert other.tenant_id != first.tenant_id
 
 
@@ -47,6 +79,7 @@ async def test_a_signed_token_opens_the_training_centre(portal):
     ("token", "message"),
     [
         ("", "ouvrez la gestion des campagnes de SMSing depuis le portail Hub3E"),
+        ("   ", "ouvrez la gestion des campagnes de SMSing depuis le portail Hub3E"),
         ("not-a-token", "le lien d'accès n'est pas valide"),
         (None, "le lien d'accès n'est pas valide"),  # forged: wrong key
         ("expired", "Votre session a expiré"),
@@ -58,4 +91,70 @@ async def test_absent_forged_or_expired_tokens_are_refused(portal, token, messag
     elif token == "expired":
         token = _token(ttl=-120)
     with pytest.raises(SignInRefused, match=message):
-        await sign_in(token)
+        await sign_in(token, "tab-1")
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"aud": "another-app"},
+        {"iss": "somebody-else"},
+        {"exp": int(time.time()) + 3600},  # lives longer than 10 minutes
+        {"jti": None},
+        {"role": None},
+        {"role": "superuser"},
+        {"tenant": "CFA Lyon; DROP TABLE"},
+        {"tenant": ["cfa-lyon"]},
+        {"sub": 42},
+        {"name": {"first": "Anne"}},
+        {"iat": "yesterday"},
+    ],
+    ids=lambda claims: ",".join(claims),
+)
+async def test_tokens_with_wrong_claims_are_refused_in_french(portal, claims):
+    with pytest.raises(SignInRefused, match="le lien d'accès n'est pas valide"):
+        await sign_in(_raw(claims), "tab-1")
+
+
+async def test_an_unknown_or_unexpected_algorithm_is_refused(portal):
+    unsigned = jwt.encode(
+        {"sub": "x", "tenant": "cfa-lyon"}, key=None, algorithm="none"
+    )
+    with pytest.raises(SignInRefused, match="n'est pas valide"):
+        await sign_in(unsigned, "tab-1")
+    hs512 = _raw({}, algorithm="HS512")
+    with pytest.raises(SignInRefused, match="n'est pas valide"):
+        await sign_in(hs512, "tab-1")
+
+
+async def test_a_token_used_by_another_session_is_refused(portal):
+    token = _token()
+    await sign_in(token, "tab-1")
+    reloaded = await sign_in(token, "tab-1")
+    assert reloaded.user == "anne@cfa-lyon.fr"
+    with pytest.raises(SignInRefused, match="déjà été utilisé"):
+        await sign_in(token, "tab-2")
+
+
+async def test_two_first_sign_ins_at_once_make_one_centre(portal):
+    signed = await asyncio.gather(
+        *(sign_in(_token(tenant="cfa-brest"), f"tab-{i}") for i in range(6))
+    )
+    assert len({user.tenant_id for user in signed}) == 1
+
+
+async def test_es256_tokens_are_checked_with_the_public_key(portal, monkeypatch):
+    private = ec.generate_private_key(ec.SECP256R1())
+    pem = (
+        private.public_key()
+        .public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        .decode()
+    )
+    monkeypatch.setenv("PORTAL_PUBLIC_KEY", pem)
+    get_settings.cache_clear()
+    signed = await sign_in(_raw({}, key=private, algorithm="ES256"), "tab-1")
+    assert signed.tenant_name == "CFA Lyon"
+    with pytest.raises(SignInRefused, match="n'est pas valide"):
+        await sign_in(_token(), "tab-2")  # HS256 no longer accepted

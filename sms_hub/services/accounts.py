@@ -1,0 +1,53 @@
+"""Each training centre's own Sarbacane account: the client a use case calls.
+
+Every Sarbacane call of a centre goes through ``client_for(tenant)``: the
+centre's account id and its API key (decrypted here, never kept elsewhere).
+Clients are pooled per account (``sarbacane.get_client``). Only the demo
+centre, in demo mode, falls back to the built-in simulator's account.
+"""
+
+from __future__ import annotations
+
+from sms_hub.sarbacane import SarbacaneClient, get_client
+from sms_hub.services.errors import ServiceError
+from sms_hub.settings import Settings, get_settings
+from sms_hub.store import secret_box
+from sms_hub.store.models import Tenant
+
+DEMO_SLUG = "demo"
+NOT_CONFIGURED = (
+    "Le compte Sarbacane de votre centre n'est pas configuré : un administrateur "
+    "du centre doit saisir l'identifiant du compte et la clé d'API dans "
+    "« Paramètres du centre »."
+)
+UNREADABLE = (
+    "La clé d'API Sarbacane de votre centre ne peut plus être lue : un "
+    "administrateur du centre doit la saisir à nouveau dans « Paramètres du centre »."
+)
+
+
+class AccountNotConfigured(ServiceError):
+    def __init__(self, user_message: str = NOT_CONFIGURED) -> None:
+        super().__init__(user_message)
+
+
+def is_configured(tenant: Tenant) -> bool:
+    return bool(tenant.sarbacane_account_id and tenant.sarbacane_api_key_encrypted)
+
+
+def client_for(tenant: Tenant, settings: Settings | None = None) -> SarbacaneClient:
+    """The pooled client of the centre's own Sarbacane account.
+
+    Raises ``AccountNotConfigured`` (French) before anything is attempted
+    when the centre has no account.
+    """
+    settings = settings or get_settings()
+    if is_configured(tenant):
+        try:
+            key = secret_box.decrypt(tenant.sarbacane_api_key_encrypted or "", settings)
+        except secret_box.SecretUnreadable as error:
+            raise AccountNotConfigured(UNREADABLE) from error
+        return get_client(settings, account_id=tenant.sarbacane_account_id, api_key=key)
+    if settings.demo_mode and tenant.slug == DEMO_SLUG:
+        return get_client(settings)
+    raise AccountNotConfigured()

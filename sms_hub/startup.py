@@ -1,0 +1,112 @@
+"""The start-up check: a deployment that is not configured safely does not start.
+
+Demo mode is a deliberate choice (``DEMO_MODE=1``, with the built-in
+simulator only), never what a missing setting falls back to. Outside demo
+mode the portal's launch tokens must be verifiable (``PORTAL_SIGNING_KEY``
+of at least 32 bytes, or ``PORTAL_PUBLIC_KEY``) and the centres' Sarbacane
+keys must be encryptable (``SECRETS_KEY``). Each problem names the setting.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from sms_hub.settings import MIN_SIGNING_KEY_BYTES, Settings, get_settings
+
+
+class UnsafeConfiguration(SystemExit):
+    """Raised at start-up; its message lists every problem, one a line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(
+            f"SMS Hub refuses to start: the configuration is not safe.\n{lines}\n"
+            "See README.md, section Settings."
+        )
+        self.problems = problems
+
+
+def _public_key_problem(pem: str) -> str | None:
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    try:
+        key = load_pem_public_key(pem.replace("\\n", "\n").encode())
+    except ValueError:
+        return "PORTAL_PUBLIC_KEY is not a PEM public key."
+    if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
+        return "PORTAL_PUBLIC_KEY must be an RSA (RS256) or EC (ES256) public key."
+    return None
+
+
+def _secrets_key_problem(keys: tuple[str, ...]) -> str | None:
+    from cryptography.fernet import Fernet
+
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError:
+            return (
+                "SECRETS_KEY holds a key that is not a Fernet key (32 url-safe "
+                "base64-encoded bytes); generate one with "
+                "`python -m sms_hub.store.secret_box new-key`."
+            )
+    return None
+
+
+def configuration_problems(settings: Settings) -> list[str]:
+    """Every reason this configuration is unsafe to serve; empty when it is safe."""
+    if settings.demo_mode:
+        if not settings.uses_simulator:
+            return [
+                "DEMO_MODE=1 works only with the built-in simulator: unset "
+                "SARBACANE_API_URL, or unset DEMO_MODE to serve real centres."
+            ]
+        return []
+    problems: list[str] = []
+    if settings.uses_simulator:
+        problems.append(
+            "SARBACANE_API_URL is not set: outside demo mode each centre sends "
+            "through its own Sarbacane account at that address (the built-in "
+            "simulator serves demos only, with DEMO_MODE=1)."
+        )
+    signing, public = settings.portal_signing_key, settings.portal_public_key
+    if not signing and not public:
+        problems.append(
+            "PORTAL_SIGNING_KEY (or PORTAL_PUBLIC_KEY) is not set: nobody could "
+            "sign in from the Hub3E portal. Set it, or set DEMO_MODE=1 for a demo."
+        )
+    if signing and len(signing.encode()) < MIN_SIGNING_KEY_BYTES:
+        problems.append(
+            f"PORTAL_SIGNING_KEY is shorter than {MIN_SIGNING_KEY_BYTES} bytes."
+        )
+    if public:
+        problem = _public_key_problem(public)
+        if problem:
+            problems.append(problem)
+    if not settings.secrets_keys:
+        problems.append(
+            "SECRETS_KEY is not set: the centres' Sarbacane API keys could not be "
+            "encrypted. Generate one with `python -m sms_hub.store.secret_box new-key`."
+        )
+    else:
+        problem = _secrets_key_problem(settings.secrets_keys)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def refuse_unsafe_start(settings: Settings | None = None) -> None:
+    """Stop the process with the list of problems when the configuration is unsafe."""
+    problems = configuration_problems(settings or get_settings())
+    if problems:
+        raise UnsafeConfiguration(problems)
+
+
+if __name__ == "__main__":
+    try:
+        refuse_unsafe_start()
+    except UnsafeConfiguration as refusal:
+        print(refusal.code, file=sys.stderr)
+        raise SystemExit(2) from None
+    print("Configuration OK.")

@@ -1,0 +1,133 @@
+"""« Paramètres du centre »: admins only, a write-only key, audited changes."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlmodel import select
+
+from sms_hub.domain.centre_settings import CentreSettings
+from sms_hub.services import centre_settings as service
+from sms_hub.services.accounts import AccountNotConfigured, client_for
+from sms_hub.services.context import Actor
+from sms_hub.services.errors import InvalidInput, NotAllowed
+from sms_hub.settings import get_settings
+from sms_hub.store.db import session_scope
+from sms_hub.store.models import AuditEvent, Tenant
+from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
+
+pytest_plugins = ["tests.integration.app_fixtures"]
+
+SECRET = "sarbacane-api-key-that-must-never-leak"
+
+
+@pytest.fixture
+def admin(actor: Actor, monkeypatch) -> Actor:
+    monkeypatch.setenv("SECRETS_KEY", Fernet.generate_key().decode())
+    get_settings.cache_clear()
+    return replace(actor, is_admin=True)
+
+
+def _settings(**changes) -> CentreSettings:
+    values = {
+        "default_sender": "CFALyon",
+        "opt_out_mention": "STOP au 36111",
+        "sending_days": frozenset(range(5)),
+        "window_start": "09:00",
+        "window_end": "19:00",
+        "timezone": "Europe/Paris",
+        "alsace_moselle": False,
+    }
+    values.update(changes)
+    return CentreSettings(**values)
+
+
+def _tenant(actor: Actor) -> Tenant:
+    with session_scope(get_settings().database_url) as session:
+        return session.get(Tenant, actor.tenant_id)
+
+
+async def test_staff_are_refused_and_see_no_data(admin: Actor):
+    staff = replace(admin, is_admin=False)
+    with pytest.raises(NotAllowed, match="réservés aux administrateurs"):
+        await service.centre_settings(staff)
+    with pytest.raises(NotAllowed):
+        await service.save_centre_settings(staff, _settings(), "acc", "")
+    with pytest.raises(NotAllowed):
+        await service.try_connection(staff, ACCOUNT_ID, API_KEY)
+
+
+async def test_the_key_is_write_only_encrypted_and_audited(admin: Actor, caplog):
+    caplog.set_level(logging.DEBUG)
+    view = await service.save_centre_settings(admin, _settings(), "acc-lyon", SECRET)
+    assert view.account_id == "acc-lyon"
+    assert view.key_configured_on != ""
+    assert SECRET not in repr(view)
+    tenant = _tenant(admin)
+    assert tenant.sarbacane_api_key_encrypted
+    assert SECRET not in tenant.sarbacane_api_key_encrypted
+    assert SECRET not in repr(tenant)
+    with session_scope(get_settings().database_url) as session:
+        events = session.exec(select(AuditEvent)).all()
+    assert [e.action for e in events] == ["settings"]
+    assert "api_key" in events[0].detail
+    assert all(SECRET not in (e.detail or "") for e in events)
+    assert SECRET not in caplog.text
+    again = await service.save_centre_settings(admin, _settings(), "acc-lyon", "")
+    assert again.key_configured_on == view.key_configured_on
+    assert (
+        _tenant(admin).sarbacane_api_key_encrypted == tenant.sarbacane_api_key_encrypted
+    )
+
+
+async def test_settings_round_trip_with_the_overseas_holidays(admin: Actor):
+    saved = await service.save_centre_settings(
+        admin, _settings(timezone="Indian/Reunion"), "", ""
+    )
+    assert saved.settings.timezone == "Indian/Reunion"
+    assert _tenant(admin).holiday_subdivision == "974"
+    reread = await service.centre_settings(admin)
+    assert reread.settings == _settings(timezone="Indian/Reunion")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"window_end": "22:30"}, "window", "08h00–22h00"),
+        ({"window_start": "07:00"}, "window", "08h00–22h00"),
+        ({"sending_days": frozenset({6})}, "sending_days", "lundi au samedi"),
+        ({"sending_days": frozenset()}, "sending_days", "au moins un jour"),
+        ({"opt_out_mention": "Désabonnement"}, "opt_out_mention", "STOP"),
+        ({"default_sender": "Centre Lyon"}, "default_sender", "lettres sans accent"),
+        ({"timezone": "Europe/London"}, "timezone", "fuseau horaire"),
+    ],
+)
+async def test_invalid_settings_are_refused_in_french(
+    admin: Actor, changes, field, message
+):
+    with pytest.raises(InvalidInput) as refused:
+        await service.save_centre_settings(admin, _settings(**changes), "", "")
+    assert message in refused.value.field_errors[field]
+
+
+async def test_try_connection_reports_the_account_and_its_credits(admin: Actor):
+    message = await service.try_connection(admin, ACCOUNT_ID, API_KEY)
+    assert message.startswith("Connexion réussie")
+    assert "crédits SMS restants" in message
+    refused = await service.try_connection(admin, ACCOUNT_ID, "wrong-key-1234")
+    assert refused.startswith("Échec de la connexion")
+    assert "wrong-key-1234" not in refused
+
+
+async def test_a_centre_without_an_account_is_told_so_and_nothing_is_called(
+    admin: Actor,
+):
+    with pytest.raises(AccountNotConfigured, match="n'est pas configuré"):
+        client_for(_tenant(admin))
+    await service.save_centre_settings(admin, _settings(), ACCOUNT_ID, API_KEY)
+    client = client_for(_tenant(admin))
+    assert client.uses_key(API_KEY)
+    assert API_KEY not in repr(client)
