@@ -21,9 +21,10 @@ import time
 
 from benchmarks._harness import BenchEnv, Timer, bench_env, mobiles, patched, verdict
 from sms_hub.domain.campaign import NewCampaign
-from sms_hub.sarbacane import close_clients
+from sms_hub.sarbacane import close_clients, get_client
 from sms_hub.services import audience
 from sms_hub.services import campaigns as campaign_service
+from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import ContactList
@@ -143,7 +144,7 @@ async def run(env: BenchEnv, contacts: int) -> bool:
             batches.append(now - last[0])
         last[0] = now
 
-    client = audience.sarbacane()
+    client = get_client(get_settings())
     with (
         patched(audience, "_next_batch", timer.wrap_sync("local: next batch + counts",
                                                           audience._next_batch)),

@@ -30,9 +30,10 @@ from sqlmodel import select
 
 from benchmarks._harness import BenchEnv, Timer, bench_env, mobiles, patched, verdict
 from sms_hub.domain.statuses import Status
-from sms_hub.sarbacane import close_clients
+from sms_hub.sarbacane import close_clients, get_client
 from sms_hub.sarbacane.simulator import Store
 from sms_hub.services import sync
+from sms_hub.settings import get_settings
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import Campaign
 from tests.integration.sarbacane_support import Simulator, simulator_settings
@@ -124,7 +125,7 @@ def local_statuses(env: BenchEnv) -> dict[str, int]:
 
 
 async def timed_cycle(timer: Timer) -> tuple[float, int]:
-    client = sync.sarbacane()
+    client = get_client(get_settings())
     with (
         patched(sync, "_active_campaigns", timer.wrap_sync(
             "local: read active campaigns", sync._active_campaigns)),

@@ -16,10 +16,11 @@ from sms_hub.domain.campaign import NewCampaign, final_text, validate_new_campai
 from sms_hub.domain.lifecycle import INITIAL_STATUS, Action, sarbacane_state
 from sms_hub.domain.paging import CampaignPageQuery
 from sms_hub.sarbacane import SarbacaneError
-from sms_hub.services.context import Actor, in_thread, sarbacane
+from sms_hub.services.accounts import client_for
+from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import InvalidInput
 from sms_hub.services.gateway import sarbacane_call
-from sms_hub.services.guard import campaign_in_centre
+from sms_hub.services.guard import campaign_in_centre, centre_of
 from sms_hub.services.views import CampaignRow, campaign_row
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
@@ -43,15 +44,9 @@ class CampaignPage:
     total: int
 
 
-def _opt_out_mention(actor: Actor) -> str:
-    with session_scope(get_settings().database_url) as session:
-        tenant = queries.tenant_by_id(session, actor.tenant_id)
-        return tenant.opt_out_mention if tenant else get_settings().opt_out_mention
-
-
 async def opt_out_mention(actor: Actor) -> str:
     """The tenant's "STOP au 36xxx" mention, appended to SMS Marketing."""
-    return await in_thread(_opt_out_mention, actor)
+    return (await in_thread(centre_of, actor)).opt_out_mention
 
 
 def _page(actor: Actor, query: CampaignPageQuery) -> CampaignPage:
@@ -71,12 +66,12 @@ async def create_campaign(actor: Actor, campaign: NewCampaign) -> CampaignRow:
     A Sarbacane failure leaves no local row. A local failure after Sarbacane
     created the campaign deletes it there again, so the two never diverge.
     """
-    mention = await opt_out_mention(actor)
-    content = final_text(campaign.content, campaign.kind, mention)
+    centre = await in_thread(centre_of, actor)
+    content = final_text(campaign.content, campaign.kind, centre.opt_out_mention)
     errors = validate_new_campaign(campaign, sms_text.measure(content).parts)
     if errors:
         raise InvalidInput(errors)
-    client = sarbacane()
+    client = client_for(centre)
     async with sarbacane_call(actor, AuditAction.CREATE, name=campaign.name):
         ref = await client.create_sms_campaign(
             name=campaign.name,
@@ -85,7 +80,9 @@ async def create_campaign(actor: Actor, campaign: NewCampaign) -> CampaignRow:
             content=content,
         )
     try:
-        return await in_thread(_insert_campaign, actor, campaign, content, ref.id)
+        return await in_thread(
+            _insert_campaign, actor, campaign, content, client.account_id, ref.id
+        )
     except Exception:
         log.exception("local insert failed; deleting Sarbacane campaign %s", ref.id)
         try:
@@ -96,13 +93,18 @@ async def create_campaign(actor: Actor, campaign: NewCampaign) -> CampaignRow:
 
 
 def _insert_campaign(
-    actor: Actor, campaign: NewCampaign, content: str, sarbacane_id: str
+    actor: Actor,
+    campaign: NewCampaign,
+    content: str,
+    account_id: str,
+    sarbacane_id: str,
 ) -> CampaignRow:
     settings = get_settings()
     with session_scope(settings.database_url) as session:
         row = queries.insert_campaign(
             session,
             tenant_id=actor.tenant_id,
+            sarbacane_account_id=account_id,
             sarbacane_id=sarbacane_id,
             name=campaign.name,
             kind=campaign.kind.value,

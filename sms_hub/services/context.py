@@ -7,9 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
-from sms_hub.sarbacane import SarbacaneClient, get_client
-from sms_hub.settings import Settings, get_settings
-
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -26,7 +23,3 @@ class Actor:
 async def in_thread(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run blocking database work off the event loop."""
     return await asyncio.to_thread(fn, *args, **kwargs)
-
-
-def sarbacane(settings: Settings | None = None) -> SarbacaneClient:
-    return get_client(settings or get_settings())

@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from sms_hub.domain.lifecycle import Action, Status, already_done, refusal
 from sms_hub.sarbacane import SarbacaneClient
-from sms_hub.services.context import Actor, sarbacane
+from sms_hub.services.accounts import client_for
+from sms_hub.services.context import Actor
 from sms_hub.services.errors import AlreadyDone, NotAllowed, NotFound
 from sms_hub.settings import get_settings
 from sms_hub.store import contact_queries, queries
@@ -38,12 +39,11 @@ class CampaignInCentre:
         return Status(self.campaign.status)
 
     def sarbacane(self) -> SarbacaneClient:
-        """The Sarbacane client of this centre.
+        """The client of this centre's own Sarbacane account.
 
-        Today every centre uses the deployment's account; a centre's own
-        account (``tenant.sarbacane_account_id``) is to be attached here.
+        Raises ``AccountNotConfigured`` (French) when the centre has none.
         """
-        return sarbacane()
+        return client_for(self.tenant)
 
 
 def check(campaign: Campaign, action: Action) -> None:
@@ -85,6 +85,15 @@ def campaign_in_centre(
         if action is not None:
             check(campaign, action)
         return CampaignInCentre(campaign, tenant)
+
+
+def centre_of(actor: Actor) -> Tenant:
+    """The actor's training centre (blocking: run in a thread)."""
+    with session_scope(get_settings().database_url) as session:
+        tenant = queries.tenant_by_id(session, actor.tenant_id)
+        if tenant is None:
+            raise NotFound("Ce centre n'existe plus.")
+        return tenant
 
 
 def campaign_for(

@@ -21,6 +21,8 @@ import asyncio
 import logging
 import os
 import socket
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -34,20 +36,24 @@ from sms_hub.domain.lifecycle import (
 from sms_hub.sarbacane import (
     MAX_BATCH,
     RemoteCampaign,
+    SarbacaneClient,
     SarbacaneError,
     SarbacaneNotFound,
 )
-from sms_hub.services.context import in_thread, sarbacane
+from sms_hub.services.accounts import AccountNotConfigured, client_for
+from sms_hub.services.context import in_thread
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
-from sms_hub.store.models import Campaign, utcnow
+from sms_hub.store.models import Campaign, Tenant, utcnow
 
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "status-poller"
 _CONCURRENCY = 8
 PROGRESS_READS_PER_CYCLE = 40
+#: Centres read concurrently between two renewals of the poller's lease.
+_CENTRES_PER_STEP = 16
 _GONE = "La campagne n'existe plus dans Sarbacane."
 
 
@@ -68,9 +74,8 @@ def next_status(local: Status, seen: Observation) -> Status | None:
     return status_after_sync(local, seen.state, stopped=seen.gone or seen.cancelled)
 
 
-async def _state_index() -> dict[str, str]:
-    """Sarbacane id → state, for every campaign in an active remote state."""
-    client = sarbacane()
+async def _state_index(client: SarbacaneClient) -> dict[str, str]:
+    """Sarbacane id → state, for every campaign of one account in an active state."""
     index: dict[str, str] = {}
     for state in REMOTE_ACTIVE_STATES:
         offset = 0
@@ -96,10 +101,12 @@ def _observe(remote: RemoteCampaign) -> Observation:
     )
 
 
-async def _detail(sarbacane_id: str, semaphore: asyncio.Semaphore) -> Observation:
+async def _detail(
+    client: SarbacaneClient, sarbacane_id: str, semaphore: asyncio.Semaphore
+) -> Observation:
     async with semaphore:
         try:
-            return _observe(await sarbacane().get_campaign(sarbacane_id))
+            return _observe(await client.get_campaign(sarbacane_id))
         except SarbacaneNotFound:
             return Observation(state=None, gone=True, detailed=True)
 
@@ -122,12 +129,11 @@ def _oldest_read_first(campaign: Campaign) -> datetime:
     )
 
 
-async def poll_once() -> int:
-    """One cycle over every active campaign; returns how many rows changed."""
-    campaigns = await in_thread(_active_campaigns)
-    if not campaigns:
-        return 0
-    index = await _state_index()
+async def _observe_centre(
+    client: SarbacaneClient, campaigns: list[Campaign], semaphore: asyncio.Semaphore
+) -> dict[int, Observation]:
+    """Campaign id → what the centre's own Sarbacane account says of it."""
+    index = await _state_index(client)
     now = datetime.now(UTC)
     transitions = [
         c for c in campaigns if _needs_detail(c, index.get(c.sarbacane_id), now)
@@ -137,19 +143,62 @@ async def poll_once() -> int:
         key=_oldest_read_first,
     )[:PROGRESS_READS_PER_CYCLE]
     detailed = transitions + sending
-    semaphore = asyncio.Semaphore(_CONCURRENCY)
     details = await asyncio.gather(
-        *(_detail(c.sarbacane_id, semaphore) for c in detailed)
+        *(_detail(client, c.sarbacane_id, semaphore) for c in detailed)
     )
     observations = {
-        c.sarbacane_id: Observation(state=index[c.sarbacane_id])
+        c.id or 0: Observation(state=index[c.sarbacane_id])
         for c in campaigns
         if c.sarbacane_id in index
     }
     observations.update(
-        {c.sarbacane_id: seen for c, seen in zip(detailed, details, strict=True)}
+        {c.id or 0: seen for c, seen in zip(detailed, details, strict=True)}
     )
+    return observations
+
+
+async def poll_once(renew_lease: Callable[[], Awaitable[bool]] | None = None) -> int:
+    """One cycle over every active campaign; returns how many rows changed.
+
+    Each centre is read through its own Sarbacane account; a centre whose
+    account is missing or failing is skipped this cycle, the others go on.
+    ``renew_lease`` is called between groups of centres: when it answers
+    False (another worker took over) the cycle stops and writes nothing.
+    """
+    campaigns = await in_thread(_active_campaigns)
+    if not campaigns:
+        return 0
+    tenants = await in_thread(_tenants, {c.tenant_id for c in campaigns})
+    by_centre: dict[int, list[Campaign]] = defaultdict(list)
+    for campaign in campaigns:
+        by_centre[campaign.tenant_id].append(campaign)
+    semaphore = asyncio.Semaphore(_CONCURRENCY)
+    observations: dict[int, Observation] = {}
+    centres = list(by_centre.items())
+    for start in range(0, len(centres), _CENTRES_PER_STEP):
+        step = centres[start : start + _CENTRES_PER_STEP]
+        for seen in await asyncio.gather(
+            *(_observe_safely(tenants.get(t), group, semaphore) for t, group in step)
+        ):
+            observations.update(seen)
+        if renew_lease is not None and not await renew_lease():
+            log.warning("status poll: lease lost mid-cycle; nothing written")
+            return 0
     return await in_thread(_apply, observations)
+
+
+async def _observe_safely(
+    tenant: Tenant | None, campaigns: list[Campaign], semaphore: asyncio.Semaphore
+) -> dict[int, Observation]:
+    if tenant is None:
+        return {}
+    try:
+        return await _observe_centre(client_for(tenant), campaigns, semaphore)
+    except AccountNotConfigured:
+        return {}
+    except SarbacaneError as error:
+        log.warning("status poll: centre %s: Sarbacane error: %s", tenant.id, error)
+        return {}
 
 
 def _active_campaigns() -> list[Campaign]:
@@ -159,14 +208,20 @@ def _active_campaigns() -> list[Campaign]:
         )
 
 
-def _apply(observations: dict[str, Observation]) -> int:
+def _tenants(ids: set[int]) -> dict[int, Tenant]:
+    with session_scope(get_settings().database_url) as session:
+        return {t.id or 0: t for t in queries.tenants_by_ids(session, ids)}
+
+
+def _apply(observations: dict[int, Observation]) -> int:
+    """Write what was seen; each write is a compare-and-set on the status read."""
     changed = 0
     now = utcnow()
     with session_scope(get_settings().database_url) as session:
         for campaign in queries.campaigns_in_statuses(
             session, [s.value for s in ACTIVE_STATUSES]
         ):
-            seen = observations.get(campaign.sarbacane_id)
+            seen = observations.get(campaign.id or 0)
             if seen is None:
                 continue
             target = next_status(Status(campaign.status), seen)
@@ -204,7 +259,7 @@ async def run_poller() -> None:
     while True:
         try:
             if await in_thread(_take_lease, ttl):
-                await poll_once()
+                await poll_once(lambda: in_thread(_take_lease, ttl))
         except SarbacaneError as error:
             log.warning("status poll: Sarbacane error: %s", error)
         except Exception:

@@ -86,6 +86,7 @@ def insert_campaign(
     session: Session,
     *,
     tenant_id: int,
+    sarbacane_account_id: str,
     sarbacane_id: str,
     name: str,
     kind: str,
@@ -98,6 +99,7 @@ def insert_campaign(
     """Store a new campaign; flushed, so it has its id."""
     campaign = Campaign(
         tenant_id=tenant_id,
+        sarbacane_account_id=sarbacane_account_id,
         sarbacane_id=sarbacane_id,
         name=name,
         kind=kind,
@@ -148,30 +150,50 @@ def record_sync(
     processed_count: int | None = None,
     remote_state: str | None = None,
 ) -> bool:
-    """Write what the poller saw of one campaign.
+    """Write what the poller saw of one campaign, if its status is still the one read.
 
-    ``read``: the campaign was read one by one (its ``last_sync_at``); a
-    ``status`` also sets when it changed. Returns whether a field the list
-    shows changed (status or progress), which marks the campaign updated.
+    A compare-and-set: a cancel or a launch that committed since the poller
+    read ``campaign`` wins, and this write is dropped. ``read``: the campaign
+    was read one by one (its ``last_sync_at``); a ``status`` also sets when
+    it changed. Returns whether a field the list shows changed (status or
+    progress), which marks the campaign updated.
     """
+    values: dict = {}
     if read:
-        campaign.last_sync_at = now
+        values["last_sync_at"] = now
     changed = False
     if status is not None:
         if last_error:
-            campaign.last_error = last_error
-        campaign.status = status
-        campaign.status_changed_at = now
+            values["last_error"] = last_error
+        values["status"] = status
+        values["status_changed_at"] = now
         changed = True
     if processed_count is not None and processed_count != campaign.processed_count:
-        campaign.processed_count = processed_count
+        values["processed_count"] = processed_count
         changed = True
     if remote_state and remote_state != campaign.remote_state:
-        campaign.remote_state = remote_state
+        values["remote_state"] = remote_state
     if changed:
-        campaign.updated_at = now
-    session.add(campaign)
-    return changed
+        values["updated_at"] = now
+    if not values:
+        return False
+    result = session.exec(
+        update(Campaign)
+        .where(
+            col(Campaign.id) == campaign.id,
+            col(Campaign.tenant_id) == campaign.tenant_id,
+            col(Campaign.status) == campaign.status,
+        )
+        .values(**values)
+    )
+    return changed and bool(result.rowcount)
+
+
+def tenants_by_ids(session: Session, ids: set[int]) -> list[Tenant]:
+    """The centres with these ids (the poller's accounts)."""
+    if not ids:
+        return []
+    return list(session.exec(select(Tenant).where(col(Tenant.id).in_(ids))).all())
 
 
 def record_audit(

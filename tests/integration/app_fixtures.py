@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from cryptography.fernet import Fernet
 
 from sms_hub.services.context import Actor
 from sms_hub.settings import get_settings
+from sms_hub.store import secret_box
 from sms_hub.store.db import session_scope
 from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import Tenant
@@ -28,13 +30,18 @@ def actor(sim: Simulator, tmp_path, monkeypatch) -> Iterator[Actor]:
         "SARBACANE_API_KEY": API_KEY,
         "SARBACANE_MAX_RETRIES": "2",
         "SARBACANE_TIMEOUT_SECONDS": "3",
+        "SECRETS_KEY": Fernet.generate_key().decode(),
     }.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     upgrade(database_url)
     with session_scope(database_url) as session:
         tenant = Tenant(
-            slug="test", name="Centre test", opt_out_mention="STOP au 36111"
+            slug="test",
+            name="Centre test",
+            opt_out_mention="STOP au 36111",
+            sarbacane_account_id=ACCOUNT_ID,
+            sarbacane_api_key_encrypted=secret_box.encrypt(API_KEY),
         )
         session.add(tenant)
         session.flush()

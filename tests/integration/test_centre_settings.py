@@ -125,6 +125,7 @@ async def test_try_connection_reports_the_account_and_its_credits(admin: Actor):
 async def test_a_centre_without_an_account_is_told_so_and_nothing_is_called(
     admin: Actor,
 ):
+    await service.save_centre_settings(admin, _settings(), "", "")
     with pytest.raises(AccountNotConfigured, match="n'est pas configuré"):
         client_for(_tenant(admin))
     await service.save_centre_settings(admin, _settings(), ACCOUNT_ID, API_KEY)

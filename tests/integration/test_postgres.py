@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlmodel import select
 
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
@@ -15,7 +16,7 @@ from sms_hub.services import audience, sending
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.context import Actor
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import queries, secret_box
 from sms_hub.store.db import session_scope
 from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import Contact, ContactList, Tenant
@@ -40,11 +41,17 @@ def pg_actor(postgres_url, sim, tmp_path, monkeypatch):
         "SARBACANE_API_URL": sim.api_url,
         "SARBACANE_ACCOUNT_ID": ACCOUNT_ID,
         "SARBACANE_API_KEY": API_KEY,
+        "SECRETS_KEY": Fernet.generate_key().decode(),
     }.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     with session_scope(postgres_url) as session:
-        tenant = Tenant(slug=f"pg-{tmp_path.name}", name="Centre PostgreSQL")
+        tenant = Tenant(
+            slug=f"pg-{tmp_path.name}",
+            name="Centre PostgreSQL",
+            sarbacane_account_id=ACCOUNT_ID,
+            sarbacane_api_key_encrypted=secret_box.encrypt(API_KEY),
+        )
         session.add(tenant)
         session.flush()
         tenant_id = tenant.id

@@ -56,6 +56,7 @@ def _campaign(url: str, actor: Actor, status: Status, recipients: int = 1) -> in
         campaign = queries.insert_campaign(
             session,
             tenant_id=actor.tenant_id,
+            sarbacane_account_id="acc-horizon",
             sarbacane_id=f"sb-{status.value}",
             name=f"Campagne {status.value}",
             kind="SMS_NOTIFICATION",
