@@ -19,10 +19,10 @@ from datetime import UTC, datetime, timedelta
 
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.campaign import CampaignKind
-from sms_hub.domain.lifecycle import Action
+from sms_hub.domain.lifecycle import RULES, Action
 from sms_hub.sarbacane import MAX_BATCH, RecipientIn
 from sms_hub.services.context import Actor, in_thread
-from sms_hub.services.errors import GatewayError
+from sms_hub.services.errors import GatewayError, NotAllowed
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_for, campaign_in_centre, load_campaign
 from sms_hub.settings import get_settings
@@ -86,8 +86,14 @@ async def import_lists(
     """Copy the lists' contacts into the campaign, then push them to Sarbacane."""
     await in_thread(campaign_for, actor, campaign_id, Action.IMPORT_CONTACTS)
 
+    editable = [status.value for status in RULES[Action.IMPORT_CONTACTS].allowed_from]
+
     def copy() -> tuple[int, int]:
         with _scope() as session:
+            if not queries.hold_campaign_in_statuses(
+                session, actor.tenant_id, campaign_id, editable
+            ):
+                raise NotAllowed(RULES[Action.IMPORT_CONTACTS].refused)
             candidates = queries.contacts_in_lists(session, actor.tenant_id, list_ids)
             added = queries.copy_list_contacts_into_campaign(
                 session, actor.tenant_id, campaign_id, list_ids

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sms_hub.domain import sms_text
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.campaign import NewCampaign, final_text, validate_new_campaign
-from sms_hub.domain.lifecycle import INITIAL_STATUS, Action, sarbacane_state
+from sms_hub.domain.lifecycle import INITIAL_STATUS, RULES, Action, sarbacane_state
 from sms_hub.domain.paging import CampaignPageQuery
 from sms_hub.sarbacane import SarbacaneError
 from sms_hub.services.accounts import client_for
@@ -139,9 +139,15 @@ async def delete_campaign(actor: Actor, campaign_id: int) -> str:
 
 
 def _delete_rows(actor: Actor, campaign_id: int) -> None:
+    deletable = [status.value for status in RULES[Action.DELETE].allowed_from]
     with session_scope(get_settings().database_url) as session:
         campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
         if campaign is None:
+            return
+        if not queries.delete_campaign_rows(
+            session, actor.tenant_id, campaign_id, deletable
+        ):
+            log.warning("campaign %s changed status while being deleted", campaign_id)
             return
         queries.record_audit(
             session,
@@ -151,4 +157,3 @@ def _delete_rows(actor: Actor, campaign_id: int) -> None:
             outcome=AuditOutcome.OK,
             campaign=campaign,
         )
-        queries.delete_campaign_rows(session, actor.tenant_id, campaign_id)

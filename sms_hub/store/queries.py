@@ -114,9 +114,39 @@ def insert_campaign(
     return campaign
 
 
-def delete_campaign_rows(session: Session, tenant_id: int, campaign_id: int) -> bool:
-    """Delete a campaign and what hangs from it; False if it is not the tenant's."""
+def hold_campaign_in_statuses(
+    session: Session, tenant_id: int, campaign_id: int, statuses: list[str]
+) -> Campaign | None:
+    """The campaign, write-locked for this transaction, if its status is one of these.
+
+    The compare-and-set of the actions that do not change the status (an
+    import, a delete): an ``UPDATE … WHERE status IN (…)`` takes the row's
+    lock, so a launch or cancel committing at the same moment either comes
+    first (and this answers None) or waits for this transaction.
+    """
+    result = session.exec(
+        update(Campaign)
+        .where(
+            col(Campaign.id) == campaign_id,
+            col(Campaign.tenant_id) == tenant_id,
+            col(Campaign.status).in_(statuses),
+        )
+        .values(updated_at=utcnow())
+    )
+    if not result.rowcount:
+        return None
     campaign = campaign_by_id(session, tenant_id, campaign_id)
+    if campaign is not None:
+        session.refresh(campaign)
+    return campaign
+
+
+def delete_campaign_rows(
+    session: Session, tenant_id: int, campaign_id: int, statuses: list[str]
+) -> bool:
+    """Delete a campaign and what hangs from it, if its status is still one of
+    ``statuses``; False if it is not the tenant's or its status moved."""
+    campaign = hold_campaign_in_statuses(session, tenant_id, campaign_id, statuses)
     if campaign is None:
         return False
     session.exec(
