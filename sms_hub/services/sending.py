@@ -15,6 +15,7 @@ from datetime import UTC, datetime, time
 
 from sms_hub.domain import calendar, lifecycle, sms_text
 from sms_hub.domain.audit import AuditAction, AuditOutcome
+from sms_hub.domain.centre_settings import days_from_text
 from sms_hub.domain.formatting import date_time_fr
 from sms_hub.domain.lifecycle import RELAUNCH_WARNING, Action, Claim, Status
 from sms_hub.sarbacane import SarbacaneError
@@ -44,6 +45,7 @@ class LaunchPreview:
     window_note: str
     next_slot: str
     next_slot_local: datetime | None
+    timezone: str = "Europe/Paris"
 
 
 def _scope():
@@ -51,10 +53,13 @@ def _scope():
 
 
 def sending_window(tenant: Tenant) -> calendar.SendingWindow:
+    """The centre's own sending days, hours, time zone and holidays."""
     return calendar.SendingWindow(
         start=time.fromisoformat(tenant.window_start),
         end=time.fromisoformat(tenant.window_end),
+        weekdays=days_from_text(tenant.sending_days),
         subdivision=tenant.holiday_subdivision,
+        timezone=tenant.timezone,
     )
 
 
@@ -86,7 +91,7 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         if reason:
             note = reason
             slot_local = calendar.next_allowed(now, window)
-            slot = date_time_fr(slot_local)
+            slot = date_time_fr(slot_local, tenant.timezone)
     return LaunchPreview(
         recipients=campaign.recipient_count,
         exclusions=names,
@@ -100,6 +105,7 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         window_note=note,
         next_slot=slot,
         next_slot_local=slot_local,
+        timezone=tenant.timezone,
     )
 
 
@@ -137,7 +143,10 @@ async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> b
             await client.schedule(campaign.sarbacane_id, when_utc)
         else:
             await client.send_now(campaign.sarbacane_id)
-    detail = f"planifiée le {date_time_fr(when_utc)}" if when_utc else "envoi immédiat"
+    zone = found.tenant.timezone
+    detail = (
+        f"planifiée le {date_time_fr(when_utc, zone)}" if when_utc else "envoi immédiat"
+    )
     await in_thread(
         audit.record,
         actor,
