@@ -36,7 +36,11 @@ from sms_hub.services import sync
 from sms_hub.settings import get_settings
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import Campaign
-from tests.integration.sarbacane_support import Simulator, simulator_settings
+from tests.integration.sarbacane_support import (
+    ACCOUNT_ID,
+    Simulator,
+    simulator_settings,
+)
 
 CAMPAIGNS = 1_000
 RECIPIENTS_EACH = 3
@@ -159,21 +163,28 @@ def seed_finished_history(env: BenchEnv, count: int) -> None:
     try:
         with db:
             db.executemany(
-                "INSERT INTO campaigns (id, name, kind, sms_from, content, created,"
-                " edited) VALUES (?, ?, 'SMS_NOTIFICATION', 'CentreForm', 'Ancienne',"
-                " ?, ?)",
+                "INSERT INTO campaigns (id, account_id, name, kind, sms_from, content,"
+                " created, edited) VALUES (?, ?, ?, 'SMS_NOTIFICATION', 'CentreForm',"
+                " 'Ancienne', ?, ?)",
                 [
-                    (f"old{i:06d}", f"Ancienne {i}", now - 86_400, now - 86_400)
+                    (
+                        f"old{i:06d}",
+                        ACCOUNT_ID,
+                        f"Ancienne {i}",
+                        now - 86_400,
+                        now - 86_400,
+                    )
                     for i in range(count)
                 ],
             )
             db.executemany(
-                "INSERT INTO sends (id, campaign_id, created, start_at,"
+                "INSERT INTO sends (id, account_id, campaign_id, created, start_at,"
                 " moderation_seconds, recipients_per_second, total, parts, settled)"
-                " VALUES (?, ?, ?, ?, 0, 1000, ?, 1, ?)",
+                " VALUES (?, ?, ?, ?, ?, 0, 1000, ?, 1, ?)",
                 [
                     (
                         f"sndold{i:06d}",
+                        ACCOUNT_ID,
                         f"old{i:06d}",
                         now - 86_400,
                         now - 86_400,

@@ -125,6 +125,24 @@ class Simulator:
         response.raise_for_status()
         return response.json()
 
+    def add_account(
+        self,
+        account_id: str,
+        api_key: str,
+        *,
+        name: str | None = None,
+        sms_credits: int | None = None,
+    ) -> dict[str, Any]:
+        """Create a Sarbacane account (``POST /_admin/accounts``), or find it
+        again when it exists with that key; its ``accountId``, ``name`` and
+        ``smsCredits``."""
+        body: dict[str, Any] = {"accountId": account_id, "apiKey": api_key}
+        if name is not None:
+            body["name"] = name
+        if sms_credits is not None:
+            body["smsCredits"] = sms_credits
+        return self.admin("POST", "accounts", json=body)
+
     def set_faults(self, **knobs: Any) -> dict[str, Any]:
         return self.admin("POST", "faults", json=knobs)
 

@@ -6,7 +6,9 @@ header (:mod:`.columns`); the rows, read in one streaming pass with flat
 memory, each number normalized and deduplicated (:mod:`.reading`); the rows
 left out, counted and written down for the report (:mod:`.rejections`).
 Files that cannot be imported raise a :class:`ContactsCsvError` with a French
-``user_message`` (:mod:`.errors`). Exports (:mod:`.export`):
+``user_message`` (:mod:`.errors`), bad input (a huge header, too many
+columns, a line the ``csv`` module cannot read) before it costs time or
+memory. Exports (:mod:`.export`):
 :func:`write_csv` writes ``;``-separated UTF-8 with a BOM, every cell made
 safe by :func:`safe_cell`.
 
@@ -25,8 +27,11 @@ from sms_hub.domain.contacts_csv.errors import (
     ContactsCsvError,
     CsvFileTooLarge,
     EmptyCsvFile,
+    HeaderTooLong,
     NoPhoneColumn,
     NotACsvFile,
+    TooManyColumns,
+    UnreadableCsvFile,
     size_fr,
 )
 from sms_hub.domain.contacts_csv.export import safe_cell, write_csv
@@ -35,6 +40,9 @@ from sms_hub.domain.contacts_csv.reading import (
     DUPLICATE_IN_LIST,
     EMAIL_MAX_LENGTH,
     FILTER_SLOTS,
+    HEADER_MAX_CHARS,
+    LINE_MAX_CHARS,
+    MAX_COLUMNS,
     NAME_MAX_LENGTH,
     READ_BYTES,
     ContactFields,
@@ -57,6 +65,9 @@ __all__ = [
     "EMAIL_MAX_LENGTH",
     "ENCODING_LABELS",
     "FILTER_SLOTS",
+    "HEADER_MAX_CHARS",
+    "LINE_MAX_CHARS",
+    "MAX_COLUMNS",
     "NAME_MAX_LENGTH",
     "READ_BYTES",
     "REJECTED_ROWS_KEPT",
@@ -67,6 +78,7 @@ __all__ = [
     "ContactsCsvError",
     "CsvFileTooLarge",
     "EmptyCsvFile",
+    "HeaderTooLong",
     "InList",
     "NoPhoneColumn",
     "NotACsvFile",
@@ -75,6 +87,8 @@ __all__ = [
     "RejectedRowStore",
     "RejectionLog",
     "RowsInMemory",
+    "TooManyColumns",
+    "UnreadableCsvFile",
     "fold_header",
     "map_columns",
     "safe_cell",

@@ -6,7 +6,10 @@
     ├── NotACsvFile             binary content, a spreadsheet, a PDF…
     ├── EmptyCsvFile            nothing but blanks
     ├── NoPhoneColumn           no header names a phone column
-    └── CsvFileTooLarge         over the configured size limit
+    ├── CsvFileTooLarge         over the configured size limit
+    ├── HeaderTooLong           a first line too long to be column titles
+    ├── TooManyColumns          more header columns than a contacts file has
+    └── UnreadableCsvFile       a line the CSV reader cannot read (its number)
 """
 
 from __future__ import annotations
@@ -64,6 +67,40 @@ class CsvFileTooLarge(ContactsCsvError):
         super().__init__(
             "Le fichier dépasse la taille maximale autorisée "
             f"({size_fr(max_bytes)}). Découpez-le en plusieurs fichiers."
+        )
+
+
+class HeaderTooLong(ContactsCsvError):
+    def __init__(self, max_chars: int) -> None:
+        self.max_chars = max_chars
+        super().__init__(
+            "La première ligne du fichier, celle des intitulés des colonnes, "
+            f"dépasse {number_fr(max_chars)} caractères : ce n'est pas un fichier "
+            "de contacts. La première ligne doit contenir les intitulés des "
+            "colonnes (par exemple « Nom ; Prénom ; Email ; Téléphone »)."
+        )
+
+
+class TooManyColumns(ContactsCsvError):
+    def __init__(self, count: int, max_columns: int) -> None:
+        self.count = count
+        self.max_columns = max_columns
+        super().__init__(
+            f"Le fichier compte {number_fr(count)} colonnes : "
+            f"{number_fr(max_columns)} au plus sont acceptées. Gardez les colonnes "
+            "utiles (Nom, Prénom, Email, Téléphone) et importez à nouveau le fichier."
+        )
+
+
+class UnreadableCsvFile(ContactsCsvError):
+    """``line`` counts records as a spreadsheet numbers rows (header: line 1)."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        self.line = line
+        self.reason = reason
+        super().__init__(
+            f"Le fichier est illisible à la ligne {number_fr(line)} : {reason}. "
+            "Aucun contact n'a été importé."
         )
 
 

@@ -9,6 +9,14 @@ Rows whose cells are all empty are skipped without being reported. A file
 that starts as UTF-8 and later holds a stray Windows-1252 byte gets that byte
 read as Windows-1252 instead of failing halfway.
 
+Bad input is refused before it costs time or memory: a header line over
+:data:`HEADER_MAX_CHARS` or of more than :data:`MAX_COLUMNS` columns when the
+file is opened; a line over :data:`LINE_MAX_CHARS`, a NUL character, a row of
+more than :data:`MAX_COLUMNS` cells or anything the ``csv`` module cannot read
+(a cell over its field limit, which an unclosed quote produces) while
+reading, as :class:`~sms_hub.domain.contacts_csv.errors.UnreadableCsvFile`
+with the line number. The caller stores nothing of a file refused halfway.
+
 Memory does not grow with the file: the pass holds one batch of rows, a
 fixed-size filter of the numbers met (:data:`FILTER_SLOTS` bytes, whatever the
 file holds) and the first
@@ -28,6 +36,7 @@ import csv
 import io
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from operator import itemgetter
 from typing import BinaryIO
 
@@ -44,8 +53,11 @@ from sms_hub.domain.contacts_csv.detection import (
 from sms_hub.domain.contacts_csv.errors import (
     CsvFileTooLarge,
     EmptyCsvFile,
+    HeaderTooLong,
     NoPhoneColumn,
     NotACsvFile,
+    TooManyColumns,
+    UnreadableCsvFile,
 )
 from sms_hub.domain.contacts_csv.rejections import (
     REJECTED_ROWS_KEPT,
@@ -54,10 +66,19 @@ from sms_hub.domain.contacts_csv.rejections import (
     RejectedRowStore,
     RejectionLog,
 )
+from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.phone import PhoneResult, Rejection, normalize_mobile
 
 #: Read size of the streaming pass.
 READ_BYTES = 1024 * 1024
+
+#: The longest header line read (64 Ki characters): column titles never come
+#: near it, and a longer one is not parsed at all.
+HEADER_MAX_CHARS = 64 * 1024
+#: The most columns a header, or cells a row, may have.
+MAX_COLUMNS = 200
+#: The longest line read after the header.
+LINE_MAX_CHARS = 1_000_000
 
 EMAIL_MAX_LENGTH = 320
 NAME_MAX_LENGTH = 200
@@ -111,6 +132,41 @@ class _Source(io.RawIOBase):
         if self._max_bytes is not None and self.bytes_read > self._max_bytes:
             raise CsvFileTooLarge(self._max_bytes)
         return size
+
+
+class _BadLine(Exception):
+    """A line refused while reading; ``reason`` completes the French message."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _checked_lines(text: io.TextIOBase) -> Iterator[str]:
+    """The lines of ``text``, each read only up to :data:`LINE_MAX_CHARS`;
+    refuses a longer one and one holding a NUL character."""
+    for line in iter(partial(text.readline, LINE_MAX_CHARS + 1), ""):
+        if len(line) > LINE_MAX_CHARS and not line.endswith(("\n", "\r")):
+            raise _BadLine(f"elle dépasse {number_fr(LINE_MAX_CHARS)} caractères")
+        if "\x00" in line:
+            raise _BadLine(
+                "elle contient un caractère nul, signe d'un contenu qui n'est pas "
+                "du texte"
+            )
+        yield line
+
+
+def _unreadable(line: int, error: Exception) -> UnreadableCsvFile:
+    """The refusal of the record at ``line`` for a read error."""
+    if isinstance(error, _BadLine):
+        return UnreadableCsvFile(line, error.reason)
+    if "field limit" in str(error):
+        return UnreadableCsvFile(
+            line,
+            f"une cellule dépasse {number_fr(csv.field_size_limit())} caractères "
+            "(un guillemet ouvert et jamais refermé ?)",
+        )
+    return UnreadableCsvFile(line, "le format CSV n'y est pas respecté")
 
 
 #: Which of the numbers asked are already in the list: each one found maps to
@@ -171,10 +227,17 @@ class ContactsCsv:
         blank_lines, header_line = self._first_line()
         self.delimiter = sniff_delimiter(header_line)
         self._reader = csv.reader(
-            itertools.chain([header_line], self._text), delimiter=self.delimiter
+            itertools.chain([header_line], _checked_lines(self._text)),
+            delimiter=self.delimiter,
         )
-        self.headers = [h.strip() for h in next(self._reader, [])]
         self._header_row = blank_lines + 1
+        try:
+            headers = next(self._reader, [])
+        except (csv.Error, _BadLine) as error:
+            raise _unreadable(self._header_row, error) from error
+        if len(headers) > MAX_COLUMNS:
+            raise TooManyColumns(len(headers), MAX_COLUMNS)
+        self.headers = [h.strip() for h in headers]
         columns = map_columns(self.headers)
         if columns is None:
             looks_like_data = any(
@@ -192,15 +255,20 @@ class ContactsCsv:
         return prefix.decode(self.encoding, errors="replace")
 
     def _first_line(self) -> tuple[int, str]:
-        """The header line, and how many blank lines precede it."""
+        """The header line, and how many blank lines precede it; refused
+        (unread beyond the limit) when longer than :data:`HEADER_MAX_CHARS`."""
         blank_lines = 0
         while True:
-            line = self._text.readline()
+            line = self._text.readline(HEADER_MAX_CHARS + 1)
             if not line:
                 raise EmptyCsvFile()
+            ended = line.endswith(("\n", "\r"))
             if line.strip("\ufeff \t\r\n"):
+                if len(line) > HEADER_MAX_CHARS and not ended:
+                    raise HeaderTooLong(HEADER_MAX_CHARS)
                 return blank_lines, line
-            blank_lines += 1
+            if ended:
+                blank_lines += 1
 
     @property
     def encoding_label(self) -> str:
@@ -327,58 +395,69 @@ class ContactsCsv:
         followers: list[tuple[int, str, str]] = []
         rejected: list[Rejected] = []
         reject = rejected.append
-        for record in self._reader:
-            line += 1
-            if len(record) < width:
-                record.extend(padding[len(record) :])
-            if blank_cell:
-                record.append("")
-            raw = record[phone_column]
-            if raw.startswith("'"):
-                raw = raw[1:]
-            result = normalize(raw)
-            e164 = result.e164
-            if e164 is None:
-                if not any(cell.strip() for cell in record):
-                    continue
-                e164, raw, reason = _other_columns(record, raw, result, fallbacks)
+        try:
+            for record in self._reader:
+                line += 1
+                cells = len(record)
+                if cells < width:
+                    record.extend(padding[cells:])
+                elif cells > MAX_COLUMNS:
+                    raise UnreadableCsvFile(
+                        line,
+                        f"elle compte {number_fr(cells)} colonnes, "
+                        f"{MAX_COLUMNS} au plus sont acceptées",
+                    )
+                if blank_cell:
+                    record.append("")
+                raw = record[phone_column]
+                if raw.startswith("'"):
+                    raw = raw[1:]
+                result = normalize(raw)
+                e164 = result.e164
                 if e164 is None:
-                    reject((line, reason, raw, ""))
-                    continue
-            slot = hash(e164) & mask
-            if seen[slot]:
-                if e164 in numbers:
-                    if e164 in suspects:
-                        followers.append((line, raw, e164))
-                    else:
-                        reject((line, duplicate, raw, DUPLICATE_IN_FILE))
-                    continue
-                suspects[e164] = (line, raw)
-            else:
-                seen[slot] = 1
-            numbers.add(e164)
-            email, last_name, first_name = fields(record)
-            append(
-                (
-                    email.strip()[:EMAIL_MAX_LENGTH] or None,
-                    e164,
-                    last_name.strip()[:NAME_MAX_LENGTH] or None,
-                    first_name.strip()[:NAME_MAX_LENGTH] or None,
+                    if not any(cell.strip() for cell in record):
+                        continue
+                    e164, raw, reason = _other_columns(record, raw, result, fallbacks)
+                    if e164 is None:
+                        reject((line, reason, raw, ""))
+                        continue
+                slot = hash(e164) & mask
+                if seen[slot]:
+                    if e164 in numbers:
+                        if e164 in suspects:
+                            followers.append((line, raw, e164))
+                        else:
+                            reject((line, duplicate, raw, DUPLICATE_IN_FILE))
+                        continue
+                    suspects[e164] = (line, raw)
+                else:
+                    seen[slot] = 1
+                numbers.add(e164)
+                email, last_name, first_name = fields(record)
+                append(
+                    (
+                        email.strip()[:EMAIL_MAX_LENGTH] or None,
+                        e164,
+                        last_name.strip()[:NAME_MAX_LENGTH] or None,
+                        first_name.strip()[:NAME_MAX_LENGTH] or None,
+                    )
                 )
-            )
-            if len(batch) >= size:
-                settled = self._settle(
-                    batch, suspects, followers, rejected, in_list, stored
-                )
-                if settled:
-                    yield settled
-                batch = []
-                append = batch.append
-                numbers = set()
-                suspects = {}
-                followers = []
-                rejected = []
-                reject = rejected.append
+                if len(batch) >= size:
+                    settled = self._settle(
+                        batch, suspects, followers, rejected, in_list, stored
+                    )
+                    if settled:
+                        yield settled
+                    batch = []
+                    append = batch.append
+                    numbers = set()
+                    suspects = {}
+                    followers = []
+                    rejected = []
+                    reject = rejected.append
+        except (csv.Error, _BadLine) as error:
+            # the record after the last one read
+            raise _unreadable(line + 1, error) from error
         settled = self._settle(batch, suspects, followers, rejected, in_list, stored)
         if settled:
             yield settled

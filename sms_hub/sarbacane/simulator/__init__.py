@@ -6,8 +6,15 @@
 
 - ``/app/campaigns/new``, ``/app/campaigns/{id}``, ``/app/reports/{id}``:
   French pages standing in for Sarbacane's web application;
-- ``/_admin/faults`` (GET, POST JSON, DELETE to reset) and ``/_admin/stats``
+- ``/_admin/accounts`` (POST JSON ``{accountId, apiKey, name?, smsCredits?}``:
+  201 when created, 200 when it exists with that key, 409 with another key),
+  ``/_admin/faults`` (GET, POST JSON, DELETE to reset) and ``/_admin/stats``
   (GET, DELETE to reset): not Sarbacane, for demos and tests.
+
+Each account (the one of the settings, and those added through
+``/_admin/accounts``) has its own campaigns, exclusion lists (seeded alike),
+sends, reports and SMS credits: a campaign of one account is a 404 for
+another. The pages stand in for whichever account owns the campaign.
 
 Outcome rule and timeline: see ``_rules``. Storage: ``_store`` and the
 modules it gathers.
@@ -32,7 +39,11 @@ def create_app(settings: SimulatorSettings) -> Starlette:
     """The simulator as a Starlette app, on its SQLite file (created if needed)."""
     store = Store(settings)
     app = Starlette(
-        routes=[*api_routes(settings, store), *admin_routes(store), *page_routes(store)]
+        routes=[
+            *api_routes(store),
+            *admin_routes(store, settings),
+            *page_routes(store),
+        ]
     )
     app.state.store = store
     return app

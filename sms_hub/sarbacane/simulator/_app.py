@@ -1,9 +1,11 @@
 """The simulated API: Sarbacane's routes under ``/v1`` plus ``/_admin``.
 
 Every ``/v1`` request goes through one pipeline (:func:`_api`): count it,
-check the credentials, inject the configured faults, take the campaign's
-write lock, wait the configured latency, run the handler, and maybe lose
-the answer of a committed write.
+check the credentials against the accounts, inject the configured faults,
+take the campaign's write lock, wait the configured latency, run the
+handler on the view of the store of the caller's account, and maybe lose
+the answer of a committed write. The knobs and request counts are shared
+by all accounts.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import asyncio
 import base64
 import json
 import random
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,7 +37,7 @@ MAX_LIMIT = 1000
 class Call:
     """What a handler gets besides the request."""
 
-    store: Store
+    store: Store  # the view of the caller's account
     knobs: Knobs
     now: float
 
@@ -72,18 +73,16 @@ def _credentials(request: Request) -> tuple[str | None, str | None]:
     return account or None, key or None
 
 
-def _auth_error(
-    request: Request, settings: SimulatorSettings, knobs: Knobs
-) -> str | None:
+def _authenticate(request: Request, store: Store, knobs: Knobs) -> str | Response:
+    """The caller's account id, or the 401 answer."""
     account, key = _credentials(request)
     if account is None:
-        return "NEED_ACCOUNT_ID"
+        return _error(401, "NEED_ACCOUNT_ID")
     if key is None:
-        return "NEED_API_KEY"
-    matches = secrets.compare_digest(
-        account, settings.account_id
-    ) and secrets.compare_digest(key, settings.api_key)
-    return None if matches and not knobs.force_unauthorized else "API_KEY_UNAUTHORIZED"
+        return _error(401, "NEED_API_KEY")
+    if knobs.force_unauthorized or not store.authenticate(account, key):
+        return _error(401, "API_KEY_UNAUTHORIZED")
+    return account
 
 
 def _draw(rate: float) -> bool:
@@ -107,41 +106,35 @@ async def _injected_fault(store: Store, knobs: Knobs, route: str) -> Response | 
     return None
 
 
-def _api(
-    method: str,
-    path: str,
-    handler: Handler,
-    *,
-    settings: SimulatorSettings,
-    store: Store,
-) -> Route:
+def _api(method: str, path: str, handler: Handler, *, store: Store) -> Route:
     write = method != "GET"
     locks_campaign = write and "{campaign_id}" in path
     route_name = f"{method} {path}"
 
     async def endpoint(request: Request) -> Response:
         knobs = await run_in_threadpool(store.begin_request, route_name)
-        refused = _auth_error(request, settings, knobs)
-        if refused:
-            return _error(401, refused)
+        account = await run_in_threadpool(_authenticate, request, store, knobs)
+        if isinstance(account, Response):
+            return account
         fault = await _injected_fault(store, knobs, route_name)
         if fault is not None:
             return fault
+        own = store.for_account(account)
         token = None
         campaign_id = request.path_params.get("campaign_id")
         if locks_campaign:
-            token = await run_in_threadpool(store.acquire_lock, campaign_id)
+            token = await run_in_threadpool(own.acquire_lock, campaign_id)
             if token is None:
                 return _error(500, "FAILED TO ACQUIRE LOCK")
         try:
             if knobs.latency_ms > 0:
                 await asyncio.sleep(knobs.latency_ms / 1000)
-            result = await handler(request, Call(store, knobs, knobs.now()))
+            result = await handler(request, Call(own, knobs, knobs.now()))
         except ApiError as error:
             return _error(error.status, error.message)
         finally:
             if token is not None:
-                await run_in_threadpool(store.release_lock, campaign_id, token)
+                await run_in_threadpool(own.release_lock, campaign_id, token)
         if (
             write
             and knobs.drop_response_after_commit > 0
@@ -205,11 +198,12 @@ def _run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Awaitable[Any]:
 # -- handlers -------------------------------------------------------------
 
 
-def _handlers(settings: SimulatorSettings) -> list[tuple[str, str, Handler]]:
+def _handlers() -> list[tuple[str, str, Handler]]:
     async def info(request: Request, call: Call) -> Any:
+        account = await _run(call.store.account)
         return {
-            "accountId": settings.account_id,
-            "name": "Compte de démonstration (simulateur Sarbacane)",
+            "accountId": account.id,
+            "name": account.name,
             "email": "demo@simulateur.invalid",
             "simulator": True,
         }
@@ -372,17 +366,55 @@ def _handlers(settings: SimulatorSettings) -> list[tuple[str, str, Handler]]:
     ]
 
 
-def api_routes(settings: SimulatorSettings, store: Store) -> list[Route]:
+def api_routes(store: Store) -> list[Route]:
     return [
-        _api(method, path, handler, settings=settings, store=store)
-        for method, path, handler in _handlers(settings)
+        _api(method, path, handler, store=store)
+        for method, path, handler in _handlers()
     ]
 
 
 # -- admin (not Sarbacane: for demos and tests) ------------------------------
 
 
-def admin_routes(store: Store) -> list[Route]:
+def _account_request(
+    body: dict[str, Any], settings: SimulatorSettings
+) -> tuple[str, str, str, int]:
+    """(account id, API key, name, SMS credits) of a ``POST /_admin/accounts``."""
+    account_id, api_key = body.get("accountId"), body.get("apiKey")
+    if not isinstance(account_id, str) or not isinstance(api_key, str):
+        raise ApiError(400, "ACCOUNT_ID_AND_API_KEY_REQUIRED")
+    name = body.get("name") or f"Compte {account_id} (simulateur Sarbacane)"
+    credits = body.get("smsCredits", settings.initial_sms_credits)
+    if isinstance(credits, bool) or not isinstance(credits, int):
+        raise ApiError(400, "INVALID_SMS_CREDITS")
+    return account_id.strip(), api_key, str(name), credits
+
+
+def admin_routes(store: Store, settings: SimulatorSettings) -> list[Route]:
+    async def accounts(request: Request) -> Response:
+        """Create an account (201), or find it again with the same key (200)."""
+        try:
+            account_id, api_key, name, credits = _account_request(
+                _object(await _body(request)), settings
+            )
+            account, created = await _run(
+                store.add_account,
+                account_id,
+                api_key,
+                name=name,
+                initial_credits=credits,
+            )
+        except ApiError as error:
+            return _error(error.status, error.message)
+        return JSONResponse(
+            {
+                "accountId": account.id,
+                "name": account.name,
+                "smsCredits": account.initial_credits,
+            },
+            status_code=201 if created else 200,
+        )
+
     async def faults(request: Request) -> Response:
         if request.method == "POST":
             try:
@@ -402,6 +434,7 @@ def admin_routes(store: Store) -> list[Route]:
         return JSONResponse({"requests": await _run(store.stats)})
 
     return [
+        Route("/_admin/accounts", accounts, methods=["POST"]),
         Route("/_admin/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/_admin/stats", stats, methods=["GET", "DELETE"]),
     ]

@@ -28,8 +28,9 @@ ENTRY_KINDS = ("unsubscribers", "bounces", "complaints")
 
 
 def settle_outcomes(db: sqlite3.Connection, now: float) -> None:
-    """Write the STOP and bounce outcomes processed so far into the
-    default exclusion lists (done lazily: there is no background task)."""
+    """Write the STOP and bounce outcomes processed so far into the default
+    exclusion lists of each send's account (done lazily: there is no
+    background task)."""
     rows = db.execute("SELECT * FROM sends WHERE settled < total").fetchall()
     for row in rows:
         send = send_from_row(row)
@@ -48,14 +49,23 @@ def settle_outcomes(db: sqlite3.Connection, now: float) -> None:
             else:
                 target = (DEFAULT_BOUNCELIST, "bounces")
             entries.append(
-                (*target, r["email"], r["phone"], send.processed_at(r["seq"]))
+                (
+                    row["account_id"],
+                    *target,
+                    r["email"],
+                    r["phone"],
+                    send.processed_at(r["seq"]),
+                )
             )
         db.executemany(INSERT_ENTRY, entries)
         db.execute("UPDATE sends SET settled = ? WHERE id = ?", (done, send.id))
 
 
-def _exists(db: sqlite3.Connection, blacklist_id: str) -> bool:
-    found = db.execute("SELECT 1 FROM blacklists WHERE id = ?", (blacklist_id,))
+def _exists(db: sqlite3.Connection, account_id: str, blacklist_id: str) -> bool:
+    found = db.execute(
+        "SELECT 1 FROM blacklists WHERE account_id = ? AND id = ?",
+        (account_id, blacklist_id),
+    )
     return found.fetchone() is not None
 
 
@@ -65,8 +75,9 @@ class Blacklists(Database):
     def blacklists(self, *, offset: int, limit: int) -> list[dict[str, Any]]:
         with self._read() as db:
             rows = db.execute(
-                "SELECT id, name FROM blacklists ORDER BY rowid LIMIT ? OFFSET ?",
-                (limit, offset),
+                "SELECT id, name FROM blacklists WHERE account_id = ?"
+                " ORDER BY rowid LIMIT ? OFFSET ?",
+                (self.account_id, limit, offset),
             ).fetchall()
         return [{"id": r["id"], "name": r["name"]} for r in rows]
 
@@ -82,13 +93,14 @@ class Blacklists(Database):
         now: float,
     ) -> list[dict[str, Any]]:
         with self._write() as db:
-            if not _exists(db, blacklist_id):
+            if not _exists(db, self.account_id, blacklist_id):
                 raise ApiError(404, "Blacklist not found")
             settle_outcomes(db, now)
             query = (
-                "SELECT * FROM blacklist_entries WHERE blacklist_id = ? AND kind = ?"
+                "SELECT * FROM blacklist_entries"
+                " WHERE account_id = ? AND blacklist_id = ? AND kind = ?"
             )
-            params: list[Any] = [blacklist_id, kind]
+            params: list[Any] = [self.account_id, blacklist_id, kind]
             if email:
                 query += " AND email = ?"
                 params.append(email)
@@ -114,18 +126,20 @@ class Blacklists(Database):
         if phone and not E164.match(phone):
             raise ApiError(400, f"INVALID_PHONE: {phone}")
         with self._write() as db:
-            if not _exists(db, blacklist_id):
+            if not _exists(db, self.account_id, blacklist_id):
                 raise ApiError(404, "Blacklist not found")
-            db.execute(INSERT_ENTRY, (blacklist_id, kind, email, phone, now))
+            db.execute(
+                INSERT_ENTRY, (self.account_id, blacklist_id, kind, email, phone, now)
+            )
 
     def assign_blacklists(
         self, campaign_id: str, blacklist_ids: Sequence[str], now: float
     ) -> None:
         with self._write() as db:
-            campaign_row(db, campaign_id)
+            campaign_row(db, self.account_id, campaign_id)
             ensure_editable(db, campaign_id, now)
             for blacklist_id in blacklist_ids:
-                if not _exists(db, blacklist_id):
+                if not _exists(db, self.account_id, blacklist_id):
                     raise ApiError(400, f"UNKNOWN_BLACKLIST: {blacklist_id}")
             db.execute(
                 "DELETE FROM campaign_blacklists WHERE campaign_id = ?", (campaign_id,)

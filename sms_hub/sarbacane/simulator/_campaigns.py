@@ -55,9 +55,14 @@ _MAY_BE_IN = {
 _SLACK_SECONDS = 1.0
 
 
-def campaign_row(db: sqlite3.Connection, campaign_id: str) -> sqlite3.Row:
-    """The campaign's row; a 404 if there is none."""
-    row = db.execute("SELECT * FROM campaigns WHERE id = ?", (campaign_id,)).fetchone()
+def campaign_row(
+    db: sqlite3.Connection, account_id: str, campaign_id: str
+) -> sqlite3.Row:
+    """The campaign's row; a 404 if the account has no such campaign."""
+    row = db.execute(
+        "SELECT * FROM campaigns WHERE id = ? AND account_id = ?",
+        (campaign_id, account_id),
+    ).fetchone()
     if row is None:
         raise ApiError(404, "Campaign not found")
     return row
@@ -115,7 +120,7 @@ def _current_state(row: sqlite3.Row, now: float) -> str:
 
 
 class Campaigns(Database):
-    """The campaigns of the account."""
+    """The campaigns of the account (each query limited to ``account_id``)."""
 
     def create_campaign(
         self, *, name: str, kind: str, sms_from: str | None, content: str, now: float
@@ -129,9 +134,19 @@ class Campaigns(Database):
         campaign_id = secrets.token_urlsafe(15).replace("-", "x").replace("_", "y")
         with self._write() as db:
             db.execute(
-                "INSERT INTO campaigns (id, name, kind, sms_from, content, created, edited)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (campaign_id, name, kind, sms_from or None, content, now, now),
+                "INSERT INTO campaigns"
+                " (id, account_id, name, kind, sms_from, content, created, edited)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    campaign_id,
+                    self.account_id,
+                    name,
+                    kind,
+                    sms_from or None,
+                    content,
+                    now,
+                    now,
+                ),
             )
         return {"id": campaign_id, "name": name}
 
@@ -181,7 +196,7 @@ class Campaigns(Database):
 
     def campaign(self, campaign_id: str, now: float) -> dict[str, Any]:
         with self._read() as db:
-            return self._view(db, campaign_row(db, campaign_id), now)
+            return self._view(db, campaign_row(db, self.account_id, campaign_id), now)
 
     def list_campaigns(
         self,
@@ -205,8 +220,12 @@ class Campaigns(Database):
         wanted = state.upper() if state else None
         if wanted is not None and wanted not in _MAY_BE_IN:
             return []  # a state no campaign ever reports
-        conditions: list[str] = []
-        params: dict[str, Any] = {"now": now, "slack": _SLACK_SECONDS}
+        conditions = ["c.account_id = :account"]
+        params: dict[str, Any] = {
+            "account": self.account_id,
+            "now": now,
+            "slack": _SLACK_SECONDS,
+        }
         if search:
             escaped = (
                 search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -215,9 +234,7 @@ class Campaigns(Database):
             params["search"] = f"%{escaped}%"
         if wanted is not None:
             conditions.append(f"({_MAY_BE_IN[wanted]})")
-        query = _LATEST_SENDS
-        if conditions:
-            query += " WHERE " + " AND ".join(conditions)
+        query = _LATEST_SENDS + " WHERE " + " AND ".join(conditions)
         query += " ORDER BY c.created DESC, c.rowid DESC"
         skip = offset
         if wanted is None:  # nothing to filter after SQL: it cuts the page
@@ -259,7 +276,7 @@ class Campaigns(Database):
 
     def delete_campaign(self, campaign_id: str, now: float) -> None:
         with self._write() as db:
-            campaign_row(db, campaign_id)
+            campaign_row(db, self.account_id, campaign_id)
             sends = sends_of(db, campaign_id)
             last = sends[-1] if sends else None
             if (

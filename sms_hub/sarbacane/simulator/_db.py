@@ -25,7 +25,7 @@ from sms_hub.settings import SimulatorSettings
 DEFAULT_BLACKLIST = "DEFAULT_BLACKLIST"
 DEFAULT_BOUNCELIST = "DEFAULT_BOUNCELIST"
 
-#: (id, name, [(kind, email, phone)]) seeded on first start.
+#: (id, name, [(kind, email, phone)]) given to each account when it is created.
 SEED_BLACKLISTS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     (
         DEFAULT_BLACKLIST,
@@ -56,47 +56,108 @@ SEED_BLACKLISTS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] =
     ),
 )
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS campaigns (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, sms_from TEXT,
-    content TEXT NOT NULL, created REAL NOT NULL, edited REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS campaigns_created ON campaigns (created);
-CREATE TABLE IF NOT EXISTS recipients (
+#: Bumped whenever the tables change: an older file has its tables dropped
+#: and recreated on start (the simulator's data is throwaway demo data).
+SCHEMA_VERSION = 2
+
+#: Every resource belongs to one account; a campaign's recipients, blacklist
+#: assignments and send recipients belong to it through the campaign or send.
+_TABLES = (
+    """CREATE TABLE accounts (
+    id TEXT PRIMARY KEY, api_key TEXT NOT NULL, name TEXT NOT NULL,
+    initial_credits INTEGER NOT NULL)""",
+    """CREATE TABLE campaigns (
+    id TEXT PRIMARY KEY, account_id TEXT NOT NULL, name TEXT NOT NULL,
+    kind TEXT NOT NULL, sms_from TEXT, content TEXT NOT NULL, created REAL NOT NULL,
+    edited REAL NOT NULL)""",
+    "CREATE INDEX campaigns_created ON campaigns (account_id, created)",
+    """CREATE TABLE recipients (
     id INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id TEXT NOT NULL,
-    email TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS recipients_campaign ON recipients (campaign_id, id);
-CREATE INDEX IF NOT EXISTS recipients_phone ON recipients (campaign_id, phone);
-CREATE TABLE IF NOT EXISTS sends (
-    id TEXT PRIMARY KEY, campaign_id TEXT NOT NULL, created REAL NOT NULL,
-    start_at REAL NOT NULL, requested_send_date TEXT, moderation_seconds REAL NOT NULL,
-    recipients_per_second REAL NOT NULL, total INTEGER NOT NULL, parts INTEGER NOT NULL,
-    cancelled_at REAL, settled INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS sends_campaign ON sends (campaign_id, created);
-CREATE TABLE IF NOT EXISTS send_recipients (
-    send_id TEXT NOT NULL, seq INTEGER NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL,
-    PRIMARY KEY (send_id, seq));
-CREATE TABLE IF NOT EXISTS blacklists (id TEXT PRIMARY KEY, name TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS blacklist_entries (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, blacklist_id TEXT NOT NULL, kind TEXT NOT NULL,
-    email TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL DEFAULT '', created REAL NOT NULL,
-    UNIQUE (blacklist_id, kind, email, phone));
-CREATE INDEX IF NOT EXISTS entries_phone ON blacklist_entries (phone);
-CREATE INDEX IF NOT EXISTS entries_email ON blacklist_entries (email);
-CREATE TABLE IF NOT EXISTS campaign_blacklists (
+    email TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL)""",
+    "CREATE INDEX recipients_campaign ON recipients (campaign_id, id)",
+    "CREATE INDEX recipients_phone ON recipients (campaign_id, phone)",
+    """CREATE TABLE sends (
+    id TEXT PRIMARY KEY, account_id TEXT NOT NULL, campaign_id TEXT NOT NULL,
+    created REAL NOT NULL, start_at REAL NOT NULL, requested_send_date TEXT,
+    moderation_seconds REAL NOT NULL, recipients_per_second REAL NOT NULL,
+    total INTEGER NOT NULL, parts INTEGER NOT NULL, cancelled_at REAL,
+    settled INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX sends_campaign ON sends (campaign_id, created)",
+    "CREATE INDEX sends_account ON sends (account_id)",
+    """CREATE TABLE send_recipients (
+    send_id TEXT NOT NULL, seq INTEGER NOT NULL, email TEXT NOT NULL,
+    phone TEXT NOT NULL, PRIMARY KEY (send_id, seq))""",
+    """CREATE TABLE blacklists (
+    account_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+    PRIMARY KEY (account_id, id))""",
+    """CREATE TABLE blacklist_entries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, account_id TEXT NOT NULL,
+    blacklist_id TEXT NOT NULL, kind TEXT NOT NULL, email TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '', created REAL NOT NULL,
+    UNIQUE (account_id, blacklist_id, kind, email, phone))""",
+    "CREATE INDEX entries_phone ON blacklist_entries (phone)",
+    "CREATE INDEX entries_email ON blacklist_entries (email)",
+    """CREATE TABLE campaign_blacklists (
     campaign_id TEXT NOT NULL, blacklist_id TEXT NOT NULL,
-    PRIMARY KEY (campaign_id, blacklist_id));
-CREATE TABLE IF NOT EXISTS knobs (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS stats (route TEXT PRIMARY KEY, count INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS locks (
-    campaign_id TEXT PRIMARY KEY, token TEXT NOT NULL, expires REAL NOT NULL);
-"""
+    PRIMARY KEY (campaign_id, blacklist_id))""",
+    "CREATE TABLE knobs (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE stats (route TEXT PRIMARY KEY, count INTEGER NOT NULL)",
+    """CREATE TABLE locks (
+    account_id TEXT NOT NULL, campaign_id TEXT NOT NULL, token TEXT NOT NULL,
+    expires REAL NOT NULL, PRIMARY KEY (account_id, campaign_id))""",
+)
+_TABLE_NAMES = (
+    "accounts",
+    "campaigns",
+    "recipients",
+    "sends",
+    "send_recipients",
+    "blacklists",
+    "blacklist_entries",
+    "campaign_blacklists",
+    "knobs",
+    "stats",
+    "locks",
+)
 
 #: Adds an entry to an exclusion list, unless it is there already:
-#: (blacklist_id, kind, email, phone, created).
+#: (account_id, blacklist_id, kind, email, phone, created).
 INSERT_ENTRY = (
     "INSERT OR IGNORE INTO blacklist_entries"
-    " (blacklist_id, kind, email, phone, created) VALUES (?, ?, ?, ?, ?)"
+    " (account_id, blacklist_id, kind, email, phone, created)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
 )
+
+#: The name ``GET /info`` gives the account of the settings.
+DEMO_ACCOUNT_NAME = "Compte de démonstration (simulateur Sarbacane)"
+
+
+def seed_blacklists(db: sqlite3.Connection, account_id: str, now: float) -> None:
+    """Give the account the seeded exclusion lists it does not have yet."""
+    for blacklist_id, name, entries in SEED_BLACKLISTS:
+        inserted = db.execute(
+            "INSERT OR IGNORE INTO blacklists (account_id, id, name) VALUES (?, ?, ?)",
+            (account_id, blacklist_id, name),
+        ).rowcount
+        if inserted:
+            db.executemany(
+                INSERT_ENTRY,
+                [
+                    (account_id, blacklist_id, kind, email, phone, now)
+                    for kind, email, phone in entries
+                ],
+            )
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    """Create the tables, dropping those of an older schema first."""
+    if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        return
+    for table in _TABLE_NAMES:
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in _TABLES:
+        db.execute(statement)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def iso(timestamp: float | None) -> str | None:
@@ -108,16 +169,22 @@ def iso(timestamp: float | None) -> str | None:
 
 
 class Database:
-    """The SQLite file, its tables created and seeded on first use."""
+    """The SQLite file, its tables created and seeded on first use.
+
+    An instance speaks for one account (:attr:`account_id`, at first the
+    account of the settings); ``Store.for_account`` gives the view of another
+    over the same file.
+    """
 
     def __init__(self, settings: SimulatorSettings) -> None:
         self.settings = settings
+        self.account_id = settings.account_id
         self.path = Path(settings.db_path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
         with self._write() as db:
+            _create_tables(db)
             self._seed(db)
 
     @contextmanager
@@ -151,17 +218,17 @@ class Database:
                 db.execute("ROLLBACK")
 
     def _seed(self, db: sqlite3.Connection) -> None:
-        now = time.time()
-        for blacklist_id, name, entries in SEED_BLACKLISTS:
-            inserted = db.execute(
-                "INSERT OR IGNORE INTO blacklists (id, name) VALUES (?, ?)",
-                (blacklist_id, name),
-            ).rowcount
-            if inserted:
-                db.executemany(
-                    INSERT_ENTRY,
-                    [
-                        (blacklist_id, kind, email, phone, now)
-                        for kind, email, phone in entries
-                    ],
-                )
+        """Register the account of the settings (its key and credits as the
+        settings say now) and give it the seeded exclusion lists."""
+        db.execute(
+            "INSERT INTO accounts (id, api_key, name, initial_credits)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " api_key = excluded.api_key, initial_credits = excluded.initial_credits",
+            (
+                self.settings.account_id,
+                self.settings.api_key,
+                DEMO_ACCOUNT_NAME,
+                self.settings.initial_sms_credits,
+            ),
+        )
+        seed_blacklists(db, self.settings.account_id, time.time())

@@ -2,7 +2,9 @@
 
 No authentication, as they stand in for pages the user opens in a new tab
 (``Ouvrir la campagne dans Sarbacane``, ``Voir les statistiques sur
-Sarbacane``, ``Créer une campagne avancée``).
+Sarbacane``, ``Créer une campagne avancée``). A campaign's pages show it
+whichever account owns it; the list and the creation form are those of the
+account of the settings.
 """
 
 from __future__ import annotations
@@ -69,6 +71,13 @@ def _rows(pairs: list[tuple[str, Any]]) -> str:
     return f"<table>{cells}</table>"
 
 
+async def _owner_view(store: Store, campaign_id: str) -> Store:
+    """The store of the account owning the campaign (any view when none does:
+    the campaign's lookup then answers 404)."""
+    owner = await run_in_threadpool(store.campaign_owner, campaign_id)
+    return store.for_account(owner) if owner is not None else store
+
+
 def page_routes(store: Store) -> list[Route]:
     async def campaigns(request: Request) -> Response:
         knobs = await run_in_threadpool(store.knobs)
@@ -125,11 +134,11 @@ def page_routes(store: Store) -> list[Route]:
         return _html("Création d'une campagne avancée — simulateur Sarbacane", body)
 
     async def campaign(request: Request) -> Response:
+        campaign_id = request.path_params["campaign_id"]
+        owner = await _owner_view(store, campaign_id)
         knobs = await run_in_threadpool(store.knobs)
         try:
-            view = await run_in_threadpool(
-                store.campaign, request.path_params["campaign_id"], knobs.now()
-            )
+            view = await run_in_threadpool(owner.campaign, campaign_id, knobs.now())
         except ApiError:
             return _missing()
         details = _rows(
@@ -156,12 +165,13 @@ def page_routes(store: Store) -> list[Route]:
 
     async def report(request: Request) -> Response:
         campaign_id = request.path_params["campaign_id"]
+        owner = await _owner_view(store, campaign_id)
         knobs = await run_in_threadpool(store.knobs)
         try:
-            view = await run_in_threadpool(store.campaign, campaign_id, knobs.now())
-            sends = await run_in_threadpool(store.report, campaign_id, knobs.now())
+            view = await run_in_threadpool(owner.campaign, campaign_id, knobs.now())
+            sends = await run_in_threadpool(owner.report, campaign_id, knobs.now())
             people = await run_in_threadpool(
-                store.report_recipients,
+                owner.report_recipients,
                 campaign_id,
                 offset=0,
                 limit=200,

@@ -34,7 +34,7 @@ class Recipients(Database):
                 raise ApiError(400, f"INVALID_PHONE: {phone or '(vide)'}")
             rows.append((campaign_id, str(item.get("email") or ""), phone))
         with self._write() as db:
-            campaign_row(db, campaign_id)
+            campaign_row(db, self.account_id, campaign_id)
             ensure_editable(db, campaign_id, now)
             db.executemany(
                 "INSERT INTO recipients (campaign_id, email, phone) VALUES (?, ?, ?)",
@@ -47,7 +47,7 @@ class Recipients(Database):
         self, campaign_id: str, *, offset: int, limit: int
     ) -> list[dict[str, Any]]:
         with self._read() as db:
-            campaign_row(db, campaign_id)
+            campaign_row(db, self.account_id, campaign_id)
             rows = db.execute(
                 "SELECT id, email, phone FROM recipients WHERE campaign_id = ?"
                 " ORDER BY id LIMIT ? OFFSET ?",

@@ -20,7 +20,7 @@ class Reports(Database):
 
     def report(self, campaign_id: str, now: float) -> list[dict[str, Any]]:
         with self._read() as db:
-            campaign_row(db, campaign_id)
+            campaign_row(db, self.account_id, campaign_id)
             sends = sends_of(db, campaign_id)
             reports = []
             for send in sends:
@@ -58,7 +58,7 @@ class Reports(Database):
         """Processed recipients of every send, in order."""
         rows: list[dict[str, Any]] = []
         with self._read() as db:
-            campaign_row(db, campaign_id)
+            campaign_row(db, self.account_id, campaign_id)
             skip = offset
             for send in sends_of(db, campaign_id):
                 done = progress(send, now).processed
@@ -77,10 +77,18 @@ class Reports(Database):
         return rows
 
     def credits(self, now: float) -> int:
+        """The account's SMS credits left: its initial credits less what its
+        sends have used, deleted campaigns included."""
         with self._read() as db:
-            sends = [send_from_row(row) for row in db.execute("SELECT * FROM sends")]
+            initial = db.execute(
+                "SELECT initial_credits FROM accounts WHERE id = ?", (self.account_id,)
+            ).fetchone()
+            rows = db.execute(
+                "SELECT * FROM sends WHERE account_id = ?", (self.account_id,)
+            )
+            sends = [send_from_row(row) for row in rows]
         used = sum(send.parts * progress(send, now).processed for send in sends)
-        return self.settings.initial_sms_credits - used
+        return (initial[0] if initial is not None else 0) - used
 
 
 def _recipient_report(send: Send, row: sqlite3.Row) -> dict[str, Any]:

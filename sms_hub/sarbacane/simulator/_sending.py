@@ -27,7 +27,7 @@ class Sending(Database):
     ) -> dict[str, Any]:
         """Launch (or schedule) a send of everyone not excluded, now."""
         with self._write() as db:
-            campaign = campaign_row(db, campaign_id)
+            campaign = campaign_row(db, self.account_id, campaign_id)
             ensure_editable(db, campaign_id, now)
             if recipient_count(db, campaign_id) == 0:
                 raise ApiError(400, "NO_RECIPIENTS")
@@ -38,21 +38,23 @@ class Sending(Database):
                 " SELECT ?, ROW_NUMBER() OVER (ORDER BY r.id) - 1, r.email, r.phone"
                 " FROM recipients r WHERE r.campaign_id = ? AND NOT EXISTS ("
                 "  SELECT 1 FROM campaign_blacklists cb JOIN blacklist_entries e"
-                "  ON e.blacklist_id = cb.blacklist_id WHERE cb.campaign_id = r.campaign_id"
+                "  ON e.account_id = ? AND e.blacklist_id = cb.blacklist_id"
+                "  WHERE cb.campaign_id = r.campaign_id"
                 "  AND ((e.phone != '' AND e.phone = r.phone)"
                 "   OR (e.email != '' AND e.email = r.email)))",
-                (send_id, campaign_id),
+                (send_id, campaign_id, self.account_id),
             )
             total = db.execute(
                 "SELECT COUNT(*) FROM send_recipients WHERE send_id = ?", (send_id,)
             ).fetchone()[0]
             start_at = max(now, requested.timestamp()) if requested else now
             db.execute(
-                "INSERT INTO sends (id, campaign_id, created, start_at, requested_send_date,"
-                " moderation_seconds, recipients_per_second, total, parts)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sends (id, account_id, campaign_id, created, start_at,"
+                " requested_send_date, moderation_seconds, recipients_per_second,"
+                " total, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     send_id,
+                    self.account_id,
                     campaign_id,
                     now,
                     start_at,
@@ -68,7 +70,7 @@ class Sending(Database):
     def cancel(self, campaign_id: str, now: float) -> None:
         """Freeze the running or scheduled send (a second cancel is a no-op)."""
         with self._write() as db:
-            campaign_row(db, campaign_id)
+            campaign_row(db, self.account_id, campaign_id)
             sends = sends_of(db, campaign_id)
             if not sends:
                 raise ApiError(400, "CAMPAIGN_NOT_SENT")

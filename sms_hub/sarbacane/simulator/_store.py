@@ -1,7 +1,8 @@
-"""The simulated Sarbacane account: :class:`Store` gathers its parts.
+"""The simulated Sarbacane and its accounts: :class:`Store` gathers its parts.
 
 ================ =======================================================
 ``_db``          the SQLite file: schema, connections, seed
+``_accounts``    the accounts, and the view of the store for one of them
 ``_knobs``       test knobs (``/_admin/faults``) and request counts
 ``_locks``       per-campaign write locks
 ``_campaigns``   campaigns, and the lookups shared by their resources
@@ -14,6 +15,7 @@
 
 from __future__ import annotations
 
+from sms_hub.sarbacane.simulator._accounts import Accounts
 from sms_hub.sarbacane.simulator._blacklists import Blacklists
 from sms_hub.sarbacane.simulator._campaigns import Campaigns
 from sms_hub.sarbacane.simulator._knobs import KnobsAndStats
@@ -24,6 +26,14 @@ from sms_hub.sarbacane.simulator._sending import Sending
 
 
 class Store(
-    KnobsAndStats, CampaignLocks, Campaigns, Recipients, Blacklists, Sending, Reports
+    Accounts,
+    KnobsAndStats,
+    CampaignLocks,
+    Campaigns,
+    Recipients,
+    Blacklists,
+    Sending,
+    Reports,
 ):
-    """All reads and writes of the simulated Sarbacane account."""
+    """All reads and writes of the simulated Sarbacane, for one account at a
+    time: the account of the settings, or the one of ``for_account``."""
