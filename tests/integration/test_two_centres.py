@@ -1,0 +1,112 @@
+"""Two training centres, two Sarbacane accounts: nothing of A ever reaches B.
+
+Centre A uses the fixture's account; centre B has its own simulator account
+(different STOP list, credits and campaigns). Every service B can call is
+tried on A's data and must neither show nor change it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+
+from sms_hub.domain.campaign import CampaignKind, NewCampaign
+from sms_hub.domain.lifecycle import Status
+from sms_hub.services import audience, sending, statistics, sync
+from sms_hub.services import campaigns as campaign_service
+from sms_hub.services.accounts import client_for
+from sms_hub.services.context import Actor
+from sms_hub.services.errors import NotFound
+from sms_hub.services.paging import CampaignPageQuery
+from sms_hub.store import secret_box
+from sms_hub.store.models import Tenant
+from tests.integration.test_audience_and_sending import (
+    _campaign,
+    _list,
+    _phones,
+    _scope,
+)
+
+pytest_plugins = ["tests.integration.app_fixtures"]
+
+
+@pytest.fixture
+def centre_b(actor: Actor, sim) -> Actor:
+    account, key = f"acc-b-{uuid.uuid4().hex[:6]}", "key-of-centre-b"
+    sim.add_account(account, key, name="Centre B", sms_credits=777)
+    with _scope() as session:
+        tenant = Tenant(
+            slug=f"centre-b-{account[-6:]}",
+            name="Centre B",
+            opt_out_mention="STOP au 36222",
+            sarbacane_account_id=account,
+            sarbacane_api_key_encrypted=secret_box.encrypt(key),
+        )
+        session.add(tenant)
+        session.flush()
+        return Actor(tenant_id=tenant.id or 0, user="b@centre-b.fr")
+
+
+async def _finished_campaign(actor: Actor) -> int:
+    row = await campaign_service.create_campaign(
+        actor,
+        NewCampaign("Relance A", CampaignKind.NOTIFICATION, "CentreA", "Bonjour"),
+    )
+    phones = [*_phones(500, 4), "+33612345699"]  # one answers STOP
+    await audience.import_lists(actor, row.id, [_list(actor, "a-list", phones)])
+    await sending.launch(actor, row.id, None)
+    for _ in range(200):
+        await sync.poll_once()
+        if _campaign(actor, row.id).status == Status.FINISHED:
+            return row.id
+        await asyncio.sleep(0.05)
+    raise AssertionError("the campaign did not finish")
+
+
+async def test_nothing_of_centre_a_is_visible_to_centre_b(actor, centre_b):
+    a_campaign = await _finished_campaign(actor)
+    page = await campaign_service.campaign_page(centre_b, CampaignPageQuery())
+    assert page.total == 0
+    for use_case, args in [
+        (statistics.campaign_statistics, ()),
+        (audience.exclusion_choices, ()),
+        (audience.assign_exclusions, (["DEFAULT_BLACKLIST"],)),
+        (audience.import_lists, ([],)),
+        (sending.preview, ()),
+        (sending.launch, (None,)),
+        (sending.cancel, ()),
+        (campaign_service.delete_campaign, ()),
+    ]:
+        with pytest.raises(NotFound):
+            await use_case(centre_b, a_campaign, *args)
+    rows, total = await audience.recipients_page(
+        centre_b, a_campaign, search="", offset=0, limit=20
+    )
+    assert (rows, total) == ([], 0)
+    assert _campaign(actor, a_campaign) is not None
+
+    b_row = await campaign_service.create_campaign(
+        centre_b,
+        NewCampaign("Relance B", CampaignKind.MARKETING, "CentreB", "Bonjour"),
+    )
+    preview = await sending.preview(centre_b, b_row.id)
+    assert preview.credits_left == 777
+    choices = await audience.exclusion_choices(centre_b, b_row.id)
+    stop_list = next(c for c in choices if c.recommended)
+    b_client = client_for(_tenant(centre_b))
+    b_stop = [e.phone async for e in _entries(b_client, stop_list.id)]
+    a_stop = [e.phone async for e in _entries(client_for(_tenant(actor)), stop_list.id)]
+    assert "+33612345699" in a_stop
+    assert "+33612345699" not in b_stop
+
+
+def _tenant(actor: Actor) -> Tenant:
+    with _scope() as session:
+        return session.get(Tenant, actor.tenant_id)
+
+
+async def _entries(client, blacklist_id: str):
+    for entry in await client.blacklist_entries(blacklist_id):
+        yield entry
