@@ -3,8 +3,10 @@
 import reflex as rx
 
 from sms_hub.http import build_api
-from sms_hub.pages import campaigns, contact_lists, statistics
-from sms_hub.pages.campaigns_state import CampaignsState
+from sms_hub.pages.campaigns import page as campaigns
+from sms_hub.pages.campaigns.state import CampaignsState
+from sms_hub.pages.contact_lists import page as contact_lists
+from sms_hub.pages.statistics import page as statistics
 from sms_hub.services.sync import run_poller
 from sms_hub.settings import get_settings
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from sms_hub.components.pager import pager
 from sms_hub.domain.contacts_csv import write_csv
-from sms_hub.pages.campaigns_state import CampaignModalState
+from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import audience
 from sms_hub.services.errors import ServiceError
 

@@ -10,7 +10,7 @@ from sms_hub.components.layout import page_shell
 from sms_hub.components.pager import pager
 from sms_hub.components.status_badge import status_badge
 from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, STUCK_WARNING, Action
-from sms_hub.pages.audience_modals import (
+from sms_hub.pages.campaigns.audience_modals import (
     ExclusionsState,
     ImportState,
     RecipientsState,
@@ -18,14 +18,14 @@ from sms_hub.pages.audience_modals import (
     import_modal,
     recipients_modal,
 )
-from sms_hub.pages.campaigns_state import CampaignsState
-from sms_hub.pages.create_campaign_modal import create_campaign_modal
-from sms_hub.pages.sending_modals import (
+from sms_hub.pages.campaigns.create_modal import create_campaign_modal
+from sms_hub.pages.campaigns.sending_modals import (
     CancelState,
     LaunchState,
     cancel_dialog,
     launch_modal,
 )
+from sms_hub.pages.campaigns.state import CampaignsState
 from sms_hub.services.views import CampaignRow
 from sms_hub.settings import get_settings
 from sms_hub.store.queries import CampaignSort

@@ -12,7 +12,7 @@ from sms_hub.domain.campaign import (
     CampaignKind,
 )
 from sms_hub.domain.sender import SENDER_HELP
-from sms_hub.pages.campaigns_state import CampaignsState
+from sms_hub.pages.campaigns.state import CampaignsState
 
 S = CampaignsState
 

@@ -8,7 +8,7 @@ from sms_hub.components.confirm_dialog import confirm_dialog
 from sms_hub.components.form_field import form_field, help_note
 from sms_hub.components.layout import page_shell
 from sms_hub.components.pager import pager
-from sms_hub.pages.contact_lists_state import (
+from sms_hub.pages.contact_lists.state import (
     REPORT_ROWS_SHOWN,
     UPLOAD_ID,
     ContactListsState,

@@ -10,7 +10,7 @@ from sms_hub.components.confirm_dialog import confirm_dialog
 from sms_hub.domain import calendar
 from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.statuses import CANCEL_WARNING
-from sms_hub.pages.campaigns_state import CampaignModalState
+from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import sending
 from sms_hub.services.errors import ServiceError
 
