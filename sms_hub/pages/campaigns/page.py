@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.components.action_button import action_icon_button
-from sms_hub.components.confirm_dialog import confirm_dialog
+from sms_hub.components.data_table import pager
+from sms_hub.components.icon_action import action_icon_button
 from sms_hub.components.layout import page_shell
-from sms_hub.components.pager import pager
+from sms_hub.components.modal import confirm_dialog
 from sms_hub.components.status_badge import status_badge
 from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, STUCK_WARNING, Action
-from sms_hub.pages.campaigns.audience_modals import (
+from sms_hub.pages.campaigns.create_modal import create_campaign_modal
+from sms_hub.pages.campaigns.launch_modal import (
+    CancelState,
+    LaunchState,
+    cancel_dialog,
+    launch_modal,
+)
+from sms_hub.pages.campaigns.recipients_modal import (
     ExclusionsState,
     ImportState,
     RecipientsState,
     exclusions_modal,
     import_modal,
     recipients_modal,
-)
-from sms_hub.pages.campaigns.create_modal import create_campaign_modal
-from sms_hub.pages.campaigns.sending_modals import (
-    CancelState,
-    LaunchState,
-    cancel_dialog,
-    launch_modal,
 )
 from sms_hub.pages.campaigns.state import CampaignsState
 from sms_hub.services.views import CampaignRow

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.components.confirm_dialog import confirm_dialog
+from sms_hub.components.data_table import pager
 from sms_hub.components.form_field import form_field, help_note
 from sms_hub.components.layout import page_shell
-from sms_hub.components.pager import pager
-from sms_hub.pages.contact_lists.state import (
+from sms_hub.components.modal import confirm_dialog
+from sms_hub.pages.contact_lists.import_state import (
     REPORT_ROWS_SHOWN,
     UPLOAD_ID,
     ContactListsState,

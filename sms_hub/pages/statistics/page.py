@@ -7,8 +7,8 @@ from typing import Any
 
 import reflex as rx
 
+from sms_hub.components.data_table import pager
 from sms_hub.components.layout import page_shell
-from sms_hub.components.pager import pager
 from sms_hub.domain.statistics import OUTCOME_LABELS, Outcome
 from sms_hub.services import statistics
 from sms_hub.services.errors import ServiceError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.components.pager import pager
+from sms_hub.components.data_table import pager
 from sms_hub.domain.contacts_csv import write_csv
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import audience

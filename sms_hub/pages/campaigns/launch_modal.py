@@ -6,7 +6,7 @@ from datetime import datetime
 
 import reflex as rx
 
-from sms_hub.components.confirm_dialog import confirm_dialog
+from sms_hub.components.modal import confirm_dialog
 from sms_hub.domain import calendar
 from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.statuses import CANCEL_WARNING
