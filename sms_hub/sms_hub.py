@@ -6,7 +6,9 @@ from sms_hub.http import build_api
 from sms_hub.pages.campaigns import page as campaigns
 from sms_hub.pages.campaigns.state import CampaignsState
 from sms_hub.pages.contact_lists import page as contact_lists
+from sms_hub.pages.contact_lists.contacts_state import ContactsState
 from sms_hub.pages.statistics import page as statistics
+from sms_hub.pages.statistics.state import StatisticsState
 from sms_hub.services.sync import run_poller
 from sms_hub.settings import get_settings
 
@@ -25,12 +27,12 @@ app.add_page(
     statistics.statistics_page,
     route=statistics.ROUTE,
     title=f"{statistics.TITLE} · Hub3E",
-    on_load=statistics.StatisticsState.on_load,
+    on_load=StatisticsState.on_load,
 )
 app.add_page(
     contact_lists.contact_lists_page,
     route=contact_lists.ROUTE,
     title=f"{contact_lists.TITLE} · Hub3E",
-    on_load=contact_lists.ContactListsState.on_load,
+    on_load=ContactsState.on_load,
 )
 app.register_lifespan_task(run_poller)

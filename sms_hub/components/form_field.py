@@ -37,3 +37,8 @@ def form_field(
 
 def help_note(text: str) -> rx.Component:
     return rx.text(text, size="1", color_scheme="gray")
+
+
+def checkbox_row(checkbox: rx.Component, *label: rx.Component) -> rx.Component:
+    """A checkbox and its label, clickable as one (its accessible name)."""
+    return rx.el.label(rx.hstack(checkbox, *label, spacing="2", align="center"))

@@ -1,20 +1,132 @@
-"""Modal "Créer une campagne standard"."""
+"""Modal "Créer une campagne standard": the creation form and its state."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from sms_hub.components.form_field import form_field, help_note
+from sms_hub.components.modal import close_button, error_callout, modal
+from sms_hub.domain import sms_text
 from sms_hub.domain.campaign import (
     KIND_LABELS,
     NAME_NOTE,
     NOTIFICATION_NOTE,
     CampaignKind,
+    NewCampaign,
 )
 from sms_hub.domain.sender import SENDER_HELP
 from sms_hub.pages.campaigns.state import CampaignsState
+from sms_hub.services import campaigns as campaign_service
+from sms_hub.services.errors import InvalidInput, ServiceError
 
-S = CampaignsState
+_EMPTY_FORM_ERRORS: dict[str, str] = {"name": "", "sender": "", "content": ""}
+
+
+class CreateCampaignState(CampaignsState):
+    create_open: bool = False
+    form_name: str = ""
+    form_kind: str = CampaignKind.MARKETING.value
+    form_sender: str = ""
+    form_content: str = ""
+    form_errors: dict[str, str] = _EMPTY_FORM_ERRORS
+    form_banner: str = ""
+    creating: bool = False
+
+    def _draft(self) -> NewCampaign:
+        return NewCampaign.from_form(
+            self.form_name, self.form_kind, self.form_sender, self.form_content
+        )
+
+    @rx.var
+    def final_sms(self) -> str:
+        return campaign_service.final_text(self._draft(), self.opt_out_mention)
+
+    @rx.var
+    def sms_counter(self) -> str:
+        measure = sms_text.measure(self.final_sms)
+        plural = "s" if measure.parts > 1 else ""
+        mention = (
+            " (mention de désinscription incluse)"
+            if self._draft().kind.has_opt_out
+            else ""
+        )
+        return (
+            f"{measure.units} caractère{'s' if measure.units > 1 else ''}{mention} · "
+            f"{measure.parts} SMS{plural} · encodage {measure.encoding} · "
+            f"{measure.units_left} restant{'s' if measure.units_left > 1 else ''} "
+            "dans ce SMS"
+        )
+
+    @rx.var
+    def non_gsm_warning(self) -> str:
+        chars = sms_text.measure(self.final_sms).non_gsm_chars
+        if not chars:
+            return ""
+        names = ", ".join(sms_text.describe_char(c) for c in chars)
+        return (
+            f"Caractères spéciaux ({names}) : le SMS passe en encodage Unicode, "
+            "70 caractères par SMS au lieu de 160."
+        )
+
+    @rx.event
+    def open_create(self):
+        self.create_open = True
+        self.form_banner = ""
+        self.form_errors = dict(_EMPTY_FORM_ERRORS)
+
+    @rx.event
+    def set_create_open(self, is_open: bool):
+        self.create_open = is_open
+
+    @rx.event
+    def set_form_name(self, value: str):
+        self.form_name = value
+
+    @rx.event
+    def set_form_kind(self, value: str):
+        self.form_kind = value
+
+    @rx.event
+    def set_form_sender(self, value: str):
+        self.form_sender = value
+
+    @rx.event
+    def set_form_content(self, value: str):
+        self.form_content = value
+
+    @rx.event
+    def replace_non_gsm(self):
+        self.form_content = sms_text.make_gsm_safe(self.form_content)
+
+    @rx.event
+    async def submit_create(self, form_data: dict):
+        if self.creating:
+            return
+        self.creating = True
+        self.form_banner = ""
+        self.form_errors = dict(_EMPTY_FORM_ERRORS)
+        yield
+        try:
+            row = await campaign_service.create_campaign(self._actor(), self._draft())
+        except InvalidInput as error:
+            self.form_errors = {**_EMPTY_FORM_ERRORS, **error.field_errors}
+            self.creating = False
+            return
+        except ServiceError as error:
+            self.form_banner = error.user_message
+            self.creating = False
+            return
+        self.creating = False
+        self.create_open = False
+        self.form_name = self.form_sender = self.form_content = ""
+        self.form_kind = CampaignKind.MARKETING.value
+        await self._show_newest_first()
+        yield rx.toast.success(
+            f"La campagne « {row.name} » a été créée au statut Brouillon."
+        )
+
+
+S = CreateCampaignState
 
 
 def _name_field() -> rx.Component:
@@ -140,53 +252,19 @@ def _content_field() -> rx.Component:
 
 
 def create_campaign_modal() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Créer une campagne standard"),
-            rx.dialog.description(
-                "La campagne sera créée au statut Brouillon.",
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.cond(
-                        S.form_banner != "",
-                        rx.callout(
-                            S.form_banner,
-                            icon="circle-alert",
-                            color_scheme="red",
-                            role="alert",
-                        ),
-                    ),
-                    _name_field(),
-                    _kind_field(),
-                    _sender_field(),
-                    _content_field(),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button(
-                                "Annuler",
-                                variant="soft",
-                                color_scheme="gray",
-                                type="button",
-                            )
-                        ),
-                        rx.button(
-                            "Créer la campagne", type="submit", loading=S.creating
-                        ),
-                        justify="end",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    spacing="4",
-                    margin_top="1em",
-                ),
-                on_submit=S.submit_create,
-                reset_on_submit=False,
-            ),
-            max_width="640px",
-        ),
-        open=S.create_open,
+    return modal(
+        "Créer une campagne standard",
+        error_callout(S.form_banner),
+        _name_field(),
+        _kind_field(),
+        _sender_field(),
+        _content_field(),
+        buttons=[
+            close_button("Annuler"),
+            rx.button("Créer la campagne", type="submit", loading=S.creating),
+        ],
+        description=["La campagne sera créée au statut Brouillon."],
+        on_submit=S.submit_create,
+        open_=S.create_open,
         on_open_change=S.set_create_open,
     )

@@ -1,4 +1,4 @@
-"""Modals of the sending lifecycle: launch or schedule, cancel."""
+"""Modal "Lancer ou planifier l'envoi de la campagne" and its state."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from datetime import datetime
 
 import reflex as rx
 
-from sms_hub.components.modal import confirm_dialog
+from sms_hub.components.form_field import checkbox_row
+from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.domain import calendar
 from sms_hub.domain.formatting import number_fr
-from sms_hub.domain.statuses import CANCEL_WARNING
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import sending
 from sms_hub.services.errors import ServiceError
@@ -124,180 +124,103 @@ class LaunchState(CampaignModalState):
             )
 
 
-class CancelState(CampaignModalState):
-    """« Annuler l'envoi de la campagne »."""
-
-    cancel_open: bool = False
-    cancelling: bool = False
-
-    @rx.event
-    def open_cancel(self, campaign_id: int, name: str):
-        self._target(campaign_id, name)
-        self.cancel_open = True
-
-    @rx.event
-    def set_cancel_open(self, is_open: bool):
-        if not self.cancelling:
-            self.cancel_open = is_open
-
-    @rx.event
-    async def confirm_cancel(self):
-        if self.cancelling:
-            return
-        self.cancelling = True
-        yield
-        try:
-            await sending.cancel(self._actor(), self.campaign_id)
-        except ServiceError as error:
-            self.cancelling = False
-            self.cancel_open = False
-            yield rx.toast.error(error.user_message)
-            return
-        self.cancelling = False
-        self.cancel_open = False
-        await self._refresh()
-        yield rx.toast.success(
-            f"L'envoi de la campagne « {self.campaign_name} » a été annulé."
-        )
-
-
-def _fact(label: str, value) -> rx.Component:
+def _fact(label: str, value: rx.Component | rx.Var) -> rx.Component:
     return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
+
+
+def _facts() -> rx.Component:
+    s = LaunchState
+    return rx.data_list.root(
+        _fact("Destinataires", s.recipients),
+        _fact("Listes d'exclusion", s.exclusions),
+        _fact("SMS par message", rx.text(s.parts, " (encodage ", s.encoding, ")")),
+        _fact("Crédits estimés", rx.text(s.credits_needed, " crédits SMS")),
+        _fact("Crédits restants", s.credits_left),
+        size="2",
+    )
+
+
+def _window_note() -> rx.Component:
+    s = LaunchState
+    return rx.cond(
+        s.window_note != "",
+        rx.callout(
+            rx.vstack(
+                rx.text(
+                    s.window_note, " Prochain créneau autorisé : ", s.next_slot, "."
+                ),
+                rx.button(
+                    "Planifier au prochain créneau",
+                    size="1",
+                    variant="soft",
+                    on_click=s.use_next_slot,
+                ),
+                spacing="2",
+            ),
+            icon="clock",
+            color_scheme="amber",
+        ),
+    )
+
+
+def _when_field(
+    label: str, field_id: str, kind: str, value: rx.Var, on_change: rx.EventHandler
+) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, class_name="field-label"),
+        rx.input(id=field_id, type=kind, value=value, on_change=on_change),
+        spacing="1",
+    )
+
+
+def _deferral() -> rx.Component:
+    s = LaunchState
+    return rx.fragment(
+        checkbox_row(
+            rx.checkbox(checked=s.deferred, on_change=s.set_deferred),
+            rx.text("Lancement différé de la campagne"),
+        ),
+        rx.cond(
+            s.deferred,
+            rx.hstack(
+                _when_field(
+                    "Date d'envoi", "send-date", "date", s.send_date, s.set_send_date
+                ),
+                _when_field(
+                    "Heure d'envoi (heure de Paris)",
+                    "send-time",
+                    "time",
+                    s.send_time,
+                    s.set_send_time,
+                ),
+                spacing="4",
+            ),
+        ),
+    )
 
 
 def launch_modal() -> rx.Component:
     s = LaunchState
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Lancer ou planifier l'envoi"),
-            rx.dialog.description(
-                "Campagne « ", s.campaign_name, " »", size="2", color_scheme="gray"
-            ),
-            rx.vstack(
-                rx.cond(
-                    s.relaunch_warning != "",
-                    rx.callout(
-                        s.relaunch_warning, icon="triangle-alert", color_scheme="amber"
-                    ),
-                ),
-                rx.data_list.root(
-                    _fact("Destinataires", s.recipients),
-                    _fact("Listes d'exclusion", s.exclusions),
-                    _fact(
-                        "SMS par message",
-                        rx.text(s.parts, " (encodage ", s.encoding, ")"),
-                    ),
-                    _fact("Crédits estimés", rx.text(s.credits_needed, " crédits SMS")),
-                    _fact("Crédits restants", s.credits_left),
-                    size="2",
-                ),
-                rx.cond(
-                    s.window_note != "",
-                    rx.callout(
-                        rx.vstack(
-                            rx.text(
-                                s.window_note,
-                                " Prochain créneau autorisé : ",
-                                s.next_slot,
-                                ".",
-                            ),
-                            rx.button(
-                                "Planifier au prochain créneau",
-                                size="1",
-                                variant="soft",
-                                on_click=s.use_next_slot,
-                            ),
-                            spacing="2",
-                        ),
-                        icon="clock",
-                        color_scheme="amber",
-                    ),
-                ),
-                rx.el.label(
-                    rx.hstack(
-                        rx.checkbox(checked=s.deferred, on_change=s.set_deferred),
-                        rx.text("Lancement différé de la campagne"),
-                        spacing="2",
-                        align="center",
-                    )
-                ),
-                rx.cond(
-                    s.deferred,
-                    rx.hstack(
-                        rx.vstack(
-                            rx.el.label(
-                                "Date d'envoi",
-                                html_for="send-date",
-                                class_name="field-label",
-                            ),
-                            rx.input(
-                                id="send-date",
-                                type="date",
-                                value=s.send_date,
-                                on_change=s.set_send_date,
-                            ),
-                            spacing="1",
-                        ),
-                        rx.vstack(
-                            rx.el.label(
-                                "Heure d'envoi (heure de Paris)",
-                                html_for="send-time",
-                                class_name="field-label",
-                            ),
-                            rx.input(
-                                id="send-time",
-                                type="time",
-                                value=s.send_time,
-                                on_change=s.set_send_time,
-                            ),
-                            spacing="1",
-                        ),
-                        spacing="4",
-                    ),
-                ),
-                rx.cond(
-                    s.launch_error != "",
-                    rx.callout(
-                        s.launch_error,
-                        icon="circle-alert",
-                        color_scheme="red",
-                        role="alert",
-                    ),
-                ),
-                rx.hstack(
-                    rx.dialog.close(
-                        rx.button("Annuler", variant="soft", color_scheme="gray")
-                    ),
-                    rx.button(
-                        rx.cond(
-                            s.deferred, "Planifier la campagne", "Lancer la campagne"
-                        ),
-                        on_click=s.confirm_launch,
-                        loading=s.launching,
-                    ),
-                    justify="end",
-                    spacing="3",
-                    width="100%",
-                ),
-                spacing="4",
-                margin_top="1em",
-            ),
-            max_width="600px",
+    return modal(
+        "Lancer ou planifier l'envoi",
+        rx.cond(
+            s.relaunch_warning != "",
+            rx.callout(s.relaunch_warning, icon="triangle-alert", color_scheme="amber"),
         ),
-        open=s.launch_open,
+        _facts(),
+        _window_note(),
+        _deferral(),
+        error_callout(s.launch_error),
+        buttons=[
+            close_button("Annuler"),
+            rx.button(
+                rx.cond(s.deferred, "Planifier la campagne", "Lancer la campagne"),
+                on_click=s.confirm_launch,
+                loading=s.launching,
+            ),
+        ],
+        description=["Campagne « ", s.campaign_name, " »"],
+        open_=s.launch_open,
         on_open_change=s.set_launch_open,
-    )
-
-
-def cancel_dialog() -> rx.Component:
-    s = CancelState
-    return confirm_dialog(
-        "Annuler l'envoi de la campagne",
-        rx.text("Campagne « ", s.campaign_name, " ». ", CANCEL_WARNING),
-        confirm_label="Annuler l'envoi",
-        keep_label="Ne pas annuler",
-        on_confirm=s.confirm_cancel,
-        busy=s.cancelling,
-        open_=s.cancel_open,
-        on_open_change=s.set_cancel_open,
+        width="600px",
     )

@@ -4,73 +4,27 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.components.data_table import pager
-from sms_hub.components.form_field import form_field, help_note
-from sms_hub.components.layout import page_shell
-from sms_hub.components.modal import confirm_dialog
-from sms_hub.pages.contact_lists.import_state import (
-    REPORT_ROWS_SHOWN,
-    UPLOAD_ID,
-    ContactListsState,
-    RejectedRowView,
-    ReportCount,
+from sms_hub.components.data_table import (
+    count_text,
+    data_table,
+    empty_message,
+    paged_table,
+    pager,
 )
+from sms_hub.components.icon_action import icon_action
+from sms_hub.components.layout import page_shell
+from sms_hub.components.search_field import search_field
+from sms_hub.pages.contact_lists.contacts_state import ContactsState
+from sms_hub.pages.contact_lists.delete_dialog import DeleteListState, delete_dialog
+from sms_hub.pages.contact_lists.import_dialog import import_dialog
+from sms_hub.pages.contact_lists.import_state import CsvImportState
+from sms_hub.pages.contact_lists.name_dialog import ListNameState, name_dialog
 from sms_hub.services.contact_lists import ContactListRow, ContactRow
 
 ROUTE = "/listes"
 TITLE = "Listes de contacts"
 
-S = ContactListsState
-
-FORMAT_HELP = (
-    "La première ligne du fichier donne les intitulés des colonnes. Colonne "
-    "obligatoire : « Téléphone » (ou « Mobile », « Portable », « Tél. »…). "
-    "Colonnes facultatives : « Nom », « Prénom », « Email ». Séparateur "
-    "point-virgule, virgule ou tabulation ; fichier enregistré par Excel, "
-    "LibreOffice ou en UTF-8. Seuls les numéros de mobile sont importés."
-)
-ALL_OR_NOTHING_NOTE = (
-    "L'import se fait en une fois : si une erreur l'interrompt, aucun contact du "
-    "fichier n'est ajouté et la liste reste inchangée."
-)
-
-
-# --- Small pieces -------------------------------------------------------------
-
-
-def _icon_action(
-    icon: str, label: rx.Var | str, on_click: rx.EventSpec, color: str = "gray"
-) -> rx.Component:
-    """An icon button whose accessible name is its tooltip."""
-    return rx.tooltip(
-        rx.icon_button(
-            rx.icon(icon, size=16),
-            aria_label=label,
-            variant="ghost",
-            color_scheme=color,
-            size="2",
-            on_click=on_click,
-        ),
-        content=label,
-    )
-
-
-def _labelled_search(
-    label: str, field_id: str, value: rx.Var, on_change: rx.EventHandler
-) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, class_name="field-label"),
-        rx.input(
-            rx.input.slot(rx.icon("search", size=16)),
-            id=field_id,
-            value=value,
-            on_change=on_change,
-            debounce_timeout=300,
-            width="300px",
-            max_width="100%",
-        ),
-        spacing="1",
-    )
+S = ContactsState
 
 
 # --- Lists ----------------------------------------------------------------------
@@ -81,7 +35,7 @@ def _toolbar() -> rx.Component:
         rx.button(
             rx.icon("plus", size=16),
             "Créer une liste",
-            on_click=S.open_create,
+            on_click=ListNameState.open_create,
             size="3",
         ),
         rx.button(
@@ -91,7 +45,7 @@ def _toolbar() -> rx.Component:
             size="3",
         ),
         rx.spacer(),
-        _labelled_search(
+        search_field(
             "Rechercher une liste", "lists-search", S.lists_search, S.search_lists
         ),
         width="100%",
@@ -104,25 +58,27 @@ def _toolbar() -> rx.Component:
 def _list_actions(row: ContactListRow) -> rx.Component:
     quoted = " « " + row.name + " »"
     return rx.hstack(
-        _icon_action("users", "Voir les contacts de" + quoted, S.select_list(row.id)),
-        _icon_action(
+        icon_action("users", "Voir les contacts de" + quoted, S.select_list(row.id)),
+        icon_action(
             "upload",
             "Importer un fichier CSV dans" + quoted,
-            S.open_import(row.id, row.name),
+            CsvImportState.open_import(row.id, row.name),
         ),
-        _icon_action(
+        icon_action(
             "download",
             "Exporter les contacts de" + quoted + " (CSV)",
             S.export_contacts(row.id, row.name),
         ),
-        _icon_action(
-            "pencil", "Renommer la liste" + quoted, S.open_rename(row.id, row.name)
+        icon_action(
+            "pencil",
+            "Renommer la liste" + quoted,
+            ListNameState.open_rename(row.id, row.name),
         ),
-        _icon_action(
+        icon_action(
             "trash-2",
             "Supprimer la liste" + quoted,
-            S.ask_delete(row.id, row.name, row.contact_count),
-            color="red",
+            DeleteListState.ask_delete(row.id, row.name, row.contact_count),
+            color_scheme="red",
         ),
         spacing="1",
         wrap="nowrap",
@@ -150,50 +106,31 @@ def _list_row(row: ContactListRow) -> rx.Component:
 
 
 def _lists_table() -> rx.Component:
-    empty = rx.cond(
-        S.lists_search != "",
-        rx.callout(
-            "Aucune liste ne correspond à cette recherche.",
-            icon="search-x",
-            color_scheme="gray",
+    columns = [
+        "Nom",
+        rx.table.column_header_cell("Contacts", text_align="right"),
+        "Mise à jour",
+        "Actions",
+    ]
+    return paged_table(
+        data_table(columns, S.lists, _list_row),
+        pager(
+            count_text(S.lists_total_label),
+            S.lists_page,
+            S.lists_page_count,
+            S.lists_go_to,
         ),
-        rx.callout(
-            "Aucune liste de contacts pour le moment. Cliquez sur « Créer une "
-            "liste », puis importez un fichier CSV.",
-            icon="info",
-        ),
-    )
-    return rx.cond(
-        S.lists.length() > 0,
-        rx.vstack(
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Nom"),
-                            rx.table.column_header_cell("Contacts", text_align="right"),
-                            rx.table.column_header_cell("Mise à jour"),
-                            rx.table.column_header_cell("Actions"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.lists, _list_row)),
-                    variant="surface",
-                    size="2",
-                    width="100%",
-                ),
-                width="100%",
-                overflow_x="auto",
+        has_rows=S.lists.length() > 0,
+        empty=rx.cond(
+            S.loaded,
+            empty_message(
+                S.lists_search != "",
+                "Aucune liste ne correspond à cette recherche.",
+                "Aucune liste de contacts pour le moment. Cliquez sur « Créer une "
+                "liste », puis importez un fichier CSV.",
             ),
-            pager(
-                rx.text(S.lists_total_label, size="2", color_scheme="gray"),
-                S.lists_page,
-                S.lists_page_count,
-                S.lists_go_to,
-            ),
-            width="100%",
-            spacing="3",
+            rx.spinner(size="3"),
         ),
-        rx.cond(S.loaded, empty, rx.spinner(size="3")),
     )
 
 
@@ -210,49 +147,48 @@ def _contact_row(contact: ContactRow) -> rx.Component:
 
 
 def _contacts_table() -> rx.Component:
-    return rx.cond(
-        S.contacts.length() > 0,
-        rx.vstack(
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Nom"),
-                            rx.table.column_header_cell("Prénom"),
-                            rx.table.column_header_cell("Email"),
-                            rx.table.column_header_cell("Téléphone"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.contacts, _contact_row)),
-                    variant="surface",
-                    size="1",
-                    width="100%",
-                ),
-                width="100%",
-                overflow_x="auto",
-            ),
-            pager(
-                rx.text(S.contacts_total_label, size="2", color_scheme="gray"),
-                S.contacts_page,
-                S.contacts_page_count,
-                S.contacts_go_to,
-            ),
-            width="100%",
-            spacing="3",
+    return paged_table(
+        data_table(
+            ["Nom", "Prénom", "Email", "Téléphone"], S.contacts, _contact_row, size="1"
         ),
-        rx.cond(
+        pager(
+            count_text(S.contacts_total_label),
+            S.contacts_page,
+            S.contacts_page_count,
+            S.contacts_go_to,
+        ),
+        has_rows=S.contacts.length() > 0,
+        empty=empty_message(
             S.contacts_search != "",
-            rx.callout(
-                "Aucun contact ne correspond à cette recherche.",
-                icon="search-x",
-                color_scheme="gray",
-            ),
-            rx.callout(
-                "Cette liste ne contient aucun contact. Cliquez sur « Importer un "
-                "fichier CSV » pour en ajouter.",
-                icon="info",
-            ),
+            "Aucun contact ne correspond à cette recherche.",
+            "Cette liste ne contient aucun contact. Cliquez sur « Importer un "
+            "fichier CSV » pour en ajouter.",
         ),
+    )
+
+
+def _contacts_header() -> rx.Component:
+    return rx.hstack(
+        rx.heading(
+            "Contacts de la liste « ", S.selected_name, " »", size="4", as_="h2"
+        ),
+        rx.spacer(),
+        rx.button(
+            rx.icon("upload", size=16),
+            "Importer un fichier CSV",
+            on_click=CsvImportState.open_import(S.selected_id, S.selected_name),
+        ),
+        rx.button(
+            rx.icon("download", size=16),
+            "Exporter (CSV)",
+            variant="soft",
+            on_click=S.export_contacts(S.selected_id, S.selected_name),
+        ),
+        icon_action("x", "Fermer la liste", S.close_list),
+        width="100%",
+        align="center",
+        spacing="3",
+        wrap="wrap",
     )
 
 
@@ -261,33 +197,8 @@ def _contacts_section() -> rx.Component:
         S.selected_id != 0,
         rx.card(
             rx.vstack(
-                rx.hstack(
-                    rx.heading(
-                        "Contacts de la liste « ",
-                        S.selected_name,
-                        " »",
-                        size="4",
-                        as_="h2",
-                    ),
-                    rx.spacer(),
-                    rx.button(
-                        rx.icon("upload", size=16),
-                        "Importer un fichier CSV",
-                        on_click=S.open_import(S.selected_id, S.selected_name),
-                    ),
-                    rx.button(
-                        rx.icon("download", size=16),
-                        "Exporter (CSV)",
-                        variant="soft",
-                        on_click=S.export_contacts(S.selected_id, S.selected_name),
-                    ),
-                    _icon_action("x", "Fermer la liste", S.close_list),
-                    width="100%",
-                    align="center",
-                    spacing="3",
-                    wrap="wrap",
-                ),
-                _labelled_search(
+                _contacts_header(),
+                search_field(
                     "Rechercher un contact (nom, email ou numéro)",
                     "contacts-search",
                     S.contacts_search,
@@ -302,292 +213,6 @@ def _contacts_section() -> rx.Component:
     )
 
 
-# --- Dialogs ------------------------------------------------------------------------
-
-
-def _name_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(S.name_dialog_title),
-            rx.form(
-                rx.vstack(
-                    form_field(
-                        "Nom de la liste",
-                        rx.input(
-                            id="list-name",
-                            name="list-name",
-                            value=S.name_value,
-                            on_change=S.set_name_value,
-                            placeholder="Ex. : Stagiaires session de janvier",
-                            max_length=200,
-                            size="3",
-                            auto_focus=True,
-                        ),
-                        field_id="list-name",
-                        error=S.name_error,
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button(
-                                "Annuler",
-                                variant="soft",
-                                color_scheme="gray",
-                                type="button",
-                            )
-                        ),
-                        rx.button(
-                            rx.cond(S.name_list_id != 0, "Renommer", "Créer la liste"),
-                            type="submit",
-                            loading=S.saving,
-                        ),
-                        justify="end",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    spacing="4",
-                    margin_top="1em",
-                ),
-                on_submit=S.submit_name,
-                reset_on_submit=False,
-            ),
-            max_width="480px",
-        ),
-        open=S.name_open,
-        on_open_change=S.set_name_open,
-    )
-
-
-def _delete_dialog() -> rx.Component:
-    return confirm_dialog(
-        "Supprimer la liste",
-        rx.text(
-            "Supprimer la liste « ",
-            S.delete_name,
-            " » et ses ",
-            S.delete_count_label,
-            " ? Attention : toute suppression est définitive. Les "
-            "campagnes qui ont déjà importé ces contacts les conservent.",
-        ),
-        confirm_label="Supprimer définitivement",
-        on_confirm=S.confirm_delete,
-        busy=S.deleting,
-        open_=S.delete_open,
-        on_open_change=S.set_delete_open,
-    )
-
-
-def _file_picker() -> rx.Component:
-    chosen = rx.selected_files(UPLOAD_ID)
-    return rx.vstack(
-        rx.el.label(
-            "Fichier CSV à importer",
-            html_for="csv-file-button",
-            class_name="field-label",
-        ),
-        rx.upload(
-            rx.vstack(
-                rx.icon("file-spreadsheet", size=28, color=rx.color("gray", 10)),
-                rx.text("Glissez-déposez le fichier ici, ou", size="2"),
-                rx.button(
-                    "Choisir un fichier…",
-                    id="csv-file-button",
-                    type="button",
-                    variant="soft",
-                    aria_describedby="csv-file-chosen csv-file-help",
-                ),
-                align="center",
-                spacing="2",
-            ),
-            id=UPLOAD_ID,
-            multiple=False,
-            max_files=1,
-            max_size=S.max_upload_bytes,
-            accept={
-                "text/csv": [".csv"],
-                "text/plain": [".txt", ".csv"],
-                "application/vnd.ms-excel": [".csv"],
-            },
-            no_keyboard=True,
-            on_drop_rejected=S.file_refused,
-            border=f"1px dashed {rx.color('gray', 8)}",
-            border_radius="var(--radius-3)",
-            padding="1.5em",
-            width="100%",
-        ),
-        rx.text(
-            rx.cond(
-                chosen.length() > 0,
-                "Fichier choisi : " + chosen.join(", "),
-                "Aucun fichier choisi.",
-            ),
-            id="csv-file-chosen",
-            size="2",
-            aria_live="polite",
-        ),
-        rx.text(
-            FORMAT_HELP,
-            " Taille maximale : ",
-            S.max_upload_label,
-            ".",
-            id="csv-file-help",
-            size="1",
-            color_scheme="gray",
-        ),
-        help_note(ALL_OR_NOTHING_NOTE),
-        spacing="2",
-        width="100%",
-    )
-
-
-def _progress() -> rx.Component:
-    return rx.vstack(
-        rx.text(S.import_progress_label, size="2", role="status"),
-        rx.progress(
-            value=S.import_percent,
-            max=100,
-            aria_label="Progression de l'import",
-            width="100%",
-        ),
-        help_note(
-            "Vous pouvez fermer cette fenêtre : l'import continue et la liste se met "
-            "à jour à la fin."
-        ),
-        spacing="2",
-        width="100%",
-    )
-
-
-def _count(count: ReportCount) -> rx.Component:
-    return rx.data_list.item(
-        rx.data_list.label(count.label),
-        rx.data_list.value(rx.badge(count.value, color_scheme=count.colour, size="2")),
-    )
-
-
-def _rejected_row(row: RejectedRowView) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(row.line, text_align="right"),
-        rx.table.cell(row.label),
-        rx.table.cell(rx.code(row.value, variant="ghost")),
-        rx.table.cell(row.detail),
-    )
-
-
-def _report() -> rx.Component:
-    return rx.vstack(
-        rx.callout(
-            S.report_title, icon="circle-check", color_scheme="green", role="status"
-        ),
-        rx.data_list.root(
-            rx.foreach(S.report_counts, _count), orientation="horizontal"
-        ),
-        rx.cond(
-            S.report_rejected > 0,
-            rx.vstack(
-                rx.heading("Lignes non importées", size="3", as_="h3"),
-                rx.cond(
-                    S.report_rejected > REPORT_ROWS_SHOWN,
-                    help_note(
-                        f"Les {REPORT_ROWS_SHOWN} premières lignes sont affichées ; "
-                        "le rapport complet est dans le fichier CSV."
-                    ),
-                ),
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("Ligne"),
-                                rx.table.column_header_cell("Motif"),
-                                rx.table.column_header_cell("Numéro lu"),
-                                rx.table.column_header_cell("Détail"),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(S.report_rows, _rejected_row)),
-                        size="1",
-                        variant="surface",
-                        width="100%",
-                    ),
-                    max_height="320px",
-                    overflow_y="auto",
-                    width="100%",
-                ),
-                rx.button(
-                    rx.icon("download", size=16),
-                    "Télécharger le rapport (CSV)",
-                    variant="soft",
-                    on_click=S.download_report,
-                ),
-                spacing="2",
-                width="100%",
-            ),
-        ),
-        spacing="3",
-        width="100%",
-    )
-
-
-def _import_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Importer un fichier CSV"),
-            rx.dialog.description(
-                "Les contacts du fichier sont ajoutés à la liste « ",
-                S.import_list_name,
-                " ».",
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.vstack(
-                rx.cond(
-                    S.import_error != "",
-                    rx.callout(
-                        S.import_error,
-                        icon="circle-alert",
-                        color_scheme="red",
-                        role="alert",
-                    ),
-                ),
-                rx.cond(
-                    S.report_ready,
-                    _report(),
-                    rx.cond(S.importing, _progress(), _file_picker()),
-                ),
-                rx.hstack(
-                    rx.dialog.close(
-                        rx.button("Fermer", variant="soft", color_scheme="gray")
-                    ),
-                    rx.cond(
-                        S.report_ready,
-                        rx.button(
-                            "Importer un autre fichier",
-                            on_click=S.open_import(
-                                S.import_list_id, S.import_list_name
-                            ),
-                        ),
-                        rx.button(
-                            rx.icon("upload", size=16),
-                            "Importer",
-                            loading=S.importing,
-                            disabled=rx.selected_files(UPLOAD_ID).length() == 0,
-                            on_click=S.import_file(
-                                rx.upload_files_chunk(upload_id=UPLOAD_ID)
-                            ),
-                        ),
-                    ),
-                    justify="end",
-                    spacing="3",
-                    width="100%",
-                ),
-                spacing="4",
-                margin_top="1em",
-            ),
-            max_width="760px",
-        ),
-        open=S.import_open,
-        on_open_change=S.set_import_open,
-    )
-
-
 def contact_lists_page() -> rx.Component:
     return page_shell(
         TITLE,
@@ -598,9 +223,9 @@ def contact_lists_page() -> rx.Component:
             width="100%",
             spacing="5",
         ),
-        _name_dialog(),
-        _delete_dialog(),
-        _import_dialog(),
+        name_dialog(),
+        delete_dialog(),
+        import_dialog(),
         session=S,
         section=ROUTE,
     )
