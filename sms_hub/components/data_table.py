@@ -92,3 +92,12 @@ def pager(
         align="center",
         spacing="3",
     )
+
+
+def download_button(
+    on_click: rx.EventSpec | rx.EventHandler, label: str = "Exporter (CSV)"
+) -> rx.Component:
+    """The button that downloads a table's rows (or a report) as CSV."""
+    return rx.button(
+        rx.icon("download", size=16), label, variant="soft", on_click=on_click
+    )

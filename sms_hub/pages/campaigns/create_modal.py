@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.components.form_field import form_field, help_note
+from sms_hub.components.form_field import form_field, help_note, text_field
 from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.domain import sms_text
 from sms_hub.domain.campaign import (
@@ -130,20 +130,15 @@ S = CreateCampaignState
 
 
 def _name_field() -> rx.Component:
-    return form_field(
+    return text_field(
         "Nom de la campagne",
-        rx.input(
-            id="campaign-name",
-            name="campaign-name",
-            value=S.form_name,
-            on_change=S.set_form_name,
-            placeholder="Ex. : Relance inscriptions janvier",
-            max_length=100,
-            size="3",
-        ),
-        field_id="campaign-name",
+        "campaign-name",
+        S.form_name,
+        S.set_form_name,
         error=S.form_errors["name"],
         help_text=help_note(NAME_NOTE),
+        placeholder="Ex. : Relance inscriptions janvier",
+        max_length=100,
     )
 
 
@@ -190,20 +185,15 @@ def _kind_field() -> rx.Component:
 
 
 def _sender_field() -> rx.Component:
-    return form_field(
+    return text_field(
         "Libellé de l'expéditeur",
-        rx.input(
-            id="campaign-sender",
-            name="campaign-sender",
-            value=S.form_sender,
-            on_change=S.set_form_sender,
-            placeholder="Ex. : CentreForm",
-            max_length=11,
-            size="3",
-        ),
-        field_id="campaign-sender",
+        "campaign-sender",
+        S.form_sender,
+        S.set_form_sender,
         error=S.form_errors["sender"],
         help_text=help_note(SENDER_HELP),
+        placeholder="Ex. : CentreForm",
+        max_length=11,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.components.data_table import data_table, pager
+from sms_hub.components.data_table import data_table, download_button, pager
 from sms_hub.components.modal import close_button, modal
 from sms_hub.components.search_field import search_input
 from sms_hub.domain.contacts_csv import write_csv
@@ -83,12 +83,7 @@ def recipients_modal() -> rx.Component:
                 aria_label="Rechercher un destinataire",
                 width="100%",
             ),
-            rx.button(
-                rx.icon("download", size=16),
-                "Exporter (CSV)",
-                variant="soft",
-                on_click=s.export_recipients,
-            ),
+            download_button(s.export_recipients),
             width="100%",
         ),
         rx.cond(

@@ -8,15 +8,13 @@ from sms_hub.components.modal import confirm_dialog
 from sms_hub.pages.contact_lists.contacts_state import ContactsState
 from sms_hub.pages.contact_lists.lists_state import plural
 from sms_hub.services import contact_lists as service
-from sms_hub.services.errors import ServiceError
+from sms_hub.state.confirm import ConfirmDialogState
 
 
-class DeleteListState(ContactsState):
-    delete_open: bool = False
+class DeleteListState(ConfirmDialogState, ContactsState):
     delete_id: int = 0
     delete_name: str = ""
     delete_count: int = 0
-    deleting: bool = False
 
     @rx.var
     def delete_count_label(self) -> str:
@@ -25,29 +23,14 @@ class DeleteListState(ContactsState):
     @rx.event
     def ask_delete(self, list_id: int, name: str, count: int):
         self.delete_id, self.delete_name, self.delete_count = list_id, name, count
-        self.delete_open = True
+        self.dialog_open = True
 
-    @rx.event
-    def set_delete_open(self, is_open: bool):
-        self.delete_open = is_open
-
-    @rx.event
-    async def confirm_delete(self):
-        if self.deleting:
-            return
-        self.deleting = True
-        yield
-        try:
-            name = await service.delete_contact_list(self._actor(), self.delete_id)
-        except ServiceError as error:
-            self.deleting = self.delete_open = False
-            yield rx.toast.error(error.user_message)
-            return
-        self.deleting = self.delete_open = False
+    async def _confirmed(self) -> str:
+        name = await service.delete_contact_list(self._actor(), self.delete_id)
         if self.selected_id == self.delete_id:
             self._close_list()
         await self._refresh_lists()
-        yield rx.toast.success(f"La liste « {name} » a été supprimée.")
+        return f"La liste « {name} » a été supprimée."
 
 
 def delete_dialog() -> rx.Component:
@@ -63,8 +46,8 @@ def delete_dialog() -> rx.Component:
             "campagnes qui ont déjà importé ces contacts les conservent.",
         ),
         confirm_label="Supprimer définitivement",
-        on_confirm=s.confirm_delete,
-        busy=s.deleting,
-        open_=s.delete_open,
-        on_open_change=s.set_delete_open,
+        on_confirm=s.confirm,
+        busy=s.busy,
+        open_=s.dialog_open,
+        on_open_change=s.set_dialog_open,
     )

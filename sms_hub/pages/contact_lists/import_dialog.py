@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.components.data_table import data_table
+from sms_hub.components.data_table import data_table, download_button
 from sms_hub.components.form_field import help_note
 from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.pages.contact_lists.import_state import (
@@ -157,12 +157,7 @@ def _report() -> rx.Component:
                     overflow_y="auto",
                     width="100%",
                 ),
-                rx.button(
-                    rx.icon("download", size=16),
-                    "Télécharger le rapport (CSV)",
-                    variant="soft",
-                    on_click=S.download_report,
-                ),
+                download_button(S.download_report, "Télécharger le rapport (CSV)"),
                 spacing="2",
                 width="100%",
             ),

@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from sms_hub.components.form_field import form_field
+from sms_hub.components.form_field import text_field
 from sms_hub.components.modal import close_button, modal
 from sms_hub.pages.contact_lists.contacts_state import ContactsState
 from sms_hub.services import contact_lists as service
@@ -76,20 +76,15 @@ def name_dialog() -> rx.Component:
     s = ListNameState
     return modal(
         s.name_dialog_title,
-        form_field(
+        text_field(
             "Nom de la liste",
-            rx.input(
-                id="list-name",
-                name="list-name",
-                value=s.name_value,
-                on_change=s.set_name_value,
-                placeholder="Ex. : Stagiaires session de janvier",
-                max_length=200,
-                size="3",
-                auto_focus=True,
-            ),
-            field_id="list-name",
+            "list-name",
+            s.name_value,
+            s.set_name_value,
             error=s.name_error,
+            placeholder="Ex. : Stagiaires session de janvier",
+            max_length=200,
+            auto_focus=True,
         ),
         buttons=[
             close_button("Annuler"),

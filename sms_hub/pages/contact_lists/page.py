@@ -7,6 +7,7 @@ import reflex as rx
 from sms_hub.components.data_table import (
     count_text,
     data_table,
+    download_button,
     empty_message,
     paged_table,
     pager,
@@ -178,12 +179,7 @@ def _contacts_header() -> rx.Component:
             "Importer un fichier CSV",
             on_click=CsvImportState.open_import(S.selected_id, S.selected_name),
         ),
-        rx.button(
-            rx.icon("download", size=16),
-            "Exporter (CSV)",
-            variant="soft",
-            on_click=S.export_contacts(S.selected_id, S.selected_name),
-        ),
+        download_button(S.export_contacts(S.selected_id, S.selected_name)),
         icon_action("x", "Fermer la liste", S.close_list),
         width="100%",
         align="center",

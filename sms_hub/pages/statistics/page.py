@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.components.data_table import data_table, pager
+from sms_hub.components.data_table import data_table, download_button, pager
 from sms_hub.components.layout import page_shell
 from sms_hub.domain.statistics import OUTCOME_LABELS, Outcome
 from sms_hub.pages.statistics.state import ALL, StatisticsState
@@ -108,12 +108,7 @@ def _recipients_table() -> rx.Component:
                     value=S.outcome_filter,
                     on_change=S.filter_outcome,
                 ),
-                rx.button(
-                    rx.icon("download", size=16),
-                    "Exporter (CSV)",
-                    variant="soft",
-                    on_click=S.export_csv,
-                ),
+                download_button(S.export_csv),
                 width="100%",
                 align="center",
                 spacing="3",
