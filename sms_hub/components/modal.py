@@ -66,12 +66,10 @@ def confirm_dialog(
     description: rx.Component,
     *,
     confirm_label: str,
-    on_confirm: rx.EventHandler,
-    busy: rx.Var,
-    open_: rx.Var,
-    on_open_change: rx.EventHandler,
+    state: type[rx.State],
     keep_label: str = "Annuler",
 ) -> rx.Component:
+    """``state`` mixes in ``state.confirm.ConfirmDialogState``."""
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
@@ -83,14 +81,14 @@ def confirm_dialog(
                 rx.button(
                     confirm_label,
                     color_scheme="red",
-                    loading=busy,
-                    on_click=on_confirm,
+                    loading=state.busy,
+                    on_click=state.confirm,
                 ),
                 justify="end",
                 spacing="3",
                 margin_top="1em",
             ),
         ),
-        open=open_,
-        on_open_change=on_open_change,
+        open=state.dialog_open,
+        on_open_change=state.set_dialog_open,
     )

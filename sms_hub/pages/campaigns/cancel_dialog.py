@@ -35,8 +35,5 @@ def cancel_dialog() -> rx.Component:
         rx.text("Campagne « ", s.campaign_name, " ». ", CANCEL_WARNING),
         confirm_label="Annuler l'envoi",
         keep_label="Ne pas annuler",
-        on_confirm=s.confirm,
-        busy=s.busy,
-        open_=s.dialog_open,
-        on_open_change=s.set_dialog_open,
+        state=s,
     )

@@ -34,8 +34,5 @@ def delete_dialog() -> rx.Component:
             " » ? Attention : toute suppression est définitive.",
         ),
         confirm_label="Supprimer définitivement",
-        on_confirm=s.confirm,
-        busy=s.busy,
-        open_=s.dialog_open,
-        on_open_change=s.set_dialog_open,
+        state=s,
     )

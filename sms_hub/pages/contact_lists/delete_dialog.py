@@ -46,8 +46,5 @@ def delete_dialog() -> rx.Component:
             "campagnes qui ont déjà importé ces contacts les conservent.",
         ),
         confirm_label="Supprimer définitivement",
-        on_confirm=s.confirm,
-        busy=s.busy,
-        open_=s.dialog_open,
-        on_open_change=s.set_dialog_open,
+        state=s,
     )
