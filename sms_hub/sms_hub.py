@@ -3,12 +3,14 @@
 import reflex as rx
 
 from sms_hub.http import build_api
-from sms_hub.pages import campaigns, contact_lists, statistics
-from sms_hub.pages.campaigns_state import CampaignsState
-from sms_hub.pages.settings.state import ROUTE as SETTINGS_ROUTE
+from sms_hub.pages.campaigns import page as campaigns
+from sms_hub.pages.campaigns.state import CampaignsState
+from sms_hub.pages.contact_lists import page as contact_lists
+from sms_hub.pages.contact_lists.contacts_state import ContactsState
+from sms_hub.pages.settings import page as settings
 from sms_hub.pages.settings.state import SettingsState
-from sms_hub.pages.settings.view import TITLE as SETTINGS_TITLE
-from sms_hub.pages.settings.view import settings_page
+from sms_hub.pages.statistics import page as statistics
+from sms_hub.pages.statistics.state import StatisticsState
 from sms_hub.services.sync import run_poller
 from sms_hub.settings import get_settings
 
@@ -27,18 +29,18 @@ app.add_page(
     statistics.statistics_page,
     route=statistics.ROUTE,
     title=f"{statistics.TITLE} · Hub3E",
-    on_load=statistics.StatisticsState.on_load,
+    on_load=StatisticsState.on_load,
 )
 app.add_page(
     contact_lists.contact_lists_page,
     route=contact_lists.ROUTE,
     title=f"{contact_lists.TITLE} · Hub3E",
-    on_load=contact_lists.ContactListsState.on_load,
+    on_load=ContactsState.on_load,
 )
 app.add_page(
-    settings_page,
-    route=SETTINGS_ROUTE,
-    title=f"{SETTINGS_TITLE} · Hub3E",
+    settings.settings_page,
+    route=settings.ROUTE,
+    title=f"{settings.TITLE} · Hub3E",
     on_load=SettingsState.on_load,
 )
 app.register_lifespan_task(run_poller)

@@ -35,5 +35,34 @@ def form_field(
     return rx.vstack(*children, spacing="1", width="100%", align="stretch")
 
 
+def text_field(
+    label: str,
+    field_id: str,
+    value: rx.Var,
+    on_change: rx.EventHandler,
+    *,
+    error: rx.Var,
+    help_text: rx.Component | None = None,
+    **input_props: object,
+) -> rx.Component:
+    """A labelled one-line text input, named ``field_id`` in its form."""
+    control = rx.input(
+        id=field_id,
+        name=field_id,
+        value=value,
+        on_change=on_change,
+        size="3",
+        **input_props,
+    )
+    return form_field(
+        label, control, field_id=field_id, error=error, help_text=help_text
+    )
+
+
 def help_note(text: str) -> rx.Component:
     return rx.text(text, size="1", color_scheme="gray")
+
+
+def checkbox_row(checkbox: rx.Component, *label: rx.Component) -> rx.Component:
+    """A checkbox and its label, clickable as one (its accessible name)."""
+    return rx.el.label(rx.hstack(checkbox, *label, spacing="2", align="center"))

@@ -2,86 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
-
 import reflex as rx
 
+from sms_hub.components.data_table import data_table, download_button, pager
 from sms_hub.components.layout import page_shell
-from sms_hub.components.pager import pager
 from sms_hub.domain.statistics import OUTCOME_LABELS, Outcome
+from sms_hub.pages.statistics.state import ALL, StatisticsState
 from sms_hub.services import statistics
-from sms_hub.services.errors import ServiceError
-from sms_hub.state.session import SessionState
 
 ROUTE = "/statistiques"
 TITLE = "Statistiques de la campagne"
-PAGE_SIZE = 20
-ALL = "all"
-
-
-class StatisticsState(SessionState):
-    campaign_id: int = 0
-    campaign_name: str = ""
-    figures: list[statistics.Figure] = []
-    outcomes_chart: list[dict[str, Any]] = []
-    timeline_chart: list[dict[str, Any]] = []
-    sarbacane_link: str = ""
-    error: str = ""
-    loading: bool = True
-    rows: list[statistics.OutcomeRow] = []
-    rows_total: int = 0
-    rows_page: int = 1
-    outcome_filter: str = ALL
-
-    @rx.var
-    def rows_page_count(self) -> int:
-        return max(1, -(-self.rows_total // PAGE_SIZE))
-
-    async def _load_rows(self) -> None:
-        self.rows, self.rows_total = await statistics.outcome_page(
-            self._actor(),
-            self.campaign_id,
-            outcome="" if self.outcome_filter == ALL else self.outcome_filter,
-            offset=(self.rows_page - 1) * PAGE_SIZE,
-            limit=PAGE_SIZE,
-        )
-
-    @rx.event
-    async def on_load(self):
-        if not await self._ensure_session():
-            return
-        self.loading, self.error = True, ""
-        raw = self.router.url.query_parameters.get("campagne", "")
-        self.campaign_id = int(raw) if str(raw).isdigit() else 0
-        try:
-            view = await statistics.campaign_statistics(self._actor(), self.campaign_id)
-        except ServiceError as error:
-            self.error, self.loading = error.user_message, False
-            return
-        self.campaign_name = view.campaign_name
-        self.figures = view.figures
-        self.outcomes_chart = [asdict(point) for point in view.outcomes_chart]
-        self.timeline_chart = [asdict(point) for point in view.timeline_chart]
-        self.sarbacane_link = view.sarbacane_link
-        self.rows_page, self.outcome_filter = 1, ALL
-        await self._load_rows()
-        self.loading = False
-
-    @rx.event
-    async def filter_outcome(self, value: str):
-        self.outcome_filter, self.rows_page = value, 1
-        await self._load_rows()
-
-    @rx.event
-    async def go_to(self, page: int):
-        self.rows_page = min(max(1, page), self.rows_page_count)
-        await self._load_rows()
-
-    @rx.event
-    async def export_csv(self):
-        data = await statistics.outcomes_csv(self._actor(), self.campaign_id)
-        return rx.download(data=data, filename=f"statistiques-{self.campaign_id}.csv")
 
 
 S = StatisticsState
@@ -178,27 +108,13 @@ def _recipients_table() -> rx.Component:
                     value=S.outcome_filter,
                     on_change=S.filter_outcome,
                 ),
-                rx.button(
-                    rx.icon("download", size=16),
-                    "Exporter (CSV)",
-                    variant="soft",
-                    on_click=S.export_csv,
-                ),
+                download_button(S.export_csv),
                 width="100%",
                 align="center",
                 spacing="3",
             ),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Email"),
-                        rx.table.column_header_cell("Mobile"),
-                        rx.table.column_header_cell("Statut"),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                width="100%",
-                size="1",
+            data_table(
+                ["Email", "Mobile", "Statut"], S.rows, _row, size="1", variant="ghost"
             ),
             pager(
                 rx.text(S.rows_total, " destinataire(s)", size="2"),

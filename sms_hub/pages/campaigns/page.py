@@ -4,31 +4,32 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.components.action_button import action_icon_button
-from sms_hub.components.confirm_dialog import confirm_dialog
+from sms_hub.components.data_table import (
+    count_text,
+    data_table,
+    empty_message,
+    paged_table,
+    pager,
+)
+from sms_hub.components.icon_action import icon_action
 from sms_hub.components.layout import page_shell
-from sms_hub.components.pager import pager
+from sms_hub.components.search_field import search_input
 from sms_hub.components.status_badge import status_badge
 from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, STUCK_WARNING, Action
-from sms_hub.pages.audience_modals import (
-    ExclusionsState,
-    ImportState,
-    RecipientsState,
-    exclusions_modal,
-    import_modal,
-    recipients_modal,
+from sms_hub.pages.campaigns.cancel_dialog import CancelState, cancel_dialog
+from sms_hub.pages.campaigns.create_modal import (
+    CreateCampaignState,
+    create_campaign_modal,
 )
-from sms_hub.pages.campaigns_state import CampaignsState
-from sms_hub.pages.create_campaign_modal import create_campaign_modal
-from sms_hub.pages.sending_modals import (
-    CancelState,
-    LaunchState,
-    cancel_dialog,
-    launch_modal,
-)
-from sms_hub.services.views import CampaignRow
+from sms_hub.pages.campaigns.delete_dialog import DeleteCampaignState, delete_dialog
+from sms_hub.pages.campaigns.exclusions_modal import ExclusionsState, exclusions_modal
+from sms_hub.pages.campaigns.import_modal import ImportState, import_modal
+from sms_hub.pages.campaigns.launch_modal import LaunchState, launch_modal
+from sms_hub.pages.campaigns.recipients_modal import RecipientsState, recipients_modal
+from sms_hub.pages.campaigns.state import CampaignsState
+from sms_hub.services.paging import CampaignSort
+from sms_hub.services.views import ActionView, CampaignRow
 from sms_hub.settings import get_settings
-from sms_hub.store.queries import CampaignSort
 
 TITLE = "Gestion des campagnes de SMSing"
 #: How often an open tab checks whether its training centre's campaigns changed.
@@ -45,7 +46,7 @@ def _toolbar() -> rx.Component:
         rx.button(
             rx.icon("plus", size=16),
             "Créer une campagne standard",
-            on_click=CampaignsState.open_create,
+            on_click=CreateCampaignState.open_create,
             size="3",
         ),
         rx.button(
@@ -62,13 +63,11 @@ def _toolbar() -> rx.Component:
             size="3",
         ),
         rx.spacer(),
-        rx.input(
-            rx.input.slot(rx.icon("search", size=16)),
+        search_input(
+            CampaignsState.search,
+            CampaignsState.set_search,
             placeholder="Rechercher par nom",
             aria_label="Rechercher une campagne par nom",
-            value=CampaignsState.search,
-            on_change=CampaignsState.set_search,
-            debounce_timeout=300,
             width="320px",
             size="3",
         ),
@@ -105,21 +104,20 @@ def _sortable_header(label: str, sort: CampaignSort) -> rx.Component:
     )
 
 
-def _header() -> rx.Component:
-    return rx.table.header(
-        rx.table.row(
-            _sortable_header("Nom", CampaignSort.NAME),
-            _sortable_header("Type", CampaignSort.KIND),
-            rx.table.column_header_cell("Expéditeur"),
-            _sortable_header("Statut", CampaignSort.STATUS),
-            _sortable_header("Destinataires", CampaignSort.RECIPIENTS),
-            _sortable_header("Création", CampaignSort.CREATED),
-            rx.table.column_header_cell("Actions"),
-        )
-    )
+def _columns() -> list[str | rx.Component]:
+    return [
+        _sortable_header("Nom", CampaignSort.NAME),
+        _sortable_header("Type", CampaignSort.KIND),
+        "Expéditeur",
+        _sortable_header("Statut", CampaignSort.STATUS),
+        _sortable_header("Destinataires", CampaignSort.RECIPIENTS),
+        _sortable_header("Création", CampaignSort.CREATED),
+        "Actions",
+    ]
 
 
-#: The handler each in-app action icon opens, called with (campaign id, name).
+#: What each in-app action icon opens, called with (campaign id, name). The
+#: other actions (``ACTION_INFO[action].opens_new_tab``) are links to Sarbacane.
 ACTION_HANDLERS = {
     Action.RECIPIENTS: RecipientsState.open_recipients,
     Action.STATS_HUB3E: CampaignsState.open_statistics,
@@ -127,34 +125,38 @@ ACTION_HANDLERS = {
     Action.IMPORT_CONTACTS: ImportState.open_import,
     Action.LAUNCH: LaunchState.open_launch,
     Action.CANCEL: CancelState.open_cancel,
-    Action.DELETE: CampaignsState.ask_delete,
+    Action.DELETE: DeleteCampaignState.ask_delete,
 }
 
 
-def _action(row: CampaignRow, index: int, action: Action) -> rx.Component:
-    view = row.actions[index]
+def _action_views(row: CampaignRow) -> dict[Action, ActionView]:
+    """The row's availability of each action, by action (listed in ACTION_ORDER)."""
+    return {action: row.actions[i] for i, action in enumerate(ACTION_ORDER)}
+
+
+def _action(row: CampaignRow, action: Action, view: ActionView) -> rx.Component:
     info = ACTION_INFO[action]
     if info.opens_new_tab:
-        return action_icon_button(
-            icon=info.icon,
-            label=info.label,
+        return icon_action(
+            info.icon,
+            info.label,
             enabled=view.enabled,
             reason=view.reason,
             href=view.href,
         )
-    return action_icon_button(
-        icon=info.icon,
-        label=info.label,
+    return icon_action(
+        info.icon,
+        info.label,
+        ACTION_HANDLERS[action](row.id, row.name),
         enabled=view.enabled,
         reason=view.reason,
-        on_click=ACTION_HANDLERS[action](row.id, row.name),
         color_scheme="red" if action is Action.DELETE else "gray",
     )
 
 
 def _actions(row: CampaignRow) -> rx.Component:
     return rx.hstack(
-        *[_action(row, i, action) for i, action in enumerate(ACTION_ORDER)],
+        *[_action(row, a, view) for a, view in _action_views(row).items()],
         spacing="1",
         wrap="nowrap",
     )
@@ -182,7 +184,9 @@ def _row(row: CampaignRow) -> rx.Component:
                                 size="1",
                                 color_scheme="red",
                                 variant="soft",
-                                on_click=CancelState.open_cancel(row.id, row.name),
+                                on_click=ACTION_HANDLERS[Action.CANCEL](
+                                    row.id, row.name
+                                ),
                             ),
                             spacing="1",
                         ),
@@ -215,72 +219,29 @@ def _row(row: CampaignRow) -> rx.Component:
     )
 
 
-def _empty_state() -> rx.Component:
-    return rx.cond(
-        CampaignsState.search != "",
-        rx.callout(
-            "Aucune campagne ne correspond à cette recherche.",
-            icon="search-x",
-            color_scheme="gray",
-        ),
-        rx.callout(
-            "Aucune campagne pour le moment. Cliquez sur « Créer une campagne "
-            "standard » pour créer votre première campagne de SMSing.",
-            icon="info",
-        ),
-    )
-
-
-def _pagination() -> rx.Component:
-    return pager(
-        rx.text(
-            CampaignsState.total,
-            rx.cond(CampaignsState.total > 1, " campagnes", " campagne"),
-            size="2",
-            color_scheme="gray",
-        ),
-        CampaignsState.page,
-        CampaignsState.page_count,
-        CampaignsState.go_to_page,
-    )
-
-
 def _table() -> rx.Component:
-    return rx.cond(
-        CampaignsState.rows.length() > 0,
-        rx.vstack(
-            rx.box(
-                rx.table.root(
-                    _header(),
-                    rx.table.body(rx.foreach(CampaignsState.rows, _row)),
-                    variant="surface",
-                    size="2",
-                    width="100%",
-                ),
-                width="100%",
-                overflow_x="auto",
+    return paged_table(
+        data_table(_columns(), CampaignsState.rows, _row),
+        pager(
+            count_text(
+                CampaignsState.total,
+                rx.cond(CampaignsState.total > 1, " campagnes", " campagne"),
             ),
-            _pagination(),
-            width="100%",
-            spacing="3",
+            CampaignsState.page,
+            CampaignsState.page_count,
+            CampaignsState.go_to_page,
         ),
-        rx.cond(CampaignsState.loaded, _empty_state(), rx.spinner(size="3")),
-    )
-
-
-def _delete_dialog() -> rx.Component:
-    return confirm_dialog(
-        "Supprimer la campagne",
-        rx.text(
-            "Supprimer la campagne « ",
-            CampaignsState.delete_name,
-            " » ? Attention : toute suppression est définitive.",
+        has_rows=CampaignsState.rows.length() > 0,
+        empty=rx.cond(
+            CampaignsState.loaded,
+            empty_message(
+                CampaignsState.search != "",
+                "Aucune campagne ne correspond à cette recherche.",
+                "Aucune campagne pour le moment. Cliquez sur « Créer une campagne "
+                "standard » pour créer votre première campagne de SMSing.",
+            ),
+            rx.spinner(size="3"),
         ),
-        confirm_label="Supprimer définitivement",
-        on_confirm=CampaignsState.confirm_delete,
-        busy=CampaignsState.deleting,
-        open_=CampaignsState.delete_open,
-        on_open_change=CampaignsState.set_delete_open,
     )
 
 
@@ -294,7 +255,7 @@ def campaigns_page() -> rx.Component:
             spacing="4",
         ),
         create_campaign_modal(),
-        _delete_dialog(),
+        delete_dialog(),
         recipients_modal(),
         import_modal(),
         exclusions_modal(),

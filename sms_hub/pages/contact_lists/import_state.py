@@ -1,6 +1,7 @@
-"""State of the page "Listes de contacts": one page of lists, one page of the
-selected list's contacts, the open dialogs and the CSV import's progress and
-report. Handlers only call ``services.contact_lists``."""
+"""State of the CSV import into a contact list: upload, progress, report.
+
+The import runs in the background: closing the dialog only hides it.
+"""
 
 from __future__ import annotations
 
@@ -17,13 +18,12 @@ import reflex as rx
 
 from sms_hub.domain.contacts_csv import CsvFileTooLarge, size_fr
 from sms_hub.domain.formatting import number_fr
+from sms_hub.pages.contact_lists.contacts_state import ContactsState
+from sms_hub.pages.contact_lists.lists_state import plural
 from sms_hub.services import contact_lists as service
-from sms_hub.services.contact_lists import ContactListRow, ContactRow, ImportReport
+from sms_hub.services.contact_lists import ImportReport
 from sms_hub.services.context import in_thread
-from sms_hub.services.errors import InvalidInput, NotFound, ServiceError
-from sms_hub.settings import get_settings
-from sms_hub.state.session import SessionState
-from sms_hub.store.contact_queries import PageQuery
+from sms_hub.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -53,45 +53,7 @@ class ReportCount:
     colour: str
 
 
-def _pages(total: int) -> int:
-    return max(1, -(-total // get_settings().page_size))
-
-
-def _query(search: str, page: int) -> PageQuery:
-    size = get_settings().page_size
-    return PageQuery(search=search, offset=(page - 1) * size, limit=size)
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{number_fr(count)} {one if count <= 1 else many}"
-
-
-class ContactListsState(SessionState):
-    lists: list[ContactListRow] = []
-    lists_total: int = 0
-    lists_page: int = 1
-    lists_search: str = ""
-    loaded: bool = False
-
-    selected_id: int = 0
-    selected_name: str = ""
-    contacts: list[ContactRow] = []
-    contacts_total: int = 0
-    contacts_page: int = 1
-    contacts_search: str = ""
-
-    name_open: bool = False
-    name_list_id: int = 0  # 0: a new list
-    name_value: str = ""
-    name_error: str = ""
-    saving: bool = False
-
-    delete_open: bool = False
-    delete_id: int = 0
-    delete_name: str = ""
-    delete_count: int = 0
-    deleting: bool = False
-
+class CsvImportState(ContactsState):
     import_open: bool = False
     import_list_id: int = 0
     import_list_name: str = ""
@@ -109,34 +71,10 @@ class ContactListsState(SessionState):
     _report_csv: str = ""
 
     @rx.var
-    def lists_page_count(self) -> int:
-        return _pages(self.lists_total)
-
-    @rx.var
-    def contacts_page_count(self) -> int:
-        return _pages(self.contacts_total)
-
-    @rx.var
-    def lists_total_label(self) -> str:
-        return _plural(self.lists_total, "liste", "listes")
-
-    @rx.var
-    def contacts_total_label(self) -> str:
-        return _plural(self.contacts_total, "contact", "contacts")
-
-    @rx.var
-    def delete_count_label(self) -> str:
-        return _plural(self.delete_count, "contact", "contacts")
-
-    @rx.var
     def import_progress_label(self) -> str:
         if self.import_percent:
             return f"{self.import_status} {self.import_percent} %"
         return self.import_status
-
-    @rx.var
-    def name_dialog_title(self) -> str:
-        return "Renommer la liste" if self.name_list_id else "Créer une liste"
 
     @rx.var
     def max_upload_bytes(self) -> int:
@@ -145,175 +83,6 @@ class ContactListsState(SessionState):
     @rx.var
     def max_upload_label(self) -> str:
         return size_fr(service.csv_max_bytes())
-
-    # Lists
-
-    async def _refresh_lists(self) -> None:
-        result = await service.contact_list_page(
-            self._actor(), _query(self.lists_search, self.lists_page)
-        )
-        if not result.rows and self.lists_page > 1:
-            self.lists_page = _pages(result.total)
-            result = await service.contact_list_page(
-                self._actor(), _query(self.lists_search, self.lists_page)
-            )
-        self.lists, self.lists_total = result.rows, result.total
-        self.loaded = True
-
-    async def _refresh_contacts(self) -> None:
-        if not self.selected_id:
-            self.contacts, self.contacts_total = [], 0
-            return
-        try:
-            page = await service.contact_page(
-                self._actor(),
-                self.selected_id,
-                _query(self.contacts_search, self.contacts_page),
-            )
-        except NotFound:
-            self.selected_id, self.selected_name = 0, ""
-            self.contacts, self.contacts_total = [], 0
-            return
-        self.selected_name = page.list_name
-        self.contacts, self.contacts_total = page.rows, page.total
-
-    @rx.event
-    async def on_load(self):
-        if await self._ensure_session():
-            await self._refresh_lists()
-            await self._refresh_contacts()
-
-    @rx.event
-    async def search_lists(self, value: str):
-        self.lists_search, self.lists_page = value, 1
-        await self._refresh_lists()
-
-    @rx.event
-    async def lists_go_to(self, page: int):
-        self.lists_page = min(max(1, page), self.lists_page_count)
-        await self._refresh_lists()
-
-    async def _select(self, list_id: int) -> None:
-        self.selected_id = list_id
-        self.contacts_page, self.contacts_search = 1, ""
-        await self._refresh_contacts()
-
-    def _close_list(self) -> None:
-        self.selected_id, self.selected_name = 0, ""
-        self.contacts, self.contacts_total = [], 0
-
-    @rx.event
-    async def select_list(self, list_id: int):
-        await self._select(list_id)
-
-    @rx.event
-    def close_list(self):
-        self._close_list()
-
-    # Contacts of the selected list
-
-    @rx.event
-    async def search_contacts(self, value: str):
-        self.contacts_search, self.contacts_page = value, 1
-        await self._refresh_contacts()
-
-    @rx.event
-    async def contacts_go_to(self, page: int):
-        self.contacts_page = min(max(1, page), self.contacts_page_count)
-        await self._refresh_contacts()
-
-    @rx.event
-    async def export_contacts(self, list_id: int, name: str):
-        try:
-            data = await service.contacts_csv(self._actor(), list_id)
-        except ServiceError as error:
-            yield rx.toast.error(error.user_message)
-            return
-        yield rx.download(
-            data=data,
-            filename=service.csv_filename("contacts", name),
-            mime_type="text/csv;charset=utf-8",
-        )
-
-    # Create / rename
-
-    @rx.event
-    def open_create(self):
-        self.name_list_id, self.name_value, self.name_error = 0, "", ""
-        self.name_open = True
-
-    @rx.event
-    def open_rename(self, list_id: int, name: str):
-        self.name_list_id, self.name_value, self.name_error = list_id, name, ""
-        self.name_open = True
-
-    @rx.event
-    def set_name_open(self, is_open: bool):
-        self.name_open = is_open
-
-    @rx.event
-    def set_name_value(self, value: str):
-        self.name_value = value
-
-    @rx.event
-    async def submit_name(self, form_data: dict[str, Any]):
-        if self.saving:
-            return
-        self.saving, self.name_error = True, ""
-        yield
-        try:
-            if self.name_list_id:
-                row = await service.rename_contact_list(
-                    self._actor(), self.name_list_id, self.name_value
-                )
-                message = f"La liste a été renommée « {row.name} »."
-            else:
-                row = await service.create_contact_list(self._actor(), self.name_value)
-                message = f"La liste « {row.name} » a été créée."
-        except InvalidInput as error:
-            self.name_error = error.field_errors.get("name", error.user_message)
-            self.saving = False
-            return
-        except ServiceError as error:
-            self.saving, self.name_open = False, False
-            yield rx.toast.error(error.user_message)
-            return
-        self.saving, self.name_open = False, False
-        await self._refresh_lists()
-        if not self.name_list_id or self.selected_id == row.id:
-            await self._select(row.id)
-        yield rx.toast.success(message)
-
-    # Delete
-
-    @rx.event
-    def ask_delete(self, list_id: int, name: str, count: int):
-        self.delete_id, self.delete_name, self.delete_count = list_id, name, count
-        self.delete_open = True
-
-    @rx.event
-    def set_delete_open(self, is_open: bool):
-        self.delete_open = is_open
-
-    @rx.event
-    async def confirm_delete(self):
-        if self.deleting:
-            return
-        self.deleting = True
-        yield
-        try:
-            name = await service.delete_contact_list(self._actor(), self.delete_id)
-        except ServiceError as error:
-            self.deleting = self.delete_open = False
-            yield rx.toast.error(error.user_message)
-            return
-        self.deleting = self.delete_open = False
-        if self.selected_id == self.delete_id:
-            self._close_list()
-        await self._refresh_lists()
-        yield rx.toast.success(f"La liste « {name} » a été supprimée.")
-
-    # Import
 
     @rx.event
     def open_import(self, list_id: int, name: str):
@@ -452,9 +221,9 @@ class ContactListsState(SessionState):
         self.import_status = ""
         self.report_ready = True
         self.report_title = (
-            f"{_plural(report.imported, 'contact importé', 'contacts importés')} "
+            f"{plural(report.imported, 'contact importé', 'contacts importés')} "
             f"dans « {report.list_name} », qui compte maintenant "
-            f"{_plural(report.contact_count, 'contact', 'contacts')}. "
+            f"{plural(report.contact_count, 'contact', 'contacts')}. "
             f"Fichier lu en {report.encoding}, séparateur : {report.delimiter}."
         )
         self.report_counts = [

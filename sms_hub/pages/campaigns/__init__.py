@@ -1,0 +1,1 @@
+"""Page « Gestion des campagnes de SMSing »: its view, states and modals."""

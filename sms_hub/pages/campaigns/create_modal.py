@@ -1,0 +1,260 @@
+"""Modal "Créer une campagne standard": the creation form and its state."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from sms_hub.components.form_field import form_field, help_note, text_field
+from sms_hub.components.modal import close_button, error_callout, modal
+from sms_hub.domain import sms_text
+from sms_hub.domain.campaign import (
+    KIND_LABELS,
+    NAME_NOTE,
+    NOTIFICATION_NOTE,
+    CampaignKind,
+    NewCampaign,
+)
+from sms_hub.domain.sender import SENDER_HELP
+from sms_hub.pages.campaigns.state import CampaignsState
+from sms_hub.services import campaigns as campaign_service
+from sms_hub.services.errors import InvalidInput, ServiceError
+
+_EMPTY_FORM_ERRORS: dict[str, str] = {"name": "", "sender": "", "content": ""}
+
+
+class CreateCampaignState(CampaignsState):
+    create_open: bool = False
+    form_name: str = ""
+    form_kind: str = CampaignKind.MARKETING.value
+    form_sender: str = ""
+    form_content: str = ""
+    form_errors: dict[str, str] = _EMPTY_FORM_ERRORS
+    form_banner: str = ""
+    creating: bool = False
+
+    def _draft(self) -> NewCampaign:
+        return NewCampaign.from_form(
+            self.form_name, self.form_kind, self.form_sender, self.form_content
+        )
+
+    @rx.var
+    def final_sms(self) -> str:
+        return campaign_service.final_text(self._draft(), self.opt_out_mention)
+
+    @rx.var
+    def sms_counter(self) -> str:
+        measure = sms_text.measure(self.final_sms)
+        plural = "s" if measure.parts > 1 else ""
+        mention = (
+            " (mention de désinscription incluse)"
+            if self._draft().kind.has_opt_out
+            else ""
+        )
+        return (
+            f"{measure.units} caractère{'s' if measure.units > 1 else ''}{mention} · "
+            f"{measure.parts} SMS{plural} · encodage {measure.encoding} · "
+            f"{measure.units_left} restant{'s' if measure.units_left > 1 else ''} "
+            "dans ce SMS"
+        )
+
+    @rx.var
+    def non_gsm_warning(self) -> str:
+        chars = sms_text.measure(self.final_sms).non_gsm_chars
+        if not chars:
+            return ""
+        names = ", ".join(sms_text.describe_char(c) for c in chars)
+        return (
+            f"Caractères spéciaux ({names}) : le SMS passe en encodage Unicode, "
+            "70 caractères par SMS au lieu de 160."
+        )
+
+    @rx.event
+    def open_create(self):
+        self.create_open = True
+        self.form_banner = ""
+        self.form_errors = dict(_EMPTY_FORM_ERRORS)
+
+    @rx.event
+    def set_create_open(self, is_open: bool):
+        self.create_open = is_open
+
+    @rx.event
+    def set_form_name(self, value: str):
+        self.form_name = value
+
+    @rx.event
+    def set_form_kind(self, value: str):
+        self.form_kind = value
+
+    @rx.event
+    def set_form_sender(self, value: str):
+        self.form_sender = value
+
+    @rx.event
+    def set_form_content(self, value: str):
+        self.form_content = value
+
+    @rx.event
+    def replace_non_gsm(self):
+        self.form_content = sms_text.make_gsm_safe(self.form_content)
+
+    @rx.event
+    async def submit_create(self, form_data: dict):
+        if self.creating:
+            return
+        self.creating = True
+        self.form_banner = ""
+        self.form_errors = dict(_EMPTY_FORM_ERRORS)
+        yield
+        try:
+            row = await campaign_service.create_campaign(self._actor(), self._draft())
+        except InvalidInput as error:
+            self.form_errors = {**_EMPTY_FORM_ERRORS, **error.field_errors}
+            self.creating = False
+            return
+        except ServiceError as error:
+            self.form_banner = error.user_message
+            self.creating = False
+            return
+        self.creating = False
+        self.create_open = False
+        self.form_name = self.form_sender = self.form_content = ""
+        self.form_kind = CampaignKind.MARKETING.value
+        await self._show_newest_first()
+        yield rx.toast.success(
+            f"La campagne « {row.name} » a été créée au statut Brouillon."
+        )
+
+
+S = CreateCampaignState
+
+
+def _name_field() -> rx.Component:
+    return text_field(
+        "Nom de la campagne",
+        "campaign-name",
+        S.form_name,
+        S.set_form_name,
+        error=S.form_errors["name"],
+        help_text=help_note(NAME_NOTE),
+        placeholder="Ex. : Relance inscriptions janvier",
+        max_length=100,
+    )
+
+
+def _kind_field() -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Type", id="campaign-kind-label", class_name="field-label"),
+        rx.radio_group.root(
+            rx.hstack(
+                *[
+                    rx.el.label(
+                        rx.hstack(
+                            rx.radio_group.item(value=kind.value),
+                            rx.text(KIND_LABELS[kind], size="2"),
+                            spacing="2",
+                            align="center",
+                        ),
+                    )
+                    for kind in CampaignKind
+                ],
+                spacing="5",
+            ),
+            value=S.form_kind,
+            on_change=S.set_form_kind,
+            aria_labelledby="campaign-kind-label",
+            id="campaign-kind",
+            name="campaign-kind",
+        ),
+        rx.cond(
+            S.form_kind == CampaignKind.NOTIFICATION.value,
+            rx.callout(
+                NOTIFICATION_NOTE, icon="triangle-alert", color_scheme="amber", size="1"
+            ),
+            rx.text(
+                "La mention de désinscription « ",
+                S.opt_out_mention,
+                " » est ajoutée à la fin du SMS.",
+                size="1",
+                color_scheme="gray",
+            ),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _sender_field() -> rx.Component:
+    return text_field(
+        "Libellé de l'expéditeur",
+        "campaign-sender",
+        S.form_sender,
+        S.set_form_sender,
+        error=S.form_errors["sender"],
+        help_text=help_note(SENDER_HELP),
+        placeholder="Ex. : CentreForm",
+        max_length=11,
+    )
+
+
+def _content_field() -> rx.Component:
+    return form_field(
+        "Contenu du SMS",
+        rx.text_area(
+            id="campaign-content",
+            name="campaign-content",
+            value=S.form_content,
+            on_change=S.set_form_content,
+            placeholder="Saisissez le contenu du SMS à envoyer.",
+            rows="5",
+            size="3",
+        ),
+        field_id="campaign-content",
+        error=S.form_errors["content"],
+        help_text=rx.vstack(
+            rx.text(
+                S.sms_counter,
+                size="1",
+                color_scheme="gray",
+                id="sms-counter",
+                aria_live="polite",
+            ),
+            rx.cond(
+                S.non_gsm_warning != "",
+                rx.hstack(
+                    rx.text(S.non_gsm_warning, size="1", color_scheme="amber"),
+                    rx.button(
+                        "Remplacer ces caractères",
+                        size="1",
+                        variant="soft",
+                        color_scheme="amber",
+                        on_click=S.replace_non_gsm,
+                        type="button",
+                    ),
+                    align="center",
+                    spacing="2",
+                    wrap="wrap",
+                ),
+            ),
+            spacing="1",
+        ),
+    )
+
+
+def create_campaign_modal() -> rx.Component:
+    return modal(
+        "Créer une campagne standard",
+        error_callout(S.form_banner),
+        _name_field(),
+        _kind_field(),
+        _sender_field(),
+        _content_field(),
+        buttons=[
+            close_button("Annuler"),
+            rx.button("Créer la campagne", type="submit", loading=S.creating),
+        ],
+        description=["La campagne sera créée au statut Brouillon."],
+        on_submit=S.submit_create,
+        open_=S.create_open,
+        on_open_change=S.set_create_open,
+    )

@@ -1,0 +1,226 @@
+"""Modal "Lancer ou planifier l'envoi de la campagne" and its state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import reflex as rx
+
+from sms_hub.components.form_field import checkbox_row
+from sms_hub.components.modal import close_button, error_callout, modal
+from sms_hub.domain import calendar
+from sms_hub.domain.formatting import number_fr
+from sms_hub.pages.campaigns.state import CampaignModalState
+from sms_hub.services import sending
+from sms_hub.services.errors import ServiceError
+
+
+class LaunchState(CampaignModalState):
+    """« Lancer ou planifier l'envoi de la campagne »."""
+
+    launch_open: bool = False
+    recipients: int = 0
+    exclusions: str = ""
+    parts: int = 0
+    encoding: str = ""
+    credits_needed: str = ""
+    credits_left: str = ""
+    relaunch_warning: str = ""
+    window_note: str = ""
+    next_slot: str = ""
+    next_slot_date: str = ""
+    next_slot_time: str = ""
+    deferred: bool = False
+    send_date: str = ""
+    send_time: str = ""
+    launch_error: str = ""
+    launching: bool = False
+
+    @rx.event
+    async def open_launch(self, campaign_id: int, name: str):
+        self._target(campaign_id, name)
+        self.launch_error, self.deferred = "", False
+        self.send_date = self.send_time = ""
+        try:
+            preview = await sending.preview(self._actor(), campaign_id)
+        except ServiceError as error:
+            yield rx.toast.error(error.user_message)
+            return
+        self.recipients = preview.recipients
+        self.exclusions = ", ".join(preview.exclusions) or "aucune"
+        self.parts, self.encoding = preview.parts, preview.encoding
+        self.credits_needed = number_fr(preview.credits_needed)
+        self.credits_left = (
+            number_fr(preview.credits_left)
+            if preview.credits_left is not None
+            else "inconnu"
+        )
+        self.relaunch_warning = preview.relaunch_warning
+        self.window_note, self.next_slot = preview.window_note, preview.next_slot
+        slot = preview.next_slot_local
+        self.next_slot_date = slot.date().isoformat() if slot else ""
+        self.next_slot_time = slot.strftime("%H:%M") if slot else ""
+        self.launch_open = True
+
+    @rx.event
+    def set_launch_open(self, is_open: bool):
+        if not self.launching:
+            self.launch_open = is_open
+
+    @rx.event
+    def set_deferred(self, checked: bool):
+        self.deferred = checked
+
+    @rx.event
+    def set_send_date(self, value: str):
+        self.send_date = value
+
+    @rx.event
+    def set_send_time(self, value: str):
+        self.send_time = value
+
+    @rx.event
+    def use_next_slot(self):
+        """Fill the date and time with the next allowed slot (one click)."""
+        self.deferred = True
+        self.send_date, self.send_time = self.next_slot_date, self.next_slot_time
+
+    def _when_utc(self) -> datetime | None:
+        if not self.deferred:
+            return None
+        if not self.send_date or not self.send_time:
+            raise ValueError("Indiquez la date et l'heure du lancement différé.")
+        try:
+            local = datetime.fromisoformat(f"{self.send_date}T{self.send_time}")
+        except ValueError as error:
+            raise ValueError("La date ou l'heure saisie n'est pas valide.") from error
+        return calendar.to_utc(local)
+
+    @rx.event
+    async def confirm_launch(self):
+        if self.launching:
+            return
+        try:
+            when = self._when_utc()
+        except ValueError as error:
+            self.launch_error = str(error)
+            return
+        self.launching, self.launch_error = True, ""
+        yield
+        try:
+            done = await sending.launch(self._actor(), self.campaign_id, when)
+        except ServiceError as error:
+            self.launch_error = error.user_message
+            self.launching = False
+            return
+        self.launching = False
+        self.launch_open = False
+        await self._refresh()
+        if done:
+            yield rx.toast.success(
+                f"La campagne « {self.campaign_name} » est planifiée."
+                if when
+                else f"L'envoi de la campagne « {self.campaign_name} » est lancé."
+            )
+
+
+def _fact(label: str, value: rx.Component | rx.Var) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
+
+
+def _facts() -> rx.Component:
+    s = LaunchState
+    return rx.data_list.root(
+        _fact("Destinataires", s.recipients),
+        _fact("Listes d'exclusion", s.exclusions),
+        _fact("SMS par message", rx.text(s.parts, " (encodage ", s.encoding, ")")),
+        _fact("Crédits estimés", rx.text(s.credits_needed, " crédits SMS")),
+        _fact("Crédits restants", s.credits_left),
+        size="2",
+    )
+
+
+def _window_note() -> rx.Component:
+    s = LaunchState
+    return rx.cond(
+        s.window_note != "",
+        rx.callout(
+            rx.vstack(
+                rx.text(
+                    s.window_note, " Prochain créneau autorisé : ", s.next_slot, "."
+                ),
+                rx.button(
+                    "Planifier au prochain créneau",
+                    size="1",
+                    variant="soft",
+                    on_click=s.use_next_slot,
+                ),
+                spacing="2",
+            ),
+            icon="clock",
+            color_scheme="amber",
+        ),
+    )
+
+
+def _when_field(
+    label: str, field_id: str, kind: str, value: rx.Var, on_change: rx.EventHandler
+) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, class_name="field-label"),
+        rx.input(id=field_id, type=kind, value=value, on_change=on_change),
+        spacing="1",
+    )
+
+
+def _deferral() -> rx.Component:
+    s = LaunchState
+    return rx.fragment(
+        checkbox_row(
+            rx.checkbox(checked=s.deferred, on_change=s.set_deferred),
+            rx.text("Lancement différé de la campagne"),
+        ),
+        rx.cond(
+            s.deferred,
+            rx.hstack(
+                _when_field(
+                    "Date d'envoi", "send-date", "date", s.send_date, s.set_send_date
+                ),
+                _when_field(
+                    "Heure d'envoi (heure de Paris)",
+                    "send-time",
+                    "time",
+                    s.send_time,
+                    s.set_send_time,
+                ),
+                spacing="4",
+            ),
+        ),
+    )
+
+
+def launch_modal() -> rx.Component:
+    s = LaunchState
+    return modal(
+        "Lancer ou planifier l'envoi",
+        rx.cond(
+            s.relaunch_warning != "",
+            rx.callout(s.relaunch_warning, icon="triangle-alert", color_scheme="amber"),
+        ),
+        _facts(),
+        _window_note(),
+        _deferral(),
+        error_callout(s.launch_error),
+        buttons=[
+            close_button("Annuler"),
+            rx.button(
+                rx.cond(s.deferred, "Planifier la campagne", "Lancer la campagne"),
+                on_click=s.confirm_launch,
+                loading=s.launching,
+            ),
+        ],
+        description=["Campagne « ", s.campaign_name, " »"],
+        open_=s.launch_open,
+        on_open_change=s.set_launch_open,
+        width="600px",
+    )

@@ -1,0 +1,124 @@
+"""Modal "Voir la liste des destinataires" of a campaign and its state."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from sms_hub.components.data_table import data_table, download_button, pager
+from sms_hub.components.modal import close_button, modal
+from sms_hub.components.search_field import search_input
+from sms_hub.domain.contacts_csv import write_csv
+from sms_hub.pages.campaigns.state import CampaignModalState
+from sms_hub.services import audience
+from sms_hub.services.paging import page_count
+
+RECIPIENTS_PAGE_SIZE = 20
+
+
+class RecipientsState(CampaignModalState):
+    """« Voir la liste des destinataires »."""
+
+    recipients_open: bool = False
+    recipients: list[audience.RecipientView] = []
+    recipients_total: int = 0
+    recipients_page: int = 1
+    recipients_search: str = ""
+
+    @rx.var
+    def recipients_page_count(self) -> int:
+        return page_count(self.recipients_total, RECIPIENTS_PAGE_SIZE)
+
+    async def _load_recipients(self) -> None:
+        rows, total = await audience.recipients_page(
+            self._actor(),
+            self.campaign_id,
+            search=self.recipients_search,
+            offset=(self.recipients_page - 1) * RECIPIENTS_PAGE_SIZE,
+            limit=RECIPIENTS_PAGE_SIZE,
+        )
+        self.recipients, self.recipients_total = rows, total
+
+    @rx.event
+    async def open_recipients(self, campaign_id: int, name: str):
+        self._target(campaign_id, name)
+        self.recipients_page, self.recipients_search = 1, ""
+        await self._load_recipients()
+        self.recipients_open = True
+
+    @rx.event
+    def set_recipients_open(self, is_open: bool):
+        self.recipients_open = is_open
+
+    @rx.event
+    async def search_recipients(self, value: str):
+        self.recipients_search, self.recipients_page = value, 1
+        await self._load_recipients()
+
+    @rx.event
+    async def recipients_go_to(self, page: int):
+        self.recipients_page = min(max(1, page), self.recipients_page_count)
+        await self._load_recipients()
+
+    @rx.event
+    async def export_recipients(self):
+        rows = await audience.all_recipients(self._actor(), self.campaign_id)
+        data = write_csv([(r.email, r.phone) for r in rows], ("email", "mobile"))
+        return rx.download(data=data, filename=f"destinataires-{self.campaign_id}.csv")
+
+
+def _recipient_row(row: audience.RecipientView) -> rx.Component:
+    return rx.table.row(rx.table.cell(row.email), rx.table.cell(row.phone))
+
+
+def recipients_modal() -> rx.Component:
+    s = RecipientsState
+    return modal(
+        "Liste des destinataires",
+        rx.hstack(
+            search_input(
+                s.recipients_search,
+                s.search_recipients,
+                icon=False,
+                placeholder="Rechercher un email ou un numéro",
+                aria_label="Rechercher un destinataire",
+                width="100%",
+            ),
+            download_button(s.export_recipients),
+            width="100%",
+        ),
+        rx.cond(
+            s.recipients_total > 0,
+            data_table(
+                ["Email", "Mobile"],
+                s.recipients,
+                _recipient_row,
+                size="1",
+                variant="ghost",
+            ),
+            rx.callout(
+                "Aucun destinataire. Importez les contacts d'une liste de "
+                "contacts dans la campagne.",
+                icon="info",
+            ),
+        ),
+        pager(
+            rx.text(s.recipients_total, " destinataire(s)", size="2"),
+            s.recipients_page,
+            s.recipients_page_count,
+            s.recipients_go_to,
+            size="1",
+        ),
+        buttons=[close_button()],
+        description=[
+            rx.text(
+                "Campagne « ",
+                s.campaign_name,
+                " » : l'adresse email et le numéro de téléphone de chaque contact "
+                "qui recevra un SMS de la campagne.",
+            )
+        ],
+        open_=s.recipients_open,
+        on_open_change=s.set_recipients_open,
+        width="720px",
+        spacing="3",
+    )

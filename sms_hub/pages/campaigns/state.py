@@ -1,0 +1,110 @@
+"""State of the page "Gestion des campagnes de SMSing": one page of rows,
+its search and sort. Each modal has its own substate next to its view.
+Handlers only call services."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from sms_hub.services import campaigns as campaign_service
+from sms_hub.services import sync
+from sms_hub.services.paging import CampaignPageQuery, CampaignSort, page_count
+from sms_hub.services.views import CampaignRow
+from sms_hub.settings import get_settings
+from sms_hub.state.session import SessionState
+
+
+class CampaignsState(SessionState):
+    rows: list[CampaignRow] = []
+    total: int = 0
+    page: int = 1
+    search: str = ""
+    sort: str = CampaignSort.CREATED.value
+    descending: bool = True
+    loaded: bool = False
+    seen_fingerprint: str = ""
+
+    @rx.var
+    def page_count(self) -> int:
+        return page_count(self.total, get_settings().page_size)
+
+    def _query(self) -> CampaignPageQuery:
+        size = get_settings().page_size
+        return CampaignPageQuery(
+            search=self.search,
+            sort=CampaignSort(self.sort),
+            descending=self.descending,
+            offset=(self.page - 1) * size,
+            limit=size,
+        )
+
+    async def _refresh(self) -> None:
+        result = await campaign_service.campaign_page(self._actor(), self._query())
+        if not result.rows and self.page > 1:
+            self.page = page_count(result.total, get_settings().page_size)
+            result = await campaign_service.campaign_page(self._actor(), self._query())
+        self.rows = result.rows
+        self.total = result.total
+        self.loaded = True
+
+    async def _show_newest_first(self) -> None:
+        """Back to the first page, newest first, no search: where a new row is."""
+        self.search = ""
+        self.page = 1
+        self.sort, self.descending = CampaignSort.CREATED.value, True
+        await self._refresh()
+
+    @rx.event
+    async def on_load(self):
+        if await self._ensure_session():
+            await self._refresh()
+
+    @rx.event
+    async def set_search(self, value: str):
+        self.search = value
+        self.page = 1
+        await self._refresh()
+
+    @rx.event
+    async def sort_by(self, key: str):
+        if self.sort == key:
+            self.descending = not self.descending
+        else:
+            self.sort = CampaignSort(key).value
+            self.descending = key in (CampaignSort.CREATED, CampaignSort.RECIPIENTS)
+        self.page = 1
+        await self._refresh()
+
+    @rx.event
+    async def go_to_page(self, page: int):
+        self.page = min(max(1, page), self.page_count)
+        await self._refresh()
+
+    @rx.event
+    def open_statistics(self, campaign_id: int, name: str):
+        return rx.redirect(f"/statistiques?campagne={campaign_id}")
+
+    @rx.event
+    async def follow_changes(self, _tick: str = ""):
+        """Refresh the rows when the training centre's campaigns changed.
+
+        The status poller writes the database; every open tab sees its
+        change here within one tick, and a tab that reconnects after a
+        network cut catches up at its first tick.
+        """
+        if not self._tenant_id:
+            return
+        fingerprint = await sync.campaigns_fingerprint(self._tenant_id)
+        if fingerprint != self.seen_fingerprint:
+            self.seen_fingerprint = fingerprint
+            await self._refresh()
+
+
+class CampaignModalState(CampaignsState):
+    """Base of the modals opened from a campaign's row: which campaign."""
+
+    campaign_id: int = 0
+    campaign_name: str = ""
+
+    def _target(self, campaign_id: int, name: str) -> None:
+        self.campaign_id, self.campaign_name = campaign_id, name

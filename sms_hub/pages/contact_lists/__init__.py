@@ -1,0 +1,1 @@
+"""Page « Listes de contacts »: its view, states and dialogs."""

@@ -1,0 +1,94 @@
+"""State of the selected contact list: one page of its contacts."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from sms_hub.pages.contact_lists.lists_state import (
+    ContactListsState,
+    page_query,
+    pages,
+    plural,
+)
+from sms_hub.services import contact_lists as service
+from sms_hub.services.contact_lists import ContactRow
+from sms_hub.services.errors import NotFound, ServiceError
+
+
+class ContactsState(ContactListsState):
+    selected_id: int = 0
+    selected_name: str = ""
+    contacts: list[ContactRow] = []
+    contacts_total: int = 0
+    contacts_page: int = 1
+    contacts_search: str = ""
+
+    @rx.var
+    def contacts_page_count(self) -> int:
+        return pages(self.contacts_total)
+
+    @rx.var
+    def contacts_total_label(self) -> str:
+        return plural(self.contacts_total, "contact", "contacts")
+
+    async def _refresh_contacts(self) -> None:
+        if not self.selected_id:
+            self.contacts, self.contacts_total = [], 0
+            return
+        try:
+            page = await service.contact_page(
+                self._actor(),
+                self.selected_id,
+                page_query(self.contacts_search, self.contacts_page),
+            )
+        except NotFound:
+            self._close_list()
+            return
+        self.selected_name = page.list_name
+        self.contacts, self.contacts_total = page.rows, page.total
+
+    async def _select(self, list_id: int) -> None:
+        self.selected_id = list_id
+        self.contacts_page, self.contacts_search = 1, ""
+        await self._refresh_contacts()
+
+    def _close_list(self) -> None:
+        self.selected_id, self.selected_name = 0, ""
+        self.contacts, self.contacts_total = [], 0
+
+    @rx.event
+    async def on_load(self):
+        if await self._ensure_session():
+            await self._refresh_lists()
+            await self._refresh_contacts()
+
+    @rx.event
+    async def select_list(self, list_id: int):
+        await self._select(list_id)
+
+    @rx.event
+    def close_list(self):
+        self._close_list()
+
+    @rx.event
+    async def search_contacts(self, value: str):
+        self.contacts_search, self.contacts_page = value, 1
+        await self._refresh_contacts()
+
+    @rx.event
+    async def contacts_go_to(self, page: int):
+        self.contacts_page = min(max(1, page), self.contacts_page_count)
+        await self._refresh_contacts()
+
+    @rx.event
+    async def export_contacts(self, list_id: int, name: str):
+        try:
+            data = await service.contacts_csv(self._actor(), list_id)
+        except ServiceError as error:
+            yield rx.toast.error(error.user_message)
+            return
+        yield rx.download(
+            data=data,
+            filename=service.csv_filename("contacts", name),
+            mime_type="text/csv;charset=utf-8",
+        )

@@ -1,0 +1,227 @@
+"""Page "Listes de contacts": the lists, the selected list's contacts, the CSV import."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from sms_hub.components.data_table import (
+    count_text,
+    data_table,
+    download_button,
+    empty_message,
+    paged_table,
+    pager,
+)
+from sms_hub.components.icon_action import icon_action
+from sms_hub.components.layout import page_shell
+from sms_hub.components.search_field import search_field
+from sms_hub.pages.contact_lists.contacts_state import ContactsState
+from sms_hub.pages.contact_lists.delete_dialog import DeleteListState, delete_dialog
+from sms_hub.pages.contact_lists.import_dialog import import_dialog
+from sms_hub.pages.contact_lists.import_state import CsvImportState
+from sms_hub.pages.contact_lists.name_dialog import ListNameState, name_dialog
+from sms_hub.services.contact_lists import ContactListRow, ContactRow
+
+ROUTE = "/listes"
+TITLE = "Listes de contacts"
+
+S = ContactsState
+
+
+# --- Lists ----------------------------------------------------------------------
+
+
+def _toolbar() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            rx.icon("plus", size=16),
+            "Créer une liste",
+            on_click=ListNameState.open_create,
+            size="3",
+        ),
+        rx.button(
+            rx.link(rx.icon("arrow-left", size=16), "Retour aux campagnes", href="/"),
+            as_child=True,
+            variant="outline",
+            size="3",
+        ),
+        rx.spacer(),
+        search_field(
+            "Rechercher une liste", "lists-search", S.lists_search, S.search_lists
+        ),
+        width="100%",
+        align="end",
+        spacing="3",
+        wrap="wrap",
+    )
+
+
+def _list_actions(row: ContactListRow) -> rx.Component:
+    quoted = " « " + row.name + " »"
+    return rx.hstack(
+        icon_action("users", "Voir les contacts de" + quoted, S.select_list(row.id)),
+        icon_action(
+            "upload",
+            "Importer un fichier CSV dans" + quoted,
+            CsvImportState.open_import(row.id, row.name),
+        ),
+        icon_action(
+            "download",
+            "Exporter les contacts de" + quoted + " (CSV)",
+            S.export_contacts(row.id, row.name),
+        ),
+        icon_action(
+            "pencil",
+            "Renommer la liste" + quoted,
+            ListNameState.open_rename(row.id, row.name),
+        ),
+        icon_action(
+            "trash-2",
+            "Supprimer la liste" + quoted,
+            DeleteListState.ask_delete(row.id, row.name, row.contact_count),
+            color_scheme="red",
+        ),
+        spacing="1",
+        wrap="nowrap",
+    )
+
+
+def _list_row(row: ContactListRow) -> rx.Component:
+    is_selected = row.id == S.selected_id
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.el.button(
+                rx.text(row.name, weight="medium"),
+                on_click=S.select_list(row.id),
+                class_name="sort-button",
+                aria_pressed=rx.cond(is_selected, "true", "false"),
+                title="Voir les contacts de la liste",
+            )
+        ),
+        rx.table.cell(row.contact_count_label, text_align="right"),
+        rx.table.cell(row.updated_at),
+        rx.table.cell(_list_actions(row)),
+        align="center",
+        background=rx.cond(is_selected, rx.color("accent", 3), "transparent"),
+    )
+
+
+def _lists_table() -> rx.Component:
+    columns = [
+        "Nom",
+        rx.table.column_header_cell("Contacts", text_align="right"),
+        "Mise à jour",
+        "Actions",
+    ]
+    return paged_table(
+        data_table(columns, S.lists, _list_row),
+        pager(
+            count_text(S.lists_total_label),
+            S.lists_page,
+            S.lists_page_count,
+            S.lists_go_to,
+        ),
+        has_rows=S.lists.length() > 0,
+        empty=rx.cond(
+            S.loaded,
+            empty_message(
+                S.lists_search != "",
+                "Aucune liste ne correspond à cette recherche.",
+                "Aucune liste de contacts pour le moment. Cliquez sur « Créer une "
+                "liste », puis importez un fichier CSV.",
+            ),
+            rx.spinner(size="3"),
+        ),
+    )
+
+
+# --- Contacts of the selected list ------------------------------------------------
+
+
+def _contact_row(contact: ContactRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(contact.last_name),
+        rx.table.cell(contact.first_name),
+        rx.table.cell(contact.email),
+        rx.table.cell(rx.text(contact.phone_label, white_space="nowrap")),
+    )
+
+
+def _contacts_table() -> rx.Component:
+    return paged_table(
+        data_table(
+            ["Nom", "Prénom", "Email", "Téléphone"], S.contacts, _contact_row, size="1"
+        ),
+        pager(
+            count_text(S.contacts_total_label),
+            S.contacts_page,
+            S.contacts_page_count,
+            S.contacts_go_to,
+        ),
+        has_rows=S.contacts.length() > 0,
+        empty=empty_message(
+            S.contacts_search != "",
+            "Aucun contact ne correspond à cette recherche.",
+            "Cette liste ne contient aucun contact. Cliquez sur « Importer un "
+            "fichier CSV » pour en ajouter.",
+        ),
+    )
+
+
+def _contacts_header() -> rx.Component:
+    return rx.hstack(
+        rx.heading(
+            "Contacts de la liste « ", S.selected_name, " »", size="4", as_="h2"
+        ),
+        rx.spacer(),
+        rx.button(
+            rx.icon("upload", size=16),
+            "Importer un fichier CSV",
+            on_click=CsvImportState.open_import(S.selected_id, S.selected_name),
+        ),
+        download_button(S.export_contacts(S.selected_id, S.selected_name)),
+        icon_action("x", "Fermer la liste", S.close_list),
+        width="100%",
+        align="center",
+        spacing="3",
+        wrap="wrap",
+    )
+
+
+def _contacts_section() -> rx.Component:
+    return rx.cond(
+        S.selected_id != 0,
+        rx.card(
+            rx.vstack(
+                _contacts_header(),
+                search_field(
+                    "Rechercher un contact (nom, email ou numéro)",
+                    "contacts-search",
+                    S.contacts_search,
+                    S.search_contacts,
+                ),
+                _contacts_table(),
+                width="100%",
+                spacing="4",
+            ),
+            width="100%",
+        ),
+    )
+
+
+def contact_lists_page() -> rx.Component:
+    return page_shell(
+        TITLE,
+        rx.vstack(
+            _toolbar(),
+            _lists_table(),
+            _contacts_section(),
+            width="100%",
+            spacing="5",
+        ),
+        name_dialog(),
+        delete_dialog(),
+        import_dialog(),
+        session=S,
+        section=ROUTE,
+    )

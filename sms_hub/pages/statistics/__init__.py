@@ -1,0 +1,1 @@
+"""Page « Statistiques de la campagne »: its view and state."""
