@@ -39,7 +39,10 @@ class CreateCampaignState(CampaignsState):
 
     @rx.var
     def final_sms(self) -> str:
-        return campaign_service.final_text(self._draft(), self.opt_out_mention)
+        draft = self._draft()
+        return campaign_service.final_text(
+            draft.content, draft.kind, self.opt_out_mention
+        )
 
     @rx.var
     def sms_counter(self) -> str:
