@@ -164,7 +164,9 @@ class RemoteCampaign:
     """``GET /campaigns/{id}``, as Sarbacane sees the campaign.
 
     ``state`` is one of :data:`KNOWN_STATES` or whatever string Sarbacane
-    sent. The ``requested_send_date``, ``recipient_count``,
+    sent (``None`` when absent: the evidence leaves it unknown here).
+    ``sends`` holds a send id from the campaign's creation on, so its length
+    proves no send (see the client's read-back). The ``requested_send_date``, ``recipient_count``,
     ``processed_count`` and ``cancelled`` properties read informative
     fields the simulator sends and Sarbacane may not: ``None`` when absent.
     """
