@@ -15,16 +15,23 @@ happened.
 
 Read-back assumptions (Sarbacane has no idempotency key)
 --------------------------------------------------------
-This is the one place that encodes them:
+This is the one place that encodes them (one loop, :meth:`_write_once`):
 
 - *create*: the caller gives a name unique among its campaigns; a campaign
   found by ``GET /campaigns?search=<name>`` with exactly that name and
   created within :attr:`SarbacaneClient.readback_window` of the call (or,
   without a readable ``created``, the only one with that name) is the one
   the lost request created. ``client_token`` only tags the logs.
-- *send / schedule*: the send took effect if the campaign left ``DRAFT``,
-  or has more ``sends`` entries than just before the call, or now carries
-  the requested send date.
+- *send / schedule*: a campaign has a send id (``sends[0]``) from its
+  creation on, so the length of ``sends`` proves nothing. The send took
+  effect if the campaign is now in a sending state (``MODERATION``,
+  ``ROUTING``, ``FINISH``) and was not before the call: read from the
+  ``state`` of ``GET /campaigns/{id}`` when Sarbacane gives one, else from
+  ``GET /campaigns?search=<name>&state=<state>``; or, for a schedule, if
+  the campaign now carries the requested send date; or, for a send now, if
+  ``GET /reports/{id}`` shows a send dated between the call and the
+  read-back (within :attr:`SarbacaneClient.clock_tolerance`). The client
+  launches only campaigns that are not already sending.
 - *add recipients*: Sarbacane lists a campaign's recipients in insertion
   order, so with ``already_pushed`` (how many the campaign had before this
   batch) the batch took effect if the recipients at that offset are its
@@ -37,7 +44,7 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -69,6 +76,9 @@ log = logging.getLogger("sms_hub.sarbacane")
 
 #: Most recipients (or rows of a page) Sarbacane takes or gives in one call.
 MAX_BATCH = 1000
+
+#: Campaign states of a send accepted by Sarbacane.
+SENDING_STATES = ("MODERATION", "ROUTING", "FINISH")
 
 RecipientLike = RecipientIn | tuple[str | None, str]
 T = TypeVar("T")
@@ -112,6 +122,8 @@ class SarbacaneClient:
         backoff_max: float = 8.0,
         retry_after_max: float = 30.0,
         readback_window: timedelta = timedelta(minutes=10),
+        clock_tolerance: timedelta = timedelta(seconds=5),
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.account_id = account_id
@@ -120,6 +132,8 @@ class SarbacaneClient:
         self.max_retries = max(0, max_retries)
         self.backoff = Backoff(backoff_base, backoff_max, retry_after_max)
         self.readback_window = readback_window
+        self.clock_tolerance = clock_tolerance
+        self._transport = transport
         self._http: httpx.AsyncClient | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -142,6 +156,7 @@ class SarbacaneClient:
                     "Accept": "application/json",
                 },
                 timeout=self._timeout,
+                transport=self._transport,
             )
             self._loop = loop
         return self._http
@@ -211,8 +226,44 @@ class SarbacaneClient:
                 await asyncio.sleep(delay)
                 attempt += 1
 
-    async def _pause_before_readback_retry(self) -> None:
-        await asyncio.sleep(self.backoff.delay(0))
+    async def _write_once(
+        self,
+        what: str,
+        method: str,
+        path: str,
+        body: Any,
+        *,
+        answer: Callable[[Any], T],
+        read_back: Callable[[], Awaitable[T | None]] | None,
+    ) -> T:
+        """A non-idempotent call that must take effect exactly once.
+
+        When its answer is lost, ``read_back`` tells whether it took effect
+        anyway (its result, else ``None``); if not, the call is made once
+        more. Without ``read_back``, or when the read-back fails too, the
+        error says the request may have been carried out.
+        """
+        lost: Fault | None = None
+        for round_ in range(2):
+            if round_:
+                await asyncio.sleep(self.backoff.delay(0))
+            try:
+                return answer(
+                    await self._call(method, path, body=body, idempotent=False)
+                )
+            except Fault as fault:
+                lost = fault
+            if read_back is None:
+                break
+            log.warning("sarbacane %s: answer lost (%s); reading back", what, lost)
+            try:
+                found = await read_back()
+            except SarbacaneUnavailable as error:
+                raise lost.unavailable(maybe_applied=True) from error
+            if found is not None:
+                return found
+        assert lost is not None
+        raise lost.unavailable(maybe_applied=True) from lost
 
     # -- account -------------------------------------------------------------
 
@@ -237,36 +288,18 @@ class SarbacaneClient:
     ) -> CampaignRef:
         """``POST /campaigns/sms``; ``kind`` is ``SMS_MARKETING`` or
         ``SMS_NOTIFICATION``. ``name`` must be unique (see the module doc)."""
-        body = {"name": name, "kind": kind, "smsFrom": sms_from, "content": content}
+        body = {"name": name, "kind": kind, "content": content}
+        if sms_from is not None:
+            body["smsFrom"] = sms_from
         since = datetime.now(UTC) - self.readback_window
-        lost: Fault | None = None
-        for round_ in range(2):
-            if round_:
-                await self._pause_before_readback_retry()
-            try:
-                payload = await self._call(
-                    "POST", "/campaigns/sms", body=body, idempotent=False
-                )
-                return CampaignRef.parse(payload, fallback_name=name)
-            except Fault as fault:
-                lost = fault
-            log.warning(
-                "sarbacane create %r (token %s): answer lost (%s); reading back",
-                name,
-                client_token,
-                lost,
-            )
-            found = await self._readback(self._find_created(name, since), lost)
-            if found is not None:
-                return found
-        assert lost is not None
-        raise lost.unavailable(maybe_applied=True) from lost
-
-    async def _readback(self, check: Awaitable[T], lost: Fault) -> T:
-        try:
-            return await check
-        except SarbacaneUnavailable as error:
-            raise lost.unavailable(maybe_applied=True) from error
+        return await self._write_once(
+            f"create {name!r} (token {client_token})",
+            "POST",
+            "/campaigns/sms",
+            body,
+            answer=lambda payload: CampaignRef.parse(payload, fallback_name=name),
+            read_back=lambda: self._find_created(name, since),
+        )
 
     async def _find_created(self, name: str, since: datetime) -> CampaignRef | None:
         matches = [
@@ -339,26 +372,24 @@ class SarbacaneClient:
             )
         if not batch:
             return 0
-        path = f"/campaigns/{_segment(campaign_id)}/recipients"
-        body = [recipient.payload() for recipient in batch]
-        lost: Fault | None = None
-        for round_ in range(2):
-            if round_:
-                await self._pause_before_readback_retry()
-            try:
-                payload = await self._call("POST", path, body=body, idempotent=False)
-                return len(payload) if isinstance(payload, list) else len(batch)
-            except Fault as fault:
-                lost = fault
-            if already_pushed is None:
-                break
-            check = self.recipients_already_added(
+
+        async def read_back() -> int | None:
+            assert already_pushed is not None
+            added = await self.recipients_already_added(
                 campaign_id, batch, offset=already_pushed
             )
-            if await self._readback(check, lost):
-                return len(batch)
-        assert lost is not None
-        raise lost.unavailable(maybe_applied=True) from lost
+            return len(batch) if added else None
+
+        return await self._write_once(
+            f"add {len(batch)} recipients to {campaign_id}",
+            "POST",
+            f"/campaigns/{_segment(campaign_id)}/recipients",
+            [recipient.payload() for recipient in batch],
+            answer=lambda payload: (
+                len(payload) if isinstance(payload, list) else len(batch)
+            ),
+            read_back=None if already_pushed is None else read_back,
+        )
 
     async def recipients_already_added(
         self, campaign_id: str, recipients: Sequence[RecipientLike], *, offset: int
@@ -464,25 +495,61 @@ class SarbacaneClient:
 
     async def _launch(self, campaign_id: str, requested: str | None) -> None:
         before = await self.get_campaign(campaign_id)
-        path = f"/campaigns/{_segment(campaign_id)}/send"
-        body: Any = _NO_BODY if requested is None else {"requestedSendDate": requested}
-        lost: Fault | None = None
-        for round_ in range(2):
-            if round_:
-                await self._pause_before_readback_retry()
-            try:
-                await self._call("POST", path, body=body, idempotent=False)
-                return
-            except Fault as fault:
-                lost = fault
-            log.warning(
-                "sarbacane send %s: answer lost (%s); reading back", campaign_id, lost
+        started = datetime.now(UTC)
+
+        async def read_back() -> bool | None:
+            took = await self._send_took_effect(campaign_id, before, requested, started)
+            return True if took else None
+
+        await self._write_once(
+            f"send {campaign_id}",
+            "POST",
+            f"/campaigns/{_segment(campaign_id)}/send",
+            _NO_BODY if requested is None else {"requestedSendDate": requested},
+            answer=lambda _: True,
+            read_back=read_back,
+        )
+
+    async def _send_took_effect(
+        self,
+        campaign_id: str,
+        before: RemoteCampaign,
+        requested: str | None,
+        started: datetime,
+    ) -> bool:
+        """Whether a send whose answer was lost happened (see the module doc)."""
+        after = await self.get_campaign(campaign_id)
+        if before.state not in SENDING_STATES:
+            state = after.state or await self._listed_state(campaign_id, after.name)
+            if state not in (None, "DRAFT", before.state):
+                return True
+        if requested is not None:
+            asked = datetime.fromisoformat(requested.replace("Z", "+00:00"))
+            return after.requested_send_date == asked != before.requested_send_date
+        return await self._reported_since(campaign_id, started)
+
+    async def _listed_state(self, campaign_id: str, name: str) -> str | None:
+        """The campaign's sending state, from ``GET /campaigns?state=``."""
+        for state in SENDING_STATES:
+            listed = await self.list_campaigns(
+                search=name or None, state=state, limit=MAX_BATCH
             )
-            after = await self._readback(self.get_campaign(campaign_id), lost)
-            if _send_took_effect(before, after, requested):
-                return
-        assert lost is not None
-        raise lost.unavailable(maybe_applied=True) from lost
+            if any(summary.id == campaign_id for summary in listed):
+                return state
+        return None
+
+    async def _reported_since(self, campaign_id: str, started: datetime) -> bool:
+        """Whether the report shows a send dated from ``started`` to now."""
+        try:
+            report = await self.report(campaign_id)
+        except SarbacaneNotFound:
+            return False
+        earliest = started - self.clock_tolerance
+        latest = datetime.now(UTC) + self.clock_tolerance
+        return any(
+            send.date is not None and earliest <= send.date <= latest
+            for send in report.sends
+        )
 
     async def cancel(self, campaign_id: str) -> None:
         """``POST /campaigns/{id}/cancel``: stop a scheduled or running send."""
@@ -522,16 +589,3 @@ def _items(payload: Any, key: str) -> list[Any]:
             if isinstance(value, list):
                 return value
     return []
-
-
-def _send_took_effect(
-    before: RemoteCampaign, after: RemoteCampaign, requested: str | None
-) -> bool:
-    if after.state not in (None, "DRAFT"):
-        return True
-    if len(after.sends) > len(before.sends):
-        return True
-    if requested is None:
-        return False
-    asked = datetime.fromisoformat(requested.replace("Z", "+00:00"))
-    return after.requested_send_date == asked != before.requested_send_date

@@ -5,11 +5,16 @@ request may have taken effect on Sarbacane's side although no good answer
 came back (a read timeout, a 500): only idempotent calls may then be
 repeated blindly. A connection refused, a 429, ``FAILED TO ACQUIRE LOCK``
 or ``SERVICE_*_UNREACHABLE`` means the request was not carried out.
+
+Sarbacane wraps some messages (``rpc error: code = Unknown desc = FAILED TO
+ACQUIRE LOCK``), so the known codes are looked for *inside* the message;
+the error's ``code`` is then the known code, its detail the whole message.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 import httpx
@@ -22,8 +27,9 @@ from sms_hub.sarbacane._errors import (
     SarbacaneUnavailable,
 )
 
-_CONFIG_CODES = {"NEED_ACCOUNT_ID", "NEED_API_KEY", "API_KEY_UNAUTHORIZED"}
+_CONFIG_CODES = ("NEED_ACCOUNT_ID", "NEED_API_KEY", "API_KEY_UNAUTHORIZED")
 LOCK_CODE = "FAILED TO ACQUIRE LOCK"
+_UNREACHABLE = re.compile(r"SERVICE_[A-Z0-9_]*_UNREACHABLE")
 
 #: Transport errors raised before the request could reach Sarbacane.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -75,16 +81,28 @@ def error_code(response: httpx.Response) -> str | None:
     return None
 
 
+def known_code(message: str | None) -> str | None:
+    """The known Sarbacane code found inside ``message``, wrapped or not."""
+    text = (message or "").upper()
+    for code in (*_CONFIG_CODES, LOCK_CODE):
+        if code in text:
+            return code
+    unreachable = _UNREACHABLE.search(text)
+    return unreachable.group(0) if unreachable else None
+
+
 def check_response(response: httpx.Response) -> None:
     """Raise what a non-2xx response means: a final error or a :class:`Fault`."""
     status = response.status_code
     if status < 300:
         return
-    code = error_code(response)
+    message = error_code(response)
     detail = f"HTTP {status} {response.request.method} {response.request.url.path}"
-    if code:
-        detail += f": {code}"
-    if (code or "").upper() in _CONFIG_CODES or status == 401:
+    if message:
+        detail += f": {message}"
+    known = known_code(message)
+    code = known or message
+    if known in _CONFIG_CODES or status == 401:
         raise SarbacaneConfigError(detail, status_code=status, code=code)
     if status == 429:
         raise Fault(
@@ -94,15 +112,10 @@ def check_response(response: httpx.Response) -> None:
             code=code,
             retry_after=_retry_after(response),
         )
-    if (
-        code
-        and code.upper().startswith("SERVICE_")
-        and code.upper().endswith("_UNREACHABLE")
-    ):
+    if known == LOCK_CODE or (known and _UNREACHABLE.fullmatch(known)):
         raise Fault(detail, maybe_applied=False, status_code=status, code=code)
     if status >= 500:
-        locked = (code or "").upper() == LOCK_CODE
-        raise Fault(detail, maybe_applied=not locked, status_code=status, code=code)
+        raise Fault(detail, maybe_applied=True, status_code=status, code=code)
     error: type[SarbacaneError] = (
         SarbacaneNotFound if status == 404 else SarbacaneRejected
     )

@@ -4,13 +4,18 @@ Most response shapes are known only from secondary sources (see
 ``docs/sarbacane-api.md``), so every parser ignores unknown fields, turns a
 missing optional field into ``None``, keeps an unknown campaign state as the
 string it is, and keeps the whole payload in ``raw``.
+
+Shapes from the public evidence (``docs/sarbacane-api.md``, « Corrections
+from public evidence ») are read first; the older guesses that the simulator
+still answers are kept as tolerances, each marked *old shape* below.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 #: Documented values of a campaign's ``state`` (others are kept as they are).
@@ -159,7 +164,9 @@ class RemoteCampaign:
     """``GET /campaigns/{id}``, as Sarbacane sees the campaign.
 
     ``state`` is one of :data:`KNOWN_STATES` or whatever string Sarbacane
-    sent. The ``requested_send_date``, ``recipient_count``,
+    sent (``None`` when absent: the evidence leaves it unknown here).
+    ``sends`` holds a send id from the campaign's creation on, so its length
+    proves no send (see the client's read-back). The ``requested_send_date``, ``recipient_count``,
     ``processed_count`` and ``cancelled`` properties read informative
     fields the simulator sends and Sarbacane may not: ``None`` when absent.
     """
@@ -214,7 +221,10 @@ class RecipientIn:
     email: str | None
     phone: str
 
-    def payload(self) -> dict[str, str | None]:
+    def payload(self) -> dict[str, str]:
+        """The JSON row; an unknown email is left out rather than sent as null."""
+        if self.email is None:
+            return {"phone": self.phone}
         return {"email": self.email, "phone": self.phone}
 
 
@@ -257,20 +267,59 @@ class Blacklist:
 
 @dataclass(frozen=True)
 class BlacklistEntry:
-    """A member of an exclusion list."""
+    """A member of an exclusion list.
+
+    Sarbacane gives ``phones``, a string that may hold several numbers;
+    ``phones`` holds them all, ``phone`` the first (``phone``/``mobile`` are
+    read too). ``state`` is e.g. ``UNSUBSCRIBERS`` when given.
+    """
 
     email: str | None
     phone: str | None
+    phones: tuple[str, ...] = ()
+    state: str | None = None
     raw: dict[str, Any] = _RAW
 
     @classmethod
     def parse(cls, payload: Any) -> BlacklistEntry:
         data = _mapping(payload)
+        numbers = split_phones(data.get("phones"))
+        single = _str(data, "phone", "mobile")
+        if single and single not in numbers:
+            numbers = (single, *numbers)
         return cls(
             email=_str(data, "email"),
-            phone=_str(data, "phone", "mobile"),
+            phone=numbers[0] if numbers else None,
+            phones=numbers,
+            state=_str(data, "state"),
             raw=dict(data),
         )
+
+
+_PHONE_SEPARATORS = re.compile(r"[,;|/\n\r\t]+")
+
+
+def split_phones(value: Any) -> tuple[str, ...]:
+    """The numbers in an exclusion-list entry's ``phones``.
+
+    A list, or a string separated by commas, semicolons, bars, slashes or
+    line breaks; spaces separate numbers only when each side holds a whole
+    number (at least 8 digits), so ``+33 6 12 34 56 78`` stays one number.
+    """
+    if isinstance(value, list):
+        pieces = [str(item) for item in value if item is not None]
+    elif isinstance(value, str):
+        pieces = _PHONE_SEPARATORS.split(value)
+    else:
+        return ()
+    numbers: list[str] = []
+    for piece in (p.strip() for p in pieces):
+        tokens = piece.split()
+        if len(tokens) > 1 and all(sum(c.isdigit() for c in t) >= 8 for t in tokens):
+            numbers.extend(tokens)
+        elif piece:
+            numbers.append(piece)
+    return tuple(dict.fromkeys(numbers))
 
 
 @dataclass(frozen=True)
@@ -305,7 +354,13 @@ class SendReport:
 
 @dataclass(frozen=True)
 class CampaignReport:
-    """``GET /reports/{id}``: one entry per send (a list or ``{sends: [...]}``)."""
+    """``GET /reports/{id}``: one entry per send.
+
+    Read from a list of per-send objects, or an object keyed by send id
+    (the key is the ``send_id`` when the entry has none), either bare or
+    under ``sends``/``reports``/``statistics``; a lone per-send object is
+    one send.
+    """
 
     campaign_id: str
     sends: tuple[SendReport, ...]
@@ -313,17 +368,30 @@ class CampaignReport:
 
     @classmethod
     def parse(cls, payload: Any, *, campaign_id: str) -> CampaignReport:
+        items = payload
         if isinstance(payload, Mapping):
-            items = _first(payload, "sends", "reports", "statistics")
-            if not isinstance(items, list):
-                items = [payload] if payload else []
-        else:
-            items = payload if isinstance(payload, list) else []
+            nested = _first(payload, "sends", "reports", "statistics")
+            if isinstance(nested, list | Mapping):
+                items = nested
         return cls(
             campaign_id=campaign_id,
-            sends=tuple(SendReport.parse(item) for item in items),
+            sends=tuple(_send_reports(items)),
             raw=payload,
         )
+
+
+def _send_reports(items: Any) -> list[SendReport]:
+    if isinstance(items, list):
+        return [SendReport.parse(item) for item in items]
+    if not isinstance(items, Mapping) or not items:
+        return []
+    if not all(isinstance(value, Mapping) for value in items.values()):
+        return [SendReport.parse(items)]
+    reports = [SendReport.parse(value) for value in items.values()]
+    return [
+        report if report.send_id else replace(report, send_id=str(send_id))
+        for send_id, report in zip(items, reports, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -354,25 +422,75 @@ class RecipientReport:
 
 
 @dataclass(frozen=True)
+class CreditEntry:
+    """One entry of ``GET /credits``: ``count`` credits of ``credit_type``
+    (``SMS``, ``EMAIL_CAMPAIGNS``, …) valid until ``expiration`` (``None``:
+    no expiry given)."""
+
+    credit_type: str | None
+    count: int | None
+    expiration: datetime | None
+    subscription_type: str | None = None
+    raw: dict[str, Any] = _RAW
+
+    @classmethod
+    def parse(cls, payload: Any) -> CreditEntry:
+        data = _mapping(payload)
+        kind = _str(data, "creditType", "kind", "type", "name")
+        return cls(
+            credit_type=kind.upper() if kind else None,
+            count=_int(data, "count", "remaining", "credits", "amount", "value"),
+            expiration=_expiry(_first(data, "expirationDate", "expiryDate")),
+            subscription_type=_str(data, "subscriptionType"),
+            raw=dict(data),
+        )
+
+    def valid_at(self, now: datetime) -> bool:
+        return self.expiration is None or self.expiration > now
+
+
+def _expiry(value: Any) -> datetime | None:
+    """A date-only expiry (``2026-12-31``) lasts until the end of that day."""
+    parsed = parse_datetime(value)
+    if parsed is not None and isinstance(value, str) and len(value.strip()) == 10:
+        return parsed + timedelta(days=1)
+    return parsed
+
+
+@dataclass(frozen=True)
 class Credits:
-    """``GET /credits``: ``sms`` is the remaining SMS credits when found."""
+    """``GET /credits``.
+
+    Sarbacane answers a bare list of :class:`CreditEntry`; several SMS
+    entries (different expiry or subscription) add up, so ``sms`` is the sum
+    of the SMS entries not yet expired (``0`` when there is none), or
+    ``None`` when the answer has a shape the client does not know.
+    """
 
     sms: int | None
     raw: Any = field(default=None, compare=False, hash=False, repr=False)
+    entries: tuple[CreditEntry, ...] = ()
 
     @classmethod
-    def parse(cls, payload: Any) -> Credits:
-        return cls(sms=_sms_credits(payload), raw=payload)
+    def parse(cls, payload: Any, *, now: datetime | None = None) -> Credits:
+        moment = now or datetime.now(UTC)
+        if isinstance(payload, list):
+            entries = tuple(CreditEntry.parse(item) for item in payload)
+            return cls(sms=_sms_total(entries, moment), raw=payload, entries=entries)
+        return cls(sms=_old_sms_credits(payload, moment), raw=payload)
 
 
-def _sms_credits(payload: Any) -> int | None:
-    """Find the SMS credit count in the shapes seen or plausible."""
-    if isinstance(payload, list):
-        for item in payload:
-            data = _mapping(item)
-            if str(_first(data, "kind", "type", "name") or "").upper() == "SMS":
-                return _int(data, "remaining", "credits", "count", "amount", "value")
+def _sms_total(entries: tuple[CreditEntry, ...], now: datetime) -> int | None:
+    sms = [e for e in entries if e.credit_type == "SMS"]
+    documented = not entries or any("creditType" in e.raw for e in entries)
+    if not sms and not documented:
         return None
+    return sum(e.count or 0 for e in sms if e.valid_at(now))
+
+
+def _old_sms_credits(payload: Any, now: datetime) -> int | None:
+    """Old shapes (an object, no public evidence; the simulator still answers
+    ``{"credits": [{"kind": "SMS", "remaining": n}]}``): remove with them."""
     data = _mapping(payload)
     for key, value in data.items():
         if key.lower() in {"sms", "smscredits", "sms_credits"}:
@@ -380,4 +498,6 @@ def _sms_credits(payload: Any) -> int | None:
                 return _int(value, "remaining", "credits", "count", "amount")
             return _int(data, key)
     nested = _first(data, "credits", "balances")
-    return None if nested is None else _sms_credits(nested)
+    if isinstance(nested, list):
+        return _sms_total(tuple(CreditEntry.parse(item) for item in nested), now)
+    return None if nested is None else _old_sms_credits(nested, now)
