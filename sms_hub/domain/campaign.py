@@ -104,3 +104,8 @@ def validate_new_campaign(campaign: NewCampaign, content_parts: int) -> dict[str
             "Raccourcissez le texte."
         )
     return errors
+
+
+def sarbacane_name(name: str, marker: str) -> str:
+    """The campaign's name in Sarbacane: its Hub3E name and its marker."""
+    return f"{name} [{marker}]"

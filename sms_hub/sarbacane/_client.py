@@ -17,11 +17,13 @@ Read-back assumptions (Sarbacane has no idempotency key)
 --------------------------------------------------------
 This is the one place that encodes them (one loop, :meth:`_write_once`):
 
-- *create*: the caller gives a name unique among its campaigns; a campaign
-  found by ``GET /campaigns?search=<name>`` with exactly that name and
-  created within :attr:`SarbacaneClient.readback_window` of the call (or,
-  without a readable ``created``, the only one with that name) is the one
-  the lost request created. ``client_token`` only tags the logs.
+- *create*: the caller puts a unique ``marker`` in the campaign's name; the
+  campaign found by ``GET /campaigns?search=<marker>`` whose name is
+  exactly that name is the one the lost request created, and no other can
+  be (another centre's campaign of the same name carries another marker).
+  Without a marker, a campaign with exactly that name created within
+  :attr:`SarbacaneClient.readback_window` of the call (or, without a
+  readable ``created``, the only one with that name) is taken.
 - *send / schedule*: a campaign has a send id (``sends[0]``) from its
   creation on, so the length of ``sends`` proves nothing. The send took
   effect if the campaign is now in a sending state (``MODERATION``,
@@ -284,22 +286,39 @@ class SarbacaneClient:
         kind: str,
         sms_from: str | None,
         content: str,
-        client_token: str | None = None,
+        marker: str | None = None,
     ) -> CampaignRef:
         """``POST /campaigns/sms``; ``kind`` is ``SMS_MARKETING`` or
-        ``SMS_NOTIFICATION``. ``name`` must be unique (see the module doc)."""
+        ``SMS_NOTIFICATION``. ``name`` holds ``marker``, unique to this
+        creation, so a lost answer is read back safely (see the module doc)."""
+        if marker is not None and marker not in name:
+            raise ValueError("the marker must be part of the campaign's name")
         body = {"name": name, "kind": kind, "content": content}
         if sms_from is not None:
             body["smsFrom"] = sms_from
         since = datetime.now(UTC) - self.readback_window
         return await self._write_once(
-            f"create {name!r} (token {client_token})",
+            f"create {name!r}",
             "POST",
             "/campaigns/sms",
             body,
             answer=lambda payload: CampaignRef.parse(payload, fallback_name=name),
-            read_back=lambda: self._find_created(name, since),
+            read_back=lambda: (
+                self._find_marked(name, marker)
+                if marker
+                else self._find_created(name, since)
+            ),
         )
+
+    async def _find_marked(self, name: str, marker: str) -> CampaignRef | None:
+        matches = [
+            summary
+            for summary in await self.list_campaigns(search=marker, limit=MAX_BATCH)
+            if summary.name == name
+        ]
+        if len(matches) == 1:
+            return CampaignRef(id=matches[0].id, name=matches[0].name)
+        return None
 
     async def _find_created(self, name: str, since: datetime) -> CampaignRef | None:
         matches = [

@@ -8,17 +8,25 @@ one transaction with its audit event.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
 
 from sms_hub.domain import sms_text
 from sms_hub.domain.audit import AuditAction, AuditOutcome
-from sms_hub.domain.campaign import NewCampaign, final_text, validate_new_campaign
+from sms_hub.domain.campaign import (
+    NewCampaign,
+    final_text,
+    sarbacane_name,
+    validate_new_campaign,
+)
 from sms_hub.domain.lifecycle import INITIAL_STATUS, RULES, Action, sarbacane_state
 from sms_hub.domain.paging import CampaignPageQuery
 from sms_hub.sarbacane import SarbacaneError
 from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor, in_thread
-from sms_hub.services.errors import InvalidInput
+from sms_hub.services.errors import GatewayError, InvalidInput
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_in_centre, centre_of
 from sms_hub.services.views import CampaignRow, campaign_row
@@ -72,17 +80,23 @@ async def create_campaign(actor: Actor, campaign: NewCampaign) -> CampaignRow:
     if errors:
         raise InvalidInput(errors)
     client = client_for(centre)
+    marker = f"H3E-{uuid.uuid4().hex[:12]}"
     async with sarbacane_call(actor, AuditAction.CREATE, name=campaign.name):
         ref = await client.create_sms_campaign(
-            name=campaign.name,
+            name=sarbacane_name(campaign.name, marker),
             kind=campaign.kind.value,
             sms_from=campaign.sender,
             content=content,
+            marker=marker,
         )
     try:
         return await in_thread(
             _insert_campaign, actor, campaign, content, client.account_id, ref.id
         )
+    except (AlreadyLinked, IntegrityError) as error:
+        log.error("Sarbacane campaign %s is already linked; not linked again", ref.id)
+        await in_thread(_audit_refused_link, actor, campaign.name)
+        raise GatewayError(ALREADY_LINKED) from error
     except Exception:
         log.exception("local insert failed; deleting Sarbacane campaign %s", ref.id)
         try:
@@ -90,6 +104,29 @@ async def create_campaign(actor: Actor, campaign: NewCampaign) -> CampaignRow:
         except SarbacaneError:
             log.exception("could not delete orphan Sarbacane campaign %s", ref.id)
         raise
+
+
+class AlreadyLinked(Exception):
+    """The Sarbacane id answered is already some local campaign's."""
+
+
+ALREADY_LINKED = (
+    "Sarbacane n'a pas confirmé la création de la campagne : réessayez dans "
+    "quelques instants."
+)
+
+
+def _audit_refused_link(actor: Actor, name: str) -> None:
+    with session_scope(get_settings().database_url) as session:
+        queries.record_audit(
+            session,
+            tenant_id=actor.tenant_id,
+            actor=actor.user,
+            action=AuditAction.CREATE,
+            outcome=AuditOutcome.FAILED,
+            campaign_name=name,
+            detail="Campagne Sarbacane déjà liée à une autre campagne : non liée.",
+        )
 
 
 def _insert_campaign(
@@ -101,6 +138,8 @@ def _insert_campaign(
 ) -> CampaignRow:
     settings = get_settings()
     with session_scope(settings.database_url) as session:
+        if queries.campaign_linked_to(session, account_id, sarbacane_id):
+            raise AlreadyLinked()
         row = queries.insert_campaign(
             session,
             tenant_id=actor.tenant_id,

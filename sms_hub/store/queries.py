@@ -72,6 +72,18 @@ def campaign_page(
     return list(rows), int(total)
 
 
+def campaign_linked_to(
+    session: Session, sarbacane_account_id: str, sarbacane_id: str
+) -> Campaign | None:
+    """The local campaign already linked to this Sarbacane campaign, if any."""
+    return session.exec(
+        select(Campaign).where(
+            Campaign.sarbacane_account_id == sarbacane_account_id,
+            Campaign.sarbacane_id == sarbacane_id,
+        )
+    ).first()
+
+
 def campaign_by_id(
     session: Session, tenant_id: int, campaign_id: int
 ) -> Campaign | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from sqlmodel import select
@@ -59,7 +61,9 @@ async def test_create_makes_a_draft_in_sarbacane_and_locally(actor: Actor, sim):
         campaign = queries.campaign_by_id(session, actor.tenant_id, row.id)
         assert campaign.status == Status.DRAFT
         remote = await _remote(sim, campaign.sarbacane_id)
-        assert (remote["name"], remote["kind"]) == ("Rentrée", "SMS_MARKETING")
+        assert remote["kind"] == "SMS_MARKETING"
+        assert re.fullmatch(r"Rentrée \[H3E-[0-9a-f]{12}\]", remote["name"])
+        assert campaign.name == "Rentrée"
         assert campaign.content == "Bonjour\nSTOP au 36111"
         events = queries.audit_events(session, actor.tenant_id, row.id)
         assert [(e.action, e.outcome, e.actor) for e in events] == [

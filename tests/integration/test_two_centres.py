@@ -18,9 +18,9 @@ from sms_hub.services import audience, sending, statistics, sync
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor
-from sms_hub.services.errors import NotFound
+from sms_hub.services.errors import GatewayError, NotFound
 from sms_hub.services.paging import CampaignPageQuery
-from sms_hub.store import secret_box
+from sms_hub.store import queries, secret_box
 from sms_hub.store.models import Tenant
 from tests.integration.test_audience_and_sending import (
     _campaign,
@@ -110,3 +110,59 @@ def _tenant(actor: Actor) -> Tenant:
 async def _entries(client, blacklist_id: str):
     for entry in await client.blacklist_entries(blacklist_id):
         yield entry
+
+
+@pytest.fixture
+def centre_b_same_account(actor: Actor) -> Actor:
+    """A second centre whose admin entered the same Sarbacane account as A's."""
+    with _scope() as session:
+        a = session.get(Tenant, actor.tenant_id)
+        tenant = Tenant(
+            slug="centre-b-shared",
+            name="Centre B",
+            sarbacane_account_id=a.sarbacane_account_id,
+            sarbacane_api_key_encrypted=a.sarbacane_api_key_encrypted,
+        )
+        session.add(tenant)
+        session.flush()
+        return Actor(tenant_id=tenant.id or 0, user="b@centre-b.fr")
+
+
+def _draft(name: str = "Relance") -> NewCampaign:
+    return NewCampaign(name, CampaignKind.NOTIFICATION, "Centre", "Bonjour")
+
+
+def _local_ids(actor: Actor) -> list[str]:
+    with _scope() as session:
+        page, _ = queries.campaign_page(session, actor.tenant_id, CampaignPageQuery())
+        return [c.sarbacane_id for c in page]
+
+
+async def test_a_failed_create_of_the_same_name_links_nothing_of_a(
+    actor, centre_b_same_account, sim
+):
+    a_row = await campaign_service.create_campaign(actor, _draft())
+    a_remote = _local_ids(actor)[0]
+    sim.set_faults(error_next=1)  # B's create answers 500, nothing stored
+    await campaign_service.create_campaign(centre_b_same_account, _draft())
+    b_remote = _local_ids(centre_b_same_account)
+    assert len(b_remote) == 1
+    assert b_remote[0] != a_remote  # read back by its marker, never A's "Relance"
+    assert _local_ids(actor) == [a_remote]
+    assert _campaign(actor, a_row.id) is not None
+    sim.set_faults(error_rate=1.0)  # now Sarbacane fails for good
+    with pytest.raises(GatewayError):
+        await campaign_service.create_campaign(centre_b_same_account, _draft())
+    assert len(_local_ids(centre_b_same_account)) == 1
+
+
+async def test_a_lost_create_answer_is_read_back_to_its_own_campaign_only(
+    actor, centre_b_same_account, sim
+):
+    await campaign_service.create_campaign(actor, _draft())
+    a_remote = _local_ids(actor)[0]
+    sim.set_faults(drop_response_after_commit=1)  # stored, answer lost
+    await campaign_service.create_campaign(centre_b_same_account, _draft())
+    b_remote = _local_ids(centre_b_same_account)
+    assert len(b_remote) == 1
+    assert b_remote[0] != a_remote
