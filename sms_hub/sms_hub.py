@@ -11,6 +11,7 @@ from sms_hub.pages.settings import page as settings
 from sms_hub.pages.settings.state import SettingsState
 from sms_hub.pages.statistics import page as statistics
 from sms_hub.pages.statistics.state import StatisticsState
+from sms_hub.services.accounts import pooled_clients
 from sms_hub.services.sync import run_poller
 from sms_hub.settings import get_settings
 
@@ -44,3 +45,4 @@ app.add_page(
     on_load=SettingsState.on_load,
 )
 app.register_lifespan_task(run_poller)
+app.register_lifespan_task(pooled_clients)

@@ -44,6 +44,15 @@ TIMEZONES: dict[str, tuple[str, str | None]] = {
     "America/Cayenne": ("Guyane (America/Cayenne)", "973"),
 }
 ALSACE_MOSELLE = "57"
+#: How a form names the local time of each zone.
+LOCAL_TIME_LABELS: dict[str, str] = {
+    "Europe/Paris": "heure de Paris",
+    "Indian/Reunion": "heure de La Réunion",
+    "Indian/Mayotte": "heure de Mayotte",
+    "America/Guadeloupe": "heure de la Guadeloupe",
+    "America/Martinique": "heure de la Martinique",
+    "America/Cayenne": "heure de la Guyane",
+}
 
 EARLIEST_START = time(8, 0)
 LATEST_END = time(22, 0)

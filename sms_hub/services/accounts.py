@@ -8,7 +8,10 @@ centre, in demo mode, falls back to the built-in simulator's account.
 
 from __future__ import annotations
 
-from sms_hub.sarbacane import SarbacaneClient, get_client
+import contextlib
+from collections.abc import AsyncIterator
+
+from sms_hub.sarbacane import SarbacaneClient, close_clients, get_client
 from sms_hub.services.errors import ServiceError
 from sms_hub.settings import Settings, get_settings
 from sms_hub.store import secret_box
@@ -51,3 +54,10 @@ def client_for(tenant: Tenant, settings: Settings | None = None) -> SarbacaneCli
     if settings.demo_mode and tenant.slug == DEMO_SLUG:
         return get_client(settings)
     raise AccountNotConfigured()
+
+
+@contextlib.asynccontextmanager
+async def pooled_clients() -> AsyncIterator[None]:
+    """A lifespan task: the centres' pooled clients are closed on shutdown."""
+    yield
+    await close_clients()

@@ -19,6 +19,10 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The server runs the demo (DEMO_MODE=1) and also accepts portal tokens
+#: signed with this key, so one server shows both the demo and real centres.
+PORTAL_KEY = "browser-tests-portal-signing-key-0123456789"
+SECRETS_KEY = "bXlfYnJvd3Nlcl90ZXN0c19zZWNyZXRzX2tleV8wMDA="
 BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "screenshots"
@@ -52,6 +56,8 @@ def server_env(tmp_path_factory) -> dict[str, str]:
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "DEMO_MODE": "1",
+        "PORTAL_SIGNING_KEY": PORTAL_KEY,
+        "SECRETS_KEY": SECRETS_KEY,
         "PORT": str(port),
         "DATA_DIR": str(data_dir),
         "REFLEX_USE_NPM": "1",
@@ -178,3 +184,65 @@ def seed_contact_list(server_env, app_url):
                 )
 
     return seed
+
+
+@pytest.fixture(scope="session")
+def database_url(server_env) -> str:
+    return f"sqlite:///{server_env['DATA_DIR']}/sms_hub.db"
+
+
+@pytest.fixture(scope="session")
+def portal_token():
+    """A launch token as the Hub3E portal makes it, for one centre and role."""
+    from sms_hub.services.portal_auth import issue_token
+
+    def make(tenant: str, tenant_name: str, *, role: str = "staff") -> str:
+        return issue_token(
+            PORTAL_KEY,
+            user=f"{role}@{tenant}.fr",
+            name=f"Utilisateur {role}",
+            tenant=tenant,
+            tenant_name=tenant_name,
+            role=role,
+            ttl_seconds=300,
+        )
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def seed_centre(app_url, database_url):
+    """Give a centre (created by its first sign-in) a simulator account of its own
+    and its settings, as its admin would in « Paramètres du centre » (arrange step)."""
+    from sqlmodel import select
+
+    from sms_hub.settings import load_settings
+    from sms_hub.store import secret_box
+    from sms_hub.store.db import session_scope
+    from sms_hub.store.models import Tenant
+
+    def seed(slug: str, **columns) -> int:
+        account = f"compte-{slug}"
+        key = f"cle-api-{slug}-0123456789"
+        httpx.post(
+            f"{app_url}/sarbacane-sim/_admin/accounts",
+            json={"accountId": account, "apiKey": key, "name": f"Compte {slug}"},
+            timeout=10,
+        ).raise_for_status()
+        encrypted = secret_box.encrypt(key, replace_secrets(load_settings()))
+        with session_scope(database_url) as session:
+            tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+            tenant.sarbacane_account_id = account
+            tenant.sarbacane_api_key_encrypted = encrypted
+            for name, value in columns.items():
+                setattr(tenant, name, value)
+            session.add(tenant)
+            return tenant.id or 0
+
+    return seed
+
+
+def replace_secrets(settings):
+    import dataclasses
+
+    return dataclasses.replace(settings, secrets_keys=(SECRETS_KEY,))

@@ -33,6 +33,8 @@ class LaunchState(CampaignModalState):
     deferred: bool = False
     send_date: str = ""
     send_time: str = ""
+    timezone: str = "Europe/Paris"
+    time_label: str = "Heure d'envoi (heure de Paris)"
     launch_error: str = ""
     launching: bool = False
 
@@ -57,6 +59,10 @@ class LaunchState(CampaignModalState):
         )
         self.relaunch_warning = preview.relaunch_warning
         self.window_note, self.next_slot = preview.window_note, preview.next_slot
+        self.timezone = preview.timezone
+        self.time_label = (
+            f"Heure d'envoi ({calendar.LOCAL_TIME_LABELS[preview.timezone]})"
+        )
         slot = preview.next_slot_local
         self.next_slot_date = slot.date().isoformat() if slot else ""
         self.next_slot_time = slot.strftime("%H:%M") if slot else ""
@@ -94,7 +100,7 @@ class LaunchState(CampaignModalState):
             local = datetime.fromisoformat(f"{self.send_date}T{self.send_time}")
         except ValueError as error:
             raise ValueError("La date ou l'heure saisie n'est pas valide.") from error
-        return calendar.to_utc(local)
+        return calendar.to_utc(local, self.timezone)
 
     @rx.event
     async def confirm_launch(self):
@@ -164,7 +170,11 @@ def _window_note() -> rx.Component:
 
 
 def _when_field(
-    label: str, field_id: str, kind: str, value: rx.Var, on_change: rx.EventHandler
+    label: str | rx.Var,
+    field_id: str,
+    kind: str,
+    value: rx.Var,
+    on_change: rx.EventHandler,
 ) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
@@ -187,7 +197,7 @@ def _deferral() -> rx.Component:
                     "Date d'envoi", "send-date", "date", s.send_date, s.set_send_date
                 ),
                 _when_field(
-                    "Heure d'envoi (heure de Paris)",
+                    s.time_label,
                     "send-time",
                     "time",
                     s.send_time,

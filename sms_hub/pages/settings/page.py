@@ -36,13 +36,17 @@ def _section(title: str, *children: rx.Component) -> rx.Component:
 def _key_status() -> rx.Component:
     return rx.cond(
         S.key_configured_on != "",
-        rx.text(
-            rx.icon("key-round", size=14),
-            " Clé d'API configurée le ",
-            S.key_configured_on,
-            ". Laissez le champ vide pour la conserver.",
-            size="1",
-            color_scheme="green",
+        rx.hstack(
+            rx.icon("key-round", size=14, color=rx.color("green", 11)),
+            rx.text(
+                "Clé d'API configurée le ",
+                S.key_configured_on,
+                ". Laissez le champ vide pour la conserver.",
+                size="1",
+                color_scheme="green",
+            ),
+            spacing="1",
+            align="center",
             id="api-key-status",
         ),
         rx.text(

@@ -1,0 +1,170 @@
+"""Many centres on one deployment: « Paramètres du centre », sign-in per tab,
+and each centre's own sending calendar — against the production server."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_campaigns_page import _create, _row
+from tests.browser.test_sending_lifecycle import LAUNCH, PHONES, _import
+
+SETTINGS = "Paramètres du centre"
+
+
+def _slug(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:6]}"
+
+
+def _signed_in(page: Page, app_url: str, token: str, centre: str) -> None:
+    """Open the app from the portal; done once the centre's name shows."""
+    page.goto(f"{app_url}/?token={token}")
+    expect(page.get_by_text(centre, exact=True)).to_be_visible(timeout=30_000)
+
+
+def _seed_rows(database_url: str, slug: str, *, campaign: str = "", phones=()):
+    """A draft campaign and/or a contact list of the centre ``slug`` (arrange)."""
+    from sqlmodel import select
+
+    from sms_hub.store.db import session_scope
+    from sms_hub.store.models import Campaign, Contact, ContactList, Tenant
+
+    with session_scope(database_url) as session:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+        if campaign:
+            session.add(
+                Campaign(
+                    tenant_id=tenant.id,
+                    sarbacane_account_id=f"seed-{slug}",
+                    sarbacane_id=f"seed-{uuid.uuid4().hex}",
+                    name=campaign,
+                    kind="SMS_NOTIFICATION",
+                    sender="Centre",
+                    content="Bonjour",
+                    status="draft",
+                )
+            )
+        if phones:
+            contact_list = ContactList(
+                tenant_id=tenant.id, name=f"Liste {slug}", contact_count=len(phones)
+            )
+            session.add(contact_list)
+            session.flush()
+            for i, phone in enumerate(phones):
+                session.add(
+                    Contact(list_id=contact_list.id, phone=phone, email=f"s{i}@x.fr")
+                )
+
+
+def test_an_admin_saves_the_account_and_never_sees_the_key_again(
+    page: Page, app_url: str, portal_token, shot
+):
+    slug = _slug("cfa-parametres")
+    token = portal_token(slug, "CFA Paramètres", role="admin")
+    received: list[str] = []
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda frame: received.append(str(frame))),
+    )
+    _signed_in(page, app_url, token, "CFA Paramètres")
+    page.get_by_role("link", name=SETTINGS).click()
+    expect(page.get_by_role("heading", name=SETTINGS)).to_be_visible()
+    expect(page.get_by_text("Aucune clé d'API n'est configurée.")).to_be_visible()
+
+    import httpx
+
+    account, key = f"compte-{slug}", f"cle-secrete-{uuid.uuid4().hex}"
+    httpx.post(
+        f"{app_url}/sarbacane-sim/_admin/accounts",
+        json={"accountId": account, "apiKey": key, "name": "CFA Paramètres"},
+        timeout=10,
+    ).raise_for_status()
+    page.get_by_label("Identifiant du compte Sarbacane").fill(account)
+    page.get_by_label("Clé d'API Sarbacane").fill(key)
+    page.get_by_role("button", name="Tester la connexion").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Connexion réussie : compte « CFA Paramètres », crédits SMS restants"
+    )
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Paramètres enregistrés.")).to_be_visible()
+    expect(page.get_by_text("Clé d'API configurée le")).to_be_visible()
+    expect(page.get_by_label("Clé d'API Sarbacane")).to_have_value("")
+    shot("centre-settings")
+    page.reload()
+    expect(page.get_by_text("Clé d'API configurée le")).to_be_visible(timeout=30_000)
+    expect(page.get_by_label("Identifiant du compte Sarbacane")).to_have_value(account)
+    assert key not in page.content()
+    assert received, "the websocket frames were watched"
+    assert not [frame for frame in received if key in frame]
+
+
+def test_staff_are_refused_the_centre_settings(page: Page, app_url: str, portal_token):
+    token = portal_token(_slug("cfa-staff"), "CFA Équipe", role="staff")
+    _signed_in(page, app_url, token, "CFA Équipe")
+    expect(page.get_by_role("link", name="Campagnes de SMSing")).to_be_visible()
+    expect(page.get_by_role("link", name=SETTINGS)).to_have_count(0)
+    page.goto(f"{app_url}/parametres")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "réservés aux administrateurs du centre", timeout=30_000
+    )
+    expect(page.get_by_label("Clé d'API Sarbacane")).to_have_count(0)
+
+
+def test_a_tab_reloaded_with_another_centres_token_shows_that_centre_only(
+    page: Page, app_url: str, portal_token, database_url
+):
+    a, b = _slug("cfa-a"), _slug("cfa-b")
+    token_a = portal_token(a, "Centre Alpha")
+    _signed_in(page, app_url, token_a, "Centre Alpha")
+    _seed_rows(database_url, a, campaign=f"Campagne {a}")
+    token_b = portal_token(b, "Centre Bêta")
+    _signed_in(page, app_url, token_b, "Centre Bêta")
+    _seed_rows(database_url, b, campaign=f"Campagne {b}")
+    page.reload()
+    expect(_row(page, f"Campagne {b}")).to_have_count(1, timeout=30_000)
+    expect(_row(page, f"Campagne {a}")).to_have_count(0)
+    expect(page.get_by_text("Centre Alpha")).to_have_count(0)
+
+
+def _weekday_ahead(zone: ZoneInfo) -> date:
+    from sms_hub.domain.calendar import holiday_name
+
+    day = datetime.now(zone).date() + timedelta(days=2)
+    while (
+        day.weekday() > 3
+        or holiday_name(day, "974")
+        or holiday_name(day + timedelta(days=1), "974")
+    ):
+        day += timedelta(days=1)
+    return day
+
+
+def test_a_reunion_centre_scheduling_at_21h_is_refused_with_the_next_local_slot(
+    page: Page, app_url: str, portal_token, seed_centre, database_url
+):
+    slug = _slug("cfa-reunion")
+    token = portal_token(slug, "CFA La Réunion", role="admin")
+    _signed_in(page, app_url, token, "CFA La Réunion")
+    seed_centre(slug, timezone="Indian/Reunion", holiday_subdivision="974")
+    _seed_rows(database_url, slug, phones=PHONES)
+    name = f"Relance {uuid.uuid4().hex[:5]}"
+    _create(page, name)  # SMS Marketing, in the centre's own Sarbacane account
+    _import(page, name, f"Liste {slug}")
+
+    day = _weekday_ahead(ZoneInfo("Indian/Reunion"))
+    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
+    launch.get_by_text("Lancement différé de la campagne").click()
+    launch.get_by_label("Date d'envoi").fill(day.isoformat())
+    launch.get_by_label("Heure d'envoi (heure de La Réunion)").fill("21:00")
+    launch.get_by_role("button", name="Planifier la campagne").click()
+    next_day = datetime.combine(day + timedelta(days=1), time(8, 0))
+    expect(launch.get_by_role("alert")).to_contain_text(
+        "Les SMS commerciaux sont envoyés entre 08h00 et 20h00. "
+        f"Prochain créneau autorisé : {next_day:%d/%m/%Y} 08:00."
+    )
+    launch.get_by_role("button", name="Annuler").click()
+    expect(_row(page, name).get_by_text("Brouillon", exact=True)).to_be_visible()
