@@ -168,3 +168,15 @@ def test_a_reunion_centre_scheduling_at_21h_is_refused_with_the_next_local_slot(
     )
     launch.get_by_role("button", name="Annuler").click()
     expect(_row(page, name).get_by_text("Brouillon", exact=True)).to_be_visible()
+
+
+def test_a_bad_token_on_a_live_session_ends_it(page: Page, app_url: str, portal_token):
+    _signed_in(page, app_url, portal_token(_slug("cfa-fin"), "CFA Fin"), "CFA Fin")
+    page.goto(f"{app_url}/?token=not-a-valid-token")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "le lien d'accès n'est pas valide", timeout=30_000
+    )
+    expect(page.get_by_text("CFA Fin", exact=True)).to_have_count(0)
+    expect(
+        page.get_by_role("button", name="Créer une campagne standard")
+    ).to_have_count(0)
