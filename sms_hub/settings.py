@@ -171,6 +171,8 @@ def _origin(url: str) -> str | None:
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         return None
+    if "*" in parts.netloc:  # a CSP wildcard is no origin a browser sends
+        return None
     return f"{parts.scheme}://{parts.netloc}"
 
 
