@@ -20,6 +20,10 @@ SIMULATOR_MOUNT = "/sarbacane-sim"
 #: Credentials the simulator accepts when the app runs on it.
 SIMULATOR_ACCOUNT_ID = "demo-account"
 SIMULATOR_API_KEY = "demo-api-key"
+#: How the simulator words its answers where the public evidence allows
+#: several shapes (see ``sms_hub.sarbacane.simulator._shapes``): ``likely``
+#: (the default) or ``alternative``.
+SIMULATOR_RESPONSE_STYLES = ("likely", "alternative")
 #: The audience every launch token must name.
 PORTAL_AUDIENCE = "sms-hub"
 #: The shortest HS256 key accepted (RFC 7518 §3.2: at least the hash size).
@@ -58,6 +62,7 @@ class SimulatorSettings:
     rate_limit_rate: float
     force_unauthorized: bool
     initial_sms_credits: int
+    response_style: str = SIMULATOR_RESPONSE_STYLES[0]
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,7 @@ def load_settings() -> Settings:
         rate_limit_rate=_env_float("SIMULATOR_RATE_LIMIT_RATE", 0.0),
         force_unauthorized=_env_bool("SIMULATOR_FORCE_UNAUTHORIZED", False),
         initial_sms_credits=_env_int("SIMULATOR_SMS_CREDITS", 100_000),
+        response_style=_response_style(),
     )
     return Settings(
         port=port,
@@ -165,6 +171,16 @@ def load_settings() -> Settings:
         csv_max_bytes=_env_int("CSV_MAX_BYTES", 50_000_000),
         stuck_after_seconds=_env_float("STUCK_AFTER_SECONDS", 600.0),
     )
+
+
+def _response_style() -> str:
+    style = _env("SIMULATOR_RESPONSE_STYLE", SIMULATOR_RESPONSE_STYLES[0]).lower()
+    if style not in SIMULATOR_RESPONSE_STYLES:
+        raise ValueError(
+            f"SIMULATOR_RESPONSE_STYLE must be one of {SIMULATOR_RESPONSE_STYLES},"
+            f" not {style!r}"
+        )
+    return style
 
 
 def _origin(url: str) -> str | None:

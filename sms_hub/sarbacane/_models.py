@@ -5,9 +5,9 @@ Most response shapes are known only from secondary sources (see
 missing optional field into ``None``, keeps an unknown campaign state as the
 string it is, and keeps the whole payload in ``raw``.
 
-Shapes from the public evidence (``docs/sarbacane-api.md``, « Corrections
-from public evidence ») are read first; the older guesses that the simulator
-still answers are kept as tolerances, each marked *old shape* below.
+Where the public evidence (``docs/sarbacane-api.md``, « Corrections from
+public evidence ») gives a shape, that shape is read, and the alternatives
+it allows; the simulator answers in those same shapes.
 """
 
 from __future__ import annotations
@@ -270,8 +270,8 @@ class BlacklistEntry:
     """A member of an exclusion list.
 
     Sarbacane gives ``phones``, a string that may hold several numbers;
-    ``phones`` holds them all, ``phone`` the first (``phone``/``mobile`` are
-    read too). ``state`` is e.g. ``UNSUBSCRIBERS`` when given.
+    ``phones`` holds them all, ``phone`` the first. ``state`` is e.g.
+    ``UNSUBSCRIBERS`` when given.
     """
 
     email: str | None
@@ -284,9 +284,6 @@ class BlacklistEntry:
     def parse(cls, payload: Any) -> BlacklistEntry:
         data = _mapping(payload)
         numbers = split_phones(data.get("phones"))
-        single = _str(data, "phone", "mobile")
-        if single and single not in numbers:
-            numbers = (single, *numbers)
         return cls(
             email=_str(data, "email"),
             phone=numbers[0] if numbers else None,
@@ -357,9 +354,7 @@ class CampaignReport:
     """``GET /reports/{id}``: one entry per send.
 
     Read from a list of per-send objects, or an object keyed by send id
-    (the key is the ``send_id`` when the entry has none), either bare or
-    under ``sends``/``reports``/``statistics``; a lone per-send object is
-    one send.
+    (the key is the ``send_id`` when the entry has none).
     """
 
     campaign_id: str
@@ -368,14 +363,9 @@ class CampaignReport:
 
     @classmethod
     def parse(cls, payload: Any, *, campaign_id: str) -> CampaignReport:
-        items = payload
-        if isinstance(payload, Mapping):
-            nested = _first(payload, "sends", "reports", "statistics")
-            if isinstance(nested, list | Mapping):
-                items = nested
         return cls(
             campaign_id=campaign_id,
-            sends=tuple(_send_reports(items)),
+            sends=tuple(_send_reports(payload)),
             raw=payload,
         )
 
@@ -383,15 +373,16 @@ class CampaignReport:
 def _send_reports(items: Any) -> list[SendReport]:
     if isinstance(items, list):
         return [SendReport.parse(item) for item in items]
-    if not isinstance(items, Mapping) or not items:
+    if not isinstance(items, Mapping):
         return []
-    if not all(isinstance(value, Mapping) for value in items.values()):
-        return [SendReport.parse(items)]
-    reports = [SendReport.parse(value) for value in items.values()]
-    return [
-        report if report.send_id else replace(report, send_id=str(send_id))
-        for send_id, report in zip(items, reports, strict=True)
-    ]
+    reports = []
+    for send_id, value in items.items():
+        if isinstance(value, Mapping):
+            report = SendReport.parse(value)
+            reports.append(
+                report if report.send_id else replace(report, send_id=str(send_id))
+            )
+    return reports
 
 
 @dataclass(frozen=True)
@@ -436,11 +427,11 @@ class CreditEntry:
     @classmethod
     def parse(cls, payload: Any) -> CreditEntry:
         data = _mapping(payload)
-        kind = _str(data, "creditType", "kind", "type", "name")
+        kind = _str(data, "creditType")
         return cls(
             credit_type=kind.upper() if kind else None,
-            count=_int(data, "count", "remaining", "credits", "amount", "value"),
-            expiration=_expiry(_first(data, "expirationDate", "expiryDate")),
+            count=_int(data, "count"),
+            expiration=_expiry(data.get("expirationDate")),
             subscription_type=_str(data, "subscriptionType"),
             raw=dict(data),
         )
@@ -464,7 +455,7 @@ class Credits:
     Sarbacane answers a bare list of :class:`CreditEntry`; several SMS
     entries (different expiry or subscription) add up, so ``sms`` is the sum
     of the SMS entries not yet expired (``0`` when there is none), or
-    ``None`` when the answer has a shape the client does not know.
+    ``None`` when the answer is not such a list.
     """
 
     sms: int | None
@@ -477,7 +468,7 @@ class Credits:
         if isinstance(payload, list):
             entries = tuple(CreditEntry.parse(item) for item in payload)
             return cls(sms=_sms_total(entries, moment), raw=payload, entries=entries)
-        return cls(sms=_old_sms_credits(payload, moment), raw=payload)
+        return cls(sms=None, raw=payload)
 
 
 def _sms_total(entries: tuple[CreditEntry, ...], now: datetime) -> int | None:
@@ -486,18 +477,3 @@ def _sms_total(entries: tuple[CreditEntry, ...], now: datetime) -> int | None:
     if not sms and not documented:
         return None
     return sum(e.count or 0 for e in sms if e.valid_at(now))
-
-
-def _old_sms_credits(payload: Any, now: datetime) -> int | None:
-    """Old shapes (an object, no public evidence; the simulator still answers
-    ``{"credits": [{"kind": "SMS", "remaining": n}]}``): remove with them."""
-    data = _mapping(payload)
-    for key, value in data.items():
-        if key.lower() in {"sms", "smscredits", "sms_credits"}:
-            if isinstance(value, Mapping):
-                return _int(value, "remaining", "credits", "count", "amount")
-            return _int(data, key)
-    nested = _first(data, "credits", "balances")
-    if isinstance(nested, list):
-        return _sms_total(tuple(CreditEntry.parse(item) for item in nested), now)
-    return None if nested is None else _old_sms_credits(nested, now)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from starlette.applications import Starlette
@@ -19,16 +21,24 @@ from tests.integration.sarbacane_support import (
 )
 
 
-@pytest.fixture(scope="module")
-def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
+@contextmanager
+def running_simulator(
+    tmp_path_factory: pytest.TempPathFactory, **overrides: Any
+) -> Iterator[Simulator]:
+    """The simulator served on a loopback port, over a fresh SQLite file."""
     db_path = tmp_path_factory.mktemp("sarbacane") / "simulator.db"
-    app = Starlette(
-        routes=[Mount(SIMULATOR_MOUNT, app=create_app(simulator_settings(db_path)))]
-    )
+    settings = simulator_settings(db_path, **overrides)
+    app = Starlette(routes=[Mount(SIMULATOR_MOUNT, app=create_app(settings))])
     with ServerThread(app) as server:
         sim = Simulator(root=server.url + SIMULATOR_MOUNT, db_path=db_path)
         yield sim
         sim.http.close()
+
+
+@pytest.fixture(scope="module")
+def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
+    with running_simulator(tmp_path_factory) as sim:
+        yield sim
 
 
 @pytest.fixture

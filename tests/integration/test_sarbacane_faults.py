@@ -19,6 +19,7 @@ from sms_hub.sarbacane import SarbacaneClient, SarbacaneUnavailable
 from sms_hub.sarbacane.simulator import create_app
 from sms_hub.sarbacane.simulator._store import Store
 from sms_hub.settings import SIMULATOR_MOUNT
+from tests.integration.sarbacane_fake import WRAPPED_LOCK
 from tests.integration.sarbacane_support import (
     ACCOUNT_ID,
     API_KEY,
@@ -180,14 +181,27 @@ async def ready_campaign(client: SarbacaneClient, count: int = 3) -> str:
     return campaign_id
 
 
+async def launches(client: SarbacaneClient, campaign_id: str) -> list[str]:
+    """The send ids of the campaign's report that were launched (dated, or
+    scheduled): a campaign has a send id from its creation on, launched or not."""
+    report = await client.report(campaign_id)
+    return [
+        send.send_id
+        for send in report.sends
+        if send.date is not None or send.raw.get("requestedSendDate")
+    ]
+
+
 async def test_a_send_whose_answer_was_lost_is_not_sent_twice(
     sim: Simulator, client: SarbacaneClient
 ) -> None:
     campaign_id = await ready_campaign(client)
+    created = (await client.get_campaign(campaign_id)).sends
     sim.set_faults(drop_response_after_commit=1)
     await client.send_now(campaign_id)
     campaign = await client.get_campaign(campaign_id)
-    assert len(campaign.sends) == 1 and campaign.state != "DRAFT"
+    assert campaign.sends == created and campaign.state != "DRAFT"
+    assert await launches(client, campaign_id) == list(created)
     assert sim.count(SEND) == 1
 
 
@@ -199,6 +213,7 @@ async def test_a_scheduled_send_whose_answer_was_lost_is_not_sent_twice(
     await client.schedule(campaign_id, datetime.now(UTC) + timedelta(days=1))
     campaign = await client.get_campaign(campaign_id)
     assert campaign.state == "DRAFT" and len(campaign.sends) == 1
+    assert await launches(client, campaign_id) == list(campaign.sends)
     assert sim.count(SEND) == 1
 
 
@@ -208,7 +223,7 @@ async def test_a_send_that_failed_before_taking_effect_is_retried_once(
     campaign_id = await ready_campaign(client)
     sim.set_faults(error_next=1, fault_route=SEND)
     await client.send_now(campaign_id)
-    assert len((await client.get_campaign(campaign_id)).sends) == 1
+    assert len(await launches(client, campaign_id)) == 1
     assert sim.count(SEND) == 2
 
 
@@ -222,6 +237,7 @@ async def test_a_relaunch_whose_answer_was_lost_is_recognised(
     sim.set_faults(drop_response_after_commit=1, moderation_seconds=0)
     await client.send_now(campaign_id)
     assert len((await client.get_campaign(campaign_id)).sends) == 2
+    assert len(await launches(client, campaign_id)) == 2
     assert sim.count(SEND) == 2
 
 
@@ -337,7 +353,7 @@ async def test_two_concurrent_writes_on_a_campaign_meet_the_lock(
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200, 500]
     locked = next(r for r in responses if r.status_code == 500)
-    assert locked.json() == {"message": "FAILED TO ACQUIRE LOCK"}
+    assert locked.json() == WRAPPED_LOCK  # as the public evidence shows it
 
 
 async def test_the_client_waits_for_the_lock_and_both_writes_land(

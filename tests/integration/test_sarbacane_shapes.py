@@ -131,6 +131,6 @@ def test_phones_of_an_exclusion_entry_are_split(
     assert entry.phone == (numbers[0] if numbers else None)
 
 
-def test_an_old_phone_key_is_still_read() -> None:
+def test_numbers_are_read_from_phones_only() -> None:
     entry = sarbacane.BlacklistEntry.parse({"phone": "+33600000009"})
-    assert (entry.phone, entry.phones) == ("+33600000009", ("+33600000009",))
+    assert (entry.phone, entry.phones) == (None, ())

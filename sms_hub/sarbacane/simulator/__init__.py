@@ -16,6 +16,10 @@ Each account (the one of the settings, and those added through
 sends, reports and SMS credits: a campaign of one account is a 404 for
 another. The pages stand in for whichever account owns the campaign.
 
+Answers take the shapes of the public evidence; where it allows several,
+``SimulatorSettings.response_style`` (``SIMULATOR_RESPONSE_STYLE``, or the
+``response_style`` knob) picks one: see ``_shapes``.
+
 Outcome rule and timeline: see ``_rules``. Storage: ``_store`` and the
 modules it gathers.
 """

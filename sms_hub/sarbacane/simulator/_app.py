@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sms_hub.sarbacane.simulator import _shapes
 from sms_hub.sarbacane.simulator._blacklists import ENTRY_KINDS
 from sms_hub.sarbacane.simulator._errors import ApiError
 from sms_hub.sarbacane.simulator._knobs import NEXT_FAULTS, Knobs, knobs_payload
@@ -51,11 +52,17 @@ def _error(status: int, message: str, **headers: str) -> JSONResponse:
     )
 
 
-_INJECTED = {
-    "unreachable_next": lambda: _error(404, "SERVICE_CAMPAIGN_UNREACHABLE"),
-    "rate_limit_next": lambda: _error(429, "TOO_MANY_REQUESTS", **{"Retry-After": "1"}),
-    "lock_error_next": lambda: _error(500, "FAILED TO ACQUIRE LOCK"),
-    "error_next": lambda: _error(500, "INTERNAL_SERVER_ERROR"),
+def _locked(knobs: Knobs) -> JSONResponse:
+    return _error(500, _shapes.lock_message(knobs.response_style))
+
+
+_INJECTED: dict[str, Callable[[Knobs], JSONResponse]] = {
+    "unreachable_next": lambda _: _error(404, "SERVICE_CAMPAIGN_UNREACHABLE"),
+    "rate_limit_next": lambda _: _error(
+        429, "TOO_MANY_REQUESTS", **{"Retry-After": "1"}
+    ),
+    "lock_error_next": _locked,
+    "error_next": lambda _: _error(500, "INTERNAL_SERVER_ERROR"),
 }
 
 
@@ -96,13 +103,13 @@ async def _injected_fault(store: Store, knobs: Knobs, route: str) -> Response | 
             and knobs.counts_for(route)
             and await run_in_threadpool(store.take_counter, name)
         ):
-            return _INJECTED[name]()
+            return _INJECTED[name](knobs)
     if _draw(knobs.rate_limit_rate):
-        return _INJECTED["rate_limit_next"]()
+        return _INJECTED["rate_limit_next"](knobs)
     if _draw(knobs.error_rate):
-        return _INJECTED["error_next"]()
+        return _INJECTED["error_next"](knobs)
     if _draw(knobs.lock_error_rate):
-        return _INJECTED["lock_error_next"]()
+        return _INJECTED["lock_error_next"](knobs)
     return None
 
 
@@ -125,7 +132,7 @@ def _api(method: str, path: str, handler: Handler, *, store: Store) -> Route:
         if locks_campaign:
             token = await run_in_threadpool(own.acquire_lock, campaign_id)
             if token is None:
-                return _error(500, "FAILED TO ACQUIRE LOCK")
+                return _locked(knobs)
         try:
             if knobs.latency_ms > 0:
                 await asyncio.sleep(knobs.latency_ms / 1000)
@@ -210,17 +217,11 @@ def _handlers() -> list[tuple[str, str, Handler]]:
 
     async def credits(request: Request, call: Call) -> Any:
         remaining = await _run(call.store.credits, call.now)
-        return {
-            "credits": [
-                {"kind": "SMS", "remaining": remaining, "expiryDate": None},
-                {"kind": "EMAIL", "remaining": 0, "expiryDate": None},
-            ],
-            "subscription": None,
-        }
+        return _shapes.credits(remaining, call.now)
 
     async def list_campaigns(request: Request, call: Call) -> Any:
         offset, limit = _page(request)
-        return await _run(
+        rows = await _run(
             call.store.list_campaigns,
             search=request.query_params.get("search"),
             state=request.query_params.get("state"),
@@ -228,6 +229,7 @@ def _handlers() -> list[tuple[str, str, Handler]]:
             limit=limit,
             now=call.now,
         )
+        return _shapes.campaign_rows(rows, call.knobs.response_style)
 
     async def create_campaign(request: Request, call: Call) -> Any:
         body = _object(await _body(request))
@@ -242,7 +244,8 @@ def _handlers() -> list[tuple[str, str, Handler]]:
 
     async def get_campaign(request: Request, call: Call) -> Any:
         campaign_id = request.path_params["campaign_id"]
-        return {"campaign": await _run(call.store.campaign, campaign_id, call.now)}
+        view = await _run(call.store.campaign, campaign_id, call.now)
+        return _shapes.campaign(view, call.knobs.response_style)
 
     async def delete_campaign(request: Request, call: Call) -> Any:
         await _run(
@@ -330,9 +333,10 @@ def _handlers() -> list[tuple[str, str, Handler]]:
         return None
 
     async def report(request: Request, call: Call) -> Any:
-        return await _run(
+        sends = await _run(
             call.store.report, request.path_params["campaign_id"], call.now
         )
+        return _shapes.report(sends, call.knobs.response_style)
 
     async def report_recipients(request: Request, call: Call) -> Any:
         offset, limit = _page(request)

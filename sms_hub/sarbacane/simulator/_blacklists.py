@@ -18,7 +18,6 @@ from sms_hub.sarbacane.simulator._db import (
     DEFAULT_BOUNCELIST,
     INSERT_ENTRY,
     Database,
-    iso,
 )
 from sms_hub.sarbacane.simulator._errors import ApiError
 from sms_hub.sarbacane.simulator._recipients import E164
@@ -61,6 +60,17 @@ def settle_outcomes(db: sqlite3.Connection, now: float) -> None:
         db.execute("UPDATE sends SET settled = ? WHERE id = ?", (done, send.id))
 
 
+#: A page of the entries of one exclusion list (see ``blacklist_entries``).
+_ENTRIES = """
+SELECT MIN(id) AS first_id, email, group_concat(NULLIF(phone, ''), ',') AS phones
+FROM (SELECT * FROM blacklist_entries
+    WHERE account_id = :account AND blacklist_id = :blacklist AND kind = :kind
+    AND (:email IS NULL OR email = :email) ORDER BY id)
+GROUP BY CASE WHEN email != '' THEN 'e:' || email ELSE 'r:' || id END
+HAVING :phone IS NULL OR SUM(phone = :phone) > 0
+ORDER BY first_id LIMIT :limit OFFSET :offset"""
+
+
 def _exists(db: sqlite3.Connection, account_id: str, blacklist_id: str) -> bool:
     found = db.execute(
         "SELECT 1 FROM blacklists WHERE account_id = ? AND id = ?",
@@ -92,28 +102,31 @@ class Blacklists(Database):
         limit: int,
         now: float,
     ) -> list[dict[str, Any]]:
+        """A page of entries as Sarbacane gives them: ``{email, phones, state}``.
+
+        The rows of one e-mail address make one entry whose ``phones`` joins
+        their numbers with commas; a row without e-mail is an entry alone.
+        Filtering by ``phone`` finds the entries holding that number.
+        """
         with self._write() as db:
             if not _exists(db, self.account_id, blacklist_id):
                 raise ApiError(404, "Blacklist not found")
             settle_outcomes(db, now)
-            query = (
-                "SELECT * FROM blacklist_entries"
-                " WHERE account_id = ? AND blacklist_id = ? AND kind = ?"
-            )
-            params: list[Any] = [self.account_id, blacklist_id, kind]
-            if email:
-                query += " AND email = ?"
-                params.append(email)
-            if phone:
-                query += " AND phone = ?"
-                params.append(phone)
-            query += " ORDER BY id LIMIT ? OFFSET ?"
-            rows = db.execute(query, [*params, limit, offset]).fetchall()
+            params: dict[str, Any] = {
+                "account": self.account_id,
+                "blacklist": blacklist_id,
+                "kind": kind,
+                "email": email or None,
+                "phone": phone or None,
+                "limit": limit,
+                "offset": offset,
+            }
+            rows = db.execute(_ENTRIES, params).fetchall()
         return [
             {
                 "email": r["email"] or None,
-                "phone": r["phone"] or None,
-                "created": iso(r["created"]),
+                "phones": r["phones"] or "",
+                "state": kind.upper(),
             }
             for r in rows
         ]

@@ -1,6 +1,10 @@
 """Campaigns: create, read, list by state, delete; and the lookups every
 resource of a campaign shares (the campaign itself, its sends, whether it
-may still be edited)."""
+may still be edited).
+
+As Sarbacane does, a campaign has a send id (``sends[0]``) from its
+creation on: it is the id its first launch will get, so a campaign's
+``sends`` proves nothing about whether it was ever sent."""
 
 from __future__ import annotations
 
@@ -84,6 +88,17 @@ def send_from_row(row: sqlite3.Row, prefix: str = "") -> Send:
     )
 
 
+def new_send_id() -> str:
+    return "snd" + secrets.token_hex(8)
+
+
+def send_ids(row: sqlite3.Row, sends: list[Send]) -> list[str]:
+    """The campaign's send ids, as ``sends`` lists them: the one given at its
+    creation first, whether it was launched or not, then the later ones."""
+    first = row["first_send_id"]
+    return [first, *(send.id for send in sends if send.id != first)]
+
+
 def sends_of(db: sqlite3.Connection, campaign_id: str) -> list[Send]:
     """The campaign's sends, oldest first."""
     rows = db.execute(
@@ -135,8 +150,8 @@ class Campaigns(Database):
         with self._write() as db:
             db.execute(
                 "INSERT INTO campaigns"
-                " (id, account_id, name, kind, sms_from, content, created, edited)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " (id, account_id, name, kind, sms_from, content, created, edited,"
+                " first_send_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     campaign_id,
                     self.account_id,
@@ -146,6 +161,7 @@ class Campaigns(Database):
                     content,
                     now,
                     now,
+                    new_send_id(),
                 ),
             )
         return {"id": campaign_id, "name": name}
@@ -182,7 +198,7 @@ class Campaigns(Database):
             "state": state,
             "created": iso(row["created"]),
             "edited": iso(row["edited"]),
-            "sends": [send.id for send in sends],
+            "sends": send_ids(row, sends),
             "blacklists": blacklists,
             "sentDate": iso(last.start_at) if last and state != "DRAFT" else None,
             "finishedDate": iso(finished_at),

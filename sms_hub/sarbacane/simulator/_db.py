@@ -43,6 +43,8 @@ SEED_BLACKLISTS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] =
             ("unsubscribers", "", "+33600000201"),
             ("unsubscribers", "", "+33600000202"),
             ("unsubscribers", "ancien.stagiaire@example.fr", ""),
+            ("unsubscribers", "ancien.stagiaire@example.fr", "+33600000203"),
+            ("unsubscribers", "ancien.stagiaire@example.fr", "+33600000204"),
         ),
     ),
     (
@@ -58,10 +60,12 @@ SEED_BLACKLISTS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] =
 
 #: Bumped whenever the tables change: an older file has its tables dropped
 #: and recreated on start (the simulator's data is throwaway demo data).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Every resource belongs to one account; a campaign's recipients, blacklist
 #: assignments and send recipients belong to it through the campaign or send.
+#: A campaign gets its first send id (``first_send_id``) when it is created,
+#: as Sarbacane's ``sends[0]``; its first launch is the send of that id.
 _TABLES = (
     """CREATE TABLE accounts (
     id TEXT PRIMARY KEY, api_key TEXT NOT NULL, name TEXT NOT NULL,
@@ -69,7 +73,7 @@ _TABLES = (
     """CREATE TABLE campaigns (
     id TEXT PRIMARY KEY, account_id TEXT NOT NULL, name TEXT NOT NULL,
     kind TEXT NOT NULL, sms_from TEXT, content TEXT NOT NULL, created REAL NOT NULL,
-    edited REAL NOT NULL)""",
+    edited REAL NOT NULL, first_send_id TEXT NOT NULL)""",
     "CREATE INDEX campaigns_created ON campaigns (account_id, created)",
     """CREATE TABLE recipients (
     id INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id TEXT NOT NULL,

@@ -11,7 +11,7 @@ from typing import Any
 
 from sms_hub.sarbacane.simulator._db import Database
 from sms_hub.sarbacane.simulator._errors import ApiError
-from sms_hub.settings import SimulatorSettings
+from sms_hub.settings import SIMULATOR_RESPONSE_STYLES, SimulatorSettings
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,8 @@ class Knobs:
     The ``*_next`` and ``drop_response_after_commit`` fields count upcoming
     API requests (writes, for the latter) that get that fault; when
     ``fault_route`` is set (e.g. ``"POST /v1/campaigns/{campaign_id}/send"``)
-    only requests of that route consume them.
+    only requests of that route consume them. ``response_style`` picks the
+    shapes of the answers (see ``_shapes``).
     """
 
     latency_ms: int = 0
@@ -38,6 +39,7 @@ class Knobs:
     rate_limit_next: int = 0
     unreachable_next: int = 0
     fault_route: str = ""
+    response_style: str = SIMULATOR_RESPONSE_STYLES[0]
 
     def counts_for(self, route: str) -> bool:
         """Whether the counting faults apply to a request of ``route``."""
@@ -53,6 +55,7 @@ class Knobs:
             force_unauthorized=settings.force_unauthorized,
             moderation_seconds=settings.moderation_seconds,
             recipients_per_second=settings.recipients_per_second,
+            response_style=settings.response_style,
         )
 
     def now(self) -> float:
@@ -69,6 +72,8 @@ def _coerce_knob(name: str, value: Any) -> Any:
     kind = _KNOB_TYPES.get(name)
     if kind is None:
         raise ApiError(400, f"UNKNOWN_KNOB: {name}")
+    if name == "response_style" and value not in SIMULATOR_RESPONSE_STYLES:
+        raise ApiError(400, f"INVALID_KNOB: {name}")
     try:
         if kind == "str":
             return str(value)

@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from sms_hub.sarbacane.simulator._campaigns import SMS_KINDS
 from sms_hub.sarbacane.simulator._errors import ApiError
+from sms_hub.sarbacane.simulator._reports import NOT_LAUNCHED
 from sms_hub.sarbacane.simulator._store import Store
 
 STATE_LABELS = {
@@ -182,7 +183,7 @@ def page_routes(store: Store) -> list[Route]:
         figures = "".join(
             _rows(
                 [
-                    ("Envoi", send["date"]),
+                    ("Envoi", send["date"] or "—"),
                     ("Destinataires", send["recipients"]),
                     ("Envoyés", send["sent"]),
                     ("Délivrés", send["delivered"]),
@@ -192,6 +193,7 @@ def page_routes(store: Store) -> list[Route]:
                 ]
             )
             for send in sends
+            if send["state"] != NOT_LAUNCHED
         )
         lines = "".join(
             f"<tr><td>{_text(p['recipient']['phone'])}</td>"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +9,7 @@ from sms_hub.sarbacane.simulator._blacklists import settle_outcomes
 from sms_hub.sarbacane.simulator._campaigns import (
     campaign_row,
     ensure_editable,
+    new_send_id,
     recipient_count,
     sends_of,
 )
@@ -20,7 +20,8 @@ from sms_hub.sarbacane.simulator._rules import progress, sms_parts
 
 
 class Sending(Database):
-    """The sends of a campaign, one per launch."""
+    """The sends of a campaign, one per launch: the first takes the send id
+    the campaign got at its creation."""
 
     def send(
         self, campaign_id: str, *, requested: datetime | None, knobs: Knobs, now: float
@@ -32,7 +33,9 @@ class Sending(Database):
             if recipient_count(db, campaign_id) == 0:
                 raise ApiError(400, "NO_RECIPIENTS")
             settle_outcomes(db, now)
-            send_id = "snd" + secrets.token_hex(8)
+            launched = {send.id for send in sends_of(db, campaign_id)}
+            first = campaign["first_send_id"]
+            send_id = new_send_id() if first in launched else first
             db.execute(
                 "INSERT INTO send_recipients (send_id, seq, email, phone)"
                 " SELECT ?, ROW_NUMBER() OVER (ORDER BY r.id) - 1, r.email, r.phone"
