@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from sms_hub.sarbacane.simulator import create_app
 from sms_hub.services.context import Actor
 from sms_hub.settings import SIMULATOR_MOUNT, get_settings
+from sms_hub.store import secret_box
 from sms_hub.store.db import get_engine, session_scope
 from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import Tenant
@@ -42,6 +44,7 @@ _ENV_NAMES = (
     "SARBACANE_API_URL",
     "SARBACANE_ACCOUNT_ID",
     "SARBACANE_API_KEY",
+    "SECRETS_KEY",
     "SARBACANE_MAX_RETRIES",
     "SARBACANE_TIMEOUT_SECONDS",
 )
@@ -91,13 +94,19 @@ def bench_env(prefix: str, **simulator_overrides: Any) -> Iterator[BenchEnv]:
                     "SARBACANE_API_KEY": API_KEY,
                     "SARBACANE_MAX_RETRIES": "2",
                     "SARBACANE_TIMEOUT_SECONDS": "30",
+                    "SECRETS_KEY": Fernet.generate_key().decode(),
                 }
             )
             get_settings.cache_clear()
             try:
                 upgrade(database_url)
                 with session_scope(database_url) as session:
-                    tenant = Tenant(slug="bench", name="Centre bench")
+                    tenant = Tenant(
+                        slug="bench",
+                        name="Centre bench",
+                        sarbacane_account_id=ACCOUNT_ID,
+                        sarbacane_api_key_encrypted=secret_box.encrypt(API_KEY),
+                    )
                     session.add(tenant)
                     session.flush()
                     tenant_id = tenant.id or 0

@@ -253,7 +253,6 @@ async def test_stop_answers_and_bounces_go_to_the_sending_account_only(
     await b.client.add_recipients(ref.id, [(None, stop), (None, "+33600000999")])
     await b.client.assign_blacklists(ref.id, [DEFAULT_BLACKLIST])
     await b.client.send_now(ref.id)
-    assert (await b.client.get_campaign(ref.id)).raw["sends"]
     report = await b.client.report(ref.id)
     assert [s.raw["recipients"] for s in report.sends] == [1]
 
