@@ -11,11 +11,12 @@ import logging
 from dataclasses import dataclass
 
 from sms_hub.domain import sms_text
-from sms_hub.domain.audit import AuditAction, AuditOutcome
+from sms_hub.domain.audit import AuditAction
 from sms_hub.domain.campaign import NewCampaign, final_text, validate_new_campaign
 from sms_hub.domain.lifecycle import INITIAL_STATUS, RULES, Action, sarbacane_state
 from sms_hub.domain.paging import CampaignPageQuery
 from sms_hub.sarbacane import SarbacaneError
+from sms_hub.services import audit
 from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import InvalidInput
@@ -114,14 +115,7 @@ def _insert_campaign(
             remote_state=sarbacane_state(INITIAL_STATUS),
             created_by=actor.user,
         )
-        queries.record_audit(
-            session,
-            tenant_id=actor.tenant_id,
-            actor=actor.user,
-            action=AuditAction.CREATE,
-            outcome=AuditOutcome.OK,
-            campaign=row,
-        )
+        audit.record_in(session, actor, AuditAction.CREATE, campaign=row)
         return campaign_row(row, settings)
 
 
@@ -149,11 +143,4 @@ def _delete_rows(actor: Actor, campaign_id: int) -> None:
         ):
             log.warning("campaign %s changed status while being deleted", campaign_id)
             return
-        queries.record_audit(
-            session,
-            tenant_id=actor.tenant_id,
-            actor=actor.user,
-            action=AuditAction.DELETE,
-            outcome=AuditOutcome.OK,
-            campaign=campaign,
-        )
+        audit.record_in(session, actor, AuditAction.DELETE, campaign=campaign)
