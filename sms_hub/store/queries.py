@@ -6,6 +6,7 @@ No function here takes a campaign id without the tenant it must belong to.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, delete, func, text, update
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,7 @@ from sms_hub.store.models import (
     Tenant,
     utcnow,
 )
+from sms_hub.store.query_helpers import contains, counted_page, owned_row
 
 
 def tenant_by_slug(session: Session, slug: str) -> Tenant | None:
@@ -43,10 +45,6 @@ def insert_tenant(
     return tenant
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def campaign_page(
     session: Session, tenant_id: int, query: CampaignPageQuery
 ) -> tuple[list[Campaign], int]:
@@ -54,32 +52,27 @@ def campaign_page(
     where = [Campaign.tenant_id == tenant_id]
     search = query.search.strip()
     if search:
-        pattern = f"%{_escape_like(search.lower())}%"
+        pattern = contains(search.lower())
         where.append(func.lower(Campaign.name).like(pattern, escape="\\"))
-    total = session.exec(select(func.count()).select_from(Campaign).where(*where)).one()
     sort_column = col(getattr(Campaign, query.sort.value))
     if query.sort is CampaignSort.NAME:
         sort_column = func.lower(sort_column)
     order = sort_column.desc() if query.descending else sort_column.asc()
     tie_break = col(Campaign.id).desc() if query.descending else col(Campaign.id)
-    rows = session.exec(
-        select(Campaign)
-        .where(*where)
-        .order_by(order, tie_break)
-        .offset(query.offset)
-        .limit(query.limit)
-    ).all()
-    return list(rows), int(total)
+    return counted_page(
+        session,
+        Campaign,
+        where,
+        [order, tie_break],
+        offset=query.offset,
+        limit=query.limit,
+    )
 
 
 def campaign_by_id(
     session: Session, tenant_id: int, campaign_id: int
 ) -> Campaign | None:
-    return session.exec(
-        select(Campaign).where(
-            Campaign.id == campaign_id, Campaign.tenant_id == tenant_id
-        )
-    ).first()
+    return owned_row(session, Campaign, tenant_id, campaign_id)
 
 
 def insert_campaign(
@@ -372,24 +365,23 @@ def recipient_page(
         return [], 0
     where = [CampaignRecipient.campaign_id == campaign_id]
     if search.strip():
-        pattern = f"%{_escape_like(search.strip().lower())}%"
+        pattern = contains(search.strip().lower())
         where.append(
             func.lower(func.coalesce(CampaignRecipient.email, "")).like(
                 pattern, escape="\\"
             )
             | col(CampaignRecipient.phone).like(pattern, escape="\\")
         )
-    total = session.exec(
-        select(func.count()).select_from(CampaignRecipient).where(*where)
-    ).one()
-    rows = session.exec(
-        select(CampaignRecipient)
-        .where(*where)
-        .order_by(col(CampaignRecipient.id))
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    return list(rows), int(total)
+    return _recipients_page(session, where, offset, limit)
+
+
+def _recipients_page(
+    session: Session, where: list[Any], offset: int, limit: int
+) -> tuple[list[CampaignRecipient], int]:
+    order = [col(CampaignRecipient.id)]
+    return counted_page(
+        session, CampaignRecipient, where, order, offset=offset, limit=limit
+    )
 
 
 def campaign_exclusions(
@@ -533,17 +525,7 @@ def outcome_page(
         where.append(col(CampaignRecipient.outcome).is_(None))
     elif outcome:
         where.append(CampaignRecipient.outcome == outcome)
-    total = session.exec(
-        select(func.count()).select_from(CampaignRecipient).where(*where)
-    ).one()
-    rows = session.exec(
-        select(CampaignRecipient)
-        .where(*where)
-        .order_by(col(CampaignRecipient.id))
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    return list(rows), int(total)
+    return _recipients_page(session, where, offset, limit)
 
 
 def release_lease(session: Session, name: str, holder: str) -> None:
