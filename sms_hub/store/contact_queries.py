@@ -16,7 +16,13 @@ from sqlmodel import Session, col, select
 
 from sms_hub.domain.paging import PageQuery
 from sms_hub.store.models import Contact, ContactList, utcnow
-from sms_hub.store.query_helpers import Row, contains, counted_page, owned_row
+from sms_hub.store.query_helpers import (
+    Row,
+    contains,
+    counted_page,
+    named_like,
+    owned_row,
+)
 
 #: Rows per ``executemany`` of :func:`insert_contacts`.
 INSERT_CHUNK = 5_000
@@ -94,12 +100,7 @@ def contact_list_page(
     session: Session, tenant_id: int, query: PageQuery
 ) -> tuple[list[ContactList], int]:
     """One page of the tenant's lists by name (with their contact counts), and the total."""
-    where = [ContactList.tenant_id == tenant_id]
-    search = query.search.strip()
-    if search:
-        where.append(
-            func.lower(ContactList.name).like(contains(search.lower()), escape="\\")
-        )
+    where = named_like(ContactList, tenant_id, query.search)
     order = [func.lower(ContactList.name), col(ContactList.id)]
     return _page(session, ContactList, where, order, query)
 

@@ -25,7 +25,12 @@ from sms_hub.store.models import (
     Tenant,
     utcnow,
 )
-from sms_hub.store.query_helpers import contains, counted_page, owned_row
+from sms_hub.store.query_helpers import (
+    contains,
+    counted_page,
+    named_like,
+    owned_row,
+)
 
 
 def tenant_by_slug(session: Session, slug: str) -> Tenant | None:
@@ -49,11 +54,7 @@ def campaign_page(
     session: Session, tenant_id: int, query: CampaignPageQuery
 ) -> tuple[list[Campaign], int]:
     """One page of a tenant's campaigns, and how many match in all."""
-    where = [Campaign.tenant_id == tenant_id]
-    search = query.search.strip()
-    if search:
-        pattern = contains(search.lower())
-        where.append(func.lower(Campaign.name).like(pattern, escape="\\"))
+    where = named_like(Campaign, tenant_id, query.search)
     sort_column = col(getattr(Campaign, query.sort.value))
     if query.sort is CampaignSort.NAME:
         sort_column = func.lower(sort_column)
@@ -107,6 +108,29 @@ def insert_campaign(
     return campaign
 
 
+def _update_in_statuses(
+    session: Session,
+    tenant_id: int,
+    campaign_id: int,
+    statuses: list[str],
+    **values: object,
+) -> bool:
+    """Set ``values`` on the campaign only if its status is one of ``statuses``.
+
+    One ``UPDATE … WHERE status IN (…)``: the compare-and-set. True if it did.
+    """
+    result = session.exec(
+        update(Campaign)
+        .where(
+            col(Campaign.id) == campaign_id,
+            col(Campaign.tenant_id) == tenant_id,
+            col(Campaign.status).in_(statuses),
+        )
+        .values(**values)
+    )
+    return bool(result.rowcount)
+
+
 def hold_campaign_in_statuses(
     session: Session, tenant_id: int, campaign_id: int, statuses: list[str]
 ) -> Campaign | None:
@@ -117,16 +141,9 @@ def hold_campaign_in_statuses(
     lock, so a launch or cancel committing at the same moment either comes
     first (and this answers None) or waits for this transaction.
     """
-    result = session.exec(
-        update(Campaign)
-        .where(
-            col(Campaign.id) == campaign_id,
-            col(Campaign.tenant_id) == tenant_id,
-            col(Campaign.status).in_(statuses),
-        )
-        .values(updated_at=utcnow())
-    )
-    if not result.rowcount:
+    if not _update_in_statuses(
+        session, tenant_id, campaign_id, statuses, updated_at=utcnow()
+    ):
         return None
     campaign = campaign_by_id(session, tenant_id, campaign_id)
     if campaign is not None:
@@ -469,16 +486,16 @@ def claim_status(
     concurrent requests (double click, two tabs, two workers) one wins.
     """
     now = utcnow()
-    result = session.exec(
-        update(Campaign)
-        .where(
-            col(Campaign.id) == campaign_id,
-            col(Campaign.tenant_id) == tenant_id,
-            col(Campaign.status).in_(from_statuses),
-        )
-        .values(status=to_status, status_changed_at=now, updated_at=now, **values)
+    return _update_in_statuses(
+        session,
+        tenant_id,
+        campaign_id,
+        from_statuses,
+        status=to_status,
+        status_changed_at=now,
+        updated_at=now,
+        **values,
     )
-    return bool(result.rowcount)
 
 
 def contact_list_options(session: Session, tenant_id: int) -> list[ContactList]:

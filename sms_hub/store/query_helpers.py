@@ -21,6 +21,15 @@ def contains(text: str) -> str:
     return f"%{escape_like(text)}%"
 
 
+def named_like(model: type[SQLModel], tenant_id: int, search: str) -> list[Any]:
+    """Where-clauses: the tenant's rows whose name holds ``search``, in any case."""
+    where = [model.tenant_id == tenant_id]
+    if search.strip():
+        pattern = contains(search.strip().lower())
+        where.append(func.lower(model.name).like(pattern, escape="\\"))
+    return where
+
+
 def owned_row(
     session: Session, model: type[Row], tenant_id: int, row_id: int
 ) -> Row | None:
