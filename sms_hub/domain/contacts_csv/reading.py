@@ -40,6 +40,7 @@ from functools import partial
 from operator import itemgetter
 from typing import BinaryIO
 
+from sms_hub.domain.contacts_csv import errors
 from sms_hub.domain.contacts_csv.columns import map_columns
 from sms_hub.domain.contacts_csv.detection import (
     BINARY_MESSAGE,
@@ -50,7 +51,6 @@ from sms_hub.domain.contacts_csv.detection import (
     read_prefix,
     sniff_delimiter,
 )
-from sms_hub.domain.contacts_csv import errors
 from sms_hub.domain.contacts_csv.rejections import (
     REJECTED_ROWS_KEPT,
     Rejected,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.components.data_table import data_table, download_button, pager
-from sms_hub.components.layout import page_shell
+from sms_hub.components.layout import page_shell, section_card
 from sms_hub.domain.statistics import OUTCOME_LABELS, Outcome
 from sms_hub.pages.statistics.state import ALL, StatisticsState
 from sms_hub.services import statistics
@@ -87,46 +87,39 @@ def _recipients_table() -> rx.Component:
     options = [(ALL, "Tous les statuts")] + [
         (outcome.value, OUTCOME_LABELS[outcome]) for outcome in Outcome
     ]
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("Destinataires", size="3", as_="h2"),
-                rx.spacer(),
-                rx.el.label(
-                    "Filtrer par statut",
-                    html_for="outcome-filter",
-                    class_name="field-label",
+    return section_card(
+        rx.hstack(
+            rx.heading("Destinataires", size="3", as_="h2"),
+            rx.spacer(),
+            rx.el.label(
+                "Filtrer par statut",
+                html_for="outcome-filter",
+                class_name="field-label",
+            ),
+            rx.select.root(
+                rx.select.trigger(id="outcome-filter"),
+                rx.select.content(
+                    *[rx.select.item(label, value=value) for value, label in options]
                 ),
-                rx.select.root(
-                    rx.select.trigger(id="outcome-filter"),
-                    rx.select.content(
-                        *[
-                            rx.select.item(label, value=value)
-                            for value, label in options
-                        ]
-                    ),
-                    value=S.outcome_filter,
-                    on_change=S.filter_outcome,
-                ),
-                download_button(S.export_csv),
-                width="100%",
-                align="center",
-                spacing="3",
+                value=S.outcome_filter,
+                on_change=S.filter_outcome,
             ),
-            data_table(
-                ["Email", "Mobile", "Statut"], S.rows, _row, size="1", variant="ghost"
-            ),
-            pager(
-                rx.text(S.rows_total, " destinataire(s)", size="2"),
-                S.rows_page,
-                S.rows_page_count,
-                S.go_to,
-                size="1",
-            ),
-            spacing="3",
+            download_button(S.export_csv),
             width="100%",
+            align="center",
+            spacing="3",
         ),
-        width="100%",
+        data_table(
+            ["Email", "Mobile", "Statut"], S.rows, _row, size="1", variant="ghost"
+        ),
+        pager(
+            rx.text(S.rows_total, " destinataire(s)", size="2"),
+            S.rows_page,
+            S.rows_page_count,
+            S.go_to,
+            size="1",
+        ),
+        spacing="3",
     )
 
 
