@@ -31,9 +31,15 @@ def _figure(figure: statistics.Figure) -> rx.Component:
     )
 
 
-def _outcomes_chart() -> rx.Component:
+def _chart_card(title: str, chart: rx.Component) -> rx.Component:
     return rx.card(
-        rx.heading("Résultats des envois", size="3", as_="h2"),
+        rx.heading(title, size="3", as_="h2"), chart, flex="1", min_width="320px"
+    )
+
+
+def _outcomes_chart() -> rx.Component:
+    return _chart_card(
+        "Résultats des envois",
         rx.recharts.pie_chart(
             rx.recharts.pie(
                 rx.foreach(
@@ -51,14 +57,12 @@ def _outcomes_chart() -> rx.Component:
             rx.recharts.legend(),
             height=280,
         ),
-        flex="1",
-        min_width="320px",
     )
 
 
 def _timeline_chart() -> rx.Component:
-    return rx.card(
-        rx.heading("SMS traités dans le temps", size="3", as_="h2"),
+    return _chart_card(
+        "SMS traités dans le temps",
         rx.recharts.bar_chart(
             rx.recharts.bar(
                 data_key="value",
@@ -72,8 +76,6 @@ def _timeline_chart() -> rx.Component:
             data=S.timeline_chart,
             height=280,
         ),
-        flex="1",
-        min_width="320px",
     )
 
 
