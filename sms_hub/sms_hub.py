@@ -20,29 +20,26 @@ app = rx.App(
     api_transformer=build_api(get_settings()),
     stylesheets=["/styles.css"],
 )
-app.add_page(
-    campaigns.campaigns_page,
-    route="/",
-    title=f"{campaigns.TITLE} · Hub3E",
-    on_load=CampaignsState.on_load,
+
+#: Each page: its view, route, title and the handler that loads it.
+PAGES = (
+    (campaigns.campaigns_page, "/", campaigns.TITLE, CampaignsState.on_load),
+    (
+        statistics.statistics_page,
+        statistics.ROUTE,
+        statistics.TITLE,
+        StatisticsState.on_load,
+    ),
+    (
+        contact_lists.contact_lists_page,
+        contact_lists.ROUTE,
+        contact_lists.TITLE,
+        ContactsState.on_load,
+    ),
+    (settings.settings_page, settings.ROUTE, settings.TITLE, SettingsState.on_load),
 )
-app.add_page(
-    statistics.statistics_page,
-    route=statistics.ROUTE,
-    title=f"{statistics.TITLE} · Hub3E",
-    on_load=StatisticsState.on_load,
-)
-app.add_page(
-    contact_lists.contact_lists_page,
-    route=contact_lists.ROUTE,
-    title=f"{contact_lists.TITLE} · Hub3E",
-    on_load=ContactsState.on_load,
-)
-app.add_page(
-    settings.settings_page,
-    route=settings.ROUTE,
-    title=f"{settings.TITLE} · Hub3E",
-    on_load=SettingsState.on_load,
-)
+for view, route, title, on_load in PAGES:
+    app.add_page(view, route=route, title=f"{title} · Hub3E", on_load=on_load)
+
 app.register_lifespan_task(run_poller)
 app.register_lifespan_task(pooled_clients)

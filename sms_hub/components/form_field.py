@@ -64,5 +64,5 @@ def help_note(text: str) -> rx.Component:
 
 
 def checkbox_row(checkbox: rx.Component, *label: rx.Component) -> rx.Component:
-    """A checkbox and its label, clickable as one (its accessible name)."""
+    """A checkbox or radio item and its label, clickable as one (its name)."""
     return rx.el.label(rx.hstack(checkbox, *label, spacing="2", align="center"))

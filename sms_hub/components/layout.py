@@ -1,4 +1,5 @@
-"""The frame of every page: title, training centre, demo marker."""
+"""The frame of every page (title, training centre, demo marker) and the
+pieces a page body is made of."""
 
 from __future__ import annotations
 
@@ -57,6 +58,32 @@ def _nav(current: str, session: type[rx.State]) -> rx.Component:
     )
 
 
+def refused_or(refusal: rx.Var, body: rx.Component) -> rx.Component:
+    """``body``, or in its place the red callout saying why it is refused."""
+    return rx.cond(
+        refusal != "",
+        rx.callout(refusal, icon="lock", color_scheme="red", role="alert", size="3"),
+        body,
+    )
+
+
+def spinner_until(loaded: rx.Var, content: rx.Component) -> rx.Component:
+    """A spinner until ``loaded``, then ``content``."""
+    return rx.cond(loaded, content, rx.spinner(size="3"))
+
+
+def section_card(
+    *children: rx.Component, spacing: str = "3", size: str | None = None
+) -> rx.Component:
+    """A full-width card stacking ``children`` (its heading first)."""
+    card_props = {} if size is None else {"size": size}
+    return rx.card(
+        rx.vstack(*children, spacing=spacing, width="100%"),
+        width="100%",
+        **card_props,
+    )
+
+
 def page_shell(
     title: str,
     body: rx.Component,
@@ -79,17 +106,7 @@ def page_shell(
                 align="end",
             ),
             rx.separator(size="4"),
-            rx.cond(
-                session.sign_in_error != "",
-                rx.callout(
-                    session.sign_in_error,
-                    icon="lock",
-                    color_scheme="red",
-                    role="alert",
-                    size="3",
-                ),
-                body,
-            ),
+            refused_or(session.sign_in_error, body),
             spacing="5",
             width="100%",
             max_width="1400px",

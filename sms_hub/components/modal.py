@@ -63,17 +63,17 @@ def modal(
 
 def confirm_dialog(
     title: str,
-    description: rx.Component,
-    *,
+    *description: Content,
     confirm_label: str,
     state: type[rx.State],
     keep_label: str = "Annuler",
 ) -> rx.Component:
-    """``state`` mixes in ``state.confirm.ConfirmDialogState``."""
+    """``description``: the parts of its text; ``state`` mixes in
+    ``state.confirm.ConfirmDialogState``."""
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
-            rx.alert_dialog.description(description),
+            rx.alert_dialog.description(rx.text(*description)),
             rx.hstack(
                 rx.alert_dialog.cancel(
                     rx.button(keep_label, variant="soft", color_scheme="gray")

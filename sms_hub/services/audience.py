@@ -17,10 +17,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sms_hub.domain.audit import AuditAction, AuditOutcome
+from sms_hub.domain.audit import AuditAction
 from sms_hub.domain.campaign import CampaignKind
 from sms_hub.domain.lifecycle import RULES, Action
 from sms_hub.sarbacane import MAX_BATCH, RecipientIn
+from sms_hub.services import audit
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import GatewayError, NotAllowed
 from sms_hub.services.gateway import sarbacane_call
@@ -100,12 +101,10 @@ async def import_lists(
             )
             campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
             queries.refresh_recipient_count(session, campaign)
-            queries.record_audit(
+            audit.record_in(
                 session,
-                tenant_id=actor.tenant_id,
-                actor=actor.user,
-                action=AuditAction.IMPORT_CONTACTS,
-                outcome=AuditOutcome.OK,
+                actor,
+                AuditAction.IMPORT_CONTACTS,
                 campaign=campaign,
                 detail=f"{added} ajoutés, {candidates - added} déjà présents",
             )
@@ -252,16 +251,7 @@ async def exclusion_choices(actor: Actor, campaign_id: int) -> list[ExclusionCho
     found = await in_thread(campaign_in_centre, actor, campaign_id)
     campaign = found.campaign
 
-    def current() -> list[str]:
-        with _scope() as session:
-            return [
-                e.blacklist_id
-                for e in queries.campaign_exclusions(
-                    session, actor.tenant_id, campaign_id
-                )
-            ]
-
-    chosen = set(await in_thread(current))
+    chosen = {blacklist_id for blacklist_id, _ in await _exclusions(actor, campaign_id)}
     async with sarbacane_call(actor):
         lists = await found.sarbacane().list_blacklists()
     if not chosen and campaign.kind == CampaignKind.MARKETING:
@@ -293,12 +283,10 @@ async def assign_exclusions(
             row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
             queries.replace_exclusions(session, row, chosen)
             queries.save_touched_campaign(session, row)
-            queries.record_audit(
+            audit.record_in(
                 session,
-                tenant_id=actor.tenant_id,
-                actor=actor.user,
-                action=AuditAction.EXCLUSIONS,
-                outcome=AuditOutcome.OK,
+                actor,
+                AuditAction.EXCLUSIONS,
                 campaign=row,
                 detail=", ".join(name for _, name in chosen) or "aucune",
             )
@@ -306,17 +294,22 @@ async def assign_exclusions(
     await in_thread(save)
 
 
-async def current_exclusions(actor: Actor, campaign_id: int) -> list[str]:
-    def names() -> list[str]:
-        with _scope() as session:
-            return [
-                e.blacklist_name
-                for e in queries.campaign_exclusions(
-                    session, actor.tenant_id, campaign_id
-                )
-            ]
+async def _exclusions(actor: Actor, campaign_id: int) -> list[tuple[str, str]]:
+    """The campaign's exclusion lists as stored: (Sarbacane id, name) pairs."""
 
-    return await in_thread(names)
+    def read() -> list[tuple[str, str]]:
+        with _scope() as session:
+            exclusions = queries.campaign_exclusions(
+                session, actor.tenant_id, campaign_id
+            )
+            return [(e.blacklist_id, e.blacklist_name) for e in exclusions]
+
+    return await in_thread(read)
+
+
+async def current_exclusions(actor: Actor, campaign_id: int) -> list[str]:
+    """The names of the campaign's exclusion lists, as stored."""
+    return [name for _, name in await _exclusions(actor, campaign_id)]
 
 
 @dataclass(frozen=True)

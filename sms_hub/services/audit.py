@@ -1,12 +1,39 @@
-"""Audit events written in a transaction of their own (after a Sarbacane call)."""
+"""Audit events: in the transaction of the change they record, or in one of
+their own (after a Sarbacane call)."""
 
 from __future__ import annotations
+
+from sqlmodel import Session
 
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.services.context import Actor
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
+from sms_hub.store.models import Campaign
+
+
+def record_in(
+    session: Session,
+    actor: Actor,
+    action: AuditAction | str,
+    outcome: AuditOutcome = AuditOutcome.OK,
+    *,
+    campaign: Campaign | None = None,
+    campaign_name: str = "",
+    detail: str | None = None,
+) -> None:
+    """Record an event in ``session``: stored with the change it records, or not at all."""
+    queries.record_audit(
+        session,
+        tenant_id=actor.tenant_id,
+        actor=actor.user,
+        action=action,
+        outcome=outcome,
+        campaign=campaign,
+        campaign_name=campaign_name,
+        detail=detail,
+    )
 
 
 def record(
@@ -25,12 +52,11 @@ def record(
             if campaign_id is not None
             else None
         )
-        queries.record_audit(
+        record_in(
             session,
-            tenant_id=actor.tenant_id,
-            actor=actor.user,
-            action=action,
-            outcome=outcome,
+            actor,
+            action,
+            outcome,
             campaign=campaign,
             campaign_name=campaign_name,
             detail=detail,

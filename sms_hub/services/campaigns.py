@@ -24,6 +24,7 @@ from sms_hub.domain.campaign import (
 from sms_hub.domain.lifecycle import INITIAL_STATUS, RULES, Action, sarbacane_state
 from sms_hub.domain.paging import CampaignPageQuery
 from sms_hub.sarbacane import SarbacaneError
+from sms_hub.services import audit
 from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import GatewayError, InvalidInput
@@ -117,16 +118,13 @@ ALREADY_LINKED = (
 
 
 def _audit_refused_link(actor: Actor, name: str) -> None:
-    with session_scope(get_settings().database_url) as session:
-        queries.record_audit(
-            session,
-            tenant_id=actor.tenant_id,
-            actor=actor.user,
-            action=AuditAction.CREATE,
-            outcome=AuditOutcome.FAILED,
-            campaign_name=name,
-            detail="Campagne Sarbacane déjà liée à une autre campagne : non liée.",
-        )
+    audit.record(
+        actor,
+        AuditAction.CREATE,
+        AuditOutcome.FAILED,
+        campaign_name=name,
+        detail="Campagne Sarbacane déjà liée à une autre campagne : non liée.",
+    )
 
 
 def _insert_campaign(
@@ -153,14 +151,7 @@ def _insert_campaign(
             remote_state=sarbacane_state(INITIAL_STATUS),
             created_by=actor.user,
         )
-        queries.record_audit(
-            session,
-            tenant_id=actor.tenant_id,
-            actor=actor.user,
-            action=AuditAction.CREATE,
-            outcome=AuditOutcome.OK,
-            campaign=row,
-        )
+        audit.record_in(session, actor, AuditAction.CREATE, campaign=row)
         return campaign_row(row, settings)
 
 
@@ -188,11 +179,4 @@ def _delete_rows(actor: Actor, campaign_id: int) -> None:
         ):
             log.warning("campaign %s changed status while being deleted", campaign_id)
             return
-        queries.record_audit(
-            session,
-            tenant_id=actor.tenant_id,
-            actor=actor.user,
-            action=AuditAction.DELETE,
-            outcome=AuditOutcome.OK,
-            campaign=campaign,
-        )
+        audit.record_in(session, actor, AuditAction.DELETE, campaign=campaign)

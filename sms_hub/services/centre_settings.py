@@ -18,10 +18,11 @@ from sms_hub.domain.centre_settings import (
 )
 from sms_hub.domain.formatting import date_time_fr, number_fr
 from sms_hub.sarbacane import SarbacaneClient, SarbacaneError
+from sms_hub.services import audit
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import InvalidInput, NotAllowed, NotFound
 from sms_hub.settings import get_settings
-from sms_hub.store import centre_queries, queries, secret_box
+from sms_hub.store import centre_queries, secret_box
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import Tenant, utcnow
 
@@ -119,12 +120,10 @@ def _save(
         tenant = centre_queries.update_centre_settings(
             session, actor.tenant_id, **values
         )
-        queries.record_audit(
+        audit.record_in(
             session,
-            tenant_id=actor.tenant_id,
-            actor=actor.user,
-            action=SETTINGS_AUDIT,
-            outcome="ok",
+            actor,
+            SETTINGS_AUDIT,
             detail="Modifié : " + (", ".join(changed) if changed else "rien"),
         )
         return _view(tenant)

@@ -20,7 +20,11 @@ from sms_hub.domain.formatting import date_time_fr
 from sms_hub.domain.lifecycle import RELAUNCH_WARNING, Action, Claim, Status
 from sms_hub.sarbacane import SarbacaneError
 from sms_hub.services import audit
-from sms_hub.services.audience import push_pending, unpushed_count
+from sms_hub.services.audience import (
+    current_exclusions,
+    push_pending,
+    unpushed_count,
+)
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import AlreadyDone, NotAllowed
 from sms_hub.services.gateway import sarbacane_call
@@ -68,16 +72,7 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
     found = await in_thread(campaign_in_centre, actor, campaign_id)
     campaign, tenant = found.campaign, found.tenant
 
-    def exclusions() -> list[str]:
-        with _scope() as session:
-            return [
-                e.blacklist_name
-                for e in queries.campaign_exclusions(
-                    session, actor.tenant_id, campaign_id
-                )
-            ]
-
-    names = await in_thread(exclusions)
+    names = await current_exclusions(actor, campaign_id)
     measure = sms_text.measure(campaign.content)
     try:
         credits_left = (await found.sarbacane().credits()).sms

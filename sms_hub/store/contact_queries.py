@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import delete, func, insert, literal_column, or_, update
 from sqlalchemy.engine import Dialect
@@ -15,6 +16,13 @@ from sqlmodel import Session, col, select
 
 from sms_hub.domain.paging import PageQuery
 from sms_hub.store.models import Contact, ContactList, utcnow
+from sms_hub.store.query_helpers import (
+    Row,
+    contains,
+    counted_page,
+    named_like,
+    owned_row,
+)
 
 #: Rows per ``executemany`` of :func:`insert_contacts`.
 INSERT_CHUNK = 5_000
@@ -29,12 +37,16 @@ _CONTACT_TABLE = Contact.__table__  # type: ignore[attr-defined]
 _FIELDS = ("email", "phone", "last_name", "first_name")
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _contains(text: str) -> str:
-    return f"%{_escape_like(text)}%"
+def _page(
+    session: Session,
+    model: type[Row],
+    where: list[Any],
+    order: list[Any],
+    query: PageQuery,
+) -> tuple[list[Row], int]:
+    return counted_page(
+        session, model, where, order, offset=query.offset, limit=query.limit
+    )
 
 
 # --- Lists ------------------------------------------------------------------
@@ -43,11 +55,7 @@ def _contains(text: str) -> str:
 def contact_list_by_id(
     session: Session, tenant_id: int, list_id: int
 ) -> ContactList | None:
-    return session.exec(
-        select(ContactList).where(
-            ContactList.id == list_id, ContactList.tenant_id == tenant_id
-        )
-    ).first()
+    return owned_row(session, ContactList, tenant_id, list_id)
 
 
 def contact_list_by_name(
@@ -92,23 +100,9 @@ def contact_list_page(
     session: Session, tenant_id: int, query: PageQuery
 ) -> tuple[list[ContactList], int]:
     """One page of the tenant's lists by name (with their contact counts), and the total."""
-    where = [ContactList.tenant_id == tenant_id]
-    search = query.search.strip()
-    if search:
-        where.append(
-            func.lower(ContactList.name).like(_contains(search.lower()), escape="\\")
-        )
-    total = session.exec(
-        select(func.count()).select_from(ContactList).where(*where)
-    ).one()
-    rows = session.exec(
-        select(ContactList)
-        .where(*where)
-        .order_by(func.lower(ContactList.name), col(ContactList.id))
-        .offset(query.offset)
-        .limit(query.limit)
-    ).all()
-    return list(rows), int(total)
+    where = named_like(ContactList, tenant_id, query.search)
+    order = [func.lower(ContactList.name), col(ContactList.id)]
+    return _page(session, ContactList, where, order, query)
 
 
 def refresh_contact_count(session: Session, tenant_id: int, list_id: int) -> int:
@@ -156,7 +150,7 @@ def contact_page(
     where = [Contact.list_id == list_id]
     search = query.search.strip()
     if search:
-        lowered, as_typed = _contains(search.lower()), _contains(search)
+        lowered, as_typed = contains(search.lower()), contains(search)
         matches = [col(Contact.phone).like(as_typed, escape="\\")]
         for column in (Contact.email, Contact.last_name, Contact.first_name):
             # SQLite's lower() leaves non-ASCII letters (É) as they are.
@@ -164,21 +158,14 @@ def contact_page(
             matches.append(col(column).like(as_typed, escape="\\"))
         phone = _phone_pattern(search)
         if phone:
-            matches.append(col(Contact.phone).like(_contains(phone), escape="\\"))
+            matches.append(col(Contact.phone).like(contains(phone), escape="\\"))
         where.append(or_(*matches))
-    total = session.exec(select(func.count()).select_from(Contact).where(*where)).one()
-    rows = session.exec(
-        select(Contact)
-        .where(*where)
-        .order_by(
-            func.lower(func.coalesce(Contact.last_name, "")),
-            func.lower(func.coalesce(Contact.first_name, "")),
-            col(Contact.id),
-        )
-        .offset(query.offset)
-        .limit(query.limit)
-    ).all()
-    return list(rows), int(total)
+    order = [
+        func.lower(func.coalesce(Contact.last_name, "")),
+        func.lower(func.coalesce(Contact.first_name, "")),
+        col(Contact.id),
+    ]
+    return _page(session, Contact, where, order, query)
 
 
 def list_phones(session: Session, tenant_id: int, list_id: int) -> Iterator[str]:

@@ -6,6 +6,7 @@ No function here takes a campaign id without the tenant it must belong to.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, delete, func, text, update
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +24,12 @@ from sms_hub.store.models import (
     Lease,
     Tenant,
     utcnow,
+)
+from sms_hub.store.query_helpers import (
+    contains,
+    counted_page,
+    named_like,
+    owned_row,
 )
 
 
@@ -43,33 +50,24 @@ def insert_tenant(
     return tenant
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def campaign_page(
     session: Session, tenant_id: int, query: CampaignPageQuery
 ) -> tuple[list[Campaign], int]:
     """One page of a tenant's campaigns, and how many match in all."""
-    where = [Campaign.tenant_id == tenant_id]
-    search = query.search.strip()
-    if search:
-        pattern = f"%{_escape_like(search.lower())}%"
-        where.append(func.lower(Campaign.name).like(pattern, escape="\\"))
-    total = session.exec(select(func.count()).select_from(Campaign).where(*where)).one()
+    where = named_like(Campaign, tenant_id, query.search)
     sort_column = col(getattr(Campaign, query.sort.value))
     if query.sort is CampaignSort.NAME:
         sort_column = func.lower(sort_column)
     order = sort_column.desc() if query.descending else sort_column.asc()
     tie_break = col(Campaign.id).desc() if query.descending else col(Campaign.id)
-    rows = session.exec(
-        select(Campaign)
-        .where(*where)
-        .order_by(order, tie_break)
-        .offset(query.offset)
-        .limit(query.limit)
-    ).all()
-    return list(rows), int(total)
+    return counted_page(
+        session,
+        Campaign,
+        where,
+        [order, tie_break],
+        offset=query.offset,
+        limit=query.limit,
+    )
 
 
 def campaign_linked_to(
@@ -87,11 +85,7 @@ def campaign_linked_to(
 def campaign_by_id(
     session: Session, tenant_id: int, campaign_id: int
 ) -> Campaign | None:
-    return session.exec(
-        select(Campaign).where(
-            Campaign.id == campaign_id, Campaign.tenant_id == tenant_id
-        )
-    ).first()
+    return owned_row(session, Campaign, tenant_id, campaign_id)
 
 
 def insert_campaign(
@@ -126,6 +120,29 @@ def insert_campaign(
     return campaign
 
 
+def _update_in_statuses(
+    session: Session,
+    tenant_id: int,
+    campaign_id: int,
+    statuses: list[str],
+    **values: object,
+) -> bool:
+    """Set ``values`` on the campaign only if its status is one of ``statuses``.
+
+    One ``UPDATE … WHERE status IN (…)``: the compare-and-set. True if it did.
+    """
+    result = session.exec(
+        update(Campaign)
+        .where(
+            col(Campaign.id) == campaign_id,
+            col(Campaign.tenant_id) == tenant_id,
+            col(Campaign.status).in_(statuses),
+        )
+        .values(**values)
+    )
+    return bool(result.rowcount)
+
+
 def hold_campaign_in_statuses(
     session: Session, tenant_id: int, campaign_id: int, statuses: list[str]
 ) -> Campaign | None:
@@ -136,16 +153,9 @@ def hold_campaign_in_statuses(
     lock, so a launch or cancel committing at the same moment either comes
     first (and this answers None) or waits for this transaction.
     """
-    result = session.exec(
-        update(Campaign)
-        .where(
-            col(Campaign.id) == campaign_id,
-            col(Campaign.tenant_id) == tenant_id,
-            col(Campaign.status).in_(statuses),
-        )
-        .values(updated_at=utcnow())
-    )
-    if not result.rowcount:
+    if not _update_in_statuses(
+        session, tenant_id, campaign_id, statuses, updated_at=utcnow()
+    ):
         return None
     campaign = campaign_by_id(session, tenant_id, campaign_id)
     if campaign is not None:
@@ -384,24 +394,23 @@ def recipient_page(
         return [], 0
     where = [CampaignRecipient.campaign_id == campaign_id]
     if search.strip():
-        pattern = f"%{_escape_like(search.strip().lower())}%"
+        pattern = contains(search.strip().lower())
         where.append(
             func.lower(func.coalesce(CampaignRecipient.email, "")).like(
                 pattern, escape="\\"
             )
             | col(CampaignRecipient.phone).like(pattern, escape="\\")
         )
-    total = session.exec(
-        select(func.count()).select_from(CampaignRecipient).where(*where)
-    ).one()
-    rows = session.exec(
-        select(CampaignRecipient)
-        .where(*where)
-        .order_by(col(CampaignRecipient.id))
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    return list(rows), int(total)
+    return _recipients_page(session, where, offset, limit)
+
+
+def _recipients_page(
+    session: Session, where: list[Any], offset: int, limit: int
+) -> tuple[list[CampaignRecipient], int]:
+    order = [col(CampaignRecipient.id)]
+    return counted_page(
+        session, CampaignRecipient, where, order, offset=offset, limit=limit
+    )
 
 
 def campaign_exclusions(
@@ -489,16 +498,16 @@ def claim_status(
     concurrent requests (double click, two tabs, two workers) one wins.
     """
     now = utcnow()
-    result = session.exec(
-        update(Campaign)
-        .where(
-            col(Campaign.id) == campaign_id,
-            col(Campaign.tenant_id) == tenant_id,
-            col(Campaign.status).in_(from_statuses),
-        )
-        .values(status=to_status, status_changed_at=now, updated_at=now, **values)
+    return _update_in_statuses(
+        session,
+        tenant_id,
+        campaign_id,
+        from_statuses,
+        status=to_status,
+        status_changed_at=now,
+        updated_at=now,
+        **values,
     )
-    return bool(result.rowcount)
 
 
 def contact_list_options(session: Session, tenant_id: int) -> list[ContactList]:
@@ -545,17 +554,7 @@ def outcome_page(
         where.append(col(CampaignRecipient.outcome).is_(None))
     elif outcome:
         where.append(CampaignRecipient.outcome == outcome)
-    total = session.exec(
-        select(func.count()).select_from(CampaignRecipient).where(*where)
-    ).one()
-    rows = session.exec(
-        select(CampaignRecipient)
-        .where(*where)
-        .order_by(col(CampaignRecipient.id))
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    return list(rows), int(total)
+    return _recipients_page(session, where, offset, limit)
 
 
 def release_lease(session: Session, name: str, holder: str) -> None:

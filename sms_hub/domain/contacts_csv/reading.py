@@ -40,6 +40,7 @@ from functools import partial
 from operator import itemgetter
 from typing import BinaryIO
 
+from sms_hub.domain.contacts_csv import errors
 from sms_hub.domain.contacts_csv.columns import map_columns
 from sms_hub.domain.contacts_csv.detection import (
     BINARY_MESSAGE,
@@ -49,15 +50,6 @@ from sms_hub.domain.contacts_csv.detection import (
     looks_binary,
     read_prefix,
     sniff_delimiter,
-)
-from sms_hub.domain.contacts_csv.errors import (
-    CsvFileTooLarge,
-    EmptyCsvFile,
-    HeaderTooLong,
-    NoPhoneColumn,
-    NotACsvFile,
-    TooManyColumns,
-    UnreadableCsvFile,
 )
 from sms_hub.domain.contacts_csv.rejections import (
     REJECTED_ROWS_KEPT,
@@ -130,7 +122,7 @@ class _Source(io.RawIOBase):
         buffer[:size] = data
         self.bytes_read += size
         if self._max_bytes is not None and self.bytes_read > self._max_bytes:
-            raise CsvFileTooLarge(self._max_bytes)
+            raise errors.CsvFileTooLarge(self._max_bytes)
         return size
 
 
@@ -156,17 +148,17 @@ def _checked_lines(text: io.TextIOBase) -> Iterator[str]:
         yield line
 
 
-def _unreadable(line: int, error: Exception) -> UnreadableCsvFile:
+def _unreadable(line: int, error: Exception) -> errors.UnreadableCsvFile:
     """The refusal of the record at ``line`` for a read error."""
     if isinstance(error, _BadLine):
-        return UnreadableCsvFile(line, error.reason)
+        return errors.UnreadableCsvFile(line, error.reason)
     if "field limit" in str(error):
-        return UnreadableCsvFile(
+        return errors.UnreadableCsvFile(
             line,
             f"une cellule dépasse {number_fr(csv.field_size_limit())} caractères "
             "(un guillemet ouvert et jamais refermé ?)",
         )
-    return UnreadableCsvFile(line, "le format CSV n'y est pas respecté")
+    return errors.UnreadableCsvFile(line, "le format CSV n'y est pas respecté")
 
 
 #: Which of the numbers asked are already in the list: each one found maps to
@@ -213,7 +205,7 @@ class ContactsCsv:
     ) -> None:
         prefix = read_prefix(stream, max_bytes)
         if not prefix.strip(b" \t\r\n\xef\xbb\xbf"):
-            raise EmptyCsvFile()
+            raise errors.EmptyCsvFile()
         self.encoding = detect_encoding(prefix)
         self._source = _Source(stream, prefix, max_bytes)
         self._text = io.TextIOWrapper(
@@ -223,7 +215,7 @@ class ContactsCsv:
             newline="",
         )
         if looks_binary(self._peek_text(prefix)):
-            raise NotACsvFile(BINARY_MESSAGE)
+            raise errors.NotACsvFile(BINARY_MESSAGE)
         blank_lines, header_line = self._first_line()
         self.delimiter = sniff_delimiter(header_line)
         self._reader = csv.reader(
@@ -236,7 +228,7 @@ class ContactsCsv:
         except (csv.Error, _BadLine) as error:
             raise _unreadable(self._header_row, error) from error
         if len(headers) > MAX_COLUMNS:
-            raise TooManyColumns(len(headers), MAX_COLUMNS)
+            raise errors.TooManyColumns(len(headers), MAX_COLUMNS)
         self.headers = [h.strip() for h in headers]
         columns = map_columns(self.headers)
         if columns is None:
@@ -244,7 +236,7 @@ class ContactsCsv:
                 normalize_mobile(h).rejection in (None, Rejection.LANDLINE)
                 for h in self.headers
             )
-            raise NoPhoneColumn(self.headers, looks_like_data)
+            raise errors.NoPhoneColumn(self.headers, looks_like_data)
         self.columns = columns
         self._known_phones = known_phones
         self._in_list = in_list
@@ -261,11 +253,11 @@ class ContactsCsv:
         while True:
             line = self._text.readline(HEADER_MAX_CHARS + 1)
             if not line:
-                raise EmptyCsvFile()
+                raise errors.EmptyCsvFile()
             ended = line.endswith(("\n", "\r"))
             if line.strip("\ufeff \t\r\n"):
                 if len(line) > HEADER_MAX_CHARS and not ended:
-                    raise HeaderTooLong(HEADER_MAX_CHARS)
+                    raise errors.HeaderTooLong(HEADER_MAX_CHARS)
                 return blank_lines, line
             if ended:
                 blank_lines += 1
@@ -402,7 +394,7 @@ class ContactsCsv:
                 if cells < width:
                     record.extend(padding[cells:])
                 elif cells > MAX_COLUMNS:
-                    raise UnreadableCsvFile(
+                    raise errors.UnreadableCsvFile(
                         line,
                         f"elle compte {number_fr(cells)} colonnes, "
                         f"{MAX_COLUMNS} au plus sont acceptées",

@@ -32,7 +32,10 @@ def cancel_dialog() -> rx.Component:
     s = CancelState
     return confirm_dialog(
         "Annuler l'envoi de la campagne",
-        rx.text("Campagne « ", s.campaign_name, " ». ", CANCEL_WARNING),
+        "Campagne « ",
+        s.campaign_name,
+        " ». ",
+        CANCEL_WARNING,
         confirm_label="Annuler l'envoi",
         keep_label="Ne pas annuler",
         state=s,

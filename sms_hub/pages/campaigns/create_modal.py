@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.components.form_field import form_field, help_note, text_field
+from sms_hub.components.form_field import (
+    checkbox_row,
+    form_field,
+    help_note,
+    text_field,
+)
 from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.domain import sms_text
 from sms_hub.domain.campaign import (
@@ -151,13 +156,9 @@ def _kind_field() -> rx.Component:
         rx.radio_group.root(
             rx.hstack(
                 *[
-                    rx.el.label(
-                        rx.hstack(
-                            rx.radio_group.item(value=kind.value),
-                            rx.text(KIND_LABELS[kind], size="2"),
-                            spacing="2",
-                            align="center",
-                        ),
+                    checkbox_row(
+                        rx.radio_group.item(value=kind.value),
+                        rx.text(KIND_LABELS[kind], size="2"),
                     )
                     for kind in CampaignKind
                 ],

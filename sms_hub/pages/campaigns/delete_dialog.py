@@ -28,11 +28,9 @@ def delete_dialog() -> rx.Component:
     s = DeleteCampaignState
     return confirm_dialog(
         "Supprimer la campagne",
-        rx.text(
-            "Supprimer la campagne « ",
-            s.campaign_name,
-            " » ? Attention : toute suppression est définitive.",
-        ),
+        "Supprimer la campagne « ",
+        s.campaign_name,
+        " » ? Attention : toute suppression est définitive.",
         confirm_label="Supprimer définitivement",
         state=s,
     )

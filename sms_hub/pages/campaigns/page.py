@@ -12,7 +12,7 @@ from sms_hub.components.data_table import (
     pager,
 )
 from sms_hub.components.icon_action import icon_action
-from sms_hub.components.layout import page_shell
+from sms_hub.components.layout import page_shell, spinner_until
 from sms_hub.components.search_field import search_input
 from sms_hub.components.status_badge import status_badge
 from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, STUCK_WARNING, Action
@@ -232,7 +232,7 @@ def _table() -> rx.Component:
             CampaignsState.go_to_page,
         ),
         has_rows=CampaignsState.rows.length() > 0,
-        empty=rx.cond(
+        empty=spinner_until(
             CampaignsState.loaded,
             empty_message(
                 CampaignsState.search != "",
@@ -240,7 +240,6 @@ def _table() -> rx.Component:
                 "Aucune campagne pour le moment. Cliquez sur « Créer une campagne "
                 "standard » pour créer votre première campagne de SMSing.",
             ),
-            rx.spinner(size="3"),
         ),
     )
 

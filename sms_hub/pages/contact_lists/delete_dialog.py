@@ -37,14 +37,12 @@ def delete_dialog() -> rx.Component:
     s = DeleteListState
     return confirm_dialog(
         "Supprimer la liste",
-        rx.text(
-            "Supprimer la liste « ",
-            s.delete_name,
-            " » et ses ",
-            s.delete_count_label,
-            " ? Attention : toute suppression est définitive. Les "
-            "campagnes qui ont déjà importé ces contacts les conservent.",
-        ),
+        "Supprimer la liste « ",
+        s.delete_name,
+        " » et ses ",
+        s.delete_count_label,
+        " ? Attention : toute suppression est définitive. Les "
+        "campagnes qui ont déjà importé ces contacts les conservent.",
         confirm_label="Supprimer définitivement",
         state=s,
     )

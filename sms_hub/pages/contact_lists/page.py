@@ -13,7 +13,7 @@ from sms_hub.components.data_table import (
     pager,
 )
 from sms_hub.components.icon_action import icon_action
-from sms_hub.components.layout import page_shell
+from sms_hub.components.layout import page_shell, section_card, spinner_until
 from sms_hub.components.search_field import search_field
 from sms_hub.pages.contact_lists.contacts_state import ContactsState
 from sms_hub.pages.contact_lists.delete_dialog import DeleteListState, delete_dialog
@@ -122,7 +122,7 @@ def _lists_table() -> rx.Component:
             S.lists_go_to,
         ),
         has_rows=S.lists.length() > 0,
-        empty=rx.cond(
+        empty=spinner_until(
             S.loaded,
             empty_message(
                 S.lists_search != "",
@@ -130,7 +130,6 @@ def _lists_table() -> rx.Component:
                 "Aucune liste de contacts pour le moment. Cliquez sur « Créer une "
                 "liste », puis importez un fichier CSV.",
             ),
-            rx.spinner(size="3"),
         ),
     )
 
@@ -191,20 +190,16 @@ def _contacts_header() -> rx.Component:
 def _contacts_section() -> rx.Component:
     return rx.cond(
         S.selected_id != 0,
-        rx.card(
-            rx.vstack(
-                _contacts_header(),
-                search_field(
-                    "Rechercher un contact (nom, email ou numéro)",
-                    "contacts-search",
-                    S.contacts_search,
-                    S.search_contacts,
-                ),
-                _contacts_table(),
-                width="100%",
-                spacing="4",
+        section_card(
+            _contacts_header(),
+            search_field(
+                "Rechercher un contact (nom, email ou numéro)",
+                "contacts-search",
+                S.contacts_search,
+                S.search_contacts,
             ),
-            width="100%",
+            _contacts_table(),
+            spacing="4",
         ),
     )
 

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.components.form_field import form_field, help_note
-from sms_hub.components.layout import page_shell
+from sms_hub.components.form_field import (
+    checkbox_row,
+    form_field,
+    help_note,
+    text_field,
+)
+from sms_hub.components.layout import (
+    page_shell,
+    refused_or,
+    section_card,
+    spinner_until,
+)
 from sms_hub.domain.calendar import TIMEZONES
 from sms_hub.domain.centre_settings import DAY_LABELS
 from sms_hub.domain.sender import SENDER_HELP
@@ -21,15 +31,8 @@ S = SettingsState
 
 
 def _section(title: str, *children: rx.Component) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(title, size="4", as_="h2"),
-            *children,
-            spacing="4",
-            width="100%",
-        ),
-        width="100%",
-        size="3",
+    return section_card(
+        rx.heading(title, size="4", as_="h2"), *children, spacing="4", size="3"
     )
 
 
@@ -117,17 +120,13 @@ def _account_section() -> rx.Component:
 
 
 def _day_box(day: int, label: str) -> rx.Component:
-    return rx.el.label(
-        rx.hstack(
-            rx.checkbox(
-                checked=S.days[day],
-                on_change=lambda value: S.set_day(day, value),
-                aria_label=label,
-            ),
-            rx.text(label, size="2"),
-            spacing="2",
-            align="center",
-        )
+    return checkbox_row(
+        rx.checkbox(
+            checked=S.days[day],
+            on_change=lambda value: S.set_day(day, value),
+            aria_label=label,
+        ),
+        rx.text(label, size="2"),
     )
 
 
@@ -151,31 +150,21 @@ def _window_section() -> rx.Component:
             width="100%",
         ),
         rx.hstack(
-            form_field(
+            text_field(
                 "Début de la plage d'envoi",
-                rx.input(
-                    id="window-start",
-                    name="window-start",
-                    type="time",
-                    value=S.window_start,
-                    on_change=S.set_window_start,
-                    size="3",
-                ),
-                field_id="window-start",
+                "window-start",
+                S.window_start,
+                S.set_window_start,
                 error=S.errors.get("window", ""),
+                type="time",
             ),
-            form_field(
+            text_field(
                 "Fin de la plage d'envoi",
-                rx.input(
-                    id="window-end",
-                    name="window-end",
-                    type="time",
-                    value=S.window_end,
-                    on_change=S.set_window_end,
-                    size="3",
-                ),
-                field_id="window-end",
+                "window-end",
+                S.window_end,
+                S.set_window_end,
                 error="",
+                type="time",
             ),
             spacing="4",
             width="100%",
@@ -204,20 +193,15 @@ def _window_section() -> rx.Component:
                 "les jours fériés du département d'outre-mer s'appliquent."
             ),
         ),
-        rx.el.label(
-            rx.hstack(
-                rx.checkbox(
-                    checked=S.alsace_moselle,
-                    on_change=S.set_alsace_moselle,
-                    aria_label="Jours fériés d'Alsace-Moselle",
-                ),
-                rx.text(
-                    "Jours fériés d'Alsace-Moselle (Vendredi saint, 26 décembre)",
-                    size="2",
-                ),
-                spacing="2",
-                align="center",
-            )
+        checkbox_row(
+            rx.checkbox(
+                checked=S.alsace_moselle,
+                on_change=S.set_alsace_moselle,
+                aria_label="Jours fériés d'Alsace-Moselle",
+            ),
+            rx.text(
+                "Jours fériés d'Alsace-Moselle (Vendredi saint, 26 décembre)", size="2"
+            ),
         ),
     )
 
@@ -225,36 +209,26 @@ def _window_section() -> rx.Component:
 def _message_section() -> rx.Component:
     return _section(
         "Contenu des SMS",
-        form_field(
+        text_field(
             "Libellé d'expéditeur par défaut",
-            rx.input(
-                id="default-sender",
-                name="default-sender",
-                value=S.default_sender,
-                on_change=S.set_default_sender,
-                max_length=11,
-                size="3",
-            ),
-            field_id="default-sender",
+            "default-sender",
+            S.default_sender,
+            S.set_default_sender,
             error=S.errors.get("default_sender", ""),
             help_text=help_note(SENDER_HELP),
+            max_length=11,
         ),
-        form_field(
+        text_field(
             "Mention de désinscription",
-            rx.input(
-                id="opt-out-mention",
-                name="opt-out-mention",
-                value=S.mention,
-                on_change=S.set_mention,
-                max_length=40,
-                size="3",
-            ),
-            field_id="opt-out-mention",
+            "opt-out-mention",
+            S.mention,
+            S.set_mention,
             error=S.errors.get("opt_out_mention", ""),
             help_text=help_note(
                 "Ajoutée à la fin de chaque SMS Marketing, par exemple "
                 "« STOP au 36111 »."
             ),
+            max_length=40,
         ),
     )
 
@@ -299,11 +273,7 @@ def _form() -> rx.Component:
 
 
 def _body() -> rx.Component:
-    return rx.cond(
-        S.refused != "",
-        rx.callout(S.refused, icon="lock", color_scheme="red", role="alert", size="3"),
-        rx.cond(S.loaded, _form(), rx.spinner(size="3")),
-    )
+    return refused_or(S.refused, spinner_until(S.loaded, _form()))
 
 
 def settings_page() -> rx.Component:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.components.data_table import data_table, download_button, pager
-from sms_hub.components.layout import page_shell
+from sms_hub.components.layout import page_shell, section_card
 from sms_hub.domain.statistics import OUTCOME_LABELS, Outcome
 from sms_hub.pages.statistics.state import ALL, StatisticsState
 from sms_hub.services import statistics
@@ -31,9 +31,15 @@ def _figure(figure: statistics.Figure) -> rx.Component:
     )
 
 
-def _outcomes_chart() -> rx.Component:
+def _chart_card(title: str, chart: rx.Component) -> rx.Component:
     return rx.card(
-        rx.heading("Résultats des envois", size="3", as_="h2"),
+        rx.heading(title, size="3", as_="h2"), chart, flex="1", min_width="320px"
+    )
+
+
+def _outcomes_chart() -> rx.Component:
+    return _chart_card(
+        "Résultats des envois",
         rx.recharts.pie_chart(
             rx.recharts.pie(
                 rx.foreach(
@@ -51,14 +57,12 @@ def _outcomes_chart() -> rx.Component:
             rx.recharts.legend(),
             height=280,
         ),
-        flex="1",
-        min_width="320px",
     )
 
 
 def _timeline_chart() -> rx.Component:
-    return rx.card(
-        rx.heading("SMS traités dans le temps", size="3", as_="h2"),
+    return _chart_card(
+        "SMS traités dans le temps",
         rx.recharts.bar_chart(
             rx.recharts.bar(
                 data_key="value",
@@ -72,8 +76,6 @@ def _timeline_chart() -> rx.Component:
             data=S.timeline_chart,
             height=280,
         ),
-        flex="1",
-        min_width="320px",
     )
 
 
@@ -87,46 +89,39 @@ def _recipients_table() -> rx.Component:
     options = [(ALL, "Tous les statuts")] + [
         (outcome.value, OUTCOME_LABELS[outcome]) for outcome in Outcome
     ]
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("Destinataires", size="3", as_="h2"),
-                rx.spacer(),
-                rx.el.label(
-                    "Filtrer par statut",
-                    html_for="outcome-filter",
-                    class_name="field-label",
+    return section_card(
+        rx.hstack(
+            rx.heading("Destinataires", size="3", as_="h2"),
+            rx.spacer(),
+            rx.el.label(
+                "Filtrer par statut",
+                html_for="outcome-filter",
+                class_name="field-label",
+            ),
+            rx.select.root(
+                rx.select.trigger(id="outcome-filter"),
+                rx.select.content(
+                    *[rx.select.item(label, value=value) for value, label in options]
                 ),
-                rx.select.root(
-                    rx.select.trigger(id="outcome-filter"),
-                    rx.select.content(
-                        *[
-                            rx.select.item(label, value=value)
-                            for value, label in options
-                        ]
-                    ),
-                    value=S.outcome_filter,
-                    on_change=S.filter_outcome,
-                ),
-                download_button(S.export_csv),
-                width="100%",
-                align="center",
-                spacing="3",
+                value=S.outcome_filter,
+                on_change=S.filter_outcome,
             ),
-            data_table(
-                ["Email", "Mobile", "Statut"], S.rows, _row, size="1", variant="ghost"
-            ),
-            pager(
-                rx.text(S.rows_total, " destinataire(s)", size="2"),
-                S.rows_page,
-                S.rows_page_count,
-                S.go_to,
-                size="1",
-            ),
-            spacing="3",
+            download_button(S.export_csv),
             width="100%",
+            align="center",
+            spacing="3",
         ),
-        width="100%",
+        data_table(
+            ["Email", "Mobile", "Statut"], S.rows, _row, size="1", variant="ghost"
+        ),
+        pager(
+            rx.text(S.rows_total, " destinataire(s)", size="2"),
+            S.rows_page,
+            S.rows_page_count,
+            S.go_to,
+            size="1",
+        ),
+        spacing="3",
     )
 
 
