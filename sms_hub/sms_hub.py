@@ -12,8 +12,8 @@ from sms_hub.pages.settings.state import SettingsState
 from sms_hub.pages.statistics import page as statistics
 from sms_hub.pages.statistics.state import StatisticsState
 from sms_hub.services.accounts import pooled_clients
-from sms_hub.services.sync import run_poller
 from sms_hub.settings import get_settings
+from sms_hub.state.live import live_status
 
 app = rx.App(
     html_lang="fr",
@@ -41,5 +41,5 @@ PAGES = (
 for view, route, title, on_load in PAGES:
     app.add_page(view, route=route, title=f"{title} · Hub3E", on_load=on_load)
 
-app.register_lifespan_task(run_poller)
+app.register_lifespan_task(live_status)
 app.register_lifespan_task(pooled_clients)

@@ -11,8 +11,9 @@ then one ``GET /campaigns/{id}`` for:
   longest ago first, for their "sent / total" progress.
 
 So a cycle costs a few requests plus one per change, whatever the number
-of campaigns sending or the size of the history. Open tabs see the
-change through ``campaigns_fingerprint``.
+of campaigns sending or the size of the history. The centres whose
+campaigns changed are handed to ``on_change``, which pushes the change to
+their open tabs (``state/live.py``).
 """
 
 from __future__ import annotations
@@ -158,7 +159,14 @@ async def _observe_centre(
 
 
 async def poll_once(renew_lease: Callable[[], Awaitable[bool]] | None = None) -> int:
-    """One cycle over every active campaign; returns how many rows changed.
+    """One cycle over every active campaign; returns how many rows changed."""
+    return sum((await poll_changes(renew_lease)).values())
+
+
+async def poll_changes(
+    renew_lease: Callable[[], Awaitable[bool]] | None = None,
+) -> dict[int, int]:
+    """One cycle over every active campaign; centre id → how many rows changed.
 
     Each centre is read through its own Sarbacane account; a centre whose
     account is missing or failing is skipped this cycle, the others go on.
@@ -167,7 +175,7 @@ async def poll_once(renew_lease: Callable[[], Awaitable[bool]] | None = None) ->
     """
     campaigns = await in_thread(_active_campaigns)
     if not campaigns:
-        return 0
+        return {}
     tenants = await in_thread(_tenants, {c.tenant_id for c in campaigns})
     by_centre: dict[int, list[Campaign]] = defaultdict(list)
     for campaign in campaigns:
@@ -183,7 +191,7 @@ async def poll_once(renew_lease: Callable[[], Awaitable[bool]] | None = None) ->
             observations.update(seen)
         if renew_lease is not None and not await renew_lease():
             log.warning("status poll: lease lost mid-cycle; nothing written")
-            return 0
+            return {}
     return await in_thread(_apply, observations)
 
 
@@ -213,9 +221,11 @@ def _tenants(ids: set[int]) -> dict[int, Tenant]:
         return {t.id or 0: t for t in queries.tenants_by_ids(session, ids)}
 
 
-def _apply(observations: dict[int, Observation]) -> int:
-    """Write what was seen; each write is a compare-and-set on the status read."""
-    changed = 0
+def _apply(observations: dict[int, Observation]) -> dict[int, int]:
+    """Write what was seen; each write is a compare-and-set on the status read.
+
+    Returns centre id → how many of its rows changed (status or progress)."""
+    changed: dict[int, int] = defaultdict(int)
     now = utcnow()
     with session_scope(get_settings().database_url) as session:
         for campaign in queries.campaigns_in_statuses(
@@ -228,7 +238,7 @@ def _apply(observations: dict[int, Observation]) -> int:
             processed = seen.processed
             if processed is None and target is Status.FINISHED:
                 processed = campaign.recipient_count
-            changed += queries.record_sync(
+            changed[campaign.tenant_id] += queries.record_sync(
                 session,
                 campaign,
                 now=now,
@@ -238,7 +248,7 @@ def _apply(observations: dict[int, Observation]) -> int:
                 processed_count=processed,
                 remote_state=seen.state,
             )
-    return changed
+    return {tenant: rows for tenant, rows in changed.items() if rows}
 
 
 def _holder() -> str:
@@ -252,24 +262,21 @@ def _take_lease(ttl: timedelta) -> bool:
         )
 
 
-async def run_poller() -> None:
-    """The lifespan task: poll while this worker holds the lease."""
+async def run_poller(
+    on_change: Callable[[set[int]], Awaitable[None]] | None = None,
+) -> None:
+    """Poll while this worker holds the lease; ``on_change`` gets the centres
+    whose campaigns changed (to push the change to their open tabs)."""
     interval = get_settings().poll_interval_seconds
     ttl = timedelta(seconds=max(10.0, interval * 5))
     while True:
         try:
             if await in_thread(_take_lease, ttl):
-                await poll_once(lambda: in_thread(_take_lease, ttl))
+                changes = await poll_changes(lambda: in_thread(_take_lease, ttl))
+                if changes and on_change is not None:
+                    await on_change(set(changes))
         except SarbacaneError as error:
             log.warning("status poll: Sarbacane error: %s", error)
         except Exception:
             log.exception("status poll failed; retrying")
         await asyncio.sleep(interval)
-
-
-async def campaigns_fingerprint(tenant_id: int) -> str:
-    def read() -> str:
-        with session_scope(get_settings().database_url) as session:
-            return queries.campaigns_fingerprint(session, tenant_id)
-
-    return await in_thread(read)

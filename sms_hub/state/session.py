@@ -23,6 +23,7 @@ from sms_hub.services.portal_auth import (
 )
 from sms_hub.services.tenants import demo_sign_in
 from sms_hub.settings import get_settings
+from sms_hub.state.live import CentreFeed, feed_token
 
 
 class NotSignedIn(Exception):
@@ -70,7 +71,19 @@ class SessionState(rx.State):
         self.is_admin = self.is_demo = False
         self.sign_in_error = message
 
+    async def _follow_centre(self) -> None:
+        """Link this tab to its centre's live feed (a no-op when already linked)."""
+        feed = await self.get_state(CentreFeed)
+        await feed._link_to(feed_token(self._tenant_id))
+
     async def _ensure_session(self) -> bool:
+        """Sign the tab in on a page load, and follow its centre's live feed."""
+        if not await self._sign_in():
+            return False
+        await self._follow_centre()
+        return True
+
+    async def _sign_in(self) -> bool:
         """Sign the tab in on a page load; False (with a French message) if refused.
 
         A load that carries a token verifies it and binds its identity,

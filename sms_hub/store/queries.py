@@ -442,16 +442,6 @@ def replace_exclusions(
         )
 
 
-def campaigns_fingerprint(session: Session, tenant_id: int) -> str:
-    """Changes whenever a campaign of the tenant is added, changed or deleted."""
-    count, latest = session.exec(
-        select(func.count(), func.max(Campaign.updated_at)).where(
-            Campaign.tenant_id == tenant_id
-        )
-    ).one()
-    return f"{count}:{latest}"
-
-
 def campaigns_in_statuses(session: Session, statuses: list[str]) -> list[Campaign]:
     """Every tenant's campaigns in these statuses (the poller's work list)."""
     return list(

@@ -24,7 +24,7 @@ class CancelState(ConfirmDialogState, CampaignModalState):
 
     async def _confirmed(self) -> str:
         await sending.cancel(self._actor(), self.campaign_id)
-        await self._refresh()
+        await self._changed()
         return f"L'envoi de la campagne « {self.campaign_name} » a été annulé."
 
 

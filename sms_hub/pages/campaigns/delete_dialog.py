@@ -20,7 +20,7 @@ class DeleteCampaignState(ConfirmDialogState, CampaignModalState):
 
     async def _confirmed(self) -> str:
         name = await campaign_service.delete_campaign(self._actor(), self.campaign_id)
-        await self._refresh()
+        await self._changed()
         return f"La campagne « {name} » a été supprimée."
 
 

@@ -70,7 +70,7 @@ class ImportState(CampaignModalState):
             async with self:
                 self.importing = False
                 self.import_error = error.user_message
-                await self._refresh()
+                await self._changed()
             return
         async with self:
             self.importing = False
@@ -80,7 +80,7 @@ class ImportState(CampaignModalState):
                 f"{summary.skipped} ignoré(s) car déjà présents (même numéro). "
                 f"La campagne compte {summary.total} destinataire(s)."
             )
-            await self._refresh()
+            await self._changed()
 
 
 def _list_option(option: audience.ListOption) -> rx.Component:

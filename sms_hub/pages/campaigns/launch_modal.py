@@ -121,7 +121,7 @@ class LaunchState(CampaignModalState):
             return
         self.launching = False
         self.launch_open = False
-        await self._refresh()
+        await self._changed()
         if done:
             yield rx.toast.success(
                 f"La campagne « {self.campaign_name} » est planifiée."

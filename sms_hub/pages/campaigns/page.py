@@ -30,10 +30,9 @@ from sms_hub.pages.campaigns.state import CampaignsState
 from sms_hub.services.paging import CampaignSort
 from sms_hub.services.views import ActionView, CampaignRow
 from sms_hub.settings import get_settings
+from sms_hub.state.live import CentreFeed
 
 TITLE = "Gestion des campagnes de SMSing"
-#: How often an open tab checks whether its training centre's campaigns changed.
-LIVE_REFRESH_MS = 500
 
 
 def _advanced_campaign_url() -> str:
@@ -244,6 +243,19 @@ def _table() -> rx.Component:
     )
 
 
+def _live_rows() -> rx.Component:
+    """Remounted, so reloading the rows, whenever the centre's feed changes.
+
+    The key sits on the parent: its child (with the mount trigger) is a
+    component of its own, mounted again each time the version changes.
+    """
+    return rx.box(
+        rx.el.div(on_mount=CampaignsState.follow_changes),
+        key=CentreFeed.version,
+        display="none",
+    )
+
+
 def campaigns_page() -> rx.Component:
     return page_shell(
         TITLE,
@@ -260,10 +272,6 @@ def campaigns_page() -> rx.Component:
         exclusions_modal(),
         launch_modal(),
         cancel_dialog(),
-        rx.moment(
-            interval=LIVE_REFRESH_MS,
-            on_change=CampaignsState.follow_changes,
-            display="none",
-        ),
+        _live_rows(),
         session=CampaignsState,
     )

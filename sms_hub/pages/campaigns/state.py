@@ -7,10 +7,10 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.services import campaigns as campaign_service
-from sms_hub.services import sync
 from sms_hub.services.paging import CampaignPageQuery, CampaignSort, page_count
 from sms_hub.services.views import CampaignRow
 from sms_hub.settings import get_settings
+from sms_hub.state.live import CentreFeed
 from sms_hub.state.session import SessionState
 
 
@@ -22,7 +22,6 @@ class CampaignsState(SessionState):
     sort: str = CampaignSort.CREATED.value
     descending: bool = True
     loaded: bool = False
-    seen_fingerprint: str = ""
 
     @rx.var
     def page_count(self) -> int:
@@ -52,7 +51,7 @@ class CampaignsState(SessionState):
         self.search = ""
         self.page = 1
         self.sort, self.descending = CampaignSort.CREATED.value, True
-        await self._refresh()
+        await self._changed()
 
     @rx.event
     async def on_load(self):
@@ -85,19 +84,21 @@ class CampaignsState(SessionState):
         return rx.redirect(f"/statistiques?campagne={campaign_id}")
 
     @rx.event
-    async def follow_changes(self, _tick: str = ""):
-        """Refresh the rows when the training centre's campaigns changed.
+    async def follow_changes(self):
+        """Reload the rows: the centre's live feed says its campaigns changed.
 
-        The status poller writes the database; every open tab sees its
-        change here within one tick, and a tab that reconnects after a
-        network cut catches up at its first tick.
+        Fired when the feed's version reaches the tab (pushed by the poller or
+        by another tab's action), and when a tab that reconnects after a
+        network cut receives the current version.
         """
-        if not self._tenant_id:
-            return
-        fingerprint = await sync.campaigns_fingerprint(self._tenant_id)
-        if fingerprint != self.seen_fingerprint:
-            self.seen_fingerprint = fingerprint
+        if self._tenant_id and self.loaded:
             await self._refresh()
+
+    async def _changed(self) -> None:
+        """After this tab's action: reload its rows and tell the centre's other tabs."""
+        feed = await self.get_state(CentreFeed)
+        feed.version += 1
+        await self._refresh()
 
 
 class CampaignModalState(CampaignsState):

@@ -1,0 +1,54 @@
+"""Live campaign status, pushed to the open tabs of each training centre.
+
+Each signed-in tab links its ``CentreFeed`` to its centre's shared token
+(Reflex ``SharedState``). When the poller writes a status change, or a user
+of the centre acts, the centre's feed ``version`` goes up once; Reflex sends
+that one integer to every tab linked to it (through Redis to the tabs of
+other workers when ``REDIS_URL`` is set), and a tab showing campaigns reloads
+its page of rows. No tab asks the server anything while nothing changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import reflex as rx
+from reflex.istate.manager.token import BaseStateToken
+
+from sms_hub.services.sync import run_poller
+
+log = logging.getLogger(__name__)
+
+
+class CentreFeed(rx.SharedState):
+    """One centre's change counter; every tab of the centre is linked to it."""
+
+    version: int = 0
+
+
+def feed_token(tenant_id: int) -> str:
+    """The shared token of a centre's feed (Reflex forbids ``_`` in it)."""
+    return f"centre{tenant_id}"
+
+
+async def announce(app: rx.App, tenant_ids: Iterable[int]) -> None:
+    """Tell the open tabs of these centres that their campaigns changed."""
+    for tenant_id in tenant_ids:
+        try:
+            async with app.modify_state(
+                BaseStateToken(ident=feed_token(tenant_id), cls=CentreFeed)
+            ) as root:
+                feed = await root.get_state(CentreFeed)
+                feed.version += 1
+        except Exception:
+            log.exception("live status: could not notify centre %s", tenant_id)
+
+
+async def live_status(app: rx.App) -> None:
+    """The lifespan task: the poller (one leader across workers) and its pushes."""
+
+    async def on_change(tenant_ids: set[int]) -> None:
+        await announce(app, tenant_ids)
+
+    await run_poller(on_change)
