@@ -58,6 +58,19 @@ async def opt_out_mention(actor: Actor) -> str:
     return (await in_thread(centre_of, actor)).opt_out_mention
 
 
+@dataclass(frozen=True)
+class CreationDefaults:
+    """What the creation form starts from: the centre's own settings."""
+
+    sender: str
+    opt_out_mention: str
+
+
+async def creation_defaults(actor: Actor) -> CreationDefaults:
+    centre = await in_thread(centre_of, actor)
+    return CreationDefaults(centre.default_sender, centre.opt_out_mention)
+
+
 def _page(actor: Actor, query: CampaignPageQuery) -> CampaignPage:
     settings = get_settings()
     with session_scope(settings.database_url) as session:

@@ -132,3 +132,16 @@ async def test_a_centre_without_an_account_is_told_so_and_nothing_is_called(
     client = client_for(_tenant(admin))
     assert client.uses_key(API_KEY)
     assert API_KEY not in repr(client)
+
+
+async def test_the_creation_form_starts_from_the_centre_defaults(admin: Actor):
+    from sms_hub.services.campaigns import creation_defaults
+
+    await service.save_centre_settings(
+        admin,
+        _settings(default_sender="CFALyon", opt_out_mention="STOP au 36999"),
+        "",
+        "",
+    )
+    defaults = await creation_defaults(admin)
+    assert (defaults.sender, defaults.opt_out_mention) == ("CFALyon", "STOP au 36999")

@@ -77,10 +77,15 @@ class CreateCampaignState(CampaignsState):
         )
 
     @rx.event
-    def open_create(self):
+    async def open_create(self):
+        """Open the form; the sender starts as the centre's default one."""
         self.create_open = True
         self.form_banner = ""
         self.form_errors = dict(_EMPTY_FORM_ERRORS)
+        defaults = await campaign_service.creation_defaults(self._actor())
+        self.opt_out_mention = defaults.opt_out_mention
+        if not self.form_sender:
+            self.form_sender = defaults.sender
 
     @rx.event
     def set_create_open(self, is_open: bool):
