@@ -74,3 +74,25 @@ async def test_a_poller_write_loses_to_a_cancel_committed_meanwhile(actor, sim):
         )
     assert changed is False
     assert _campaign(actor, campaign_id).status == Status.CANCELLED
+
+
+async def test_a_poller_that_loses_its_lease_mid_cycle_writes_nothing(actor, sim):
+    import asyncio
+
+    from sms_hub.services import sync
+    from tests.integration.test_audience_and_sending import sarbacane
+
+    campaign_id = await _launched(actor)
+    remote_id = _campaign(actor, campaign_id).sarbacane_id
+    for _ in range(400):  # until Sarbacane has moved on from MODERATION
+        if (await sarbacane().get_campaign(remote_id)).state != "MODERATION":
+            break
+        await asyncio.sleep(0.01)
+
+    async def lost() -> bool:
+        return False
+
+    assert await sync.poll_changes(lost) == {}
+    assert _campaign(actor, campaign_id).status == Status.RECEIVED
+    assert await sync.poll_changes() == {actor.tenant_id: 1}
+    assert _campaign(actor, campaign_id).status != Status.RECEIVED
