@@ -11,12 +11,16 @@ from sms_hub.startup import refuse_unsafe_start
 settings = get_settings()
 refuse_unsafe_start(settings)
 api_url = os.environ.get("API_URL") or f"http://localhost:{settings.port}"
+if settings.workers is not None:
+    # Reflex reads both when it starts the production backend, after this file.
+    os.environ["GRANIAN_WORKERS"] = str(settings.workers)
+    os.environ.setdefault("REFLEX_USE_GRANIAN", "true")
 
 config = rx.Config(
     app_name="sms_hub",
     telemetry_enabled=False,
     db_url=settings.database_url,
-    redis_url=os.environ.get("REDIS_URL") or None,
+    redis_url=settings.redis_url or None,
     frontend_port=settings.port,
     backend_port=settings.port,
     api_url=api_url,

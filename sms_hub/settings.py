@@ -43,6 +43,11 @@ def _env_int(name: str, default: int) -> int:
     return int(_env(name, str(default)))
 
 
+def _env_optional_int(name: str, default: int | None) -> int | None:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 def _env_bool(name: str, default: bool) -> bool:
     return _env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
 
@@ -97,6 +102,8 @@ class Settings:
     secrets_keys: tuple[str, ...] = field(repr=False)
     csv_max_bytes: int
     stuck_after_seconds: float
+    redis_url: str = ""
+    workers: int | None = None
 
     def sarbacane_link(self, path_template: str, **ids: str) -> str:
         """A link into Sarbacane's web application (or the simulator's pages)."""
@@ -170,6 +177,10 @@ def load_settings() -> Settings:
         ),
         csv_max_bytes=_env_int("CSV_MAX_BYTES", 50_000_000),
         stuck_after_seconds=_env_float("STUCK_AFTER_SECONDS", 600.0),
+        redis_url=_env("REDIS_URL", ""),
+        workers=_env_optional_int(
+            "WORKERS", _env_optional_int("GRANIAN_WORKERS", None)
+        ),
     )
 
 
@@ -206,6 +217,17 @@ def allowed_origins(settings: Settings, api_url: str) -> list[str]:
         if origin and origin not in origins:
             origins.append(origin)
     return origins
+
+
+def runs_several_workers(settings: Settings) -> bool:
+    """Whether the backend starts more than one worker process.
+
+    ``WORKERS`` decides when set. Unset, Reflex starts one worker without
+    ``REDIS_URL`` and, with it, ``2 × cores + 1`` (at least 3, at most 8).
+    """
+    if settings.workers is not None:
+        return settings.workers > 1
+    return bool(settings.redis_url)
 
 
 @functools.cache

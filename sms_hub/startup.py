@@ -4,14 +4,21 @@ Demo mode is a deliberate choice (``DEMO_MODE=1``, with the built-in
 simulator only), never what a missing setting falls back to. Outside demo
 mode the portal's launch tokens must be verifiable (``PORTAL_SIGNING_KEY``
 of at least 32 bytes, or ``PORTAL_PUBLIC_KEY``) and the centres' Sarbacane
-keys must be encryptable (``SECRETS_KEY``). Each problem names the setting.
+keys must be encryptable (``SECRETS_KEY``). In every mode, several backend
+workers (``WORKERS``) need Redis for Reflex's state and a database server for
+the poller lease and the pushes. Each problem names the setting.
 """
 
 from __future__ import annotations
 
 import sys
 
-from sms_hub.settings import MIN_SIGNING_KEY_BYTES, Settings, get_settings
+from sms_hub.settings import (
+    MIN_SIGNING_KEY_BYTES,
+    Settings,
+    get_settings,
+    runs_several_workers,
+)
 
 
 class UnsafeConfiguration(SystemExit):
@@ -54,16 +61,43 @@ def _secrets_key_problem(keys: tuple[str, ...]) -> str | None:
     return None
 
 
+def _workers_problems(settings: Settings) -> list[str]:
+    if settings.workers is not None and settings.workers < 1:
+        return [f"WORKERS={settings.workers}: it must be at least 1."]
+    if not runs_several_workers(settings):
+        return []
+    several = (
+        f"WORKERS={settings.workers}"
+        if settings.workers is not None
+        else "REDIS_URL without WORKERS (Reflex then starts 2 × cores + 1 workers)"
+    )
+    problems: list[str] = []
+    if not settings.redis_url:
+        problems.append(
+            f"{several} without REDIS_URL: each worker would keep its own Reflex "
+            "state, and a tab whose events reach another worker would lose its "
+            "session. Set REDIS_URL (shared state), or WORKERS=1."
+        )
+    if settings.database_url.startswith("sqlite"):
+        problems.append(
+            f"{several} on SQLite (DATABASE_URL): several processes would share "
+            "one SQLite file, while the status poller's lease and the pushes to "
+            "Sarbacane need a shared database server (and Redis). Set "
+            "DATABASE_URL=postgresql+psycopg://…, or WORKERS=1."
+        )
+    return problems
+
+
 def configuration_problems(settings: Settings) -> list[str]:
     """Every reason this configuration is unsafe to serve; empty when it is safe."""
+    problems = _workers_problems(settings)
     if settings.demo_mode:
         if not settings.uses_simulator:
-            return [
+            problems.append(
                 "DEMO_MODE=1 works only with the built-in simulator: unset "
                 "SARBACANE_API_URL, or unset DEMO_MODE to serve real centres."
-            ]
-        return []
-    problems: list[str] = []
+            )
+        return problems
     if settings.uses_simulator:
         problems.append(
             "SARBACANE_API_URL is not set: outside demo mode each centre sends "
