@@ -12,7 +12,7 @@ export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export PORT
 
-.PHONY: run test lint unit browser bench install install-dev chromium postgresql clean
+.PHONY: run test lint unit browser bench install install-dev chromium postgresql redis clean
 
 $(VENV)/.runtime: requirements.txt
 	python3 -m venv $(VENV)
@@ -37,6 +37,10 @@ chromium:
 postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_INSTALL) postgresql; }
 
+# Debian's Redis server: the scale-out tests start a throwaway one.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || test -x /usr/bin/redis-server || { $(APT_INSTALL) redis-server; }
+
 # `make run` is the demo: the built-in simulator and a demo centre, on purpose.
 # A deployment sets DEMO_MODE=0 (or runs reflex itself) with its real settings.
 run: export DEMO_MODE ?= 1
@@ -50,10 +54,10 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: $(VENV)/.dev postgresql
+unit: $(VENV)/.dev postgresql redis
 	$(BIN)/pytest tests/unit tests/integration
 
-browser: $(VENV)/.dev chromium
+browser: $(VENV)/.dev chromium postgresql redis
 	$(BIN)/pytest -p no:asyncio tests/browser
 
 test: lint unit browser

@@ -1,0 +1,146 @@
+"""Two backend workers on PostgreSQL and Redis: a change made in a tab held by
+one worker reaches, live, a tab held by the other.
+
+The production server runs from a copy of the project (its frontend is built
+for its own port), with throwaway PostgreSQL and Redis servers and
+``WORKERS=2``. Which worker holds a tab is read from Reflex's own token
+records in Redis, so the test picks two tabs that really sit on different
+workers instead of trusting chance.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import BIN, ROOT, _free_port, _wait_until_served
+from tests.browser.test_campaigns_page import _row
+from tests.browser.test_sending_lifecycle import _notification
+from tests.integration.postgres_support import postgres_cluster
+from tests.integration.redis_support import redis_server
+
+SOCKET_RECORD = "token_manager_socket_record_"
+MAX_TABS = 12
+
+
+def _project_copy(target: Path) -> Path:
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for name in files:
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """The app with 2 workers on PostgreSQL and Redis; yields (url, redis url)."""
+    with postgres_cluster() as database_url, redis_server() as redis_url:
+        project = _project_copy(tmp_path_factory.mktemp("project"))
+        port = str(_free_port())
+        env = {
+            **os.environ,
+            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "DEMO_MODE": "1",
+            "PORT": port,
+            "DATA_DIR": str(tmp_path_factory.mktemp("data")),
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "WORKERS": "2",
+            "REFLEX_USE_NPM": "1",
+            "REFLEX_TELEMETRY_ENABLED": "false",
+            "POLL_INTERVAL_SECONDS": "1",
+        }
+        env.pop("SARBACANE_API_URL", None)
+        subprocess.run(
+            [sys.executable, "-m", "sms_hub.store.migrate"],
+            cwd=project,
+            env=env,
+            check=True,
+        )
+        log = tmp_path_factory.mktemp("log") / "server.log"
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                [
+                    str(BIN / "reflex"),
+                    *("run", "--env", "prod"),
+                    *("--frontend-port", port, "--backend-port", port),
+                ],
+                cwd=project,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        url = f"http://localhost:{port}"
+        try:
+            _wait_until_served(url, process, log)
+            yield url, redis_url
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def _worker_of(page: Page, store: redis.Redis) -> str | None:
+    """The id of the worker holding this tab's websocket (None until known)."""
+    token = page.evaluate("() => window.sessionStorage.getItem('token')")
+    record = store.get(SOCKET_RECORD + str(token)) if token else None
+    return pickle.loads(record).instance_id if record else None
+
+
+def _open(page: Page, url: str, store: redis.Redis) -> str:
+    page.goto(url + "/")
+    expect(page.get_by_text("Centre de formation Horizon")).to_be_visible(
+        timeout=60_000
+    )
+    for _ in range(200):
+        worker = _worker_of(page, store)
+        if worker:
+            return worker
+        page.wait_for_timeout(50)
+    raise AssertionError("the tab's worker never showed in Redis")
+
+
+def test_a_change_in_a_tab_on_one_worker_shows_live_on_the_other(
+    browser: Browser, two_workers
+):
+    url, redis_url = two_workers
+    store = redis.Redis.from_url(redis_url)
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    try:
+        tabs: dict[str, Page] = {}
+        for _ in range(MAX_TABS):
+            page = context.new_page()
+            tabs.setdefault(_open(page, url, store), page)
+            if len(tabs) == 2:
+                break
+        assert len(tabs) == 2, f"{MAX_TABS} tabs all landed on one worker"
+        first, second = tabs.values()
+        name = f"Deux workers {uuid.uuid4().hex[:5]}"
+        _notification(first, name)
+        expect(_row(second, name)).to_have_count(1, timeout=30_000)
+        expect(_row(second, name).get_by_text("Brouillon", exact=True)).to_be_visible()
+    finally:
+        context.close()
+        store.close()
