@@ -6,7 +6,7 @@ in the system Chromium.
 
 (a) Status-change latency: creates campaigns through the services (one
 recipient each) and launches them a little apart, so that their transitions
-fall at every phase of the poll and of the page's 500 ms refresh tick. The
+fall at every phase of the poll. The
 simulator's timeline fixes when each campaign becomes ``ROUTING`` (send time
 + moderation) and ``FINISH`` (+ 1 / recipients-per-second), read from its
 SQLite file; a MutationObserver in the open tab stamps when each badge text
@@ -14,8 +14,9 @@ changes. Latency = badge change - simulator state change (target p95 < 2 s).
 
 (b) Click -> UI round trip: in the same tab, clicks the "Trier par nom"
 header and waits (in the page) until the table is re-sorted; alone first,
-then while 49 other clients keep the page open, each sending the page's
-500 ms refresh tick over its own websocket (target p95 < 300 ms).
+then while 49 other clients keep a websocket open, idle (status is pushed,
+so an open tab sends nothing while nothing changes; their idle cost is
+measured first) (target p95 < 300 ms).
 ``--browser-clients`` makes the 49 others real browser tabs instead.
 
 Run with ``python -m benchmarks.bench_live`` (about one minute once the
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sqlite3
 import statistics
@@ -37,7 +37,6 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -63,7 +62,7 @@ MODERATION_S = 3.0
 RECIPIENTS_PER_SECOND = 0.2  # one recipient: ROUTING lasts 5 s, then FINISH
 LATENCY_TARGET_S = 2.0
 ROUND_TRIP_TARGET_MS = 300.0
-TICK_S = 0.5
+IDLE_WINDOW_S = 20.0
 
 RECEIVED = "Reçue par le serveur d'envoi"
 SENDING = "Envoi en cours"
@@ -330,29 +329,24 @@ def group_cpu_seconds(pgid: int) -> float:
 # -- the other clients ------------------------------------------------------
 
 
-class TickClient(threading.Thread):
-    """A tab reduced to its websocket: hydrates, then ticks every 500 ms."""
+class IdleClient(threading.Thread):
+    """A tab reduced to its websocket: connects, then waits for pushes.
 
-    def __init__(
-        self, port: int, connect_frame: str, tick: dict, stop: threading.Event
-    ) -> None:
+    Live status is pushed: an open tab sends nothing while nothing changes,
+    so the client only answers the Engine.IO pings and counts what arrives.
+    """
+
+    def __init__(self, port: int, connect_frame: str, stop: threading.Event) -> None:
         super().__init__(daemon=True)
         self.url = (
             f"ws://127.0.0.1:{port}/_event/?token={uuid.uuid4()}"
             "&EIO=4&transport=websocket"
         )
         self.connect_frame = connect_frame
-        self.tick = tick
         self.stop = stop
-        self.sent = 0
         self.received = 0
         self.hydrated = threading.Event()
         self.error: str | None = None
-
-    def _tick_frame(self) -> str:
-        event = dict(self.tick)
-        event["payload"] = {"_tick": datetime.now(UTC).strftime("%c GMT+0000")}
-        return "42/_event," + json.dumps(["event", event], ensure_ascii=False)
 
     def run(self) -> None:
         import simple_websocket
@@ -369,19 +363,16 @@ class TickClient(threading.Thread):
             # when it comes with the handshake answer (it surfaces with the
             # next frame), so the Socket.IO connect is sent without waiting.
             ws.send(self.connect_frame)
-            next_tick = time.monotonic() + TICK_S
             while not self.stop.is_set():
-                message = ws.receive(timeout=max(0.0, next_tick - time.monotonic()))
-                if message is not None:
-                    if message == "2":
-                        ws.send("3")
-                    elif str(message).startswith("42/_event,"):
-                        self.received += 1
-                        self.hydrated.set()
+                message = ws.receive(timeout=0.5)
+                if message is None:
                     continue
-                ws.send(self._tick_frame())
-                self.sent += 1
-                next_tick += TICK_S
+                if message == "2":
+                    ws.send("3")
+                elif str(message).startswith("40/_event,"):
+                    self.hydrated.set()
+                elif str(message).startswith("42/_event,"):
+                    self.received += 1
         except Exception as error:
             self.error = repr(error)
         finally:
@@ -389,7 +380,7 @@ class TickClient(threading.Thread):
 
 
 def frames_of(page) -> dict[str, str]:
-    """Record the frames the tab sends (to replay its hydrate and its tick)."""
+    """Record the frame the tab connects with (to replay it)."""
     frames: dict[str, str] = {}
 
     def on_websocket(ws) -> None:
@@ -397,8 +388,6 @@ def frames_of(page) -> dict[str, str]:
             text = payload if isinstance(payload, str) else ""
             if text.startswith("40/_event,") and "connect" not in frames:
                 frames["connect"] = text
-            elif ".follow_changes" in text and "tick" not in frames:
-                frames["tick"] = text
 
         ws.on("framesent", sent)
 
@@ -425,7 +414,7 @@ def status_latency(page, server: Server, loop: Loop, samples: int) -> bool:
         timeout=30_000,
     )
     page.evaluate(_OBSERVE_BADGES)
-    # Spread the launches over several poll periods (1 s) and ticks (0.5 s).
+    # Spread the launches over several poll periods (1 s).
     gap = 0.37
     returned = loop.run(launch_spread(actor, ids, gap), timeout=300)
     deadline = time.monotonic() + MODERATION_S + 1 / RECIPIENTS_PER_SECOND + 30
@@ -463,7 +452,7 @@ def status_latency(page, server: Server, loop: Loop, samples: int) -> bool:
     both = to_routing + to_finish
     ok = bool(both) and percentile(both, 0.95) < LATENCY_TARGET_S and not missing
     print(
-        f"(a) status change -> badge in the open tab (poll every 1 s, tick 500 ms; "
+        f"(a) status change -> badge in the open tab (poll every 1 s, pushed; "
         f"simulator moderation {MODERATION_S:.0f} s, routing "
         f"{1 / RECIPIENTS_PER_SECOND:.0f} s):"
     )
@@ -529,28 +518,26 @@ def round_trips(
     )
     others = clients - 1
     stop = threading.Event()
-    ticking: list[TickClient] = []
+    idle_clients: list[IdleClient] = []
     contexts: list = []
     started = time.monotonic()
     if args.browser_clients:
         contexts = open_browser_tabs(browser, server.url, others)
         kind = "browser tabs"
     else:
-        tick = json.loads(frames["tick"].removeprefix("42/_event,"))[1]
-        ticking = [
-            TickClient(server.port, frames["connect"], tick, stop)
-            for _ in range(others)
+        idle_clients = [
+            IdleClient(server.port, frames["connect"], stop) for _ in range(others)
         ]
-        for client in ticking:
+        for client in idle_clients:
             client.start()
             time.sleep(0.01)
         deadline = time.monotonic() + 30
-        for client in ticking:
+        for client in idle_clients:
             client.hydrated.wait(max(0.0, deadline - time.monotonic()))
-        kind = "websocket clients (hydrate, then the 500 ms tick)"
+        kind = "websocket clients (connected, idle: status is pushed)"
     hydrated = (
-        sum(client.hydrated.is_set() for client in ticking)
-        if ticking
+        sum(client.hydrated.is_set() for client in idle_clients)
+        if idle_clients
         else len(contexts)
     )
     print(
@@ -558,9 +545,18 @@ def round_trips(
         f"{time.monotonic() - started:.1f} s ({hydrated} hydrated)"
     )
 
+    cpu, wall = group_cpu_seconds(server_pgid), time.monotonic()
+    time.sleep(IDLE_WINDOW_S)
+    wall = time.monotonic() - wall
+    cpu = group_cpu_seconds(server_pgid) - cpu
+    print(
+        f"    idle: {clients} connected clients, nothing changing, cost the server "
+        f"{cpu / wall:.1%} of one core over {wall:.0f} s "
+        f"({cpu / wall / max(1, clients) * 100:.2%} per 100 tabs)"
+    )
+
     def measure(title: str) -> list[float]:
-        sent = sum(client.sent for client in ticking)
-        got = sum(client.received for client in ticking)
+        got = sum(client.received for client in idle_clients)
         cpu, wall = group_cpu_seconds(server_pgid), time.monotonic()
         busy = machine_busy_seconds()
         samples = sort_round_trips(page, clicks)
@@ -573,13 +569,9 @@ def round_trips(
             f"(target p95 < {ROUND_TRIP_TARGET_MS:.0f} ms: {verdict(ok)})"
         )
         load = ""
-        if ticking:
-            sent = sum(client.sent for client in ticking) - sent
-            got = sum(client.received for client in ticking) - got
-            load = (
-                f"the others sent {sent / wall:,.0f} ticks/s and received "
-                f"{got / wall:,.0f} updates/s; "
-            )
+        if idle_clients:
+            got = sum(client.received for client in idle_clients) - got
+            load = f"the others received {got / wall:,.0f} updates/s; "
         print(
             f"      meanwhile {load}server CPU {cpu / wall:.0%} of one core, "
             f"whole machine {busy / wall / (os.cpu_count() or 1):.0%} busy "
@@ -601,13 +593,13 @@ def round_trips(
     finally:
         changes.set()
         stop.set()
-        for client in ticking:
+        for client in idle_clients:
             client.join(5)
         for context in contexts:
             context.close()
     made = maker.result(30)
     print(f"      ({made} drafts created during that run)")
-    errors = [client.error for client in ticking if client.error]
+    errors = [client.error for client in idle_clients if client.error]
     if errors:
         print(f"    {len(errors)} client error(s), e.g. {errors[0]}")
     return all(
@@ -647,7 +639,7 @@ def run(args: argparse.Namespace) -> bool:
                 page.goto(server.url + "/")
                 page.get_by_role("heading", name=HEADING).wait_for(timeout=60_000)
                 ok = status_latency(page, server, loop, args.samples)
-                if "connect" not in frames or "tick" not in frames:
+                if "connect" not in frames:
                     page.wait_for_timeout(1000)
                 ok &= round_trips(
                     page, browser, server, loop, frames, args, server_pgid
