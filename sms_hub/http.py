@@ -6,9 +6,14 @@ also wraps the HTML pages, so every response gets the headers.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.routing import Mount
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sms_hub.settings import SIMULATOR_MOUNT, Settings
@@ -38,8 +43,29 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+async def download(request: Request) -> Response:
+    """A CSV behind a signed link (``services/downloads.py``), streamed."""
+    from sms_hub.services import downloads
+    from sms_hub.services.errors import ServiceError
+
+    try:
+        link = downloads.open_link(request.path_params["token"])
+        await run_in_threadpool(downloads.check, link)
+    except ServiceError as refused:
+        return PlainTextResponse(refused.user_message, status_code=403)
+    quoted = quote(link.filename)
+    return StreamingResponse(
+        downloads.stream(link),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "content-disposition": f"attachment; filename*=UTF-8''{quoted}",
+            "cache-control": "no-store",
+        },
+    )
+
+
 def build_api(settings: Settings) -> Starlette:
-    routes = []
+    routes: list = [Route("/telechargements/{token}", download)]
     if settings.demo_mode and settings.uses_simulator:
         from sms_hub.sarbacane.simulator import create_app
 

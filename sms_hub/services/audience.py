@@ -235,13 +235,6 @@ async def recipients_page(
     return await in_thread(page)
 
 
-async def all_recipients(actor: Actor, campaign_id: int) -> list[RecipientView]:
-    rows, _ = await recipients_page(
-        actor, campaign_id, search="", offset=0, limit=10_000_000
-    )
-    return rows
-
-
 async def exclusion_choices(actor: Actor, campaign_id: int) -> list[ExclusionChoice]:
     """Sarbacane's exclusion lists, with the campaign's current choice.
 

@@ -36,8 +36,10 @@ from sms_hub.domain.contacts_csv import (
 from sms_hub.domain.formatting import PARIS, date_time_fr, number_fr
 from sms_hub.domain.paging import PageQuery
 from sms_hub.domain.phone import Rejection
+from sms_hub.services import downloads
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.csv_spool import RejectionSpool
+from sms_hub.services.downloads import Download
 from sms_hub.services.errors import InvalidFile, InvalidInput, ServiceError
 from sms_hub.services.guard import load_contact_list
 from sms_hub.settings import get_settings
@@ -381,26 +383,14 @@ def report_csv(report: ImportReport) -> str:
 
 # --- Export -----------------------------------------------------------------
 
-EXPORT_HEADER = ("Nom", "Prénom", "Email", "Téléphone")
-
-
-def _contacts_csv(actor: Actor, list_id: int) -> str:
-    with session_scope(get_settings().database_url) as session:
-        load_contact_list(session, actor, list_id)
-        return write_csv(
-            (
-                (last, first, email, phone)
-                for phone, email, last, first in contact_queries.list_contacts(
-                    session, actor.tenant_id, list_id
-                )
-            ),
-            EXPORT_HEADER,
-        )
-
 
 async def contacts_csv(actor: Actor, list_id: int) -> str:
-    """Every contact of a list as a CSV (``;``, UTF-8 with BOM, formula-safe)."""
-    return await in_thread(_contacts_csv, actor, list_id)
+    """Every contact of a list as a CSV (``;``, UTF-8 with BOM, formula-safe).
+
+    The page downloads it through a signed link (``services/downloads.py``);
+    this is the same file as one string.
+    """
+    return await in_thread(downloads.whole_file, actor, Download.CONTACTS, list_id)
 
 
 def csv_filename(prefix: str, name: str, moment: datetime | None = None) -> str:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sms_hub.domain import sms_text
-from sms_hub.domain.contacts_csv import write_csv
 from sms_hub.domain.formatting import number_fr, percent_fr
 from sms_hub.domain.lifecycle import Action
 from sms_hub.domain.statistics import (
@@ -146,7 +145,7 @@ async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
     )
 
 
-def _label(outcome: str | None) -> str:
+def outcome_label(outcome: str | None) -> str:
     return OUTCOME_LABELS[Outcome(outcome or Outcome.PENDING)]
 
 
@@ -164,16 +163,16 @@ async def outcome_page(
                 limit=limit,
             )
             return [
-                OutcomeRow(r.email or "", r.phone, _label(r.outcome)) for r in rows
+                OutcomeRow(r.email or "", r.phone, outcome_label(r.outcome))
+                for r in rows
             ], total
 
     return await in_thread(read)
 
 
 async def outcomes_csv(actor: Actor, campaign_id: int) -> str:
-    rows, _ = await outcome_page(
-        actor, campaign_id, outcome="", offset=0, limit=10_000_000
-    )
-    return write_csv(
-        [(r.email, r.phone, r.outcome) for r in rows], ("email", "mobile", "statut")
-    )
+    """Every recipient and outcome as a CSV; the page downloads it through a
+    signed link (``services/downloads.py``), this is the same file as a string."""
+    from sms_hub.services.downloads import Download, whole_file
+
+    return await in_thread(whole_file, actor, Download.STATISTICS, campaign_id)

@@ -5,6 +5,7 @@ No function here takes a campaign id without the tenant it must belong to.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -411,6 +412,26 @@ def _recipients_page(
     return counted_page(
         session, CampaignRecipient, where, order, offset=offset, limit=limit
     )
+
+
+def campaign_recipients(
+    session: Session, tenant_id: int, campaign_id: int
+) -> Iterator[tuple[str | None, str, str | None]]:
+    """Every recipient of the centre's campaign as (email, phone, outcome), streamed."""
+    statement = (
+        select(
+            CampaignRecipient.email, CampaignRecipient.phone, CampaignRecipient.outcome
+        )
+        .join(Campaign, col(Campaign.id) == col(CampaignRecipient.campaign_id))
+        .where(
+            CampaignRecipient.campaign_id == campaign_id,
+            Campaign.tenant_id == tenant_id,
+        )
+        .order_by(col(CampaignRecipient.id))
+    )
+    result = session.connection().execute(statement.execution_options(yield_per=1000))
+    for row in result:
+        yield tuple(row)  # type: ignore[misc]
 
 
 def campaign_exclusions(

@@ -13,6 +13,8 @@ start-up check refuses a deployment without the setting.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import sys
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -44,6 +46,13 @@ def _keys(settings: Settings) -> tuple[str, ...]:
     if settings.demo_mode:
         return (_demo_key(settings),)
     raise RuntimeError("SECRETS_KEY is not set")
+
+
+def derived_key(purpose: str, settings: Settings | None = None) -> bytes:
+    """A key for ``purpose`` (e.g. signing download links), derived from the
+    first ``SECRETS_KEY``: the same on every worker, different per purpose."""
+    first = _keys(settings or get_settings())[0]
+    return hmac.new(first.encode(), purpose.encode(), hashlib.sha256).digest()
 
 
 def encrypt(secret: str, settings: Settings | None = None) -> str:

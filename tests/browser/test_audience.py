@@ -3,6 +3,8 @@ recipients → exclusion lists chosen, and seen again on reopening."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import uuid
 from pathlib import Path
@@ -21,6 +23,14 @@ CSV_TEXT = (
     "Roux;Jules;;jules@exemple.fr\n"
     "Blanc;Zoé;12345;zoe@exemple.fr\n"
 )
+
+
+def _downloaded(page: Page, button) -> list[list[str]]:
+    """Click a download button; the CSV the browser saved, as rows."""
+    with page.expect_download() as started:
+        button.click()
+    text = Path(started.value.path()).read_text(encoding="utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
 
 
 def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
@@ -53,6 +63,11 @@ def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
     for reason in ("Doublon", "Numéro manquant", "Numéro invalide", "Numéro fixe"):
         expect(upload).to_contain_text(reason)
     shot("csv-import-report")
+    report = _downloaded(
+        page, upload.get_by_role("button", name="Télécharger le rapport (CSV)")
+    )
+    assert report[0] == ["Ligne", "Motif", "Numéro lu", "Détail"]
+    assert len(report) == 1 + 4  # the four rows left out, every one of them
     page.keyboard.press("Escape")
     expect(row).to_contain_text("3")
 
@@ -77,6 +92,15 @@ def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
     expect(recipients).to_contain_text("3 destinataire(s)")
     for phone in ("+33612345678", "+33781223344", "+262692123456"):
         expect(recipients.get_by_role("cell", name=phone)).to_be_visible()
+    exported = _downloaded(
+        page, recipients.get_by_role("button", name="Exporter (CSV)")
+    )
+    assert exported[0] == ["email", "mobile"]
+    assert sorted(row[1].lstrip("'") for row in exported[1:]) == [
+        "+262692123456",
+        "+33612345678",
+        "+33781223344",
+    ]
     recipients.get_by_role("button", name="Fermer").click()
 
     _row(page, campaign).get_by_role(

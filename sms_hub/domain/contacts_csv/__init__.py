@@ -34,7 +34,7 @@ from sms_hub.domain.contacts_csv.errors import (
     UnreadableCsvFile,
     size_fr,
 )
-from sms_hub.domain.contacts_csv.export import safe_cell, write_csv
+from sms_hub.domain.contacts_csv.export import csv_lines, safe_cell, write_csv
 from sms_hub.domain.contacts_csv.reading import (
     DUPLICATE_IN_FILE,
     DUPLICATE_IN_LIST,
@@ -89,6 +89,7 @@ __all__ = [
     "RowsInMemory",
     "TooManyColumns",
     "UnreadableCsvFile",
+    "csv_lines",
     "fold_header",
     "map_columns",
     "safe_cell",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,3 +31,21 @@ def write_csv(rows: Iterable[Sequence[object]], header: Sequence[str]) -> str:
     for row in rows:
         writer.writerow(["" if v is None else safe_cell(str(v)) for v in row])
     return out.getvalue()
+
+
+def csv_lines(
+    rows: Iterable[Sequence[object]], header: Sequence[str], *, per_chunk: int = 500
+) -> Iterator[str]:
+    """The same CSV as :func:`write_csv`, produced a chunk of rows at a time
+    (for a streamed download: the whole file is never held in memory)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    out.write("\ufeff")
+    writer.writerow([safe_cell(str(h)) for h in header])
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(["" if v is None else safe_cell(str(v)) for v in row])
+        if count % per_chunk == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()

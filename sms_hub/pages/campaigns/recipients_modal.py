@@ -7,9 +7,10 @@ import reflex as rx
 from sms_hub.components.data_table import data_table, download_button, pager
 from sms_hub.components.modal import close_button, modal
 from sms_hub.components.search_field import search_input
-from sms_hub.domain.contacts_csv import write_csv
 from sms_hub.pages.campaigns.state import CampaignModalState
-from sms_hub.services import audience
+from sms_hub.services import audience, downloads
+from sms_hub.services.downloads import Download
+from sms_hub.services.errors import ServiceError
 from sms_hub.services.paging import page_count
 
 RECIPIENTS_PAGE_SIZE = 20
@@ -61,9 +62,15 @@ class RecipientsState(CampaignModalState):
 
     @rx.event
     async def export_recipients(self):
-        rows = await audience.all_recipients(self._actor(), self.campaign_id)
-        data = write_csv([(r.email, r.phone) for r in rows], ("email", "mobile"))
-        return rx.download(data=data, filename=f"destinataires-{self.campaign_id}.csv")
+        """« Exporter (CSV) »: a streamed download behind a short-lived signed link."""
+        filename = f"destinataires-{self.campaign_id}.csv"
+        try:
+            url = await downloads.prepare(
+                self._actor(), Download.RECIPIENTS, self.campaign_id, filename
+            )
+        except ServiceError as error:
+            return rx.toast.error(error.user_message)
+        return rx.download(url=url, filename=filename)
 
 
 def _recipient_row(row: audience.RecipientView) -> rx.Component:

@@ -11,7 +11,9 @@ from sms_hub.pages.contact_lists.lists_state import (
     plural,
 )
 from sms_hub.services import contact_lists as service
+from sms_hub.services import downloads
 from sms_hub.services.contact_lists import ContactRow
+from sms_hub.services.downloads import Download
 from sms_hub.services.errors import NotFound, ServiceError
 
 
@@ -82,13 +84,12 @@ class ContactsState(ContactListsState):
 
     @rx.event
     async def export_contacts(self, list_id: int, name: str):
+        filename = service.csv_filename("contacts", name)
         try:
-            data = await service.contacts_csv(self._actor(), list_id)
+            url = await downloads.prepare(
+                self._actor(), Download.CONTACTS, list_id, filename
+            )
         except ServiceError as error:
             yield rx.toast.error(error.user_message)
             return
-        yield rx.download(
-            data=data,
-            filename=service.csv_filename("contacts", name),
-            mime_type="text/csv;charset=utf-8",
-        )
+        yield rx.download(url=url, filename=filename)

@@ -21,8 +21,10 @@ from sms_hub.domain.formatting import number_fr
 from sms_hub.pages.contact_lists.contacts_state import ContactsState
 from sms_hub.pages.contact_lists.lists_state import plural
 from sms_hub.services import contact_lists as service
+from sms_hub.services import downloads
 from sms_hub.services.contact_lists import ImportReport
 from sms_hub.services.context import in_thread
+from sms_hub.services.downloads import Download
 from sms_hub.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -67,8 +69,8 @@ class CsvImportState(ContactsState):
     report_counts: list[ReportCount] = []
     report_rows: list[RejectedRowView] = []
     report_rejected: int = 0
-    # The whole report, for its download (backend only, never sent to the browser).
-    _report_csv: str = ""
+    # Which kept report file the download link names (the file stays on disk).
+    _report_id: str = ""
 
     @rx.var
     def import_progress_label(self) -> str:
@@ -98,7 +100,7 @@ class CsvImportState(ContactsState):
         self.import_percent, self.import_status, self.import_error = 0, "", ""
         self.report_ready, self.report_title, self.report_file = False, "", ""
         self.report_counts, self.report_rows, self.report_rejected = [], [], 0
-        self._report_csv = ""
+        self._report_id = ""
 
     @rx.event
     def set_import_open(self, is_open: bool):
@@ -158,9 +160,11 @@ class CsvImportState(ContactsState):
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(path)
-        csv_text = await in_thread(service.report_csv, report)
+        report_id = await in_thread(
+            lambda: downloads.keep_report(actor, service.report_csv(report))
+        )
         async with self:
-            self._show_report(report, csv_text)
+            self._show_report(report, report_id)
             self.importing = False
             await self._refresh_lists()
             if self.selected_id == list_id:
@@ -216,7 +220,7 @@ class CsvImportState(ContactsState):
                     )
         return task.result()
 
-    def _show_report(self, report: ImportReport, csv_text: str) -> None:
+    def _show_report(self, report: ImportReport, report_id: str) -> None:
         self.import_percent = 100
         self.import_status = ""
         self.report_ready = True
@@ -239,14 +243,14 @@ class CsvImportState(ContactsState):
             for r in report.rejected[:REPORT_ROWS_SHOWN]
         ]
         self.report_file = service.csv_filename("rapport-import", report.list_name)
-        self._report_csv = csv_text
+        self._report_id = report_id
 
     @rx.event
     def download_report(self):
-        if not self._report_csv:
+        """The full report, streamed from its file behind a signed link."""
+        if not self._report_id:
             return rx.toast.error("Le rapport n'est plus disponible.")
-        return rx.download(
-            data=self._report_csv,
-            filename=self.report_file,
-            mime_type="text/csv;charset=utf-8",
+        url = downloads.link_for(
+            self._actor(), Download.IMPORT_REPORT, self._report_id, self.report_file
         )
+        return rx.download(url=url, filename=self.report_file)

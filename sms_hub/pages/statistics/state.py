@@ -7,7 +7,8 @@ from typing import Any
 
 import reflex as rx
 
-from sms_hub.services import statistics
+from sms_hub.services import downloads, statistics
+from sms_hub.services.downloads import Download
 from sms_hub.services.errors import ServiceError
 from sms_hub.services.paging import page_count
 from sms_hub.state.session import SessionState
@@ -76,5 +77,12 @@ class StatisticsState(SessionState):
 
     @rx.event
     async def export_csv(self):
-        data = await statistics.outcomes_csv(self._actor(), self.campaign_id)
-        return rx.download(data=data, filename=f"statistiques-{self.campaign_id}.csv")
+        """A streamed download behind a short-lived signed link."""
+        filename = f"statistiques-{self.campaign_id}.csv"
+        try:
+            url = await downloads.prepare(
+                self._actor(), Download.STATISTICS, self.campaign_id, filename
+            )
+        except ServiceError as error:
+            return rx.toast.error(error.user_message)
+        return rx.download(url=url, filename=filename)
