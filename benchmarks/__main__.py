@@ -20,6 +20,7 @@ BENCHMARKS = (
     ("csv_import", "benchmarks.bench_csv_import"),
     ("audience", "benchmarks.bench_audience"),
     ("poll", "benchmarks.bench_poll"),
+    ("statistics", "benchmarks.bench_statistics"),
     ("live", "benchmarks.bench_live"),
 )
 

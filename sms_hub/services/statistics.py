@@ -7,7 +7,8 @@ the database), and the counters are computed by ``domain.statistics``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sms_hub.domain import sms_text
@@ -87,28 +88,44 @@ def _moment(row: RecipientReport) -> datetime | None:
         return None
 
 
-async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
-    """Read the reports, store the outcomes, compute figures and charts."""
-    found = await in_thread(campaign_in_centre, actor, campaign_id, Action.STATS_HUB3E)
-    campaign = found.campaign
+async def _fetch_and_keep(actor: Actor, found: CampaignInCentre) -> dict:
+    """Read the per-recipient report from Sarbacane once; keep each recipient's
+    outcome and time, and the statistics computed from them."""
     async with sarbacane_call(actor):
         rows = await _report_rows(found)
-    outcomes: dict[str, Outcome] = {}
+    outcomes: dict[str, str] = {}
+    moments: dict[str, datetime] = {}
     for row in rows:
         if row.phone:
             outcomes[row.phone] = outcome_of(
                 success=row.success, bounce=row.bounce, unsubscribe=row.unsubscribe
-            )
+            ).value
+            if (moment := _moment(row)) is not None:
+                moments[row.phone] = moment
+    campaign = found.campaign
+    summary = _summary(
+        campaign.recipient_count,
+        [Outcome(o) for o in outcomes.values()],
+        list(moments.values()),
+        sms_text.measure(campaign.content).parts,
+    )
 
     def store() -> None:
         with _scope() as session:
-            queries.set_outcomes(
-                session, campaign_id, {p: o.value for p, o in outcomes.items()}
+            queries.set_outcomes(session, campaign.id or 0, outcomes, moments)
+            queries.mark_report_kept(
+                session, campaign.tenant_id, campaign.id or 0, json.dumps(summary)
             )
 
     await in_thread(store)
-    parts = sms_text.measure(campaign.content).parts
-    stats = summarize(campaign.recipient_count, outcomes.values(), parts)
+    return summary
+
+
+def _summary(
+    recipients: int, outcomes: list[Outcome], moments: list[datetime], parts: int
+) -> dict:
+    """Figures and charts (plain data, kept as JSON with the campaign)."""
+    stats = summarize(recipients, outcomes, parts)
     figures = [
         Figure("Destinataires", number_fr(stats.recipients), ""),
         Figure("Envoyés", number_fr(stats.sent), ""),
@@ -128,17 +145,38 @@ async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
         Outcome.STOP: stats.stop,
         Outcome.PENDING: stats.pending,
     }
-    moments = [m for row in rows if (m := _moment(row)) is not None]
+    outcomes_chart = [
+        ChartPoint(OUTCOME_LABELS[o], n, OUTCOME_COLOURS[o])
+        for o, n in counts.items()
+        if n
+    ]
+    timeline_chart = [ChartPoint(label, n) for label, n in timeline(moments)]
+    return {
+        "figures": [asdict(f) for f in figures],
+        "outcomes_chart": [asdict(p) for p in outcomes_chart],
+        "timeline_chart": [asdict(p) for p in timeline_chart],
+    }
+
+
+async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
+    """Figures and charts of a finished campaign.
+
+    The first opening reads Sarbacane's per-recipient report and keeps it
+    (each recipient's outcome and time, and the statistics computed from
+    them); every later one reads them from the database.
+    """
+    found = await in_thread(campaign_in_centre, actor, campaign_id, Action.STATS_HUB3E)
+    campaign = found.campaign
+    if campaign.report_summary:
+        summary = json.loads(campaign.report_summary)
+    else:
+        summary = await _fetch_and_keep(actor, found)
     settings = get_settings()
     return StatisticsView(
         campaign_name=campaign.name,
-        figures=figures,
-        outcomes_chart=[
-            ChartPoint(OUTCOME_LABELS[o], n, OUTCOME_COLOURS[o])
-            for o, n in counts.items()
-            if n
-        ],
-        timeline_chart=[ChartPoint(label, n) for label, n in timeline(moments)],
+        figures=[Figure(**f) for f in summary["figures"]],
+        outcomes_chart=[ChartPoint(**p) for p in summary["outcomes_chart"]],
+        timeline_chart=[ChartPoint(**p) for p in summary["timeline_chart"]],
         sarbacane_link=settings.sarbacane_link(
             settings.sarbacane_report_path, campaign_id=campaign.sarbacane_id
         ),

@@ -72,6 +72,10 @@ class Campaign(SQLModel, table=True):
     status_changed_at: datetime = Field(default_factory=utcnow)
     last_sync_at: datetime | None = None
     last_error: str | None = None
+    #: When the finished campaign's per-recipient report was read and kept,
+    #: and the statistics computed from it then (JSON), for later opens.
+    report_fetched_at: datetime | None = None
+    report_summary: str | None = None
 
 
 class ContactList(SQLModel, table=True):
@@ -113,6 +117,7 @@ class CampaignRecipient(SQLModel, table=True):
     source_list_id: int | None = None
     pushed: bool = False
     outcome: str | None = Field(default=None, max_length=16)
+    outcome_at: datetime | None = None
 
 
 class CampaignExclusion(SQLModel, table=True):

@@ -532,10 +532,16 @@ def contact_list_options(session: Session, tenant_id: int) -> list[ContactList]:
     )
 
 
-def set_outcomes(session: Session, campaign_id: int, outcomes: dict[str, str]) -> None:
-    """Record each recipient's delivery outcome (by phone number)."""
+def set_outcomes(
+    session: Session,
+    campaign_id: int,
+    outcomes: dict[str, str],
+    moments: dict[str, datetime] | None = None,
+) -> None:
+    """Record each recipient's delivery outcome (by phone number), and when."""
     if not outcomes:
         return
+    moments = moments or {}
     table = CampaignRecipient.__table__
     session.connection().execute(
         update(table)
@@ -543,8 +549,23 @@ def set_outcomes(session: Session, campaign_id: int, outcomes: dict[str, str]) -
             table.c.campaign_id == campaign_id,
             table.c.phone == bindparam("b_phone"),
         )
-        .values(outcome=bindparam("b_outcome")),
-        [{"b_phone": phone, "b_outcome": value} for phone, value in outcomes.items()],
+        .values(outcome=bindparam("b_outcome"), outcome_at=bindparam("b_at")),
+        [
+            {"b_phone": phone, "b_outcome": value, "b_at": moments.get(phone)}
+            for phone, value in outcomes.items()
+        ],
+    )
+
+
+def mark_report_kept(
+    session: Session, tenant_id: int, campaign_id: int, summary: str
+) -> None:
+    """The finished campaign's report is stored, and the statistics computed
+    from it: later opens read them locally."""
+    session.exec(
+        update(Campaign)
+        .where(col(Campaign.id) == campaign_id, col(Campaign.tenant_id) == tenant_id)
+        .values(report_fetched_at=utcnow(), report_summary=summary)
     )
 
 

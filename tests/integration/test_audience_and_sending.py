@@ -284,6 +284,15 @@ async def test_statistics_match_the_simulator_outcomes(actor, sim):
     csv_text = await statistics.outcomes_csv(actor, campaign_id)
     assert "+33612345699;STOP (désinscrit)" in csv_text
 
+    # A finished campaign's report is read once and kept: reopening is local.
+    reads = sim.count("GET /v1/reports/{campaign_id}/recipients")
+    assert reads >= 1
+    again = await statistics.campaign_statistics(actor, campaign_id)
+    assert sim.count("GET /v1/reports/{campaign_id}/recipients") == reads
+    assert again.figures == view.figures
+    assert again.outcomes_chart == view.outcomes_chart
+    assert again.timeline_chart == view.timeline_chart
+
 
 async def test_a_poll_cycle_costs_bulk_reads_plus_capped_progress_reads(
     actor, sim, monkeypatch
