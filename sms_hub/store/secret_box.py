@@ -16,6 +16,7 @@ import functools
 import hashlib
 import hmac
 import sys
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -27,7 +28,12 @@ class SecretUnreadable(Exception):
 
 
 def _demo_key(settings: Settings) -> str:
-    path = settings.data_dir / "demo-secrets.key"
+    return _demo_key_at(settings.data_dir / "demo-secrets.key")
+
+
+@functools.cache
+def _demo_key_at(path: Path) -> str:
+    """Read once per process (handlers call this on the event loop)."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(Fernet.generate_key().decode())

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -72,30 +73,26 @@ def server_env(tmp_path_factory) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def app_url(server_env, tmp_path_factory) -> Iterator[str]:
-    port = server_env["PORT"]
-    log = tmp_path_factory.mktemp("log") / "server.log"
+@contextmanager
+def production_server(project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
+    """Migrate, then serve ``project`` with ``reflex run --env prod`` on
+    ``env["PORT"]``; yields its URL and stops its process group after."""
+    port = env["PORT"]
     subprocess.run(
         [sys.executable, "-m", "sms_hub.store.migrate"],
-        cwd=ROOT,
-        env=server_env,
+        cwd=project,
+        env=env,
         check=True,
     )
     with log.open("w") as out:
         process = subprocess.Popen(
             [
                 str(BIN / "reflex"),
-                "run",
-                "--env",
-                "prod",
-                "--frontend-port",
-                port,
-                "--backend-port",
-                port,
+                *("run", "--env", "prod"),
+                *("--frontend-port", port, "--backend-port", port),
             ],
-            cwd=ROOT,
-            env=server_env,
+            cwd=project,
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -107,9 +104,16 @@ def app_url(server_env, tmp_path_factory) -> Iterator[str]:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def app_url(server_env, tmp_path_factory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("log") / "server.log"
+    with production_server(ROOT, server_env, log) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
-import signal
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +22,7 @@ import pytest
 import redis
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import BIN, ROOT, _free_port, _wait_until_served
+from tests.browser.conftest import BIN, ROOT, _free_port, production_server
 from tests.browser.test_campaigns_page import _row
 from tests.browser.test_sending_lifecycle import _notification
 from tests.integration.postgres_support import postgres_cluster
@@ -70,36 +68,9 @@ def two_workers(tmp_path_factory) -> Iterator[tuple[str, str]]:
             "POLL_INTERVAL_SECONDS": "1",
         }
         env.pop("SARBACANE_API_URL", None)
-        subprocess.run(
-            [sys.executable, "-m", "sms_hub.store.migrate"],
-            cwd=project,
-            env=env,
-            check=True,
-        )
         log = tmp_path_factory.mktemp("log") / "server.log"
-        with log.open("w") as out:
-            process = subprocess.Popen(
-                [
-                    str(BIN / "reflex"),
-                    *("run", "--env", "prod"),
-                    *("--frontend-port", port, "--backend-port", port),
-                ],
-                cwd=project,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        url = f"http://localhost:{port}"
-        try:
-            _wait_until_served(url, process, log)
+        with production_server(project, env, log) as url:
             yield url, redis_url
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 def _worker_of(page: Page, store: redis.Redis) -> str | None:
