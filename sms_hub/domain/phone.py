@@ -26,7 +26,7 @@ types as fixed line or VoIP.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
@@ -69,6 +69,8 @@ class PhoneResult(NamedTuple):
     rejection: Rejection | None
 
 
+#: ``PhoneResult(e164, None)`` at half the cost, for the import's hot path.
+_new_result = tuple.__new__
 _MISSING = PhoneResult(None, Rejection.MISSING)
 _INVALID = PhoneResult(None, Rejection.INVALID)
 _LANDLINE = PhoneResult(None, Rejection.LANDLINE)
@@ -148,6 +150,12 @@ def _overseas_mobile_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
 _OVERSEAS_MOBILE_PATTERNS = _overseas_mobile_patterns()
 
 
+#: What may precede the 9-digit national number in the usual French forms,
+#: once the separators are removed (none: the leading zero lost by a
+#: spreadsheet).
+_FRENCH_PREFIXES = frozenset({"", "0", "+33", "+330", "0033", "00330"})
+
+
 def normalize_mobile(raw: str | None) -> PhoneResult:
     """E.164 form of a mobile number, or why it cannot receive an SMS."""
     if raw is None:
@@ -159,6 +167,13 @@ def normalize_mobile(raw: str | None) -> PhoneResult:
         digits = raw.translate(_SEPARATORS)
     if not digits:
         return _MISSING
+    if (
+        digits[-9:-6] in METROPOLITAN_MOBILE_PREFIXES
+        and digits[:-9] in _FRENCH_PREFIXES
+        and digits[-6:].isdigit()
+        and digits[-6:].isascii()
+    ):  # the usual case, by slicing alone
+        return _new_result(PhoneResult, ("+33" + digits[-9:], None))
     nsn = _french_national_number(digits)
     if nsn is not None:
         if nsn[:3] in METROPOLITAN_MOBILE_PREFIXES:
@@ -178,43 +193,6 @@ def normalize_mobile(raw: str | None) -> PhoneResult:
 def normalize_many(raws: Iterable[str | None]) -> list[PhoneResult]:
     """``normalize_mobile`` over a column of an import."""
     return [normalize_mobile(raw) for raw in raws]
-
-
-#: What may precede the 9-digit national number in the usual French forms,
-#: once the separators are removed (none: the leading zero lost by a
-#: spreadsheet).
-_FRENCH_PREFIXES = frozenset({"", "0", "+33", "+330", "0033", "00330"})
-
-
-def metropolitan_mobiles(raws: Sequence[str]) -> list[str | None]:
-    """The E.164 form of each number that is a metropolitan mobile in one of
-    the usual French forms; ``None`` for every other one, whatever it is.
-
-    The column-at-a-time fast path of an import: where it answers, it answers
-    as :func:`normalize_mobile` would; the ``None`` ones go through
-    :func:`normalize_mobile`. The whole column has its separators removed by
-    one ``translate``, then each number is tested by slicing: its last nine
-    digits must start with a metropolitan mobile prefix and follow one of the
-    French prefixes.
-    """
-    joined = "\x00".join(raws)
-    if joined.count("\x00") != len(raws) - 1:  # a number holds the separator
-        tokens = [raw.translate(_SEPARATORS) for raw in raws]
-    elif joined.isascii():
-        ascii_digits = joined.encode().translate(None, _ASCII_SEPARATORS)
-        tokens = ascii_digits.decode().split("\x00")
-    else:
-        tokens = joined.translate(_SEPARATORS).split("\x00")
-    prefixes, mobiles = _FRENCH_PREFIXES, METROPOLITAN_MOBILE_PREFIXES
-    return [
-        "+33" + token[-9:]
-        if token[-9:-6] in mobiles
-        and token[:-9] in prefixes
-        and token[-6:].isascii()
-        and token[-6:].isdigit()
-        else None
-        for token in tokens
-    ]
 
 
 def _french_national_number(digits: str) -> str | None:

@@ -1,4 +1,4 @@
-"""The fast paths of phone normalization answer as ``phonenumbers`` would."""
+"""The shortcuts of phone normalization answer as ``phonenumbers`` would."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from sms_hub.domain.phone import (
     METROPOLITAN_MOBILE_PREFIXES,
     PhoneResult,
     Rejection,
-    metropolitan_mobiles,
     normalize_mobile,
 )
 
@@ -82,24 +81,24 @@ def test_the_wrong_length_shortcut_agrees_with_phonenumbers(raw: str) -> None:
         assert phone._parsed(raw) == PhoneResult(None, Rejection.INVALID)
 
 
-def test_metropolitan_mobiles_answers_as_normalize_mobile() -> None:
-    raws = _samples(5000, seed=12)
-    answers = metropolitan_mobiles(raws)
-    assert len(answers) == len(raws)
-    for raw, answer in zip(raws, answers, strict=True):
-        if answer is not None:
-            assert answer == normalize_mobile(raw).e164, raw
-    assert sum(answer is not None for answer in answers) > 300
-
-
-def test_metropolitan_mobiles_with_odd_columns() -> None:
-    assert metropolitan_mobiles([]) == []
-    assert metropolitan_mobiles(["06 12 34 56 78", "06\x0012345678", "é"]) == [
-        "+33612345678",
-        None,
-        None,
-    ]
-    assert metropolitan_mobiles(["0612345678\u00a0", "+33 (0)7 80 00 00 01"]) == [
-        "+33612345678",
-        "+33780000001",
-    ]
+@pytest.mark.parametrize("raw", _samples(1500, seed=12))
+def test_the_mobile_shortcut_agrees_with_the_national_number_rules(raw: str) -> None:
+    """Slicing the last nine digits gives what the size-by-size rules give."""
+    digits = raw.translate(phone._SEPARATORS)
+    if not digits:
+        return
+    nsn = phone._french_national_number(digits)
+    expected = (
+        "+33" + nsn
+        if nsn is not None and nsn[:3] in METROPOLITAN_MOBILE_PREFIXES
+        else None
+    )
+    shortcut = (
+        digits[-9:-6] in METROPOLITAN_MOBILE_PREFIXES
+        and digits[:-9] in phone._FRENCH_PREFIXES
+        and digits[-6:].isdigit()
+        and digits[-6:].isascii()
+    )
+    assert ("+33" + digits[-9:] if shortcut else None) == expected
+    if expected is not None:
+        assert normalize_mobile(raw) == PhoneResult(expected, None)

@@ -37,12 +37,11 @@ import io
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
-from itertools import compress
 from operator import itemgetter
 from typing import BinaryIO
 
 from sms_hub.domain.contacts_csv import errors
-from sms_hub.domain.contacts_csv.columns import ColumnMap, map_columns
+from sms_hub.domain.contacts_csv.columns import map_columns
 from sms_hub.domain.contacts_csv.detection import (
     BINARY_MESSAGE,
     DELIMITER_LABELS,
@@ -60,12 +59,7 @@ from sms_hub.domain.contacts_csv.rejections import (
     RejectionLog,
 )
 from sms_hub.domain.formatting import number_fr
-from sms_hub.domain.phone import (
-    PhoneResult,
-    Rejection,
-    metropolitan_mobiles,
-    normalize_mobile,
-)
+from sms_hub.domain.phone import PhoneResult, Rejection, normalize_mobile
 
 #: Read size of the streaming pass.
 READ_BYTES = 1024 * 1024
@@ -349,8 +343,8 @@ class ContactsCsv:
             before = found.get(phone) is False
             detail = DUPLICATE_IN_LIST if before else DUPLICATE_IN_FILE
             rejected.append((line, Rejection.DUPLICATE, raw, detail))
-        # Rows dealt with a column at a time are noted out of order.
-        rejected.sort(key=itemgetter(0))
+        if found or followers:
+            rejected.sort(key=itemgetter(0))
         self.rejections.add(rejected)
         if batch:
             self.imported += len(batch)
@@ -358,187 +352,112 @@ class ContactsCsv:
                 stored(batch)
         return batch
 
-    def _read(self, count: int) -> tuple[list[list[str]], Exception | None]:
-        """Up to ``count`` records, and the error that stopped the reading
-        early, if one did: the records before it are still to be dealt with,
-        as if read one at a time."""
-        records: list[list[str]] = []
-        try:
-            records.extend(itertools.islice(self._reader, count))
-        except Exception as error:
-            return records, error
-        return records, None
-
     def batches(self, size: int) -> Iterator[list[ContactFields]]:
         """The contacts to store, in file order, each number once, ``size`` at a time.
 
         Line numbers count records as a spreadsheet shows rows: a cell holding
         a line break does not shift the rows after it.
-
-        Rows are read as many as the batch has room for (a row brings one
-        contact at most, so a batch ends where a row-by-row pass would end
-        it) and dealt with a column at a time (:meth:`_contacts_of`).
         """
+        # The hot loop of an import: locals only, one call per row at most.
+        normalize = normalize_mobile
+        columns = self.columns
+        phone_column, *fallbacks = columns.phones
+        present = [c for c in (*columns.phones, columns.email) if c is not None]
+        present += [c for c in (columns.last_name, columns.first_name) if c is not None]
+        width = max(present) + 1
+        padding = [""] * width
+        # Absent fields read an empty cell appended to the record.
+        blank_cell = None in (columns.email, columns.last_name, columns.first_name)
+        fields = itemgetter(
+            -1 if columns.email is None else columns.email,
+            -1 if columns.last_name is None else columns.last_name,
+            -1 if columns.first_name is None else columns.first_name,
+        )
         seen, in_list, stored = self._filter()
-        rows = _Rows(self.columns, seen)
+        mask = FILTER_SLOTS - 1
+        duplicate = Rejection.DUPLICATE
         line = self._header_row
-        while True:
-            records, error = self._read(size - len(rows.batch))
-            if records and max(map(len, records)) > MAX_COLUMNS:
-                wide = next(i for i, r in enumerate(records) if len(r) > MAX_COLUMNS)
-                cells = len(records[wide])
-                records = records[:wide]
-                error = errors.UnreadableCsvFile(
-                    line + wide + 1,
-                    f"elle compte {number_fr(cells)} colonnes, "
-                    f"{MAX_COLUMNS} au plus sont acceptées",
+        # The batch being read: its contacts, their numbers, the numbers the
+        # filter may have met before (checked against the list once the batch
+        # is full), the rows bringing one again, and the rows left out.
+        batch: list[ContactFields] = []
+        append = batch.append
+        numbers: set[str] = set()
+        suspects: dict[str, tuple[int, str]] = {}
+        followers: list[tuple[int, str, str]] = []
+        rejected: list[Rejected] = []
+        reject = rejected.append
+        try:
+            for record in self._reader:
+                line += 1
+                cells = len(record)
+                if cells < width:
+                    record.extend(padding[cells:])
+                elif cells > MAX_COLUMNS:
+                    raise errors.UnreadableCsvFile(
+                        line,
+                        f"elle compte {number_fr(cells)} colonnes, "
+                        f"{MAX_COLUMNS} au plus sont acceptées",
+                    )
+                if blank_cell:
+                    record.append("")
+                raw = record[phone_column]
+                if raw.startswith("'"):
+                    raw = raw[1:]
+                result = normalize(raw)
+                e164 = result.e164
+                if e164 is None:
+                    if not any(cell.strip() for cell in record):
+                        continue
+                    e164, raw, reason = _other_columns(record, raw, result, fallbacks)
+                    if e164 is None:
+                        reject((line, reason, raw, ""))
+                        continue
+                slot = hash(e164) & mask
+                if seen[slot]:
+                    if e164 in numbers:
+                        if e164 in suspects:
+                            followers.append((line, raw, e164))
+                        else:
+                            reject((line, duplicate, raw, DUPLICATE_IN_FILE))
+                        continue
+                    suspects[e164] = (line, raw)
+                else:
+                    seen[slot] = 1
+                numbers.add(e164)
+                email, last_name, first_name = fields(record)
+                append(
+                    (
+                        email.strip()[:EMAIL_MAX_LENGTH] or None,
+                        e164,
+                        last_name.strip()[:NAME_MAX_LENGTH] or None,
+                        first_name.strip()[:NAME_MAX_LENGTH] or None,
+                    )
                 )
-            rows.add(records, line + 1)
-            line += len(records)
-            if len(rows.batch) >= size or (not records and error is None):
-                settled = self._settle(
-                    rows.batch,
-                    rows.suspects,
-                    rows.followers,
-                    rows.rejected,
-                    in_list,
-                    stored,
-                )
-                if settled:
-                    yield settled
-                if not records and error is None:
-                    return
-                rows = _Rows(self.columns, seen)
-            if error is not None:
-                if isinstance(error, csv.Error | _BadLine):
-                    # the record after the last one read
-                    raise _unreadable(line + 1, error) from error
-                raise error
+                if len(batch) >= size:
+                    settled = self._settle(
+                        batch, suspects, followers, rejected, in_list, stored
+                    )
+                    if settled:
+                        yield settled
+                    batch = []
+                    append = batch.append
+                    numbers = set()
+                    suspects = {}
+                    followers = []
+                    rejected = []
+                    reject = rejected.append
+        except (csv.Error, _BadLine) as error:
+            # the record after the last one read
+            raise _unreadable(line + 1, error) from error
+        settled = self._settle(batch, suspects, followers, rejected, in_list, stored)
+        if settled:
+            yield settled
 
     def contacts(self) -> Iterator[ContactFields]:
         """:meth:`batches`, one contact at a time."""
         for batch in self.batches(1_000):
             yield from batch
-
-
-class _Rows:
-    """The batch being read: its contacts, their numbers, the numbers the
-    filter may have met before (checked against the list once the batch is
-    full, with their line and number as written), the rows bringing one
-    again, and the rows left out."""
-
-    def __init__(self, columns: ColumnMap, seen: bytearray) -> None:
-        self.columns = columns
-        self.seen = seen
-        self.batch: list[ContactFields] = []
-        self.numbers: set[str] = set()
-        self.suspects: dict[str, tuple[int, str]] = {}
-        self.followers: list[tuple[int, str, str]] = []
-        self.rejected: list[Rejected] = []
-
-    def add(self, records: list[list[str]], first_line: int) -> None:
-        """Deal with rows read together, the first one at ``first_line``.
-
-        The numbers of the usual metropolitan mobile forms are normalized
-        together (:func:`~sms_hub.domain.phone.metropolitan_mobiles`), the
-        others one by one; then each number is looked up in the filter, one
-        step for those it has not met.
-        """
-        if not records:
-            return
-        columns = self.columns
-        phone_column, *fallbacks = columns.phones
-        width = _width(columns)
-        if min(map(len, records)) < width:
-            padding = [""] * width
-            for record in records:
-                if len(record) < width:
-                    record.extend(padding[len(record) :])
-        raws = list(map(itemgetter(phone_column), records))
-        if "\x00'" in "\x00" + "\x00".join(raws):
-            raws = [raw[1:] if raw.startswith("'") else raw for raw in raws]
-        mobiles = metropolitan_mobiles(raws)
-        reject = self.rejected.append
-        for index in [i for i, e164 in enumerate(mobiles) if e164 is None]:
-            record, raw = records[index], raws[index]
-            result = normalize_mobile(raw)
-            if result.e164 is not None:
-                mobiles[index] = result.e164
-                continue
-            if not any(cell.strip() for cell in record):
-                continue
-            e164, raws[index], reason = _other_columns(record, raw, result, fallbacks)
-            if e164 is None:
-                reject((first_line + index, reason, raws[index], ""))
-            mobiles[index] = e164
-        self._dedupe(mobiles, raws, first_line)
-        kept = list(compress(records, mobiles))
-        phones: list[str] = list(filter(None, mobiles))
-        self.numbers.update(phones)
-        self.batch.extend(
-            zip(
-                _cells(kept, columns.email, EMAIL_MAX_LENGTH),
-                phones,
-                _cells(kept, columns.last_name, NAME_MAX_LENGTH),
-                _cells(kept, columns.first_name, NAME_MAX_LENGTH),
-                strict=False,  # an absent column repeats None
-            )
-        )
-
-    def _dedupe(
-        self, mobiles: list[str | None], raws: list[str], first_line: int
-    ) -> None:
-        """Drop (to ``None``) the numbers again in the batch; note as suspects
-        those the filter may have met in an earlier batch or in the list."""
-        seen, mask, numbers, suspects = (
-            self.seen,
-            FILTER_SLOTS - 1,
-            self.numbers,
-            self.suspects,
-        )
-        first_index: dict[str | None, int] | None = None
-        for index, e164 in enumerate(mobiles):
-            if e164 is None:
-                continue
-            slot = hash(e164) & mask
-            if not seen[slot]:
-                seen[slot] = 1
-                continue
-            if first_index is None:  # the first row holding each number
-                first_index = dict(
-                    zip(reversed(mobiles), range(len(mobiles) - 1, -1, -1), strict=True)
-                )
-            line = first_line + index
-            if e164 in numbers or first_index[e164] < index:
-                if e164 in suspects:
-                    self.followers.append((line, raws[index], e164))
-                else:
-                    self.rejected.append(
-                        (line, Rejection.DUPLICATE, raws[index], DUPLICATE_IN_FILE)
-                    )
-                mobiles[index] = None
-            else:
-                suspects[e164] = (line, raws[index])
-
-
-def _width(columns: ColumnMap) -> int:
-    """Cells a row needs to hold every column found."""
-    present = [*columns.phones]
-    present += [
-        c
-        for c in (columns.email, columns.last_name, columns.first_name)
-        if c is not None
-    ]
-    return max(present) + 1
-
-
-def _cells(
-    records: list[list[str]], column: int | None, limit: int
-) -> Iterable[str | None]:
-    """A column's cells trimmed and cut to ``limit``, ``None`` for empty ones."""
-    if column is None:
-        return itertools.repeat(None)
-    return [cell.strip()[:limit] or None for cell in map(itemgetter(column), records)]
 
 
 def _other_columns(
