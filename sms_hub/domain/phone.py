@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple
 
 import phonenumbers
@@ -68,6 +69,8 @@ class PhoneResult(NamedTuple):
     rejection: Rejection | None
 
 
+#: ``PhoneResult(e164, None)`` at half the cost, for the import's hot path.
+_new_result = tuple.__new__
 _MISSING = PhoneResult(None, Rejection.MISSING)
 _INVALID = PhoneResult(None, Rejection.INVALID)
 _LANDLINE = PhoneResult(None, Rejection.LANDLINE)
@@ -147,6 +150,12 @@ def _overseas_mobile_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
 _OVERSEAS_MOBILE_PATTERNS = _overseas_mobile_patterns()
 
 
+#: What may precede the 9-digit national number in the usual French forms,
+#: once the separators are removed (none: the leading zero lost by a
+#: spreadsheet).
+_FRENCH_PREFIXES = frozenset({"", "0", "+33", "+330", "0033", "00330"})
+
+
 def normalize_mobile(raw: str | None) -> PhoneResult:
     """E.164 form of a mobile number, or why it cannot receive an SMS."""
     if raw is None:
@@ -158,6 +167,13 @@ def normalize_mobile(raw: str | None) -> PhoneResult:
         digits = raw.translate(_SEPARATORS)
     if not digits:
         return _MISSING
+    if (
+        digits[-9:-6] in METROPOLITAN_MOBILE_PREFIXES
+        and digits[:-9] in _FRENCH_PREFIXES
+        and digits[-6:].isdigit()
+        and digits[-6:].isascii()
+    ):  # the usual case, by slicing alone
+        return _new_result(PhoneResult, ("+33" + digits[-9:], None))
     nsn = _french_national_number(digits)
     if nsn is not None:
         if nsn[:3] in METROPOLITAN_MOBILE_PREFIXES:
@@ -169,6 +185,8 @@ def normalize_mobile(raw: str | None) -> PhoneResult:
             pattern.fullmatch(nsn) for pattern in _OVERSEAS_MOBILE_PATTERNS[code]
         ):
             return PhoneResult(f"+{code}{nsn}", None)
+    elif _wrong_length_national(digits):
+        return _INVALID
     return _normalize_with_phonenumbers(raw)
 
 
@@ -201,6 +219,21 @@ def _french_national_number(digits: str) -> str | None:
     return nsn
 
 
+def _wrong_length_national(digits: str) -> bool:
+    """Whether ``digits`` are a French national number (a single leading 0)
+    of another length than ten digits: a digit short or too many, typed by
+    hand. ``phonenumbers`` reads them as French numbers of another length
+    than nine digits, which it finds invalid; deciding here spares the parse.
+    """
+    return (
+        len(digits) != 10
+        and digits[0] == "0"
+        and digits[1:2] != "0"
+        and digits.isascii()
+        and digits.isdigit()
+    )
+
+
 def _overseas_country_code(nsn: str) -> str | None:
     return (
         OVERSEAS_PREFIXES.get(nsn[:3])
@@ -209,7 +242,19 @@ def _overseas_country_code(nsn: str) -> str | None:
     )
 
 
+#: Numbers longer than this are not remembered by the slow path's cache.
+_MEMO_MAX_CHARS = 40
+
+
 def _normalize_with_phonenumbers(raw: str) -> PhoneResult:
+    """The slow path; its answers for short numbers are remembered, since a
+    file repeats its placeholders (``n/a``, ``voir courriel``…)."""
+    if len(raw) <= _MEMO_MAX_CHARS:
+        return _remembered(raw)
+    return _parsed(raw)
+
+
+def _parsed(raw: str) -> PhoneResult:
     number = _parse(raw.strip(), "FR")
     if number is None:
         return _INVALID
@@ -224,6 +269,9 @@ def _normalize_with_phonenumbers(raw: str) -> PhoneResult:
                 if number is None:
                     return _INVALID
     return _classify(number)
+
+
+_remembered = lru_cache(maxsize=4096)(_parsed)
 
 
 def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
