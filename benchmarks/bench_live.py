@@ -77,7 +77,7 @@ RECEIVED = "Reçue par le serveur d'envoi"
 SENDING = "Envoi en cours"
 FINISHED = "Envoi terminé"
 
-_OBSERVE_BADGES = """
+OBSERVE_BADGES = """
 () => {
   window.__badges = [];
   const last = {};
@@ -350,7 +350,7 @@ def status_latency(page, server: Server, loop: Loop, samples: int) -> bool:
         arg=samples,
         timeout=30_000,
     )
-    page.evaluate(_OBSERVE_BADGES)
+    page.evaluate(OBSERVE_BADGES)
     # Spread the launches over several poll periods (1 s).
     loop.run(launch_spread(actor, ids, 0.37), timeout=300)
     wait_until_finished([page], names, MODERATION_S + 1 / RECIPIENTS_PER_SECOND + 30)
