@@ -276,6 +276,31 @@ class TabFleet:
         self.run(opening(), timeout=limit_s + 30)
         return time.monotonic() - started
 
+    def frames(self) -> int:
+        """Updates the tabs received so far."""
+        return sum(tab.frames_in for tab in self.tabs)
+
+    def wait_quiet(
+        self, quiet_s: float = 2.0, limit_s: float = 120
+    ) -> tuple[float, int]:
+        """Wait until no update reaches any tab for ``quiet_s`` (at most ``limit_s``).
+
+        Linking a tab to its centre's feed sends an update to every tab
+        already linked (Reflex's shared state fan-out), so opening n tabs of
+        one centre costs about n²/2 updates, served after the tabs hydrated.
+        Returns the seconds waited and the updates received meanwhile.
+        """
+        started, first = time.monotonic(), self.frames()
+        last, last_change = first, started
+        while time.monotonic() - started < limit_s:
+            time.sleep(0.25)
+            now = self.frames()
+            if now != last:
+                last, last_change = now, time.monotonic()
+            elif time.monotonic() - last_change >= quiet_s:
+                break
+        return time.monotonic() - started, last - first
+
     @property
     def hydrated(self) -> int:
         return sum(tab.hydrated.is_set() for tab in self.tabs)

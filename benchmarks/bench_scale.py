@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import glob
 import os
+import shutil
 import tempfile
 import time
 from contextlib import ExitStack
@@ -145,6 +147,47 @@ class Meter:
         return self.stop()
 
 
+@dataclass
+class Storm:
+    """Opening the tabs, then the updates each link sends to the tabs already open."""
+
+    opened: float
+    drained: float
+    updates: int
+    usage: Usage
+
+    def __str__(self) -> str:
+        return (
+            f"{self.updates:,} updates reached the tabs meanwhile (hydration, and "
+            "each new link pushed to every tab already linked), quiet "
+            f"{self.drained:.0f} s after the last hydrated; server CPU "
+            f"{self.usage.server_cpu:.0f} s"
+            + (
+                f", Redis {self.usage.redis_commands:,} commands"
+                if self.usage.redis_commands
+                else ""
+            )
+        )
+
+
+def meter_storm(meter: Meter, fleet: TabFleet, count: int) -> Storm:
+    """Open ``count`` tabs and wait (bounded) until the server is quiet again."""
+    meter.start()
+    before = fleet.frames()
+    opened = fleet.open(count)
+    drained, _ = fleet.wait_quiet()
+    return Storm(opened, drained, fleet.frames() - before, meter.stop())
+
+
+def fan_out(fleet: TabFleet) -> int:
+    """Updates the other tabs receive when one tab reloads its rows (no change)."""
+    others = fleet.tabs[1:]
+    before = sum(tab.frames_in for tab in others)
+    fleet.run(fleet.tabs[0].send(fleet.follow_frame))
+    fleet.wait_quiet(quiet_s=1.0, limit_s=30)
+    return sum(tab.frames_in for tab in others) - before
+
+
 def server_rss(pgid: int) -> int:
     return rss_bytes(group_pids(pgid))
 
@@ -201,10 +244,12 @@ def idle_target(args: argparse.Namespace) -> tuple[bool, dict[str, str]]:
         rss_before = server_rss(pgid)
         fleet = TabFleet(server.port, frames["connect"], frames["follow"])
         try:
-            opened = fleet.open(args.idle_tabs)
+            storm = meter_storm(meter, fleet, args.idle_tabs)
+            opened = storm.opened
             time.sleep(SETTLE_S)
             rss_after = server_rss(pgid)
             idle = meter.over(args.idle_seconds)
+            echoes = fan_out(fleet)
         finally:
             fleet.close()
     tabs = fleet.hydrated
@@ -212,7 +257,7 @@ def idle_target(args: argparse.Namespace) -> tuple[bool, dict[str, str]]:
     ok = tabs == args.idle_tabs and share < IDLE_TARGET_SHARE
     print(
         f"    {tabs}/{args.idle_tabs} tabs hydrated in {opened:.1f} s "
-        f"({len(fleet.errors)} errors)"
+        f"({len(fleet.errors)} errors); {storm}"
     )
     print(
         f"    server CPU, no tab: {empty.share(empty.server_cpu):.2%} of a core "
@@ -220,6 +265,10 @@ def idle_target(args: argparse.Namespace) -> tuple[bool, dict[str, str]]:
         f"{idle.seconds:.0f} s (target < {IDLE_TARGET_SHARE:.0%}: {verdict(ok)}); "
         f"whole machine {idle.share(idle.machine_busy) / (os.cpu_count() or 1):.0%}"
         " busy meanwhile"
+    )
+    print(
+        f"    one tab's event (a reload, nothing changed) -> {echoes} updates to "
+        f"the {tabs - 1} other tabs of the centre"
     )
     extra_share = share - empty.share(empty.server_cpu)
     print(
@@ -402,14 +451,15 @@ def worker_run(
         rss_before, redis_before = server_rss(pgid), redis.memory()
         fleet = TabFleet(server.port, frames["connect"], frames["follow"])
         stack.callback(fleet.close)
-        opened = fleet.open(args.tabs + 1)  # the first one launches campaigns
+        storm = meter_storm(meter, fleet, args.tabs + 1)  # tab 0 launches
+        opened = storm.opened
         time.sleep(SETTLE_S)
         tabs = figures.tabs = fleet.hydrated
         figures.rss_per_tab = (server_rss(pgid) - rss_before) / max(tabs, 1)
         figures.redis_per_tab = (redis.memory() - redis_before) / max(tabs, 1)
         print(
             f"    {tabs}/{args.tabs + 1} simulated tabs hydrated in {opened:.1f} s, "
-            f"and {args.real_tabs + 1} Chromium tabs"
+            f"and {args.real_tabs + 1} Chromium tabs; {storm}"
         )
         idle = meter.over(args.window)
         figures.idle_server_share = idle.share(idle.server_cpu)
@@ -417,6 +467,7 @@ def worker_run(
             (figures.idle_server_share - empty.share(empty.server_cpu)) / tabs * 100
         )
         figures.idle_redis_ops = idle.redis_commands / idle.seconds
+        echoes = fan_out(fleet)
         print(
             f"    idle, no tab: server {empty.share(empty.server_cpu):.1%} of a core, "
             f"Redis {empty.redis_commands / empty.seconds:,.0f} commands/s"
@@ -428,6 +479,10 @@ def worker_run(
             f"{figures.idle_redis_ops:,.0f} commands/s, PostgreSQL "
             f"{idle.share(idle.postgres_cpu):.1%}; memory per tab: server "
             f"{kib(figures.rss_per_tab)}, Redis {kib(figures.redis_per_tab)}"
+        )
+        print(
+            f"    one tab's event (a reload, nothing changed) -> {echoes} updates "
+            f"to the {tabs - 1} other tabs of the centre"
         )
 
         for page in badge_pages:
@@ -560,6 +615,10 @@ def main(argv: list[str] | None = None) -> bool:
     if not args.skip_idle:
         ok, frames = idle_target(args)
     runs = []
+    missing = backing_missing()
+    if args.workers and missing:
+        print(f"\n(2) skipped: {missing}")
+        return ok
     for workers in args.workers:
         if not frames:
             frames = _frames_only()
@@ -567,6 +626,15 @@ def main(argv: list[str] | None = None) -> bool:
     if runs:
         summary(runs)
     return ok
+
+
+def backing_missing() -> str:
+    """What is missing to run PostgreSQL and Redis here ("" when nothing)."""
+    if shutil.which("redis-server") is None:
+        return "redis-server is missing (apt-get install -y redis-server)"
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb") and not shutil.which("initdb"):
+        return "PostgreSQL is missing (make postgresql)"
+    return ""
 
 
 def _frames_only() -> dict[str, str]:
