@@ -499,9 +499,12 @@ def round_trips(
         fleet.open(others)
         kind = "simulated tabs (hydrated, then answering pushes only)"
     hydrated = fleet.hydrated + len(contexts)
+    # Each new link is pushed to the tabs already linked: let that drain.
+    drained, updates = fleet.wait_quiet()
     print(
         f"    {others} other {kind} connected in "
-        f"{time.monotonic() - started:.1f} s ({hydrated} hydrated)"
+        f"{time.monotonic() - started - drained:.1f} s ({hydrated} hydrated); "
+        f"their links sent {updates:,} updates, drained in {drained:.0f} s"
     )
 
     def measure(title: str) -> list[float]:
