@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,12 +116,22 @@ class Server:
 def production_server(
     work: Path, extra_env: dict[str, str], start_limit_s: float = 900
 ) -> Iterator[Server]:
-    """Serve the app from ``reflex run --env prod``; kill its process group after."""
+    """Serve the app from ``reflex run --env prod``; kill its process group after.
+
+    The caller's ``DATABASE_URL``, ``REDIS_URL`` and ``SARBACANE_API_URL``
+    are not inherited; ``extra_env`` may set them (e.g. a throwaway
+    PostgreSQL and Redis, with ``GRANIAN_WORKERS``).
+    """
     data_dir = work / "data"
     data_dir.mkdir()
     port = free_port()
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("SARBACANE_API_URL", "DATABASE_URL", "REDIS_URL")
+    }
     env = {
-        **os.environ,
+        **inherited,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "DEMO_MODE": "1",
         "PORT": str(port),
@@ -134,8 +144,6 @@ def production_server(
         "REFLEX_UPLOADED_FILES_DIR": str(work / "uploaded_files"),
         **extra_env,
     }
-    for name in ("SARBACANE_API_URL", "DATABASE_URL", "REDIS_URL"):
-        env.pop(name, None)
     subprocess.run(
         [sys.executable, "-m", "sms_hub.store.migrate"],
         cwd=ROOT,
@@ -194,3 +202,64 @@ def production_server(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+
+
+# -- what the server's processes use ---------------------------------------------
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state, ppid, …)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def pids_where(test: Callable[[int, list[str]], bool]) -> list[int]:
+    """Processes whose /proc stat fields pass ``test(pid, fields)``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat_fields(int(entry.name))
+            if fields is not None and test(int(entry.name), fields):
+                found.append(int(entry.name))
+    return found
+
+
+def group_pids(pgid: int) -> list[int]:
+    """Every process of a process group (the server: reflex, granian, workers)."""
+    return pids_where(lambda _pid, fields: int(fields[2]) == pgid)
+
+
+def family_pids(pid: int) -> list[int]:
+    """A process and its direct children (e.g. the postmaster and its backends)."""
+    return pids_where(lambda child, fields: child == pid or int(fields[1]) == pid)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes used so far (the living ones)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        fields = _stat_fields(pid)
+        if fields is not None:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def rss_bytes(pids: list[int]) -> int:
+    """Resident memory of the processes (shared pages counted in each)."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    total = 0
+    for pid in pids:
+        fields = _stat_fields(pid)
+        if fields is not None:
+            total += int(fields[21]) * page
+    return total
+
+
+def machine_busy_seconds() -> float:
+    """CPU time every core of the machine spent busy so far (/proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")

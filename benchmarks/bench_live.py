@@ -2,22 +2,26 @@
 
 Starts the production server (``reflex run --env prod``, temporary data
 directory, built-in simulator, ``POLL_INTERVAL_SECONDS=1``) and opens the page
-in the system Chromium.
+in the system Chromium. Live status is pushed: the poller (or a user's
+action) bumps the centre's feed, Reflex pushes the new version to the
+centre's open tabs, and each of them reloads its rows.
 
 (a) Status-change latency: creates campaigns through the services (one
 recipient each) and launches them a little apart, so that their transitions
-fall at every phase of the poll. The
-simulator's timeline fixes when each campaign becomes ``ROUTING`` (send time
-+ moderation) and ``FINISH`` (+ 1 / recipients-per-second), read from its
-SQLite file; a MutationObserver in the open tab stamps when each badge text
-changes. Latency = badge change - simulator state change (target p95 < 2 s).
+fall at every phase of the poll. The simulator's timeline fixes when each
+campaign becomes ``ROUTING`` (send time + moderation) and ``FINISH``
+(+ 1 / recipients-per-second), read from its SQLite file; a
+MutationObserver in the open tab stamps when each badge text changes.
+Latency = badge change - simulator state change (target p95 < 2 s).
 
 (b) Click -> UI round trip: in the same tab, clicks the "Trier par nom"
 header and waits (in the page) until the table is re-sorted; alone first,
-then while 49 other clients keep a websocket open, idle (status is pushed,
-so an open tab sends nothing while nothing changes; their idle cost is
-measured first) (target p95 < 300 ms).
-``--browser-clients`` makes the 49 others real browser tabs instead.
+then while 49 other tabs keep the page open (target p95 < 300 ms): idle
+first, then while one of them launches a campaign every second (each
+launch, then each of its status changes, is pushed to every tab, which
+reloads its rows). The other tabs are simulated (``benchmarks/_fake_tabs.py``:
+websocket clients that hydrate, load the page, then only answer pushes);
+``--browser-clients`` makes them real browser tabs instead (no launches).
 
 Run with ``python -m benchmarks.bench_live`` (about one minute once the
 frontend is built; the first build of ``.web/`` takes longer).
@@ -33,16 +37,22 @@ import statistics
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from importlib.metadata import version
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks._fake_tabs import TabFleet
 from benchmarks._harness import mobiles, verdict
-from benchmarks._server import Server, production_server
+from benchmarks._server import (
+    Server,
+    cpu_seconds,
+    group_pids,
+    machine_busy_seconds,
+    production_server,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,7 +62,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    # Keep every tab's refresh tick running as in a real visible tab.
+    # Keep every tab running as a visible one would.
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
@@ -62,13 +72,12 @@ MODERATION_S = 3.0
 RECIPIENTS_PER_SECOND = 0.2  # one recipient: ROUTING lasts 5 s, then FINISH
 LATENCY_TARGET_S = 2.0
 ROUND_TRIP_TARGET_MS = 300.0
-IDLE_WINDOW_S = 20.0
 
 RECEIVED = "Reçue par le serveur d'envoi"
 SENDING = "Envoi en cours"
 FINISHED = "Envoi terminé"
 
-_OBSERVE_BADGES = """
+OBSERVE_BADGES = """
 () => {
   window.__badges = [];
   const last = {};
@@ -152,12 +161,13 @@ def services_of(server: Server) -> Iterator[None]:
     from sms_hub.settings import get_settings
     from sms_hub.store.db import get_engine
 
-    names = ("PORT", "DATA_DIR", "DATABASE_URL", "SARBACANE_API_URL")
+    names = ("PORT", "DATA_DIR", "DATABASE_URL", "SARBACANE_API_URL", "DEMO_MODE")
     saved = {name: os.environ.get(name) for name in names}
-    os.environ["PORT"] = str(server.port)
-    os.environ["DATA_DIR"] = str(server.data_dir)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("SARBACANE_API_URL", None)
+    for name in names:
+        if name in server.env:
+            os.environ[name] = server.env[name]
+        else:
+            os.environ.pop(name, None)
     get_settings.cache_clear()
     try:
         yield
@@ -231,25 +241,6 @@ async def launch_spread(actor, ids: list[int], gap_s: float) -> list[float]:
     return returned
 
 
-async def change_every_second(actor, stop: threading.Event) -> int:
-    """Create a draft every second (each tab of the tenant then re-reads its page)."""
-    from sms_hub.domain.campaign import NewCampaign
-    from sms_hub.services import campaigns as campaign_service
-
-    made = 0
-    while not stop.is_set():
-        started = time.monotonic()
-        made += 1
-        await campaign_service.create_campaign(
-            actor,
-            NewCampaign.from_form(
-                f"Charge {made:03d}", "SMS_NOTIFICATION", "CentreForm", "Bonjour."
-            ),
-        )
-        await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - started)))
-    return made
-
-
 def timelines(server: Server, actor, ids: list[int]) -> dict[str, tuple[float, float]]:
     """Campaign name -> (ROUTING time, FINISH time), from the simulator's sends."""
     from sms_hub.settings import get_settings
@@ -303,84 +294,16 @@ def describe(values: list[float], unit: str = "s", scale: float = 1.0) -> str:
     )
 
 
-def machine_busy_seconds() -> float:
-    """CPU time every core of the machine spent busy so far (/proc/stat)."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    idle = fields[3] + fields[4]
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def group_cpu_seconds(pgid: int) -> float:
-    """CPU time used so far by every process of the server's process group."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, …
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
-
-
-# -- the other clients ------------------------------------------------------
-
-
-class IdleClient(threading.Thread):
-    """A tab reduced to its websocket: connects, then waits for pushes.
-
-    Live status is pushed: an open tab sends nothing while nothing changes,
-    so the client only answers the Engine.IO pings and counts what arrives.
-    """
-
-    def __init__(self, port: int, connect_frame: str, stop: threading.Event) -> None:
-        super().__init__(daemon=True)
-        self.url = (
-            f"ws://127.0.0.1:{port}/_event/?token={uuid.uuid4()}"
-            "&EIO=4&transport=websocket"
-        )
-        self.connect_frame = connect_frame
-        self.stop = stop
-        self.received = 0
-        self.hydrated = threading.Event()
-        self.error: str | None = None
-
-    def run(self) -> None:
-        import simple_websocket
-
-        try:
-            ws = simple_websocket.Client.connect(
-                self.url, subprotocols=[version("reflex")]
-            )
-        except Exception as error:
-            self.error = repr(error)
-            return
-        try:
-            # The Engine.IO open packet may stay in simple_websocket's buffer
-            # when it comes with the handshake answer (it surfaces with the
-            # next frame), so the Socket.IO connect is sent without waiting.
-            ws.send(self.connect_frame)
-            while not self.stop.is_set():
-                message = ws.receive(timeout=0.5)
-                if message is None:
-                    continue
-                if message == "2":
-                    ws.send("3")
-                elif str(message).startswith("40/_event,"):
-                    self.hydrated.set()
-                elif str(message).startswith("42/_event,"):
-                    self.received += 1
-        except Exception as error:
-            self.error = repr(error)
-        finally:
-            ws.close()
+# -- the other tabs -----------------------------------------------------------
 
 
 def frames_of(page) -> dict[str, str]:
-    """Record the frame the tab connects with (to replay it)."""
+    """Record what the tab sends on connecting and on a push (for simulated tabs).
+
+    ``connect``: the Socket.IO connect carrying the boot event (hydrate, then
+    the page's on_load); ``follow``: ``follow_changes``, sent when the feed's
+    version changes (and once when the page mounts).
+    """
     frames: dict[str, str] = {}
 
     def on_websocket(ws) -> None:
@@ -388,11 +311,23 @@ def frames_of(page) -> dict[str, str]:
             text = payload if isinstance(payload, str) else ""
             if text.startswith("40/_event,") and "connect" not in frames:
                 frames["connect"] = text
+            elif ".follow_changes" in text and "follow" not in frames:
+                frames["follow"] = text
 
         ws.on("framesent", sent)
 
     page.on("websocket", on_websocket)
     return frames
+
+
+def wait_for_frames(page, frames: dict[str, str], limit_s: float = 10) -> None:
+    deadline = time.monotonic() + limit_s
+    while ("connect" not in frames or "follow" not in frames) and (
+        time.monotonic() < deadline
+    ):
+        page.wait_for_timeout(100)
+    if "connect" not in frames or "follow" not in frames:
+        raise RuntimeError(f"the tab's frames were not seen: {sorted(frames)}")
 
 
 # -- the two measurements -------------------------------------------------
@@ -408,70 +343,86 @@ def status_latency(page, server: Server, loop: Loop, samples: int) -> bool:
         f"  {samples} campaigns created and given 1 recipient each in "
         f"{time.monotonic() - started:.1f} s"
     )
+    # Campaigns made outside any tab push nothing: load the page again.
+    page.reload()
     page.wait_for_function(
         "n => document.querySelectorAll('tr.campaign-row').length >= n",
         arg=samples,
         timeout=30_000,
     )
-    page.evaluate(_OBSERVE_BADGES)
+    page.evaluate(OBSERVE_BADGES)
     # Spread the launches over several poll periods (1 s).
-    gap = 0.37
-    returned = loop.run(launch_spread(actor, ids, gap), timeout=300)
-    deadline = time.monotonic() + MODERATION_S + 1 / RECIPIENTS_PER_SECOND + 30
-    while time.monotonic() < deadline:
-        badges = page.evaluate("window.__badges")
-        finished = {b["name"] for b in badges if b["badge"].startswith(FINISHED)}
-        if finished >= set(names):
-            break
-        page.wait_for_timeout(250)
-    badges = page.evaluate("window.__badges")
+    loop.run(launch_spread(actor, ids, 0.37), timeout=300)
+    wait_until_finished([page], names, MODERATION_S + 1 / RECIPIENTS_PER_SECOND + 30)
     timeline = loop.run(asyncio.to_thread(timelines, server, actor, ids))
-
-    def first_seen(name: str, label: str) -> float | None:
-        for badge in badges:
-            if badge["name"] == name and badge["badge"].startswith(label):
-                return badge["t"] / 1000
-        return None
-
-    to_routing, to_finish, launch_shown, skipped, missing = [], [], [], 0, 0
-    for name, launched in zip(names, returned, strict=True):
-        routing_at, finish_at = timeline[name]
-        seen_received = first_seen(name, RECEIVED)
-        seen_routing = first_seen(name, SENDING)
-        seen_finish = first_seen(name, FINISHED)
-        if seen_received is not None:
-            launch_shown.append(max(0.0, seen_received - launched))
-        if seen_routing is not None:
-            to_routing.append(seen_routing - routing_at)
-        elif seen_finish is not None:
-            skipped += 1
-        if seen_finish is not None:
-            to_finish.append(seen_finish - finish_at)
-        else:
-            missing += 1
-    both = to_routing + to_finish
-    ok = bool(both) and percentile(both, 0.95) < LATENCY_TARGET_S and not missing
+    seen = badge_latencies(page.evaluate("window.__badges"), timeline)
+    both = seen.to_routing + seen.to_finish
+    ok = bool(both) and percentile(both, 0.95) < LATENCY_TARGET_S and not seen.missing
     print(
-        f"(a) status change -> badge in the open tab (poll every 1 s, pushed; "
-        f"simulator moderation {MODERATION_S:.0f} s, routing "
+        "(a) status change -> badge in the open tab (poll every 1 s, then "
+        f"pushed; simulator moderation {MODERATION_S:.0f} s, routing "
         f"{1 / RECIPIENTS_PER_SECOND:.0f} s):"
     )
-    print(f"    MODERATION -> ROUTING ('{SENDING}'): {describe(to_routing)}")
-    print(f"    ROUTING -> FINISH ('{FINISHED}'):   {describe(to_finish)}")
+    print(f"    MODERATION -> ROUTING ('{SENDING}'): {describe(seen.to_routing)}")
+    print(f"    ROUTING -> FINISH ('{FINISHED}'):   {describe(seen.to_finish)}")
     print(
         f"    all {len(both)} transitions: {describe(both)} (target p95 < "
         f"{LATENCY_TARGET_S:.0f} s: {verdict(ok)})"
     )
-    if skipped or missing:
+    if seen.skipped or seen.missing:
         print(
-            f"    {skipped} badge(s) went straight to '{FINISHED}', "
-            f"{missing} never reached it"
+            f"    {seen.skipped} badge(s) went straight to '{FINISHED}', "
+            f"{seen.missing} never reached it"
         )
-    print(
-        f"    launch returned -> '{RECEIVED}' shown (no poll involved): "
-        f"{describe(launch_shown)}"
-    )
     return ok
+
+
+def wait_until_finished(pages: list, names: list[str], limit_s: float) -> None:
+    """Until every campaign named shows "Envoi terminé" in one of the pages."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        finished = set()
+        for page in pages:
+            badges = page.evaluate("window.__badges")
+            finished |= {b["name"] for b in badges if b["badge"].startswith(FINISHED)}
+        if finished >= set(names):
+            return
+        pages[0].wait_for_timeout(250)
+
+
+@dataclass
+class BadgeLatencies:
+    """Badge shown - simulator state change, per transition seen in one tab."""
+
+    to_routing: list[float]
+    to_finish: list[float]
+    skipped: int  # went straight to FINISH (ROUTING never shown)
+    missing: int  # never reached FINISH
+
+
+def badge_latencies(
+    badges: list[dict], timeline: dict[str, tuple[float, float]]
+) -> BadgeLatencies:
+    """For the campaigns of ``timeline`` the tab showed (``window.__badges``)."""
+    first: dict[tuple[str, str], float] = {}
+    for badge in badges:
+        for label in (SENDING, FINISHED):
+            if badge["badge"].startswith(label):
+                first.setdefault((badge["name"], label), badge["t"] / 1000)
+    shown = {badge["name"] for badge in badges}
+    seen = BadgeLatencies([], [], 0, 0)
+    for name, (routing_at, finish_at) in timeline.items():
+        if name not in shown:
+            continue
+        if (name, SENDING) in first:
+            seen.to_routing.append(first[name, SENDING] - routing_at)
+        elif (name, FINISHED) in first:
+            seen.skipped += 1
+        if (name, FINISHED) in first:
+            seen.to_finish.append(first[name, FINISHED] - finish_at)
+        else:
+            seen.missing += 1
+    return seen
 
 
 def sort_round_trips(page, count: int, budget_s: float = 45) -> list[float]:
@@ -501,6 +452,21 @@ def open_browser_tabs(browser, url: str, count: int) -> list:
     return contexts
 
 
+async def launch_every_second(
+    fleet: TabFleet, drafts: list[tuple[int, str]], stop: threading.Event
+) -> int:
+    """The fleet's first tab launches one draft a second, as its user would."""
+    made = 0
+    for campaign_id, name in drafts:
+        if stop.is_set():
+            break
+        started = time.monotonic()
+        await fleet.launching(fleet.tabs[0], campaign_id, name)
+        made += 1
+        await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - started)))
+    return made
+
+
 def round_trips(
     page,
     browser,
@@ -516,92 +482,76 @@ def round_trips(
         f"(b) click 'Trier par nom' -> table re-sorted, this tab alone: "
         f"{describe(alone, 'ms', 1000)}"
     )
+    actor = loop.run(asyncio.to_thread(demo_actor))
+    list_id = loop.run(asyncio.to_thread(one_contact_list, actor, "Charge"))
+    names = [f"Charge {i:02d}" for i in range(1, 46)]
+    ids = loop.run(prepare_campaigns(actor, names, list_id), timeout=300)
+    drafts = list(zip(ids, names, strict=True))
     others = clients - 1
-    stop = threading.Event()
-    idle_clients: list[IdleClient] = []
+    fleet = TabFleet(server.port, frames["connect"], frames["follow"])
     contexts: list = []
     started = time.monotonic()
     if args.browser_clients:
-        contexts = open_browser_tabs(browser, server.url, others)
-        kind = "browser tabs"
+        fleet.open(1)  # only the tab that launches campaigns
+        contexts = open_browser_tabs(browser, server.url, others - 1)
+        kind = "browser tabs (and one simulated tab that launches)"
     else:
-        idle_clients = [
-            IdleClient(server.port, frames["connect"], stop) for _ in range(others)
-        ]
-        for client in idle_clients:
-            client.start()
-            time.sleep(0.01)
-        deadline = time.monotonic() + 30
-        for client in idle_clients:
-            client.hydrated.wait(max(0.0, deadline - time.monotonic()))
-        kind = "websocket clients (connected, idle: status is pushed)"
-    hydrated = (
-        sum(client.hydrated.is_set() for client in idle_clients)
-        if idle_clients
-        else len(contexts)
-    )
+        fleet.open(others)
+        kind = "simulated tabs (hydrated, then answering pushes only)"
+    hydrated = fleet.hydrated + len(contexts)
+    # Each new link is pushed to the tabs already linked: let that drain.
+    drained, updates = fleet.wait_quiet()
     print(
         f"    {others} other {kind} connected in "
-        f"{time.monotonic() - started:.1f} s ({hydrated} hydrated)"
-    )
-
-    cpu, wall = group_cpu_seconds(server_pgid), time.monotonic()
-    time.sleep(IDLE_WINDOW_S)
-    wall = time.monotonic() - wall
-    cpu = group_cpu_seconds(server_pgid) - cpu
-    print(
-        f"    idle: {clients} connected clients, nothing changing, cost the server "
-        f"{cpu / wall:.1%} of one core over {wall:.0f} s "
-        f"({cpu / wall / max(1, clients) * 100:.2%} per 100 tabs)"
+        f"{time.monotonic() - started - drained:.1f} s ({hydrated} hydrated); "
+        f"their links sent {updates:,} updates, drained in {drained:.0f} s"
     )
 
     def measure(title: str) -> list[float]:
-        got = sum(client.received for client in idle_clients)
-        cpu, wall = group_cpu_seconds(server_pgid), time.monotonic()
+        pushes, reloads = fleet.pushes(), fleet.reloads()
+        pids = group_pids(server_pgid)
+        cpu, wall = cpu_seconds(pids), time.monotonic()
         busy = machine_busy_seconds()
         samples = sort_round_trips(page, clicks)
         wall = time.monotonic() - wall
-        cpu = group_cpu_seconds(server_pgid) - cpu
+        cpu = cpu_seconds(pids) - cpu
         busy = machine_busy_seconds() - busy
         ok = bool(samples) and percentile(samples, 0.95) * 1000 < ROUND_TRIP_TARGET_MS
         print(
             f"    {title}: {describe(samples, 'ms', 1000)} "
             f"(target p95 < {ROUND_TRIP_TARGET_MS:.0f} ms: {verdict(ok)})"
         )
-        load = ""
-        if idle_clients:
-            got = sum(client.received for client in idle_clients) - got
-            load = f"the others received {got / wall:,.0f} updates/s; "
+        pushes, reloads = fleet.pushes() - pushes, fleet.reloads() - reloads
         print(
-            f"      meanwhile {load}server CPU {cpu / wall:.0%} of one core, "
-            f"whole machine {busy / wall / (os.cpu_count() or 1):.0%} busy "
-            f"({os.cpu_count()} cores)"
+            f"      meanwhile the simulated tabs got {pushes / wall:,.1f} pushes/s "
+            f"and reloaded {reloads / wall:,.1f} pages/s; server CPU "
+            f"{cpu / wall:.0%} of one core, whole machine "
+            f"{busy / wall / (os.cpu_count() or 1):.0%} busy ({os.cpu_count()} cores)"
         )
         return samples
 
-    changes = threading.Event()
+    stop = threading.Event()
+    launcher: Future | None = None
     try:
         page.wait_for_timeout(2000)
-        idle = measure(f"with {clients} clients on the page")
-        actor = loop.run(asyncio.to_thread(demo_actor))
-        maker = loop.submit(change_every_second(actor, changes))
+        idle = measure(f"with {clients} tabs on the page")
+        launcher = asyncio.run_coroutine_threadsafe(
+            launch_every_second(fleet, drafts, stop), fleet.loop
+        )
         page.wait_for_timeout(1500)
         busy = measure(
-            f"with {clients} clients and a change every second (every tab "
-            "re-reads its page)"
+            f"with {clients} tabs and a launch every second by one of them (each "
+            "launch and status change pushed to every tab)"
         )
     finally:
-        changes.set()
         stop.set()
-        for client in idle_clients:
-            client.join(5)
+        made = launcher.result(30) if launcher is not None else 0
+        fleet.close()
         for context in contexts:
             context.close()
-    made = maker.result(30)
-    print(f"      ({made} drafts created during that run)")
-    errors = [client.error for client in idle_clients if client.error]
-    if errors:
-        print(f"    {len(errors)} client error(s), e.g. {errors[0]}")
+    print(f"      ({made} campaigns launched during that run)")
+    if fleet.errors:
+        print(f"    {len(fleet.errors)} tab error(s), e.g. {fleet.errors[0]}")
     return all(
         bool(samples) and percentile(samples, 0.95) * 1000 < ROUND_TRIP_TARGET_MS
         for samples in (idle, busy)
@@ -639,8 +589,7 @@ def run(args: argparse.Namespace) -> bool:
                 page.goto(server.url + "/")
                 page.get_by_role("heading", name=HEADING).wait_for(timeout=60_000)
                 ok = status_latency(page, server, loop, args.samples)
-                if "connect" not in frames:
-                    page.wait_for_timeout(1000)
+                wait_for_frames(page, frames)
                 ok &= round_trips(
                     page, browser, server, loop, frames, args, server_pgid
                 )
