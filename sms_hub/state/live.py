@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import reflex as rx
 from reflex.istate.manager.token import BaseStateToken
+from reflex.state import _override_base_method
 
 from sms_hub.services.sync import run_poller
 
@@ -22,9 +23,33 @@ log = logging.getLogger(__name__)
 
 
 class CentreFeed(rx.SharedState):
-    """One centre's change counter; every tab of the centre is linked to it."""
+    """One centre's change counter; every tab of the centre is linked to it.
+
+    Reflex sends a shared state to the other linked tabs after any event of a
+    tab that holds it, changed or not; on one worker without Redis that is
+    every event of every tab, since the in-memory state is never "untouched"
+    again. A tab's event here only reads the feed, so the two overrides below
+    keep the fan-out to the events that really changed ``version`` (and to
+    linking, which records the new tab in the shared state).
+    """
 
     version: int = 0
+
+    @_override_base_method
+    async def _internal_patch_linked_state(
+        self, token: str, full_delta: bool = False
+    ) -> CentreFeed:
+        linked = await super()._internal_patch_linked_state(token, full_delta)
+        if not full_delta and not linked.dirty_vars:
+            linked._previous_dirty_vars = None
+            linked._was_touched = False
+        return linked
+
+    @_override_base_method
+    def _clean(self) -> None:
+        changed = set(self.dirty_vars)
+        super()._clean()
+        self._previous_dirty_vars = changed or None
 
 
 def feed_token(tenant_id: int) -> str:
