@@ -59,15 +59,25 @@ def feed_token(tenant_id: int) -> str:
 
 async def announce(app: rx.App, tenant_ids: Iterable[int]) -> None:
     """Tell the open tabs of these centres that their campaigns changed."""
-    for tenant_id in tenant_ids:
-        try:
-            async with app.modify_state(
-                BaseStateToken(ident=feed_token(tenant_id), cls=CentreFeed)
-            ) as root:
-                feed = await root.get_state(CentreFeed)
-                feed.version += 1
-        except Exception:
-            log.exception("live status: could not notify centre %s", tenant_id)
+    with app.set_contexts():
+        for tenant_id in tenant_ids:
+            try:
+                await _bump(app, tenant_id)
+            except Exception:
+                log.exception("live status: could not notify centre %s", tenant_id)
+
+
+async def _bump(app: rx.App, tenant_id: int) -> None:
+    """Raise a centre's feed version; Reflex pushes it to the linked tabs.
+
+    The shared token is not a tab, so its own delta is not emitted
+    (``app.modify_state`` would, and log a warning for each change).
+    """
+    token = BaseStateToken(ident=feed_token(tenant_id), cls=CentreFeed)
+    async with app.state_manager.modify_state_with_links(token) as root:
+        feed = await root.get_state(CentreFeed)
+        feed.version += 1
+        root._clean()
 
 
 async def live_status(app: rx.App) -> None:
