@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sms_hub.domain.formatting import PARIS
@@ -35,6 +35,24 @@ OUTCOME_COLOURS: dict[Outcome, str] = {
     Outcome.STOP: "#f76b15",
     Outcome.PENDING: "#8b8d98",
 }
+
+
+#: A kept report that still has outcomes pending is read again after this
+#: long: delivery receipts may come hours after the campaign finished.
+PENDING_REREAD_AFTER = timedelta(minutes=15)
+
+
+def report_needs_reading(
+    fetched_at: datetime | None, pending: int, now: datetime
+) -> bool:
+    """Whether to read a finished campaign's per-recipient report from
+    Sarbacane: never read yet, or read while some outcomes were still pending
+    and long enough ago. Once every outcome is known it is never read again."""
+    if fetched_at is None:
+        return True
+    if fetched_at.tzinfo is None:  # SQLite gives back naive UTC
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    return pending > 0 and now - fetched_at >= PENDING_REREAD_AFTER
 
 
 def outcome_of(*, success: bool, bounce: bool, unsubscribe: bool) -> Outcome:

@@ -19,6 +19,7 @@ from sms_hub.domain.statistics import (
     OUTCOME_LABELS,
     Outcome,
     outcome_of,
+    report_needs_reading,
     summarize,
     timeline,
 )
@@ -29,6 +30,7 @@ from sms_hub.services.guard import CampaignInCentre, campaign_in_centre
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
+from sms_hub.store.models import utcnow
 
 
 @dataclass
@@ -152,6 +154,7 @@ def _summary(
     ]
     timeline_chart = [ChartPoint(label, n) for label, n in timeline(moments)]
     return {
+        "pending": stats.pending,
         "figures": [asdict(f) for f in figures],
         "outcomes_chart": [asdict(p) for p in outcomes_chart],
         "timeline_chart": [asdict(p) for p in timeline_chart],
@@ -163,13 +166,17 @@ async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
 
     The first opening reads Sarbacane's per-recipient report and keeps it
     (each recipient's outcome and time, and the statistics computed from
-    them); every later one reads them from the database.
+    them); later ones read them from the database, unless outcomes were still
+    pending and the report is older than ``PENDING_REREAD_AFTER``.
     """
     found = await in_thread(campaign_in_centre, actor, campaign_id, Action.STATS_HUB3E)
     campaign = found.campaign
-    if campaign.report_summary:
-        summary = json.loads(campaign.report_summary)
-    else:
+    summary = json.loads(campaign.report_summary or "{}")
+    if report_needs_reading(
+        campaign.report_fetched_at if summary else None,
+        summary.get("pending", 0),
+        utcnow(),
+    ):
         summary = await _fetch_and_keep(actor, found)
     settings = get_settings()
     return StatisticsView(

@@ -294,6 +294,55 @@ async def test_statistics_match_the_simulator_outcomes(actor, sim):
     assert again.timeline_chart == view.timeline_chart
 
 
+async def test_a_kept_report_with_pending_outcomes_is_read_again_later(actor, sim):
+    import json
+
+    from sqlmodel import col, update
+
+    from sms_hub.domain.statistics import PENDING_REREAD_AFTER
+    from sms_hub.services import statistics
+    from sms_hub.store.models import Campaign
+
+    campaign_id = await _draft(actor)
+    phones = _phones(20, 3)
+    await audience.import_lists(actor, campaign_id, [_list(actor, "pd", phones)])
+    await sending.launch(actor, campaign_id, None)
+    for _ in range(100):
+        await sync.poll_once()
+        if _campaign(actor, campaign_id).status == Status.FINISHED:
+            break
+        await asyncio.sleep(0.05)
+    await statistics.campaign_statistics(actor, campaign_id)
+    reads = sim.count("GET /v1/reports/{campaign_id}/recipients")
+
+    def kept(pending: int, age: timedelta) -> None:
+        summary = json.loads(_campaign(actor, campaign_id).report_summary or "{}")
+        summary["pending"] = pending
+        with _scope() as session:
+            session.exec(
+                update(Campaign)
+                .where(col(Campaign.id) == campaign_id)
+                .values(
+                    report_summary=json.dumps(summary),
+                    report_fetched_at=datetime.now(UTC) - age,
+                )
+            )
+
+    kept(pending=2, age=PENDING_REREAD_AFTER / 3)
+    await statistics.campaign_statistics(actor, campaign_id)
+    assert sim.count("GET /v1/reports/{campaign_id}/recipients") == reads
+
+    kept(pending=2, age=PENDING_REREAD_AFTER)
+    view = await statistics.campaign_statistics(actor, campaign_id)
+    reads_after = sim.count("GET /v1/reports/{campaign_id}/recipients")
+    assert reads_after > reads
+    assert dict((f.label, f.value) for f in view.figures)["En attente"] == "0"
+
+    kept(pending=0, age=PENDING_REREAD_AFTER * 100)
+    await statistics.campaign_statistics(actor, campaign_id)
+    assert sim.count("GET /v1/reports/{campaign_id}/recipients") == reads_after
+
+
 async def test_a_poll_cycle_costs_bulk_reads_plus_capped_progress_reads(
     actor, sim, monkeypatch
 ):

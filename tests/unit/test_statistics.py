@@ -2,7 +2,14 @@
 
 from datetime import UTC, datetime, timedelta
 
-from sms_hub.domain.statistics import Outcome, outcome_of, summarize, timeline
+from sms_hub.domain.statistics import (
+    PENDING_REREAD_AFTER,
+    Outcome,
+    outcome_of,
+    report_needs_reading,
+    summarize,
+    timeline,
+)
 
 
 def test_outcome_of_a_recipient():
@@ -40,3 +47,26 @@ def test_timeline_by_hour_for_long_sends():
     moments = [start, start + timedelta(hours=7)]
     assert timeline(moments) == [("01/12 09h", 1), ("01/12 16h", 1)]
     assert timeline([]) == []
+
+
+def test_a_report_is_read_when_never_read():
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    assert report_needs_reading(None, 0, now)
+
+
+def test_a_complete_report_is_never_read_again():
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    assert not report_needs_reading(now - timedelta(days=30), 0, now)
+
+
+def test_a_report_with_pending_outcomes_is_read_again_after_a_while():
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    recent = now - PENDING_REREAD_AFTER + timedelta(seconds=1)
+    assert not report_needs_reading(recent, 3, now)
+    assert report_needs_reading(now - PENDING_REREAD_AFTER, 3, now)
+
+
+def test_a_naive_time_from_sqlite_is_read_as_utc():
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    naive = (now - PENDING_REREAD_AFTER).replace(tzinfo=None)
+    assert report_needs_reading(naive, 1, now)
