@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from sms_hub.domain.audit import AuditAction
 from sms_hub.domain.campaign import CampaignKind
+from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.lifecycle import RULES, Action
 from sms_hub.sarbacane import MAX_BATCH, RecipientIn
 from sms_hub.services import audit
@@ -106,7 +107,10 @@ async def import_lists(
                 actor,
                 AuditAction.IMPORT_CONTACTS,
                 campaign=campaign,
-                detail=f"{added} ajoutés, {candidates - added} déjà présents",
+                detail=(
+                    f"{number_fr(added)} ajoutés, "
+                    f"{number_fr(candidates - added)} déjà présents"
+                ),
             )
             return added, candidates - added
 
@@ -166,7 +170,8 @@ async def _push(
             RecipientIn(email=email, phone=phone) for _, email, phone in batch
         ]
         resume = (
-            f"{already} destinataire(s) sur {total} sont déjà transmis ; "
+            f"{number_fr(already)} destinataire(s) sur {number_fr(total)} sont déjà "
+            "transmis ; "
             "relancez l'import pour reprendre."
         )
         async with sarbacane_call(actor, hint=resume):
@@ -310,13 +315,19 @@ class ListOption:
     id: int
     name: str
     contact_count: int
+    contact_count_label: str
 
 
 async def list_options(actor: Actor) -> list[ListOption]:
     def read() -> list[ListOption]:
         with _scope() as session:
             return [
-                ListOption(item.id or 0, item.name, item.contact_count)
+                ListOption(
+                    item.id or 0,
+                    item.name,
+                    item.contact_count,
+                    number_fr(item.contact_count),
+                )
                 for item in queries.contact_list_options(session, actor.tenant_id)
             ]
 

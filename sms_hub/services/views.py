@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sms_hub.domain.campaign import kind_label
-from sms_hub.domain.formatting import date_time_fr
+from sms_hub.domain.formatting import date_time_fr, number_fr
 from sms_hub.domain.lifecycle import (
     ACTION_INFO,
     ACTION_ORDER,
@@ -46,6 +46,7 @@ class CampaignRow:
     status_colour: str
     status_animated: bool
     recipient_count: int
+    recipient_count_label: str
     created_at: str
     scheduled_at: str
     progress: str = ""
@@ -56,7 +57,10 @@ class CampaignRow:
 def _progress(campaign: Campaign, status: Status) -> str:
     if status is not Status.SENDING:
         return ""
-    return f"{campaign.processed_count} / {campaign.recipient_count} envoyés"
+    return (
+        f"{number_fr(campaign.processed_count)} / "
+        f"{number_fr(campaign.recipient_count)} envoyés"
+    )
 
 
 def status_of(campaign: Campaign) -> Status:
@@ -104,6 +108,7 @@ def campaign_row(campaign: Campaign, settings: Settings) -> CampaignRow:
         status_colour=info.colour,
         status_animated=info.animated,
         recipient_count=campaign.recipient_count,
+        recipient_count_label=number_fr(campaign.recipient_count),
         created_at=date_time_fr(campaign.created_at),
         scheduled_at=date_time_fr(campaign.scheduled_at),
         progress=_progress(campaign, status),

@@ -127,3 +127,12 @@ def test_advanced_campaign_opens_sarbacane_in_a_new_tab(page: Page, app_url: str
     tab = new_tab.value
     tab.wait_for_load_state()
     expect(tab.get_by_role("heading")).to_contain_text("campagne avancée")
+
+
+def test_a_campaign_name_stops_at_its_limit(page: Page, app_url: str):
+    _open(page, app_url)
+    page.get_by_role("button", name=CREATE).click()
+    dialog = page.get_by_role("dialog", name=CREATE)
+    field = dialog.get_by_label("Nom de la campagne")
+    field.press_sequentially("N" * 120)
+    expect(field).to_have_value("N" * 100)

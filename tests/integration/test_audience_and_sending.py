@@ -116,7 +116,7 @@ async def test_a_push_interrupted_by_faults_resumes_without_duplicates(actor, si
         if done == 1000:
             sim.set_faults(error_rate=1.0)
 
-    with pytest.raises(GatewayError, match="1000 destinataire"):
+    with pytest.raises(GatewayError, match="1\u202f000 destinataire"):
         await audience.import_lists(
             actor, campaign_id, [list_id], fail_after_first_batch
         )

@@ -94,6 +94,19 @@ async def test_invalid_fields_send_nothing(actor: Actor, sim):
         assert session.exec(select(Campaign)).all() == []
 
 
+async def test_a_name_longer_than_the_limit_is_refused_and_sends_nothing(
+    actor: Actor, sim
+):
+    with pytest.raises(InvalidInput) as raised:
+        await service.create_campaign(actor, _new(name="R" * 300))
+    assert raised.value.field_errors == {
+        "name": "Le nom de la campagne ne peut pas dépasser 100 caractères."
+    }
+    assert sim.count("POST /v1/campaigns/sms") == 0
+    row = await service.create_campaign(actor, _new(name="R" * 100))
+    assert len(row.name) == 100
+
+
 async def test_too_long_text_is_refused_with_its_size(actor: Actor):
     with pytest.raises(InvalidInput) as raised:
         await service.create_campaign(actor, _new(content="x" * 1600))

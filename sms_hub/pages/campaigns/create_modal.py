@@ -14,11 +14,13 @@ from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.domain import sms_text
 from sms_hub.domain.campaign import (
     KIND_LABELS,
+    NAME_MAX_LENGTH,
     NAME_NOTE,
     NOTIFICATION_NOTE,
     CampaignKind,
     NewCampaign,
 )
+from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.sender import SENDER_HELP
 from sms_hub.pages.campaigns.state import CampaignsState
 from sms_hub.services import campaigns as campaign_service
@@ -59,7 +61,8 @@ class CreateCampaignState(CampaignsState):
             else ""
         )
         return (
-            f"{measure.units} caractère{'s' if measure.units > 1 else ''}{mention} · "
+            f"{number_fr(measure.units)} caractère{'s' if measure.units > 1 else ''}"
+            f"{mention} · "
             f"{measure.parts} SMS{plural} · encodage {measure.encoding} · "
             f"{measure.units_left} restant{'s' if measure.units_left > 1 else ''} "
             "dans ce SMS"
@@ -151,7 +154,7 @@ def _name_field() -> rx.Component:
         error=S.form_errors["name"],
         help_text=help_note(NAME_NOTE),
         placeholder="Ex. : Relance inscriptions janvier",
-        max_length=100,
+        max_length=NAME_MAX_LENGTH,
     )
 
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from sms_hub.components.form_field import checkbox_row
 from sms_hub.components.modal import close_button, error_callout, modal
+from sms_hub.domain.formatting import number_fr
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import audience
 from sms_hub.services.errors import ServiceError
@@ -23,6 +24,18 @@ class ImportState(CampaignModalState):
     import_total: int = 0
     import_message: str = ""
     import_error: str = ""
+
+    @rx.var
+    def contacts_to_add_label(self) -> str:
+        return number_fr(self.contacts_to_add)
+
+    @rx.var
+    def import_done_label(self) -> str:
+        return number_fr(self.import_done)
+
+    @rx.var
+    def import_total_label(self) -> str:
+        return number_fr(self.import_total)
 
     @rx.event
     async def open_import(self, campaign_id: int, name: str):
@@ -76,9 +89,10 @@ class ImportState(CampaignModalState):
             self.importing = False
             self.import_done = self.import_total = summary.total
             self.import_message = (
-                f"{summary.added} destinataire(s) ajouté(s), "
-                f"{summary.skipped} ignoré(s) car déjà présents (même numéro). "
-                f"La campagne compte {summary.total} destinataire(s)."
+                f"{number_fr(summary.added)} destinataire(s) ajouté(s), "
+                f"{number_fr(summary.skipped)} ignoré(s) car déjà présents "
+                f"(même numéro). La campagne compte {number_fr(summary.total)} "
+                "destinataire(s)."
             )
             await self._changed()
 
@@ -92,7 +106,7 @@ def _list_option(option: audience.ListOption) -> rx.Component:
             disabled=s.importing,
         ),
         rx.text(option.name, weight="medium"),
-        rx.text("(", option.contact_count, " contacts)", color_scheme="gray"),
+        rx.text("(", option.contact_count_label, " contacts)", color_scheme="gray"),
     )
 
 
@@ -108,9 +122,9 @@ def _progress() -> rx.Component:
             ),
             rx.text(
                 "Transmission à Sarbacane : ",
-                s.import_done,
+                s.import_done_label,
                 " / ",
-                s.import_total,
+                s.import_total_label,
                 size="2",
             ),
             width="100%",
@@ -138,7 +152,7 @@ def import_modal() -> rx.Component:
         rx.cond(
             s.chosen_lists.length() > 0,
             rx.text(
-                s.contacts_to_add,
+                s.contacts_to_add_label,
                 " contact(s) avec un numéro de mobile dans les listes choisies "
                 "(les numéros déjà présents dans la campagne sont ignorés).",
                 size="2",

@@ -19,7 +19,7 @@ class LaunchState(CampaignModalState):
     """« Lancer ou planifier l'envoi de la campagne »."""
 
     launch_open: bool = False
-    recipients: int = 0
+    recipients: str = ""
     exclusions: str = ""
     parts: int = 0
     encoding: str = ""
@@ -48,7 +48,7 @@ class LaunchState(CampaignModalState):
         except ServiceError as error:
             yield rx.toast.error(error.user_message)
             return
-        self.recipients = preview.recipients
+        self.recipients = number_fr(preview.recipients)
         self.exclusions = ", ".join(preview.exclusions) or "aucune"
         self.parts, self.encoding = preview.parts, preview.encoding
         self.credits_needed = number_fr(preview.credits_needed)

@@ -199,7 +199,7 @@ def _row(row: CampaignRow) -> rx.Component:
                 align="start",
             )
         ),
-        rx.table.cell(row.recipient_count, text_align="right"),
+        rx.table.cell(row.recipient_count_label, text_align="right"),
         rx.table.cell(
             rx.vstack(
                 rx.text(row.created_at, size="2"),
@@ -223,7 +223,7 @@ def _table() -> rx.Component:
         data_table(_columns(), CampaignsState.rows, _row),
         pager(
             count_text(
-                CampaignsState.total,
+                CampaignsState.total_label,
                 rx.cond(CampaignsState.total > 1, " campagnes", " campagne"),
             ),
             CampaignsState.page,

@@ -7,6 +7,7 @@ import reflex as rx
 from sms_hub.components.data_table import data_table, download_button, pager
 from sms_hub.components.modal import close_button, modal
 from sms_hub.components.search_field import search_input
+from sms_hub.domain.formatting import number_fr
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import audience, downloads
 from sms_hub.services.downloads import Download
@@ -24,6 +25,10 @@ class RecipientsState(CampaignModalState):
     recipients_total: int = 0
     recipients_page: int = 1
     recipients_search: str = ""
+
+    @rx.var
+    def recipients_total_label(self) -> str:
+        return number_fr(self.recipients_total)
 
     @rx.var
     def recipients_page_count(self) -> int:
@@ -109,7 +114,7 @@ def recipients_modal() -> rx.Component:
             ),
         ),
         pager(
-            rx.text(s.recipients_total, " destinataire(s)", size="2"),
+            rx.text(s.recipients_total_label, " destinataire(s)", size="2"),
             s.recipients_page,
             s.recipients_page_count,
             s.recipients_go_to,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from sms_hub.domain.formatting import number_fr
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.paging import CampaignPageQuery, CampaignSort, page_count
 from sms_hub.services.views import CampaignRow
@@ -22,6 +23,10 @@ class CampaignsState(SessionState):
     sort: str = CampaignSort.CREATED.value
     descending: bool = True
     loaded: bool = False
+
+    @rx.var
+    def total_label(self) -> str:
+        return number_fr(self.total)
 
     @rx.var
     def page_count(self) -> int:

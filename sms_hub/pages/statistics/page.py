@@ -115,7 +115,7 @@ def _recipients_table() -> rx.Component:
             ["Email", "Mobile", "Statut"], S.rows, _row, size="1", variant="ghost"
         ),
         pager(
-            rx.text(S.rows_total, " destinataire(s)", size="2"),
+            rx.text(S.rows_total_label, " destinataire(s)", size="2"),
             S.rows_page,
             S.rows_page_count,
             S.go_to,

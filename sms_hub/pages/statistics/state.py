@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from sms_hub.domain.formatting import number_fr
 from sms_hub.services import downloads, statistics
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import ServiceError
@@ -30,6 +31,10 @@ class StatisticsState(SessionState):
     rows_total: int = 0
     rows_page: int = 1
     outcome_filter: str = ALL
+
+    @rx.var
+    def rows_total_label(self) -> str:
+        return number_fr(self.rows_total)
 
     @rx.var
     def rows_page_count(self) -> int:
