@@ -57,7 +57,13 @@ lint: $(VENV)/.dev
 unit: $(VENV)/.dev postgresql redis
 	$(BIN)/pytest tests/unit tests/integration
 
-browser: $(VENV)/.dev chromium postgresql redis
+# axe-core (npm registry), injected by the browser tests to check each screen.
+AXE_DIR := tests/browser
+$(AXE_DIR)/node_modules/.installed: $(VENV)/.runtime $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	cd $(AXE_DIR) && $(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser: $(VENV)/.dev chromium postgresql redis $(AXE_DIR)/node_modules/.installed
 	$(BIN)/pytest -p no:asyncio tests/browser
 
 test: lint unit browser

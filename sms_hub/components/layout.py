@@ -16,6 +16,7 @@ def _identity(session: type[rx.State]) -> rx.Component:
                 "démo",
                 color_scheme="orange",
                 variant="surface",
+                high_contrast=True,
                 title="Centre de formation et utilisateur de démonstration",
             ),
         ),

@@ -11,6 +11,7 @@ def status_badge(label: rx.Var, colour: rx.Var, animated: rx.Var) -> rx.Componen
         label,
         color_scheme=colour,
         variant="soft",
+        high_contrast=True,
         size="2",
         radius="full",
         class_name="status-badge",

@@ -27,6 +27,18 @@ SECRETS_KEY = "bXlfYnJvd3Nlcl90ZXN0c19zZWNyZXRzX2tleV8wMDA="
 BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "screenshots"
+#: Installed from the npm registry by `make test` (tests/browser/package.json).
+AXE_SCRIPT = ROOT / "tests/browser/node_modules/axe-core/axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+_TRANSITIONS_DONE = """() => document.getAnimations().every(
+  (a) => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)"""
+_AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                  targets: v.nodes.slice(0, 5).map((n) => n.target.join(' '))}));
+}"""
 
 
 def _free_port() -> int:
@@ -153,6 +165,27 @@ def shot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def axe(page):
+    """Check what a page shows now against WCAG 2.1 A/AA with axe-core: no
+    serious or critical violation. Evaluated through the browser's debugging
+    protocol, so the app's Content-Security-Policy stays as it is."""
+
+    def check(screen: str, target=None) -> None:
+        shown = target or page
+        if not shown.evaluate("() => typeof window.axe === 'object'"):
+            shown.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+        # A dialog fading in is checked once shown (its contrast is its own).
+        shown.wait_for_function(_TRANSITIONS_DONE)
+        violations = shown.evaluate(_AXE_RUN, WCAG_21_AA)
+        assert not violations, f"{screen}: WCAG 2.1 AA violations:\n" + "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} at {', '.join(v['targets'])}"
+            for v in violations
+        )
+
+    return check
 
 
 @pytest.fixture(scope="session")

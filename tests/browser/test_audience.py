@@ -34,7 +34,7 @@ def _downloaded(page: Page, button) -> list[list[str]]:
 
 
 def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
-    page: Page, app_url: str, tmp_path: Path, shot
+    page: Page, app_url: str, tmp_path: Path, shot, axe
 ):
     list_name = f"Stagiaires {uuid.uuid4().hex[:5]}"
     csv_file = tmp_path / "stagiaires.csv"
@@ -44,8 +44,10 @@ def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
     expect(page.get_by_role("heading", name="Listes de contacts")).to_be_visible(
         timeout=30_000
     )
+    axe("contact-lists")
     page.get_by_role("button", name="Créer une liste").click()
     dialog = page.get_by_role("dialog")
+    axe("create-list")
     dialog.get_by_label("Nom de la liste").fill(list_name)
     dialog.get_by_role("button", name="Créer la liste").click()
     row = page.get_by_role("row").filter(has_text=list_name)
@@ -55,6 +57,7 @@ def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
         "button", name=f"Importer un fichier CSV dans « {list_name} »"
     ).click()
     upload = page.get_by_role("dialog", name="Importer un fichier CSV")
+    axe("csv-import")
     upload.locator("input[type=file]").set_input_files(str(csv_file))
     expect(upload).to_contain_text("Fichier choisi : stagiaires.csv")
     upload.get_by_role("button", name="Importer", exact=True).click()
@@ -63,6 +66,7 @@ def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
     for reason in ("Doublon", "Numéro manquant", "Numéro invalide", "Numéro fixe"):
         expect(upload).to_contain_text(reason)
     shot("csv-import-report")
+    axe("csv-import-report")
     report = _downloaded(
         page, upload.get_by_role("button", name="Télécharger le rapport (CSV)")
     )

@@ -36,7 +36,7 @@ def _row(page: Page, name: str):
     return page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=name))
 
 
-def test_create_a_campaign_then_delete_it(page: Page, app_url: str, shot):
+def test_create_a_campaign_then_delete_it(page: Page, app_url: str, shot, axe):
     _open(page, app_url)
     name = f"Rentrée {uuid.uuid4().hex[:6]}"
     _create(page, name)
@@ -51,6 +51,7 @@ def test_create_a_campaign_then_delete_it(page: Page, app_url: str, shot):
     expect(row.get_by_text("SMS Marketing")).to_be_visible()
     expect(row.get_by_text("CentreForm")).to_be_visible()
     shot("campaigns-list")
+    axe("campaigns-list")
 
     # Draft: statistics are not available yet, and say why.
     stats = row.get_by_role(
@@ -69,13 +70,14 @@ def test_create_a_campaign_then_delete_it(page: Page, app_url: str, shot):
     confirm = page.get_by_role("alertdialog")
     expect(confirm).to_contain_text("toute suppression est définitive")
     shot("delete-confirmation")
+    axe("delete-confirmation")
     confirm.get_by_role("button", name="Supprimer définitivement").click()
     expect(page.get_by_text(f"La campagne « {name} » a été supprimée.")).to_be_visible()
     expect(_row(page, name)).to_have_count(0)
 
 
 def test_invalid_fields_show_a_message_under_each_and_send_nothing(
-    page: Page, app_url: str, shot
+    page: Page, app_url: str, shot, axe
 ):
     _open(page, app_url)
     _create(page, name="", sender="Centre-Form", content="")
@@ -90,6 +92,7 @@ def test_invalid_fields_show_a_message_under_each_and_send_nothing(
         "Le contenu du SMS est obligatoire"
     )
     shot("create-validation")
+    axe("create-validation")
     # What was typed stays; Escape closes the dialog.
     expect(dialog.get_by_label("Libellé de l'expéditeur")).to_have_value("Centre-Form")
     page.keyboard.press("Escape")
@@ -97,7 +100,7 @@ def test_invalid_fields_show_a_message_under_each_and_send_nothing(
 
 
 def test_the_counter_follows_the_text_and_the_opt_out_mention(
-    page: Page, app_url: str, shot
+    page: Page, app_url: str, shot, axe
 ):
     _open(page, app_url)
     page.get_by_role("button", name=CREATE).click()
@@ -118,6 +121,7 @@ def test_the_counter_follows_the_text_and_the_opt_out_mention(
     )
     expect(counter).to_have_text(re.compile(r"^11 caractères · 1 SMS"))
     shot("create-modal")
+    axe("create-modal")
 
 
 def test_advanced_campaign_opens_sarbacane_in_a_new_tab(page: Page, app_url: str):
@@ -136,3 +140,24 @@ def test_a_campaign_name_stops_at_its_limit(page: Page, app_url: str):
     field = dialog.get_by_label("Nom de la campagne")
     field.press_sequentially("N" * 120)
     expect(field).to_have_value("N" * 100)
+
+
+def test_a_row_action_icons_sit_on_one_line(page: Page, app_url: str, shot):
+    _open(page, app_url)
+    name = f"Alignement {uuid.uuid4().hex[:6]}"
+    _create(page, name)
+    row = _row(page, name)
+    link = row.get_by_role("link", name="Ouvrir la campagne dans Sarbacane")
+    expect(link).to_be_visible()
+    buttons = row.get_by_role("button")
+    expect(buttons.first).to_be_visible()
+    centres = {}
+    for control in [link, *buttons.all()]:
+        box = control.bounding_box()
+        assert box is not None
+        label = control.get_attribute("aria-label") or "?"
+        centres[label] = box["y"] + box["height"] / 2
+    reference = centres[link.get_attribute("aria-label") or "?"]
+    misplaced = {k: v - reference for k, v in centres.items() if abs(v - reference) > 1}
+    shot("row-actions")
+    assert not misplaced, f"icons off the link's line (px): {misplaced}"

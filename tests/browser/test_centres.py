@@ -60,7 +60,7 @@ def _seed_rows(database_url: str, slug: str, *, campaign: str = "", phones=()):
 
 
 def test_an_admin_saves_the_account_and_never_sees_the_key_again(
-    page: Page, app_url: str, portal_token, shot
+    page: Page, app_url: str, portal_token, shot, axe
 ):
     slug = _slug("cfa-parametres")
     token = portal_token(slug, "CFA Paramètres", role="admin")
@@ -93,6 +93,7 @@ def test_an_admin_saves_the_account_and_never_sees_the_key_again(
     expect(page.get_by_text("Clé d'API configurée le")).to_be_visible()
     expect(page.get_by_label("Clé d'API Sarbacane")).to_have_value("")
     shot("centre-settings")
+    axe("centre-settings")
     page.reload()
     expect(page.get_by_text("Clé d'API configurée le")).to_be_visible(timeout=30_000)
     expect(page.get_by_label("Identifiant du compte Sarbacane")).to_have_value(account)

@@ -32,13 +32,15 @@ def _notification(page: Page, name: str) -> None:
     expect(_row(page, name)).to_have_count(1)
 
 
-def _import(page: Page, name: str, list_name: str, shot=None) -> None:
+def _import(page: Page, name: str, list_name: str, shot=None, axe=None) -> None:
     _row(page, name).get_by_role("button", name=IMPORT).click()
     dialog = page.get_by_role("dialog", name="Importer les contacts d'une liste")
     dialog.get_by_role("checkbox", name=re.compile(list_name)).click()
     expect(dialog).to_contain_text("4 contact(s) avec un numéro de mobile")
     if shot:
         shot("import-contacts")
+    if axe:
+        axe("import-contacts")
     dialog.get_by_role("button", name="Importer les contacts").click()
     expect(dialog).to_contain_text("4 destinataire(s) ajouté(s)")
     dialog.get_by_role("button", name="Fermer").click()
@@ -46,20 +48,21 @@ def _import(page: Page, name: str, list_name: str, shot=None) -> None:
 
 
 def test_launch_follows_the_badges_live_to_the_statistics(
-    page: Page, app_url: str, seed_contact_list, shot
+    page: Page, app_url: str, seed_contact_list, shot, axe
 ):
     list_name = f"Promo {uuid.uuid4().hex[:5]}"
     seed_contact_list(list_name, PHONES)
     name = f"Convocation {uuid.uuid4().hex[:5]}"
     _open(page, app_url)
     _notification(page, name)
-    _import(page, name, list_name, shot)
+    _import(page, name, list_name, shot, axe)
 
     _row(page, name).get_by_role("button", name=RECIPIENTS).click()
     recipients = page.get_by_role("dialog", name="Liste des destinataires")
     expect(recipients).to_contain_text("4 destinataire(s)")
     expect(recipients.get_by_role("cell", name="+33611000099")).to_be_visible()
     shot("recipients")
+    axe("recipients")
     recipients.get_by_role("button", name="Fermer").click()
 
     _row(page, name).get_by_role("button", name=EXCLUSIONS).click()
@@ -67,6 +70,7 @@ def test_launch_follows_the_badges_live_to_the_statistics(
     expect(exclusions).to_contain_text("Le RGPD rend obligatoire")
     exclusions.get_by_role("checkbox", name=re.compile("Désinscrits STOP")).click()
     shot("exclusions")
+    axe("exclusions")
     exclusions.get_by_role("button", name="Assigner ces listes à la campagne").click()
     expect(page.get_by_text("Listes d'exclusion assignées")).to_be_visible()
     _row(page, name).get_by_role("button", name=EXCLUSIONS).click()
@@ -84,6 +88,7 @@ def test_launch_follows_the_badges_live_to_the_statistics(
     expect(launch).to_contain_text("Désinscrits STOP")
     expect(launch).to_contain_text("4 crédits SMS")
     shot("launch")
+    axe("launch")
     launch.get_by_role("button", name="Lancer la campagne").click()
     row = _row(page, name)
     expect(row.get_by_text("Reçue par le serveur d'envoi")).to_be_visible(
@@ -95,6 +100,7 @@ def test_launch_follows_the_badges_live_to_the_statistics(
     )
     expect(row.get_by_role("button", name=DELETE)).to_be_disabled()
     shot("sending")
+    axe("sending")
     expect(row.get_by_text("Envoi terminé")).to_be_visible(timeout=30_000)
     expect(_row(second_tab, name).get_by_text("Envoi terminé")).to_be_visible(
         timeout=5_000
@@ -111,10 +117,11 @@ def test_launch_follows_the_badges_live_to_the_statistics(
     expect(figures.filter(has_text="STOP")).to_contain_text("1")
     expect(page.get_by_role("cell", name="STOP (désinscrit)")).to_be_visible()
     shot("statistics")
+    axe("statistics")
 
 
 def test_schedule_then_cancel_then_relaunch_warns(
-    page: Page, app_url: str, seed_contact_list, shot
+    page: Page, app_url: str, seed_contact_list, shot, axe
 ):
     list_name = f"Relance {uuid.uuid4().hex[:5]}"
     seed_contact_list(list_name, PHONES)
@@ -147,6 +154,7 @@ def test_schedule_then_cancel_then_relaunch_warns(
         "les SMS déjà reçus par les contacts ne peuvent pas"
     )
     shot("cancel")
+    axe("cancel")
     confirm.get_by_role("button", name="Annuler l'envoi").click()
     expect(row.get_by_text("Envoi annulé par l'utilisateur")).to_be_visible()
 

@@ -78,6 +78,7 @@ def _exclusion_option(choice: audience.ExclusionChoice) -> rx.Component:
         rx.checkbox(
             checked=s.chosen_exclusions.contains(choice.id),
             on_change=lambda checked: s.toggle_exclusion(choice.id, checked),
+            aria_label=choice.name,
         ),
         rx.text(choice.name, weight="medium"),
         rx.cond(

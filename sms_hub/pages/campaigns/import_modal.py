@@ -104,6 +104,7 @@ def _list_option(option: audience.ListOption) -> rx.Component:
             checked=s.chosen_lists.contains(option.id),
             on_change=lambda checked: s.toggle_list(option.id, checked),
             disabled=s.importing,
+            aria_label=option.name,
         ),
         rx.text(option.name, weight="medium"),
         rx.text("(", option.contact_count_label, " contacts)", color_scheme="gray"),

@@ -187,7 +187,11 @@ def _deferral() -> rx.Component:
     s = LaunchState
     return rx.fragment(
         checkbox_row(
-            rx.checkbox(checked=s.deferred, on_change=s.set_deferred),
+            rx.checkbox(
+                checked=s.deferred,
+                on_change=s.set_deferred,
+                aria_label="Lancement différé de la campagne",
+            ),
             rx.text("Lancement différé de la campagne"),
         ),
         rx.cond(

@@ -157,6 +157,7 @@ def _actions(row: CampaignRow) -> rx.Component:
     return rx.hstack(
         *[_action(row, a, view) for a, view in _action_views(row).items()],
         spacing="1",
+        align="center",
         wrap="nowrap",
     )
 

@@ -7,6 +7,7 @@ import reflex as rx
 from sms_hub.components.data_table import data_table, download_button
 from sms_hub.components.form_field import help_note
 from sms_hub.components.modal import close_button, error_callout, modal
+from sms_hub.components.upload_zone import upload_zone
 from sms_hub.pages.contact_lists.import_state import (
     REPORT_ROWS_SHOWN,
     UPLOAD_ID,
@@ -38,7 +39,7 @@ def _file_picker() -> rx.Component:
             html_for="csv-file-button",
             class_name="field-label",
         ),
-        rx.upload(
+        upload_zone(
             rx.vstack(
                 rx.icon("file-spreadsheet", size=28, color=rx.color("gray", 10)),
                 rx.text("Glissez-déposez le fichier ici, ou", size="2"),
@@ -52,6 +53,7 @@ def _file_picker() -> rx.Component:
                 align="center",
                 spacing="2",
             ),
+            input_label="Fichier CSV à importer",
             id=UPLOAD_ID,
             multiple=False,
             max_files=1,

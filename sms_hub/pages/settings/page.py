@@ -244,7 +244,13 @@ def _actions() -> rx.Component:
         ),
         rx.cond(
             S.saved_message != "",
-            rx.text(S.saved_message, color_scheme="green", role="status", size="2"),
+            rx.text(
+                S.saved_message,
+                color_scheme="green",
+                high_contrast=True,
+                role="status",
+                size="2",
+            ),
         ),
         rx.cond(
             S.errors.get("form", "") != "",
