@@ -11,8 +11,8 @@ pushed twice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,6 +27,7 @@ from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import GatewayError, NotAllowed
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_for, campaign_in_centre, load_campaign
+from sms_hub.services.lease_holders import holder_is_gone, new_holder
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
@@ -35,9 +36,12 @@ log = logging.getLogger(__name__)
 
 DEFAULT_UNSUBSCRIBE_LIST = "DEFAULT_BLACKLIST"
 
-#: A push holds this lease (renewed at every batch) so that two workers never
-#: write the same campaign's recipients at once.
-PUSH_LEASE_TTL = timedelta(seconds=120)
+#: A push holds this lease so that two workers never write the same
+#: campaign's recipients at once. Its heartbeat renews it while the push runs;
+#: a push whose process died is free at once on its machine, and elsewhere
+#: once the lease expires.
+PUSH_LEASE_TTL = timedelta(seconds=30)
+PUSH_HEARTBEAT_SECONDS = 5.0
 
 #: Called with (recipients acknowledged by Sarbacane, recipients in all).
 Progress = Callable[[int, int], Awaitable[None]]
@@ -129,23 +133,36 @@ async def push_pending(
     marked, and the next run resumes after it.
     """
     lease = f"push:{campaign_id}"
-    holder = uuid.uuid4().hex
+    holder = new_holder()
     if not await in_thread(_take_lease, lease, holder):
         raise GatewayError(
             "Un import vers Sarbacane est déjà en cours pour cette campagne : "
             "attendez qu'il se termine."
         )
+    heartbeat = asyncio.create_task(_keep_alive(lease, holder))
     try:
         return await _push(actor, campaign_id, progress, lease, holder)
     finally:
+        heartbeat.cancel()
+        await asyncio.gather(heartbeat, return_exceptions=True)
         await in_thread(_release_lease, lease, holder)
 
 
 def _take_lease(name: str, holder: str) -> bool:
     with _scope() as session:
         return queries.try_acquire_lease(
-            session, name, holder, datetime.now(UTC), PUSH_LEASE_TTL
+            session, name, holder, datetime.now(UTC), PUSH_LEASE_TTL, holder_is_gone
         )
+
+
+async def _keep_alive(name: str, holder: str) -> None:
+    """Renew the push lease while the push runs, however long a batch takes."""
+    while True:
+        await asyncio.sleep(PUSH_HEARTBEAT_SECONDS)
+        try:
+            await in_thread(_take_lease, name, holder)
+        except Exception:
+            log.exception("push lease %s: heartbeat failed", name)
 
 
 def _release_lease(name: str, holder: str) -> None:

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -43,6 +41,7 @@ from sms_hub.sarbacane import (
 )
 from sms_hub.services.accounts import AccountNotConfigured, client_for
 from sms_hub.services.context import in_thread
+from sms_hub.services.lease_holders import holder_is_gone, this_process
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
@@ -251,14 +250,10 @@ def _apply(observations: dict[int, Observation]) -> dict[int, int]:
     return {tenant: rows for tenant, rows in changed.items() if rows}
 
 
-def _holder() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def _take_lease(ttl: timedelta) -> bool:
     with session_scope(get_settings().database_url) as session:
         return queries.try_acquire_lease(
-            session, LEASE_NAME, _holder(), datetime.now(UTC), ttl
+            session, LEASE_NAME, this_process(), datetime.now(UTC), ttl, holder_is_gone
         )
 
 

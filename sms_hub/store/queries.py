@@ -5,7 +5,7 @@ No function here takes a campaign id without the tenant it must belong to.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -471,9 +471,19 @@ def campaigns_in_statuses(session: Session, statuses: list[str]) -> list[Campaig
 
 
 def try_acquire_lease(
-    session: Session, name: str, holder: str, now: datetime, ttl: timedelta
+    session: Session,
+    name: str,
+    holder: str,
+    now: datetime,
+    ttl: timedelta,
+    holder_is_gone: Callable[[str], bool] = lambda _: False,
 ) -> bool:
-    """Take or renew the lease ``name`` for ``holder``; False if another holds it."""
+    """Take or renew the lease ``name`` for ``holder``; False if another holds it.
+
+    Another holder's lease is taken when it has expired, or at once when
+    ``holder_is_gone`` says its process has stopped (compare-and-set on that
+    holder, so two takers cannot both win).
+    """
     expires = now + ttl
     lease = session.get(Lease, name)
     if lease is None:
@@ -484,12 +494,12 @@ def try_acquire_lease(
             session.rollback()
             return False
         return True
+    takeable = (col(Lease.holder) == holder) | (col(Lease.expires_at) < now)
+    if lease.holder != holder and holder_is_gone(lease.holder):
+        takeable = takeable | (col(Lease.holder) == lease.holder)
     result = session.exec(
         update(Lease)
-        .where(
-            col(Lease.name) == name,
-            (col(Lease.holder) == holder) | (col(Lease.expires_at) < now),
-        )
+        .where(col(Lease.name) == name, takeable)
         .values(holder=holder, expires_at=expires)
     )
     return bool(result.rowcount)
