@@ -152,10 +152,18 @@ def _summary(
     ]
     timeline_chart = [ChartPoint(label, n) for label, n in timeline(moments)]
     return {
+        "failed": stats.failed,
         "figures": [asdict(f) for f in figures],
         "outcomes_chart": [asdict(p) for p in outcomes_chart],
         "timeline_chart": [asdict(p) for p in timeline_chart],
     }
+
+
+async def ensure_outcomes(actor: Actor, found: CampaignInCentre) -> None:
+    """Each recipient's outcome is known locally: the finished campaign's
+    report is read from Sarbacane and kept if it was not yet."""
+    if not found.campaign.report_fetched_at:
+        await _fetch_and_keep(actor, found)
 
 
 async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
