@@ -283,10 +283,21 @@ def audit_events(
 
 
 def audit_page(
-    session: Session, tenant_id: int, campaign_id: int, *, offset: int, limit: int
+    session: Session,
+    tenant_id: int,
+    *,
+    campaign_id: int | None = None,
+    actions: list[str] | None = None,
+    offset: int,
+    limit: int,
 ) -> tuple[list[AuditEvent], int]:
-    """One page of a campaign's audit events, newest first, and their number."""
-    where = [AuditEvent.tenant_id == tenant_id, AuditEvent.campaign_id == campaign_id]
+    """One page of the centre's audit events, newest first, and their number:
+    a campaign's (``campaign_id``), or those of some ``actions``."""
+    where: list[Any] = [AuditEvent.tenant_id == tenant_id]
+    if campaign_id is not None:
+        where.append(AuditEvent.campaign_id == campaign_id)
+    if actions is not None:
+        where.append(col(AuditEvent.action).in_(actions))
     order = [col(AuditEvent.created_at).desc(), col(AuditEvent.id).desc()]
     return counted_page(session, AuditEvent, where, order, offset=offset, limit=limit)
 

@@ -154,3 +154,37 @@ def test_resend_to_failures_counts_them_then_creates_a_draft_for_them(
     expect(history.get_by_role("rowheader", name="Renvoi aux échecs")).to_be_visible()
     expect(history).to_contain_text(f"Campagne de renvoi créée : « {resent} »")
     history.get_by_role("button", name="Fermer").click()
+
+
+def test_contact_list_changes_show_in_the_lists_history(page: Page, app_url: str, shot):
+    name = f"Stagiaires {uuid.uuid4().hex[:5]}"
+    renamed = f"{name} 2026"
+    page.goto(app_url + "/listes")
+    expect(page.get_by_role("heading", name="Listes de contacts")).to_be_visible(
+        timeout=30_000
+    )
+    page.get_by_role("button", name="Créer une liste").click()
+    dialog = page.get_by_role("dialog", name="Créer une liste")
+    dialog.get_by_label("Nom de la liste").fill(name)
+    dialog.get_by_role("button", name="Créer la liste").click()
+    expect(page.get_by_text(f"La liste « {name} » a été créée.")).to_be_visible()
+    page.get_by_role("button", name=f"Renommer la liste « {name} »").click()
+    dialog = page.get_by_role("dialog", name="Renommer la liste")
+    dialog.get_by_label("Nom de la liste").fill(renamed)
+    dialog.get_by_role("button", name="Renommer").click()
+    expect(page.get_by_text(f"La liste a été renommée « {renamed} ».")).to_be_visible()
+
+    page.get_by_role("button", name="Historique des listes").click()
+    history = page.get_by_role("dialog", name="Historique des listes")
+    created = history.get_by_role("row").filter(
+        has=page.get_by_role("cell", name=f"Liste « {name} »", exact=True)
+    )
+    expect(created).to_contain_text("Création d'une liste de contacts")
+    rename = history.get_by_role("row").filter(
+        has_text=f"Liste « {name} » renommée « {renamed} »"
+    )
+    expect(rename).to_contain_text("Renommage d'une liste de contacts")
+    expect(rename).to_contain_text("Réussi")
+    expect(rename).to_contain_text(FRENCH_DATE)
+    _settled(history)
+    shot("lists-history-dialog")

@@ -425,3 +425,26 @@ async def test_a_refused_list_change_records_nothing(actor, sim):
         await contact_lists.create_contact_list(actor, "unique")
     assert "existe déjà" in refused.value.field_errors["name"]
     assert [e.action for e in _events(actor)] == ["list_create"]
+
+
+async def test_the_lists_history_shows_only_list_changes_of_the_centre(actor, sim):
+    created = await contact_lists.create_contact_list(actor, "Alternants")
+    await contact_lists.rename_contact_list(actor, created.id, "Alternants 2026")
+    await _draft(actor)  # a campaign event: not in the lists' history
+    with _scope() as session:
+        other = Tenant(slug="autre", name="Autre centre")
+        session.add(other)
+        session.flush()
+        stranger = Actor(tenant_id=other.id, user="autre@autre.fr")
+    await contact_lists.create_contact_list(stranger, "Chez les autres")
+
+    found = await history.contact_lists_history(actor, offset=0, limit=10)
+    assert found.total == 2
+    assert [(r.what, r.detail) for r in found.rows] == [
+        (
+            "Renommage d'une liste de contacts",
+            "Liste « Alternants » renommée « Alternants 2026 »",
+        ),
+        ("Création d'une liste de contacts", "Liste « Alternants »"),
+    ]
+    assert (await history.contact_lists_history(stranger)).total == 1

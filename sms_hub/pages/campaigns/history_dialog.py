@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.components.data_table import count_text, data_table, pager
+from sms_hub.components.history_table import history_table
 from sms_hub.components.modal import close_button, modal
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import history
@@ -62,54 +62,17 @@ class HistoryState(CampaignModalState):
             return rx.toast.error(error.user_message)
 
 
-def _outcome(row: history.HistoryRow) -> rx.Component:
-    return rx.badge(
-        row.outcome, color_scheme=rx.cond(row.failed, "red", "green"), variant="soft"
-    )
-
-
-def _event_row(row: history.HistoryRow) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.text(row.when, white_space="nowrap")),
-        rx.table.cell(row.who),
-        rx.table.row_header_cell(row.what),
-        rx.table.cell(_outcome(row)),
-        rx.table.cell(rx.text(row.detail, size="1", color_scheme="gray")),
-        align="center",
-    )
-
-
 def history_dialog() -> rx.Component:
     s = HistoryState
     return modal(
         "Historique",
-        rx.cond(
-            s.events_total > 0,
-            rx.vstack(
-                rx.box(
-                    data_table(
-                        ["Date", "Utilisateur", "Action", "Résultat", "Détail"],
-                        s.events,
-                        _event_row,
-                        size="1",
-                    ),
-                    width="100%",
-                    overflow_x="auto",
-                ),
-                pager(
-                    count_text(
-                        s.events_total,
-                        rx.cond(s.events_total > 1, " événements", " événement"),
-                    ),
-                    s.events_page,
-                    s.events_page_count,
-                    s.events_go_to,
-                    size="1",
-                ),
-                width="100%",
-                spacing="3",
-            ),
-            rx.callout("Aucun événement enregistré pour cette campagne.", icon="info"),
+        history_table(
+            s.events,
+            s.events_total,
+            s.events_page,
+            s.events_page_count,
+            s.events_go_to,
+            empty="Aucun événement enregistré pour cette campagne.",
         ),
         buttons=[close_button()],
         description=[
