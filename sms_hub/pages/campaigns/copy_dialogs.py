@@ -6,6 +6,8 @@ Both show what the new draft will be before creating it, then create it
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import reflex as rx
 
 from sms_hub.components.form_field import checkbox_row
@@ -16,6 +18,9 @@ from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import copies
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import ServiceError
+
+#: Creates the copy: (actor, campaign id, progress) -> result.
+Creator = Callable[[Actor, int, copies.Progress], Awaitable[copies.CopyResult]]
 
 
 class CopyDialog(rx.State, mixin=True):
@@ -35,9 +40,8 @@ class CopyDialog(rx.State, mixin=True):
     async def _preview(self, actor: Actor, campaign_id: int) -> copies.CopyPreview:
         raise NotImplementedError
 
-    async def _create(
-        self, actor: Actor, campaign_id: int, progress: copies.Progress
-    ) -> copies.CopyResult:
+    def _creator(self) -> Creator:
+        """How to create the copy, with the dialog's choices as they are now."""
         raise NotImplementedError
 
     def _recipients_text(self, count: int) -> str:
@@ -73,13 +77,14 @@ class CopyDialog(rx.State, mixin=True):
                 return
             self.copying, self.copy_error = True, ""
             actor, campaign_id = self._actor(), self.campaign_id  # type: ignore[attr-defined]
+            create = self._creator()
 
         async def report(done: int, total: int) -> None:
             async with self:
                 self.copy_done, self.copy_total = done, total
 
         try:
-            result = await self._create(actor, campaign_id, report)
+            result = await create(actor, campaign_id, report)
         except ServiceError as error:
             async with self:
                 self.copying = False
@@ -109,15 +114,17 @@ class DuplicateState(CopyDialog, CampaignModalState):
         self.with_recipients = False
         return await copies.duplicate_preview(actor, campaign_id)
 
-    async def _create(
-        self, actor: Actor, campaign_id: int, progress: copies.Progress
-    ) -> copies.CopyResult:
-        return await copies.duplicate_campaign(
-            actor,
-            campaign_id,
-            with_recipients=self.with_recipients,
-            progress=progress,
-        )
+    def _creator(self) -> Creator:
+        with_recipients = self.with_recipients
+
+        async def create(
+            actor: Actor, campaign_id: int, progress: copies.Progress
+        ) -> copies.CopyResult:
+            return await copies.duplicate_campaign(
+                actor, campaign_id, with_recipients=with_recipients, progress=progress
+            )
+
+        return create
 
     def _recipients_text(self, count: int) -> str:
         return count_fr(count, "destinataire", "destinataires")
@@ -138,10 +145,8 @@ class ResendState(CopyDialog, CampaignModalState):
     async def _preview(self, actor: Actor, campaign_id: int) -> copies.CopyPreview:
         return await copies.resend_preview(actor, campaign_id)
 
-    async def _create(
-        self, actor: Actor, campaign_id: int, progress: copies.Progress
-    ) -> copies.CopyResult:
-        return await copies.resend_to_failed(actor, campaign_id, progress)
+    def _creator(self) -> Creator:
+        return copies.resend_to_failed
 
     def _recipients_text(self, count: int) -> str:
         return count_fr(count, "destinataire en échec", "destinataires en échec")
