@@ -19,9 +19,8 @@ from sms_hub.domain.campaign import COPY_SUFFIX, RESEND_SUFFIX, copy_name
 from sms_hub.domain.formatting import count_fr
 from sms_hub.domain.lifecycle import (
     INITIAL_STATUS,
+    NO_FAILURE,
     Action,
-    Status,
-    refusal,
     sarbacane_state,
 )
 from sms_hub.domain.statistics import NEVER_RESENT_OUTCOMES, RESENT_OUTCOMES
@@ -162,9 +161,7 @@ async def resend_to_failed(
     found = await _resendable(actor, campaign_id)
     source = found.campaign
     if not await in_thread(_count, actor, campaign_id, _RESENT):
-        raise NotAllowed(
-            refusal(Action.RESEND_FAILED, Status(source.status), 0, 0) or ""
-        )
+        raise NotAllowed(NO_FAILURE)
     name = copy_name(source.name, RESEND_SUFFIX)
     copy = _Copy(
         name=name,
