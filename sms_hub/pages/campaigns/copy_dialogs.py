@@ -6,6 +6,7 @@ Both show what the new draft will be before creating it, then create it
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 import reflex as rx
@@ -18,6 +19,13 @@ from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import copies
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = (
+    "Une erreur inattendue a interrompu la création de la campagne. "
+    "Vérifiez la liste des campagnes avant de réessayer."
+)
 
 #: Creates the copy: (actor, campaign id, progress) -> result.
 Creator = Callable[[Actor, int, copies.Progress], Awaitable[copies.CopyResult]]
@@ -89,6 +97,13 @@ class CopyDialog(rx.State, mixin=True):
             async with self:
                 self.copying = False
                 self.copy_error = error.user_message
+            return
+        except Exception:
+            log.exception("copy of campaign %s failed", campaign_id)
+            async with self:
+                self.copying = False
+                self.copy_error = UNEXPECTED
+                await self._changed()  # type: ignore[attr-defined]
             return
         async with self:
             self.copying = self.copy_open = False
