@@ -106,6 +106,18 @@ def validate_new_campaign(campaign: NewCampaign, content_parts: int) -> dict[str
     return errors
 
 
+#: What a copy's name adds to its original's (« Dupliquer la campagne »,
+#: « Renvoyer aux échecs »).
+COPY_SUFFIX = " (copie)"
+RESEND_SUFFIX = " (renvoi aux échecs)"
+
+
+def copy_name(name: str, suffix: str = COPY_SUFFIX) -> str:
+    """``<name> (copie)``, the original name shortened so it fits the limit."""
+    room = NAME_MAX_LENGTH - len(suffix)
+    return name[:room].rstrip() + suffix
+
+
 def sarbacane_name(name: str, marker: str) -> str:
     """The campaign's name in Sarbacane: its Hub3E name and its marker."""
     return f"{name} [{marker}]"

@@ -28,3 +28,11 @@ def number_fr(value: int | float) -> str:
 def percent_fr(ratio: float) -> str:
     """``12,5 %``."""
     return format_percent(ratio, format="#,##0.0\u202f%", locale=LOCALE)
+
+
+def count_fr(count: int, singular: str, plural: str) -> str:
+    """``1 destinataire en échec``, ``1 234 destinataires en échec``.
+
+    French agrees in the singular for 0 and 1.
+    """
+    return f"{number_fr(count)} {singular if count < 2 else plural}"

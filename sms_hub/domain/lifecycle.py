@@ -36,6 +36,9 @@ class Action(StrEnum):
     IMPORT_CONTACTS = "import_contacts"
     LAUNCH = "launch"
     CANCEL = "cancel"
+    DUPLICATE = "duplicate"
+    RESEND_FAILED = "resend_failed"
+    HISTORY = "history"
     DELETE = "delete"
 
 
@@ -96,6 +99,9 @@ ACTION_INFO: dict[Action, ActionInfo] = {
     ),
     Action.LAUNCH: ActionInfo("Lancer ou planifier l'envoi de la campagne", "send"),
     Action.CANCEL: ActionInfo("Annuler l'envoi de la campagne", "circle-stop"),
+    Action.DUPLICATE: ActionInfo("Dupliquer la campagne", "copy"),
+    Action.RESEND_FAILED: ActionInfo("Renvoyer aux échecs", "repeat"),
+    Action.HISTORY: ActionInfo("Historique", "history"),
     Action.DELETE: ActionInfo("Supprimer la campagne", "trash-2"),
 }
 
@@ -113,6 +119,9 @@ _NEEDS_RECIPIENT = (
     "La campagne doit comporter au minimum 1 destinataire : "
     "importez d'abord les contacts d'une liste."
 )
+NO_FAILURE = (
+    "Aucun SMS de cette campagne n'a échoué : il n'y a personne à qui le renvoyer."
+)
 _NOTHING_TO_CANCEL = "Aucun envoi en cours ou planifié à annuler."
 _CANCEL_FIRST = (
     "Les campagnes en cours d'envoi ne peuvent pas être supprimées directement "
@@ -127,6 +136,8 @@ class Rule:
     ``leads_to`` is the status the action moves the campaign to (None: it
     does not change the status, or, for a delete, the campaign is gone);
     a launch with a date leads to ``leads_to_when_dated`` instead.
+    ``needs_failure``: the campaign must have recipients whose SMS failed
+    (once that is known: see :func:`refusal`).
     ``done_in`` are the statuses in which a repeat of the action (a double
     click, a second tab) finds it already done: it is then a no-op.
     """
@@ -134,6 +145,7 @@ class Rule:
     allowed_from: frozenset[Status]
     refused: str = ""
     needs_recipient: bool = False
+    needs_failure: bool = False
     leads_to: Status | None = None
     leads_to_when_dated: Status | None = None
     removes_campaign: bool = False
@@ -163,22 +175,44 @@ RULES: dict[Action, Rule] = {
         leads_to=Status.CANCELLED,
         done_in=frozenset({Status.CANCELLED}),
     ),
+    Action.DUPLICATE: Rule(_ALL),
+    Action.RESEND_FAILED: Rule(
+        frozenset({Status.FINISHED}), _ONLY_FINISHED, needs_failure=True
+    ),
+    Action.HISTORY: Rule(_ALL),
     Action.DELETE: Rule(_ALL - ACTIVE_STATUSES, _CANCEL_FIRST, removes_campaign=True),
 }
 
 
-def refusal(action: Action, status: Status, recipient_count: int) -> str | None:
-    """Why ``action`` is not allowed for a campaign, or None when it is."""
+def refusal(
+    action: Action,
+    status: Status,
+    recipient_count: int,
+    failed_count: int | None = None,
+) -> str | None:
+    """Why ``action`` is not allowed for a campaign, or None when it is.
+
+    ``failed_count``: how many of its recipients' SMS failed, None while the
+    campaign's report has not been read (the action then stays offered, and
+    the count is read when it is chosen).
+    """
     rule = RULES[action]
     if status not in rule.allowed_from:
         return rule.refused
     if rule.needs_recipient and recipient_count < 1:
         return _NEEDS_RECIPIENT
+    if rule.needs_failure and failed_count is not None and failed_count < 1:
+        return NO_FAILURE
     return None
 
 
-def is_allowed(action: Action, status: Status, recipient_count: int) -> bool:
-    return refusal(action, status, recipient_count) is None
+def is_allowed(
+    action: Action,
+    status: Status,
+    recipient_count: int,
+    failed_count: int | None = None,
+) -> bool:
+    return refusal(action, status, recipient_count, failed_count) is None
 
 
 def already_done(action: Action, status: Status) -> bool:

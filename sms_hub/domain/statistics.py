@@ -55,6 +55,12 @@ def report_needs_reading(
     return pending > 0 and now - fetched_at >= PENDING_REREAD_AFTER
 
 
+#: « Renvoyer aux échecs » addresses the recipients whose SMS had this outcome…
+RESENT_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.FAILED})
+#: …never a number that answered STOP to any campaign of the centre.
+NEVER_RESENT_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.STOP})
+
+
 def outcome_of(*, success: bool, bounce: bool, unsubscribe: bool) -> Outcome:
     """A recipient who answered STOP did receive the SMS: STOP wins over delivered."""
     if bounce or not success:

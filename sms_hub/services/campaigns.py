@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -23,7 +26,7 @@ from sms_hub.domain.campaign import (
 )
 from sms_hub.domain.lifecycle import INITIAL_STATUS, RULES, Action, sarbacane_state
 from sms_hub.domain.paging import CampaignPageQuery
-from sms_hub.sarbacane import SarbacaneError
+from sms_hub.sarbacane import SarbacaneClient, SarbacaneError
 from sms_hub.services import audit
 from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor, in_thread
@@ -45,6 +48,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -94,22 +99,68 @@ async def create_campaign(actor: Actor, campaign: NewCampaign) -> CampaignRow:
     if errors:
         raise InvalidInput(errors)
     client = client_for(centre)
+
+    def insert(account_id: str, sarbacane_id: str) -> CampaignRow:
+        return _insert_campaign(actor, campaign, content, account_id, sarbacane_id)
+
+    return await created_in_sarbacane_then_locally(
+        actor,
+        client,
+        RemoteDraft(campaign.name, campaign.kind.value, campaign.sender, content),
+        insert,
+    )
+
+
+@dataclass(frozen=True)
+class RemoteDraft:
+    """What Sarbacane is told of a new campaign (``content`` as sent)."""
+
+    name: str
+    kind: str
+    sender: str
+    content: str
+
+
+async def created_in_sarbacane_then_locally(
+    actor: Actor,
+    client: SarbacaneClient,
+    draft: RemoteDraft,
+    insert: Callable[[str, str], T],
+    *,
+    prepare: Callable[[str], Awaitable[None]] | None = None,
+    audit_as: AuditAction = AuditAction.CREATE,
+    audit_campaign_id: int | None = None,
+) -> T:
+    """Create a draft in Sarbacane, ``prepare(sarbacane_id)`` it there, then
+    ``insert(account_id, sarbacane_id)`` its local rows (in a thread).
+
+    A Sarbacane failure leaves no local row (audited as failed, for
+    ``audit_campaign_id`` when given). A failure after Sarbacane created the
+    campaign deletes it there again, so the two never diverge.
+    """
     marker = f"H3E-{uuid.uuid4().hex[:12]}"
-    async with sarbacane_call(actor, AuditAction.CREATE, name=campaign.name):
+
+    def gateway() -> AbstractAsyncContextManager[None]:
+        return sarbacane_call(
+            actor, audit_as, campaign_id=audit_campaign_id, name=draft.name
+        )
+
+    async with gateway():
         ref = await client.create_sms_campaign(
-            name=sarbacane_name(campaign.name, marker),
-            kind=campaign.kind.value,
-            sms_from=campaign.sender,
-            content=content,
+            name=sarbacane_name(draft.name, marker),
+            kind=draft.kind,
+            sms_from=draft.sender,
+            content=draft.content,
             marker=marker,
         )
     try:
-        return await in_thread(
-            _insert_campaign, actor, campaign, content, client.account_id, ref.id
-        )
+        if prepare is not None:
+            async with gateway():
+                await prepare(ref.id)
+        return await in_thread(insert, client.account_id, ref.id)
     except (AlreadyLinked, IntegrityError) as error:
         log.error("Sarbacane campaign %s is already linked; not linked again", ref.id)
-        await in_thread(_audit_refused_link, actor, campaign.name)
+        await in_thread(_audit_refused_link, actor, draft.name, audit_as)
         raise GatewayError(ALREADY_LINKED) from error
     except Exception:
         log.exception("local insert failed; deleting Sarbacane campaign %s", ref.id)
@@ -130,10 +181,12 @@ ALREADY_LINKED = (
 )
 
 
-def _audit_refused_link(actor: Actor, name: str) -> None:
+def _audit_refused_link(
+    actor: Actor, name: str, action: AuditAction = AuditAction.CREATE
+) -> None:
     audit.record(
         actor,
-        AuditAction.CREATE,
+        action,
         AuditOutcome.FAILED,
         campaign_name=name,
         detail="Campagne Sarbacane déjà liée à une autre campagne : non liée.",

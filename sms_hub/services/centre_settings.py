@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from sms_hub.domain.audit import AuditAction
 from sms_hub.domain.centre_settings import (
     CentreSettings,
     days_from_text,
@@ -30,7 +31,7 @@ ADMINS_ONLY = (
     "Accès refusé : les paramètres du centre sont réservés aux administrateurs "
     "du centre."
 )
-SETTINGS_AUDIT = "settings"
+SETTINGS_AUDIT = AuditAction.SETTINGS
 
 
 @dataclass(frozen=True)

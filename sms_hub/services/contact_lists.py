@@ -24,7 +24,9 @@ from typing import BinaryIO
 
 import phonenumbers
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
+from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.contacts_csv import (
     ContactsCsv,
     ContactsCsvError,
@@ -33,10 +35,10 @@ from sms_hub.domain.contacts_csv import (
     RejectionLog,
     write_csv,
 )
-from sms_hub.domain.formatting import PARIS, date_time_fr, number_fr
+from sms_hub.domain.formatting import PARIS, count_fr, date_time_fr, number_fr
 from sms_hub.domain.paging import PageQuery
 from sms_hub.domain.phone import Rejection
-from sms_hub.services import downloads
+from sms_hub.services import audit, downloads
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.csv_spool import RejectionSpool
 from sms_hub.services.downloads import Download
@@ -159,6 +161,13 @@ def contact_row(contact: Contact) -> ContactRow:
 # --- Lists ------------------------------------------------------------------
 
 
+def _audit_list(
+    session: Session, actor: Actor, action: AuditAction, detail: str
+) -> None:
+    """A change of a contact list, recorded with it (the list named in ``detail``)."""
+    audit.record_in(session, actor, action, detail=detail)
+
+
 def _clean_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
@@ -182,9 +191,11 @@ def _create(actor: Actor, name: str) -> ContactListRow:
         with session_scope(get_settings().database_url) as session:
             if contact_queries.contact_list_by_name(session, actor.tenant_id, name):
                 raise _name_taken(name)
-            return list_row(
-                contact_queries.create_contact_list(session, actor.tenant_id, name)
+            created = contact_queries.create_contact_list(
+                session, actor.tenant_id, name
             )
+            _audit_list(session, actor, AuditAction.LIST_CREATE, f"Liste « {name} »")
+            return list_row(created)
     except IntegrityError as error:
         raise _name_taken(name) from error
 
@@ -202,7 +213,14 @@ def _rename(actor: Actor, list_id: int, name: str) -> ContactListRow:
                 session, actor.tenant_id, name, exclude_id=list_id
             ):
                 raise _name_taken(name)
+            former = contact_list.name
             contact_queries.rename_contact_list(session, contact_list, name)
+            _audit_list(
+                session,
+                actor,
+                AuditAction.LIST_RENAME,
+                f"Liste « {former} » renommée « {name} »",
+            )
             return list_row(contact_list)
     except IntegrityError as error:
         raise _name_taken(name) from error
@@ -215,8 +233,14 @@ async def rename_contact_list(actor: Actor, list_id: int, name: str) -> ContactL
 def _delete(actor: Actor, list_id: int) -> str:
     with session_scope(get_settings().database_url) as session:
         contact_list = load_contact_list(session, actor, list_id)
-        name = contact_list.name
+        name, count = contact_list.name, contact_list.contact_count
         contact_queries.delete_contact_list(session, actor.tenant_id, list_id)
+        _audit_list(
+            session,
+            actor,
+            AuditAction.LIST_DELETE,
+            f"Liste « {name} » ({count_fr(count, 'contact', 'contacts')})",
+        )
         return name
 
 
@@ -310,6 +334,14 @@ def _import(
         if progress:
             progress(size, size)
         counts = csv_file.rejection_counts
+        _audit_list(
+            session,
+            actor,
+            AuditAction.LIST_IMPORT,
+            f"Liste « {contact_list.name} » : "
+            f"{count_fr(csv_file.imported, 'contact importé', 'contacts importés')}, "
+            f"{count_fr(csv_file.rejected_count, 'ligne écartée', 'lignes écartées')}",
+        )
         return ImportReport(
             list_id=list_id,
             list_name=contact_list.name,
@@ -337,14 +369,25 @@ def import_csv_blocking(
 ) -> ImportReport:
     """:func:`import_csv` on the calling thread (scripts, benchmarks)."""
     try:
-        return _import(actor, list_id, source, progress, max_bytes or csv_max_bytes())
-    except ContactsCsvError as error:
-        raise InvalidFile(error.user_message) from error
-    except IntegrityError as error:
-        raise ServiceError(
-            "La liste a été modifiée pendant l'import. Aucun contact n'a été "
-            "importé : relancez l'import."
-        ) from error
+        try:
+            return _import(
+                actor, list_id, source, progress, max_bytes or csv_max_bytes()
+            )
+        except ContactsCsvError as error:
+            raise InvalidFile(error.user_message) from error
+        except IntegrityError as error:
+            raise ServiceError(
+                "La liste a été modifiée pendant l'import. Aucun contact n'a été "
+                "importé : relancez l'import."
+            ) from error
+    except ServiceError as error:
+        audit.record(
+            actor,
+            AuditAction.LIST_IMPORT,
+            AuditOutcome.FAILED,
+            detail=f"Liste n° {list_id} : {error.user_message}",
+        )
+        raise
 
 
 async def import_csv(

@@ -30,7 +30,7 @@ from sms_hub.services.guard import CampaignInCentre, campaign_in_centre
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
-from sms_hub.store.models import utcnow
+from sms_hub.store.models import Campaign, utcnow
 
 
 @dataclass
@@ -155,10 +155,27 @@ def _summary(
     timeline_chart = [ChartPoint(label, n) for label, n in timeline(moments)]
     return {
         "pending": stats.pending,
+        "failed": stats.failed,
         "figures": [asdict(f) for f in figures],
         "outcomes_chart": [asdict(p) for p in outcomes_chart],
         "timeline_chart": [asdict(p) for p in timeline_chart],
     }
+
+
+async def ensure_outcomes(actor: Actor, found: CampaignInCentre) -> None:
+    """Each recipient's outcome is known locally: the finished campaign's
+    report is read from Sarbacane and kept if it was not yet."""
+    if _needs_reading(found.campaign):
+        await _fetch_and_keep(actor, found)
+
+
+def _needs_reading(campaign: Campaign) -> bool:
+    summary = json.loads(campaign.report_summary or "{}")
+    return report_needs_reading(
+        campaign.report_fetched_at if summary else None,
+        summary.get("pending", 0),
+        utcnow(),
+    )
 
 
 async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
@@ -171,13 +188,10 @@ async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
     """
     found = await in_thread(campaign_in_centre, actor, campaign_id, Action.STATS_HUB3E)
     campaign = found.campaign
-    summary = json.loads(campaign.report_summary or "{}")
-    if report_needs_reading(
-        campaign.report_fetched_at if summary else None,
-        summary.get("pending", 0),
-        utcnow(),
-    ):
+    if _needs_reading(campaign):
         summary = await _fetch_and_keep(actor, found)
+    else:
+        summary = json.loads(campaign.report_summary or "{}")
     settings = get_settings()
     return StatisticsView(
         campaign_name=campaign.name,

@@ -6,6 +6,7 @@ module only lays them out for one row.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -77,12 +78,24 @@ def _href(action: Action, campaign: Campaign, settings: Settings) -> str:
     return settings.sarbacane_link(template, campaign_id=campaign.sarbacane_id)
 
 
+def failed_count(campaign: Campaign) -> int | None:
+    """How many recipients' SMS failed, as the kept report says (None: unread)."""
+    if not campaign.report_summary:
+        return None
+    try:
+        failed = json.loads(campaign.report_summary).get("failed")
+    except ValueError:
+        return None
+    return failed if isinstance(failed, int) else None
+
+
 def action_views(campaign: Campaign, settings: Settings) -> list[ActionView]:
     status = status_of(campaign)
+    failed = failed_count(campaign)
     views = []
     for action in ACTION_ORDER:
         info = ACTION_INFO[action]
-        reason = refusal(action, status, campaign.recipient_count)
+        reason = refusal(action, status, campaign.recipient_count, failed)
         views.append(
             ActionView(
                 key=action.value,

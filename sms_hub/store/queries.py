@@ -282,7 +282,100 @@ def audit_events(
     return list(session.exec(statement.order_by(col(AuditEvent.id))).all())
 
 
+def audit_page(
+    session: Session,
+    tenant_id: int,
+    *,
+    campaign_id: int | None = None,
+    actions: list[str] | None = None,
+    offset: int,
+    limit: int,
+) -> tuple[list[AuditEvent], int]:
+    """One page of the centre's audit events, newest first, and their number:
+    a campaign's (``campaign_id``), or those of some ``actions``."""
+    where: list[Any] = [AuditEvent.tenant_id == tenant_id]
+    if campaign_id is not None:
+        where.append(AuditEvent.campaign_id == campaign_id)
+    if actions is not None:
+        where.append(col(AuditEvent.action).in_(actions))
+    order = [col(AuditEvent.created_at).desc(), col(AuditEvent.id).desc()]
+    return counted_page(session, AuditEvent, where, order, offset=offset, limit=limit)
+
+
 # Campaign recipients and exclusions
+
+
+_COPIED_RECIPIENTS = """
+    FROM campaignrecipient r JOIN campaign c ON c.id = r.campaign_id
+    WHERE c.tenant_id = :tenant_id AND r.campaign_id = :source_id
+      {only}
+      AND r.phone NOT IN (
+        SELECT s.phone FROM campaignrecipient s JOIN campaign sc ON sc.id = s.campaign_id
+        WHERE sc.tenant_id = :tenant_id AND s.outcome IN :never)
+"""
+
+
+def _copied_recipients(only: list[str] | None) -> str:
+    return _COPIED_RECIPIENTS.format(only="AND r.outcome IN :only" if only else "")
+
+
+def _copy_params(
+    tenant_id: int, source_id: int, only: list[str] | None, never: list[str]
+) -> tuple[list[Any], dict[str, Any]]:
+    binds = [bindparam("never", expanding=True)]
+    params: dict[str, Any] = {
+        "tenant_id": tenant_id,
+        "source_id": source_id,
+        "never": never or ["-"],
+    }
+    if only:
+        binds.append(bindparam("only", expanding=True))
+        params["only"] = only
+    return binds, params
+
+
+def count_copied_recipients(
+    session: Session,
+    tenant_id: int,
+    source_id: int,
+    *,
+    only: list[str] | None,
+    never: list[str],
+) -> int:
+    """How many of the centre's campaign's recipients a copy would take:
+    those whose outcome is in ``only`` (all when None), never a number that
+    had an outcome in ``never`` in any campaign of the centre."""
+    binds, params = _copy_params(tenant_id, source_id, only, never)
+    statement = text("SELECT COUNT(*) " + _copied_recipients(only)).bindparams(*binds)
+    return int(session.execute(statement, params).scalar_one())
+
+
+def copy_campaign_recipients(
+    session: Session,
+    tenant_id: int,
+    source_id: int,
+    target_id: int,
+    *,
+    only: list[str] | None,
+    never: list[str],
+) -> int:
+    """Copy those recipients (see :func:`count_copied_recipients`) into the
+    centre's campaign ``target_id``, not yet pushed to Sarbacane; how many."""
+    if campaign_by_id(session, tenant_id, target_id) is None:
+        return 0
+    binds, params = _copy_params(tenant_id, source_id, only, never)
+    statement = text(
+        "INSERT INTO campaignrecipient "
+        "(campaign_id, email, phone, source_list_id, pushed) "
+        "SELECT :target_id, r.email, r.phone, r.source_list_id, :pushed "
+        + _copied_recipients(only)
+        + " AND NOT EXISTS (SELECT 1 FROM campaignrecipient t "
+        "WHERE t.campaign_id = :target_id AND t.phone = r.phone)"
+    ).bindparams(*binds)
+    result = session.execute(
+        statement, {**params, "target_id": target_id, "pushed": False}
+    )
+    return result.rowcount or 0
 
 
 def copy_list_contacts_into_campaign(

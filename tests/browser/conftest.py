@@ -216,7 +216,10 @@ def seed_contact_list(server_env, app_url):
                     Contact(
                         list_id=contact_list.id,
                         phone=phone,
-                        email=f"stagiaire{i}@exemple.fr",
+                        # Unique across lists: Sarbacane's exclusion lists
+                        # match by e-mail too, so a STOP answered in one test
+                        # must not exclude another test's recipient.
+                        email=f"stagiaire{i}.liste{contact_list.id}@exemple.fr",
                     )
                 )
 

@@ -106,6 +106,13 @@ def test_audit_values_are_the_stored_strings():
         "cancel",
         "import_contacts",
         "exclusions",
+        "duplicate",
+        "resend_failed",
+        "settings",
+        "list_create",
+        "list_rename",
+        "list_delete",
+        "list_import",
     ]
     assert [o.value for o in AuditOutcome] == ["ok", "failed"]
 

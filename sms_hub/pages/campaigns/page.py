@@ -17,12 +17,19 @@ from sms_hub.components.search_field import search_input
 from sms_hub.components.status_badge import status_badge
 from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, STUCK_WARNING, Action
 from sms_hub.pages.campaigns.cancel_dialog import CancelState, cancel_dialog
+from sms_hub.pages.campaigns.copy_dialogs import (
+    DuplicateState,
+    ResendState,
+    duplicate_dialog,
+    resend_dialog,
+)
 from sms_hub.pages.campaigns.create_modal import (
     CreateCampaignState,
     create_campaign_modal,
 )
 from sms_hub.pages.campaigns.delete_dialog import DeleteCampaignState, delete_dialog
 from sms_hub.pages.campaigns.exclusions_modal import ExclusionsState, exclusions_modal
+from sms_hub.pages.campaigns.history_dialog import HistoryState, history_dialog
 from sms_hub.pages.campaigns.import_modal import ImportState, import_modal
 from sms_hub.pages.campaigns.launch_modal import LaunchState, launch_modal
 from sms_hub.pages.campaigns.recipients_modal import RecipientsState, recipients_modal
@@ -124,6 +131,9 @@ ACTION_HANDLERS = {
     Action.IMPORT_CONTACTS: ImportState.open_import,
     Action.LAUNCH: LaunchState.open_launch,
     Action.CANCEL: CancelState.open_cancel,
+    Action.DUPLICATE: DuplicateState.open_duplicate,
+    Action.RESEND_FAILED: ResendState.open_resend,
+    Action.HISTORY: HistoryState.open_history,
     Action.DELETE: DeleteCampaignState.ask_delete,
 }
 
@@ -273,6 +283,9 @@ def campaigns_page() -> rx.Component:
         exclusions_modal(),
         launch_modal(),
         cancel_dialog(),
+        duplicate_dialog(),
+        resend_dialog(),
+        history_dialog(),
         _live_rows(),
         session=CampaignsState,
     )

@@ -17,6 +17,13 @@ from sms_hub.components.layout import page_shell, section_card, spinner_until
 from sms_hub.components.search_field import search_field
 from sms_hub.pages.contact_lists.contacts_state import ContactsState
 from sms_hub.pages.contact_lists.delete_dialog import DeleteListState, delete_dialog
+from sms_hub.pages.contact_lists.history_dialog import (
+    TITLE as HISTORY_TITLE,
+)
+from sms_hub.pages.contact_lists.history_dialog import (
+    ListsHistoryState,
+    lists_history_dialog,
+)
 from sms_hub.pages.contact_lists.import_dialog import import_dialog
 from sms_hub.pages.contact_lists.import_state import CsvImportState
 from sms_hub.pages.contact_lists.name_dialog import ListNameState, name_dialog
@@ -42,6 +49,13 @@ def _toolbar() -> rx.Component:
         rx.button(
             rx.link(rx.icon("arrow-left", size=16), "Retour aux campagnes", href="/"),
             as_child=True,
+            variant="outline",
+            size="3",
+        ),
+        rx.button(
+            rx.icon("history", size=16),
+            HISTORY_TITLE,
+            on_click=ListsHistoryState.open_history,
             variant="outline",
             size="3",
         ),
@@ -217,6 +231,7 @@ def contact_lists_page() -> rx.Component:
         name_dialog(),
         delete_dialog(),
         import_dialog(),
+        lists_history_dialog(),
         session=S,
         section=ROUTE,
     )
