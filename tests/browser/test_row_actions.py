@@ -40,7 +40,7 @@ def _history(page: Page, name: str):
 
 
 def test_duplicate_with_recipients_shows_live_in_every_tab_and_in_its_history(
-    page: Page, app_url: str, seed_contact_list, shot
+    page: Page, app_url: str, seed_contact_list, shot, axe
 ):
     list_name = f"Copie {uuid.uuid4().hex[:5]}"
     seed_contact_list(list_name, PHONES)
@@ -68,6 +68,7 @@ def test_duplicate_with_recipients_shows_live_in_every_tab_and_in_its_history(
     expect(recipients).to_be_checked()
     _settled(dialog)
     shot("duplicate-dialog")
+    axe("duplicate-dialog")
     dialog.get_by_role("button", name="Créer la copie").click()
 
     expect(
@@ -97,6 +98,7 @@ def test_duplicate_with_recipients_shows_live_in_every_tab_and_in_its_history(
     expect(history).to_contain_text("1 événement")
     _settled(history)
     shot("history-dialog")
+    axe("history-dialog")
     history.get_by_role("button", name="Fermer").click()
     expect(history).to_be_hidden()
 
@@ -110,7 +112,7 @@ def test_duplicate_with_recipients_shows_live_in_every_tab_and_in_its_history(
 
 
 def test_resend_to_failures_counts_them_then_creates_a_draft_for_them(
-    page: Page, app_url: str, seed_contact_list, shot
+    page: Page, app_url: str, seed_contact_list, shot, axe
 ):
     list_name = f"Échecs {uuid.uuid4().hex[:5]}"
     seed_contact_list(list_name, PHONES)
@@ -138,6 +140,7 @@ def test_resend_to_failures_counts_them_then_creates_a_draft_for_them(
     expect(dialog).to_contain_text("ayant répondu STOP ne la recevront jamais")
     _settled(dialog)
     shot("resend-dialog")
+    axe("resend-dialog")
     dialog.get_by_role("button", name="Créer la campagne de renvoi").click()
 
     expect(
@@ -156,7 +159,9 @@ def test_resend_to_failures_counts_them_then_creates_a_draft_for_them(
     history.get_by_role("button", name="Fermer").click()
 
 
-def test_contact_list_changes_show_in_the_lists_history(page: Page, app_url: str, shot):
+def test_contact_list_changes_show_in_the_lists_history(
+    page: Page, app_url: str, shot, axe
+):
     name = f"Stagiaires {uuid.uuid4().hex[:5]}"
     renamed = f"{name} 2026"
     page.goto(app_url + "/listes")
@@ -188,3 +193,4 @@ def test_contact_list_changes_show_in_the_lists_history(page: Page, app_url: str
     expect(rename).to_contain_text(FRENCH_DATE)
     _settled(history)
     shot("lists-history-dialog")
+    axe("lists-history-dialog")

@@ -251,6 +251,9 @@ def duplicate_dialog() -> rx.Component:
             checked=s.with_recipients,
             on_change=s.set_with_recipients,
             disabled=s.copying | (s.copy_recipients == 0),
+            aria_label="Copier aussi les destinataires ("
+            + s.copy_recipients_text
+            + ")",
         ),
         rx.text("Copier aussi les destinataires", size="2"),
         rx.text("(", s.copy_recipients_text, ")", size="2", color_scheme="gray"),
