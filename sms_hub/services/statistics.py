@@ -14,6 +14,7 @@ from datetime import datetime
 from sms_hub.domain import sms_text
 from sms_hub.domain.formatting import number_fr, percent_fr
 from sms_hub.domain.lifecycle import Action
+from sms_hub.domain.phone import display_phone
 from sms_hub.domain.statistics import (
     OUTCOME_COLOURS,
     OUTCOME_LABELS,
@@ -60,6 +61,7 @@ class StatisticsView:
 class OutcomeRow:
     email: str
     phone: str
+    phone_label: str
     outcome: str
 
 
@@ -208,7 +210,12 @@ async def outcome_page(
                 limit=limit,
             )
             return [
-                OutcomeRow(r.email or "", r.phone, outcome_label(r.outcome))
+                OutcomeRow(
+                    r.email or "",
+                    r.phone,
+                    display_phone(r.phone),
+                    outcome_label(r.outcome),
+                )
                 for r in rows
             ], total
 

@@ -81,7 +81,9 @@ def _timeline_chart() -> rx.Component:
 
 def _row(row: statistics.OutcomeRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row.email), rx.table.cell(row.phone), rx.table.cell(row.outcome)
+        rx.table.cell(row.email),
+        rx.table.cell(rx.text(row.phone_label, white_space="nowrap")),
+        rx.table.cell(row.outcome),
     )
 
 
