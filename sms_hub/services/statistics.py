@@ -49,11 +49,23 @@ class ChartPoint:
 
 
 @dataclass
+class TimelinePoint:
+    """One time bucket of the chart « SMS traités dans le temps ».
+
+    No ``fill``: the chart draws every bar in the theme's colour (a point's
+    own ``fill``, even empty, would override it and draw the bar black).
+    """
+
+    name: str
+    value: int
+
+
+@dataclass
 class StatisticsView:
     campaign_name: str
     figures: list[Figure]
     outcomes_chart: list[ChartPoint]
-    timeline_chart: list[ChartPoint]
+    timeline_chart: list[TimelinePoint]
     sarbacane_link: str
 
 
@@ -154,7 +166,7 @@ def _summary(
         for o, n in counts.items()
         if n
     ]
-    timeline_chart = [ChartPoint(label, n) for label, n in timeline(moments)]
+    timeline_chart = [TimelinePoint(label, n) for label, n in timeline(moments)]
     return {
         "pending": stats.pending,
         "figures": [asdict(f) for f in figures],
@@ -185,7 +197,9 @@ async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
         campaign_name=campaign.name,
         figures=[Figure(**f) for f in summary["figures"]],
         outcomes_chart=[ChartPoint(**p) for p in summary["outcomes_chart"]],
-        timeline_chart=[ChartPoint(**p) for p in summary["timeline_chart"]],
+        timeline_chart=[
+            TimelinePoint(p["name"], p["value"]) for p in summary["timeline_chart"]
+        ],
         sarbacane_link=settings.sarbacane_link(
             settings.sarbacane_report_path, campaign_id=campaign.sarbacane_id
         ),
