@@ -1,4 +1,5 @@
-"""The app's own HTTP surface: security headers and (demo mode only) the simulator.
+"""The app's own HTTP surface: security headers and, in demo mode only, the
+simulator and the portal stand-in page (``/_portal-demo``).
 
 Given to ``rx.App(api_transformer=...)``; in production single-port mode it
 also wraps the HTML pages, so every response gets the headers.
@@ -66,6 +67,10 @@ async def download(request: Request) -> Response:
 
 def build_api(settings: Settings) -> Starlette:
     routes: list = [Route("/telechargements/{token}", download)]
+    if settings.demo_mode:
+        from sms_hub import portal_demo
+
+        routes.append(Route(portal_demo.ROUTE, portal_demo.endpoint(settings)))
     if settings.demo_mode and settings.uses_simulator:
         from sms_hub.sarbacane.simulator import create_app
 

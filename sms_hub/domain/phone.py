@@ -21,6 +21,11 @@ Two things ``phonenumbers`` alone gets wrong or too slowly:
 French ``01``–``05`` and ``09`` numbers (``09`` is the fixed-line VoIP of
 internet boxes) are landlines; so are foreign numbers that ``phonenumbers``
 types as fixed line or VoIP.
+
+People read numbers the French way (:func:`display_phone`): a metropolitan
+number in the national form (``06 12 34 56 78``), every other one, overseas
+departments included, in the international form (``+262 692 12 34 56``,
+``+32 470 12 34 56``). E.164 stays what is stored, exported and sent.
 """
 
 from __future__ import annotations
@@ -291,3 +296,51 @@ def _classify(number: phonenumbers.PhoneNumber) -> PhoneResult:
     if number_type in _LANDLINE_TYPES:
         return _LANDLINE
     return _INVALID
+
+
+# --- Display -------------------------------------------------------------
+
+_METROPOLITAN_COUNTRY_CODE = 33
+
+
+def display_phone(e164: str) -> str:
+    """An E.164 number as a French reader writes it.
+
+    ``+33612345678`` → ``06 12 34 56 78``; ``+262692123456`` →
+    ``+262 692 12 34 56``; ``+32470123456`` → ``+32 470 12 34 56``. Anything
+    that is not a number (an old row, a typo in a fixture) is shown as stored.
+    """
+    return _display(e164)
+
+
+@lru_cache(maxsize=4096)
+def _display(e164: str) -> str:
+    number = _parse(e164, None)
+    if number is None:
+        return e164
+    if number.country_code == _METROPOLITAN_COUNTRY_CODE:
+        style = phonenumbers.PhoneNumberFormat.NATIONAL
+    else:
+        style = phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
+def search_digits(typed: str) -> str | None:
+    """What a typed number looks like inside an E.164 one, for a search.
+
+    ``06 12`` → ``612``, ``+262 692`` → ``+262692``, ``0033 6`` → ``+336``;
+    ``None`` when ``typed`` is not a number (a name, an e-mail).
+    """
+    if not set(typed) <= _SEARCH_CHARS:
+        return None
+    digits = "".join(c for c in typed if c.isdigit() or c == "+")
+    if not digits:
+        return None
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    if digits.startswith("0"):
+        return digits[1:]
+    return digits
+
+
+_SEARCH_CHARS = frozenset("0123456789+ .-()/\u00a0")

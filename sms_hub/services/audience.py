@@ -21,6 +21,7 @@ from sms_hub.domain.audit import AuditAction
 from sms_hub.domain.campaign import CampaignKind
 from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.lifecycle import RULES, Action
+from sms_hub.domain.phone import display_phone
 from sms_hub.sarbacane import MAX_BATCH, RecipientIn
 from sms_hub.services import audit
 from sms_hub.services.context import Actor, in_thread
@@ -59,6 +60,7 @@ class ImportSummary:
 class RecipientView:
     email: str
     phone: str
+    phone_label: str
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,10 @@ async def recipients_page(
                 offset=offset,
                 limit=limit,
             )
-            return [RecipientView(r.email or "", r.phone) for r in rows], total
+            return [
+                RecipientView(r.email or "", r.phone, display_phone(r.phone))
+                for r in rows
+            ], total
 
     return await in_thread(page)
 

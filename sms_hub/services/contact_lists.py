@@ -22,7 +22,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-import phonenumbers
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -37,7 +36,7 @@ from sms_hub.domain.contacts_csv import (
 )
 from sms_hub.domain.formatting import PARIS, count_fr, date_time_fr, number_fr
 from sms_hub.domain.paging import PageQuery
-from sms_hub.domain.phone import Rejection
+from sms_hub.domain.phone import Rejection, display_phone
 from sms_hub.services import audit, downloads
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.csv_spool import RejectionSpool
@@ -136,22 +135,11 @@ def list_row(contact_list: ContactList) -> ContactListRow:
     )
 
 
-def phone_label(e164: str) -> str:
-    """``+33 6 12 34 56 78``: an E.164 number as people read it."""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-
-
 def contact_row(contact: Contact) -> ContactRow:
     return ContactRow(
         id=contact.id or 0,
         phone=contact.phone,
-        phone_label=phone_label(contact.phone),
+        phone_label=display_phone(contact.phone),
         email=contact.email or "",
         last_name=contact.last_name or "",
         first_name=contact.first_name or "",

@@ -14,6 +14,7 @@ from datetime import datetime
 from sms_hub.domain import sms_text
 from sms_hub.domain.formatting import number_fr, percent_fr
 from sms_hub.domain.lifecycle import Action
+from sms_hub.domain.phone import display_phone
 from sms_hub.domain.statistics import (
     OUTCOME_COLOURS,
     OUTCOME_LABELS,
@@ -48,11 +49,23 @@ class ChartPoint:
 
 
 @dataclass
+class TimelinePoint:
+    """One time bucket of the chart « SMS traités dans le temps ».
+
+    No ``fill``: the chart draws every bar in the theme's colour (a point's
+    own ``fill``, even empty, would override it and draw the bar black).
+    """
+
+    name: str
+    value: int
+
+
+@dataclass
 class StatisticsView:
     campaign_name: str
     figures: list[Figure]
     outcomes_chart: list[ChartPoint]
-    timeline_chart: list[ChartPoint]
+    timeline_chart: list[TimelinePoint]
     sarbacane_link: str
 
 
@@ -60,6 +73,7 @@ class StatisticsView:
 class OutcomeRow:
     email: str
     phone: str
+    phone_label: str
     outcome: str
 
 
@@ -152,7 +166,7 @@ def _summary(
         for o, n in counts.items()
         if n
     ]
-    timeline_chart = [ChartPoint(label, n) for label, n in timeline(moments)]
+    timeline_chart = [TimelinePoint(label, n) for label, n in timeline(moments)]
     return {
         "pending": stats.pending,
         "failed": stats.failed,
@@ -197,7 +211,9 @@ async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
         campaign_name=campaign.name,
         figures=[Figure(**f) for f in summary["figures"]],
         outcomes_chart=[ChartPoint(**p) for p in summary["outcomes_chart"]],
-        timeline_chart=[ChartPoint(**p) for p in summary["timeline_chart"]],
+        timeline_chart=[
+            TimelinePoint(p["name"], p["value"]) for p in summary["timeline_chart"]
+        ],
         sarbacane_link=settings.sarbacane_link(
             settings.sarbacane_report_path, campaign_id=campaign.sarbacane_id
         ),
@@ -222,7 +238,12 @@ async def outcome_page(
                 limit=limit,
             )
             return [
-                OutcomeRow(r.email or "", r.phone, outcome_label(r.outcome))
+                OutcomeRow(
+                    r.email or "",
+                    r.phone,
+                    display_phone(r.phone),
+                    outcome_label(r.outcome),
+                )
                 for r in rows
             ], total
 

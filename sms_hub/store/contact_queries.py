@@ -15,6 +15,7 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col, select
 
 from sms_hub.domain.paging import PageQuery
+from sms_hub.domain.phone import search_digits
 from sms_hub.store.models import Contact, ContactList, utcnow
 from sms_hub.store.query_helpers import (
     Row,
@@ -121,23 +122,6 @@ def refresh_contact_count(session: Session, tenant_id: int, list_id: int) -> int
 # --- Contacts ---------------------------------------------------------------
 
 
-_NUMBER_CHARS = frozenset("0123456789+ .-()/")
-
-
-def _phone_pattern(search: str) -> str | None:
-    """What a typed number looks like in E.164 (``06 12`` → ``612``); None for text."""
-    if not set(search) <= _NUMBER_CHARS:
-        return None
-    digits = "".join(c for c in search if c.isdigit() or c == "+")
-    if not digits:
-        return None
-    if digits.startswith("00"):
-        return "+" + digits[2:]
-    if digits.startswith("0"):
-        return digits[1:]
-    return digits
-
-
 def contact_page(
     session: Session, tenant_id: int, list_id: int, query: PageQuery
 ) -> tuple[list[Contact], int]:
@@ -156,7 +140,7 @@ def contact_page(
             # SQLite's lower() leaves non-ASCII letters (É) as they are.
             matches.append(func.lower(column).like(lowered, escape="\\"))
             matches.append(col(column).like(as_typed, escape="\\"))
-        phone = _phone_pattern(search)
+        phone = search_digits(search)
         if phone:
             matches.append(col(Contact.phone).like(contains(phone), escape="\\"))
         where.append(or_(*matches))

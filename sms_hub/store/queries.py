@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.paging import CampaignPageQuery, CampaignSort
+from sms_hub.domain.phone import search_digits
 from sms_hub.store.models import (
     AuditEvent,
     Campaign,
@@ -489,12 +490,15 @@ def recipient_page(
     where = [CampaignRecipient.campaign_id == campaign_id]
     if search.strip():
         pattern = contains(search.strip().lower())
-        where.append(
-            func.lower(func.coalesce(CampaignRecipient.email, "")).like(
-                pattern, escape="\\"
+        matches = func.lower(func.coalesce(CampaignRecipient.email, "")).like(
+            pattern, escape="\\"
+        ) | col(CampaignRecipient.phone).like(pattern, escape="\\")
+        digits = search_digits(search.strip())
+        if digits:  # a number as shown (06 12 34…) finds its E.164 form
+            matches = matches | col(CampaignRecipient.phone).like(
+                contains(digits), escape="\\"
             )
-            | col(CampaignRecipient.phone).like(pattern, escape="\\")
-        )
+        where.append(matches)
     return _recipients_page(session, where, offset, limit)
 
 

@@ -74,6 +74,10 @@ def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
     assert len(report) == 1 + 4  # the four rows left out, every one of them
     page.keyboard.press("Escape")
     expect(row).to_contain_text("3")
+    row.get_by_role("button", name=list_name, exact=True).click()
+    for phone in ("06 12 34 56 78", "07 81 22 33 44", "+262 692 12 34 56"):
+        expect(page.get_by_role("cell", name=phone, exact=True)).to_be_visible()
+    shot("contacts-french-numbers")
 
     _open(page, app_url)
     campaign = f"Info collective {uuid.uuid4().hex[:5]}"
@@ -94,8 +98,10 @@ def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
     ).click()
     recipients = page.get_by_role("dialog", name="Liste des destinataires")
     expect(recipients).to_contain_text("3 destinataire(s)")
-    for phone in ("+33612345678", "+33781223344", "+262692123456"):
-        expect(recipients.get_by_role("cell", name=phone)).to_be_visible()
+    # Read the French way on screen; E.164 in the export.
+    for phone in ("06 12 34 56 78", "07 81 22 33 44", "+262 692 12 34 56"):
+        expect(recipients.get_by_role("cell", name=phone, exact=True)).to_be_visible()
+    shot("recipients-french-numbers")
     exported = _downloaded(
         page, recipients.get_by_role("button", name="Exporter (CSV)")
     )

@@ -60,7 +60,9 @@ def test_launch_follows_the_badges_live_to_the_statistics(
     _row(page, name).get_by_role("button", name=RECIPIENTS).click()
     recipients = page.get_by_role("dialog", name="Liste des destinataires")
     expect(recipients).to_contain_text("4 destinataire(s)")
-    expect(recipients.get_by_role("cell", name="+33611000099")).to_be_visible()
+    expect(
+        recipients.get_by_role("cell", name="06 11 00 00 99", exact=True)
+    ).to_be_visible()
     shot("recipients")
     axe("recipients")
     recipients.get_by_role("button", name="Fermer").click()
@@ -116,6 +118,7 @@ def test_launch_follows_the_badges_live_to_the_statistics(
     expect(figures.filter(has_text="Échecs")).to_contain_text("1")
     expect(figures.filter(has_text="STOP")).to_contain_text("1")
     expect(page.get_by_role("cell", name="STOP (désinscrit)")).to_be_visible()
+    expect(page.get_by_role("cell", name="06 11 00 00 13", exact=True)).to_be_visible()
     shot("statistics")
     axe("statistics")
 

@@ -146,6 +146,31 @@ async def test_a_batch_acknowledged_before_a_crash_is_not_pushed_again(actor, si
     assert await _remote_phones(campaign) == _phones(0, 1500)
 
 
+async def test_recipients_read_the_french_way_and_are_found_as_read(actor, sim):
+    campaign_id = await _draft(actor)
+    phones = ["+33612345678", "+262692123456", "+32470123456"]
+    await audience.import_lists(actor, campaign_id, [_list(actor, "fr", phones)])
+    rows, total = await audience.recipients_page(
+        actor, campaign_id, search="", offset=0, limit=20
+    )
+    assert total == 3
+    assert {r.phone: r.phone_label for r in rows} == {
+        "+33612345678": "06 12 34 56 78",
+        "+262692123456": "+262 692 12 34 56",
+        "+32470123456": "+32 470 12 34 56",
+    }
+    for typed, phone in [
+        ("06 12 34 56 78", "+33612345678"),
+        ("+262 692 12", "+262692123456"),
+        ("0692 12 34 56", "+262692123456"),
+        ("+32470123456", "+32470123456"),
+    ]:
+        found, _ = await audience.recipients_page(
+            actor, campaign_id, search=typed, offset=0, limit=20
+        )
+        assert [r.phone for r in found] == [phone], typed
+
+
 async def test_exclusions_preselect_stop_list_for_marketing_and_are_saved(actor, sim):
     campaign_id = await _draft(actor, kind=CampaignKind.MARKETING)
     choices = await audience.exclusion_choices(actor, campaign_id)
@@ -281,6 +306,7 @@ async def test_statistics_match_the_simulator_outcomes(actor, sim):
     )
     assert total == 2
     assert {r.phone for r in failed} == {"+33612345613", "+33612345713"}
+    assert {r.phone_label for r in failed} == {"06 12 34 56 13", "06 12 34 57 13"}
     csv_text = await statistics.outcomes_csv(actor, campaign_id)
     assert "+33612345699;STOP (désinscrit)" in csv_text
 

@@ -4,6 +4,7 @@ and a start-up that refuses an unsafe configuration."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,39 @@ def test_outside_demo_mode_the_simulator_is_not_mounted(env):
     client = TestClient(build_api(settings))
     assert client.get("/sarbacane-sim/app/campaigns/new").status_code == 404
     assert client.get("/sarbacane-sim/v1/info").status_code == 404
+
+
+def test_the_portal_demo_frames_the_app_with_a_launch_token(env):
+    from sms_hub.services.portal_auth import verify_token
+
+    settings = env(DEMO_MODE="1", PORTAL_SIGNING_KEY="k" * 32)
+    response = TestClient(build_api(settings)).get("/_portal-demo")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'self'" in response.headers["content-security-policy"]
+    found = re.search(
+        r'<iframe src="/\?token=([^"]+)" title="Gestion des campagnes de SMSing">',
+        response.text,
+    )
+    assert found, response.text
+    claims = verify_token(found.group(1), settings)
+    assert (claims["tenant"], claims["role"]) == ("demo", "admin")
+    assert claims["exp"] - claims["iat"] <= 600
+
+
+def test_the_portal_demo_without_a_signing_key_frames_the_demo_centre(env):
+    response = TestClient(build_api(env(DEMO_MODE="1"))).get("/_portal-demo")
+    assert response.status_code == 200
+    assert '<iframe src="/" title="Gestion des campagnes de SMSing">' in response.text
+    assert "sans jeton de lancement" in response.text
+
+
+def test_outside_demo_mode_there_is_no_portal_demo(env):
+    settings = env(
+        SARBACANE_API_URL="https://api.sarbacane.example/v1",
+        PORTAL_SIGNING_KEY="k" * 32,
+    )
+    assert TestClient(build_api(settings)).get("/_portal-demo").status_code == 404
 
 
 def test_cors_allows_the_app_and_the_portal_origins_only(env, monkeypatch):

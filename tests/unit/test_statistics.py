@@ -9,6 +9,7 @@ from sms_hub.domain.statistics import (
     report_needs_reading,
     summarize,
     timeline,
+    timeline_summary,
 )
 
 
@@ -70,3 +71,12 @@ def test_a_naive_time_from_sqlite_is_read_as_utc():
     now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
     naive = (now - PENDING_REREAD_AFTER).replace(tzinfo=None)
     assert report_needs_reading(naive, 1, now)
+
+
+def test_the_timeline_told_in_words_for_screen_readers():
+    assert timeline_summary([]) == "Aucun SMS traité"
+    assert timeline_summary([("10:30", 12)]) == "12 SMS traités à 10:30"
+    buckets = [(f"{day:02d}/01 09h", 3) for day in range(1, 11)] * 100
+    assert timeline_summary(buckets) == (
+        "3\u202f000 SMS traités de 01/01 09h à 10/01 09h, en 1\u202f000 intervalles"
+    )

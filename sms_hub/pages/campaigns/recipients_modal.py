@@ -79,7 +79,10 @@ class RecipientsState(CampaignModalState):
 
 
 def _recipient_row(row: audience.RecipientView) -> rx.Component:
-    return rx.table.row(rx.table.cell(row.email), rx.table.cell(row.phone))
+    return rx.table.row(
+        rx.table.cell(row.email),
+        rx.table.cell(rx.text(row.phone_label, white_space="nowrap")),
+    )
 
 
 def recipients_modal() -> rx.Component:

@@ -31,9 +31,13 @@ def _figure(figure: statistics.Figure) -> rx.Component:
     )
 
 
-def _chart_card(title: str, chart: rx.Component) -> rx.Component:
+def _chart_card(title: str, chart: rx.Component, **props) -> rx.Component:
     return rx.card(
-        rx.heading(title, size="3", as_="h2"), chart, flex="1", min_width="320px"
+        rx.heading(title, size="3", as_="h2"),
+        chart,
+        flex="1",
+        min_width="320px",
+        **props,
     )
 
 
@@ -60,28 +64,58 @@ def _outcomes_chart() -> rx.Component:
     )
 
 
+#: Axis text and grid in the theme's greys, readable on its surface.
+_AXIS_TICK = {"fill": rx.color("gray", 11), "fontSize": 12}
+
+
 def _timeline_chart() -> rx.Component:
+    """Bars in the theme's accent; one bar stays a bar (``max_bar_size``), a
+    thousand stay visible (no gap once a bar is thinner than a pixel), and
+    the axis keeps only the time labels that fit side by side."""
     return _chart_card(
         "SMS traités dans le temps",
-        rx.recharts.bar_chart(
-            rx.recharts.bar(
-                data_key="value",
-                name="SMS traités",
-                fill="#3e63dd",
-                is_animation_active=False,
+        rx.box(
+            rx.recharts.bar_chart(
+                rx.recharts.cartesian_grid(vertical=False, stroke=rx.color("gray", 5)),
+                rx.recharts.bar(
+                    data_key="value",
+                    name="SMS traités",
+                    fill=rx.color("accent", 9),
+                    max_bar_size=48,
+                    radius=[2, 2, 0, 0],
+                    is_animation_active=False,
+                ),
+                rx.recharts.x_axis(
+                    data_key="name",
+                    interval="preserveStartEnd",
+                    min_tick_gap=16,
+                    tick=_AXIS_TICK,
+                    tick_line=False,
+                    stroke=rx.color("gray", 7),
+                ),
+                rx.recharts.y_axis(
+                    allow_decimals=False,
+                    tick=_AXIS_TICK,
+                    width=48,
+                    stroke=rx.color("gray", 7),
+                ),
+                rx.recharts.graphing_tooltip(cursor={"fill": rx.color("accent", 3)}),
+                data=S.timeline_chart,
+                bar_category_gap=S.timeline_gap,
+                height=280,
             ),
-            rx.recharts.x_axis(data_key="name"),
-            rx.recharts.y_axis(allow_decimals=False),
-            rx.recharts.graphing_tooltip(),
-            data=S.timeline_chart,
-            height=280,
+            role="img",
+            aria_label=S.timeline_summary,
         ),
+        class_name="timeline-chart",
     )
 
 
 def _row(row: statistics.OutcomeRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row.email), rx.table.cell(row.phone), rx.table.cell(row.outcome)
+        rx.table.cell(row.email),
+        rx.table.cell(rx.text(row.phone_label, white_space="nowrap")),
+        rx.table.cell(row.outcome),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from sms_hub.domain.formatting import number_fr
+from sms_hub.domain.statistics import timeline_summary
 from sms_hub.services import downloads, statistics
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import ServiceError
@@ -16,6 +17,9 @@ from sms_hub.state.session import SessionState
 
 PAGE_SIZE = 20
 ALL = "all"
+#: Beyond this many time buckets a bar is about a pixel wide: no gap then,
+#: or the bars would fade into the gaps.
+DENSE_TIMELINE = 150
 
 
 class StatisticsState(SessionState):
@@ -35,6 +39,16 @@ class StatisticsState(SessionState):
     @rx.var
     def rows_total_label(self) -> str:
         return number_fr(self.rows_total)
+
+    @rx.var
+    def timeline_gap(self) -> str:
+        return "0%" if len(self.timeline_chart) > DENSE_TIMELINE else "20%"
+
+    @rx.var
+    def timeline_summary(self) -> str:
+        return timeline_summary(
+            [(point["name"], point["value"]) for point in self.timeline_chart]
+        )
 
     @rx.var
     def rows_page_count(self) -> int:
