@@ -118,6 +118,7 @@ def _recipients_table() -> rx.Component:
             rx.text(S.rows_total_label, " destinataire(s)", size="2"),
             S.rows_page,
             S.rows_page_count,
+            S.rows_page_position,
             S.go_to,
             size="1",
         ),

@@ -11,7 +11,7 @@ from sms_hub.domain.formatting import number_fr
 from sms_hub.services import downloads, statistics
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import ServiceError
-from sms_hub.services.paging import page_count
+from sms_hub.services.paging import page_count, page_position
 from sms_hub.state.session import SessionState
 
 PAGE_SIZE = 20
@@ -39,6 +39,10 @@ class StatisticsState(SessionState):
     @rx.var
     def rows_page_count(self) -> int:
         return page_count(self.rows_total, PAGE_SIZE)
+
+    @rx.var
+    def rows_page_position(self) -> str:
+        return page_position(self.rows_page, self.rows_page_count)
 
     async def _load_rows(self) -> None:
         self.rows, self.rows_total = await statistics.outcome_page(
