@@ -174,13 +174,20 @@ def test_a_row_action_icons_sit_on_one_line(page: Page, app_url: str, shot):
     expect(link).to_be_visible()
     buttons = row.get_by_role("button")
     expect(buttons.first).to_be_visible()
-    centres = {}
+    boxes = {}
     for control in [link, *buttons.all()]:
         box = control.bounding_box()
-        assert box is not None
+        icon = control.locator("svg").bounding_box()
+        assert box is not None and icon is not None
         label = control.get_attribute("aria-label") or "?"
-        centres[label] = box["y"] + box["height"] / 2
-    reference = centres[link.get_attribute("aria-label") or "?"]
-    misplaced = {k: v - reference for k, v in centres.items() if abs(v - reference) > 1}
+        boxes[label] = (box["y"] + box["height"] / 2, icon["height"], box["height"])
+    centre, icon_height, height = boxes["Ouvrir la campagne dans Sarbacane"]
+    off_line = {k: v[0] - centre for k, v in boxes.items() if abs(v[0] - centre) > 1}
+    other_size = {k: v[1:] for k, v in boxes.items() if v[1:] != (icon_height, height)}
     shot("row-actions")
-    assert not misplaced, f"icons off the link's line (px): {misplaced}"
+    assert len(boxes) == 9, boxes
+    assert not off_line, f"icons off the link's line (px): {off_line}"
+    assert not other_size, (
+        f"icon and box heights differ from the link's "
+        f"({icon_height}, {height}): {other_size}"
+    )
