@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars.function import FunctionStringVar
 
 from sms_hub.components.data_table import data_table, download_button, pager
 from sms_hub.components.layout import page_shell, section_card
@@ -37,6 +38,25 @@ def _chart_card(title: str, chart: rx.Component) -> rx.Component:
     )
 
 
+# Counts in the charts read like every other count: each datum carries its
+# ``shown`` text (domain.formatting.number_fr); labels and tooltips print it.
+_SHOWN_LABEL = FunctionStringVar.create(
+    "((props) => props.payload?.shown ?? props.value)"
+)
+_SHOWN_VALUE = FunctionStringVar.create(
+    "((value, name, item) => item?.payload?.shown ?? value)"
+)
+# The axis ticks are the one count recharts computes in the browser: they are
+# grouped the way babel groups them (fr-FR, a narrow no-break space).
+_AXIS_TICK = FunctionStringVar.create(
+    "((value) => new Intl.NumberFormat('fr-FR').format(value))"
+)
+
+
+def _tooltip() -> rx.Component:
+    return rx.recharts.graphing_tooltip(custom_attrs={"formatter": _SHOWN_VALUE})
+
+
 def _outcomes_chart() -> rx.Component:
     return _chart_card(
         "Résultats des envois",
@@ -50,10 +70,11 @@ def _outcomes_chart() -> rx.Component:
                 data_key="value",
                 name_key="name",
                 inner_radius="45%",
-                label=True,
                 is_animation_active=False,
+                # Pie.label is typed bool | dict in Reflex; recharts takes a function.
+                custom_attrs={"label": _SHOWN_LABEL},
             ),
-            rx.recharts.graphing_tooltip(),
+            _tooltip(),
             rx.recharts.legend(),
             height=280,
         ),
@@ -71,8 +92,8 @@ def _timeline_chart() -> rx.Component:
                 is_animation_active=False,
             ),
             rx.recharts.x_axis(data_key="name"),
-            rx.recharts.y_axis(allow_decimals=False),
-            rx.recharts.graphing_tooltip(),
+            rx.recharts.y_axis(allow_decimals=False, tick_formatter=_AXIS_TICK),
+            _tooltip(),
             data=S.timeline_chart,
             height=280,
         ),

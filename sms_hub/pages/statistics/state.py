@@ -18,6 +18,18 @@ PAGE_SIZE = 20
 ALL = "all"
 
 
+def _chart_point(point: statistics.ChartPoint) -> dict[str, Any]:
+    """A chart's datum, with ``shown``: its count as the labels read it.
+
+    A datum without a colour of its own has no ``fill`` key: recharts takes a
+    datum's ``fill`` over its series' one, and an empty one paints it black.
+    """
+    datum = {**asdict(point), "shown": number_fr(point.value)}
+    if not point.fill:
+        del datum["fill"]
+    return datum
+
+
 class StatisticsState(SessionState):
     campaign_id: int = 0
     campaign_name: str = ""
@@ -67,8 +79,8 @@ class StatisticsState(SessionState):
             return
         self.campaign_name = view.campaign_name
         self.figures = view.figures
-        self.outcomes_chart = [asdict(point) for point in view.outcomes_chart]
-        self.timeline_chart = [asdict(point) for point in view.timeline_chart]
+        self.outcomes_chart = [_chart_point(point) for point in view.outcomes_chart]
+        self.timeline_chart = [_chart_point(point) for point in view.timeline_chart]
         self.sarbacane_link = view.sarbacane_link
         self.rows_page, self.outcome_filter = 1, ALL
         await self._load_rows()
