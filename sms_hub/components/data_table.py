@@ -63,11 +63,15 @@ def pager(
     count: rx.Component,
     page: rx.Var,
     page_count: rx.Var,
+    position: rx.Var,
     go_to: Callable[[rx.Var], rx.event.EventSpec],
     *,
     size: str = "2",
 ) -> rx.Component:
-    """Précédent, Page X sur Y, Suivant; ``go_to(n)`` loads page ``n``."""
+    """Précédent, Page X sur Y, Suivant; ``go_to(n)`` loads page ``n``.
+
+    ``position`` is the « Page X sur Y » text (``domain.paging.page_position``).
+    """
     return rx.hstack(
         count,
         rx.spacer(),
@@ -79,7 +83,7 @@ def pager(
             disabled=page <= 1,
             on_click=go_to(page - 1),
         ),
-        rx.text("Page ", page, " sur ", page_count, size="2"),
+        rx.text(position, size="2"),
         rx.button(
             "Suivant",
             rx.icon("chevron-right", size=16),

@@ -8,6 +8,15 @@ from ``domain.statuses``).
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_radix.themes.components.icon_button import (
+    RADIX_TO_LUCIDE_SIZE,
+)
+
+SIZE = "2"
+#: The icon size ``rx.icon_button(size=SIZE)`` gives its icon child. A link
+#: rendered through ``as_child`` is not resized that way, so it is given the
+#: same size itself: same icon, same box, same line as its neighbours.
+ICON_PX = RADIX_TO_LUCIDE_SIZE[SIZE]
 
 
 def _tooltip_text(label: str, enabled: rx.Var, reason: rx.Var) -> rx.Var:
@@ -18,13 +27,13 @@ def _icon_button(
     content: rx.Component, color_scheme: str, **props: object
 ) -> rx.Component:
     return rx.icon_button(
-        content, variant="ghost", color_scheme=color_scheme, size="2", **props
+        content, variant="ghost", color_scheme=color_scheme, size=SIZE, **props
     )
 
 
 def _new_tab_link(icon: str, label: str, href: rx.Var, color_scheme: str):
     anchor = rx.el.a(
-        rx.icon(icon, size=16),
+        rx.icon(icon, size=ICON_PX),
         href=href,
         target="_blank",
         rel="noopener noreferrer",
@@ -50,12 +59,15 @@ def icon_action(
     """
     if enabled is None:
         button = _icon_button(
-            rx.icon(icon, size=16), color_scheme, aria_label=label, on_click=on_click
+            rx.icon(icon, size=ICON_PX),
+            color_scheme,
+            aria_label=label,
+            on_click=on_click,
         )
         return rx.tooltip(button, content=label)
     tooltip = _tooltip_text(label, enabled, reason)
     button = _icon_button(
-        rx.icon(icon, size=16),
+        rx.icon(icon, size=ICON_PX),
         color_scheme,
         aria_label=label,
         title=tooltip,

@@ -36,7 +36,10 @@ NOTIFICATION_NOTE = (
 )
 NAME_NOTE = "Chaque campagne d'emailing / de SMSing doit avoir un nom."
 
+#: Longest campaign name. Sarbacane documents no limit of its own (its API
+#: guide and help pages were searched); 100 keeps a name readable in a row.
 NAME_MAX_LENGTH = 100
+NAME_LIMIT_NOTE = f"{NAME_MAX_LENGTH} caractères au maximum."
 #: Longest message accepted, in SMS parts (a long SMS beyond that is refused).
 MAX_PARTS = 10
 

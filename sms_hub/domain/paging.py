@@ -5,10 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sms_hub.domain.formatting import number_fr
+
 
 def page_count(total: int, size: int) -> int:
     """Pages needed for ``total`` rows, ``size`` a page; an empty table has one."""
     return max(1, -(-total // size))
+
+
+def page_position(page: int, count: int) -> str:
+    """``Page 2 sur 1 250``: where a pager stands, numbers read the French way."""
+    return f"Page {number_fr(page)} sur {number_fr(count)}"
 
 
 @dataclass(frozen=True)

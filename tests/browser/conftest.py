@@ -170,13 +170,17 @@ def shot(page):
 @pytest.fixture
 def axe(page):
     """Check what a page shows now against WCAG 2.1 A/AA with axe-core: no
-    serious or critical violation. Evaluated through the browser's debugging
-    protocol, so the app's Content-Security-Policy stays as it is."""
+    serious or critical violation. ``target`` may be a frame (the app embedded
+    in the portal's iframe); axe-core is injected there as a script tag."""
+    assert AXE_SCRIPT.is_file(), (
+        f"{AXE_SCRIPT} is missing: `make browser` installs it "
+        "(or `npm ci` in tests/browser)"
+    )
 
     def check(screen: str, target=None) -> None:
         shown = target or page
         if not shown.evaluate("() => typeof window.axe === 'object'"):
-            shown.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+            shown.add_script_tag(path=AXE_SCRIPT)
         # A dialog fading in is checked once shown (its contrast is its own).
         shown.wait_for_function(_TRANSITIONS_DONE)
         violations = shown.evaluate(_AXE_RUN, WCAG_21_AA)

@@ -14,6 +14,7 @@ from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.domain import sms_text
 from sms_hub.domain.campaign import (
     KIND_LABELS,
+    NAME_LIMIT_NOTE,
     NAME_MAX_LENGTH,
     NAME_NOTE,
     NOTIFICATION_NOTE,
@@ -152,7 +153,7 @@ def _name_field() -> rx.Component:
         S.form_name,
         S.set_form_name,
         error=S.form_errors["name"],
-        help_text=help_note(NAME_NOTE),
+        help_text=help_note(f"{NAME_NOTE} {NAME_LIMIT_NOTE}"),
         placeholder="Ex. : Relance inscriptions janvier",
         max_length=NAME_MAX_LENGTH,
     )

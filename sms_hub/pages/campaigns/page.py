@@ -239,6 +239,7 @@ def _table() -> rx.Component:
             ),
             CampaignsState.page,
             CampaignsState.page_count,
+            CampaignsState.page_label,
             CampaignsState.go_to_page,
         ),
         has_rows=CampaignsState.rows.length() > 0,

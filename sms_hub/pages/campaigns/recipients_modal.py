@@ -12,7 +12,7 @@ from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import audience, downloads
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import ServiceError
-from sms_hub.services.paging import page_count
+from sms_hub.services.paging import page_count, page_position
 
 RECIPIENTS_PAGE_SIZE = 20
 
@@ -33,6 +33,10 @@ class RecipientsState(CampaignModalState):
     @rx.var
     def recipients_page_count(self) -> int:
         return page_count(self.recipients_total, RECIPIENTS_PAGE_SIZE)
+
+    @rx.var
+    def recipients_page_position(self) -> str:
+        return page_position(self.recipients_page, self.recipients_page_count)
 
     async def _load_recipients(self) -> None:
         rows, total = await audience.recipients_page(
@@ -120,6 +124,7 @@ def recipients_modal() -> rx.Component:
             rx.text(s.recipients_total_label, " destinataire(s)", size="2"),
             s.recipients_page,
             s.recipients_page_count,
+            s.recipients_page_position,
             s.recipients_go_to,
             size="1",
         ),

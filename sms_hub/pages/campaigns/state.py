@@ -8,7 +8,12 @@ import reflex as rx
 
 from sms_hub.domain.formatting import number_fr
 from sms_hub.services import campaigns as campaign_service
-from sms_hub.services.paging import CampaignPageQuery, CampaignSort, page_count
+from sms_hub.services.paging import (
+    CampaignPageQuery,
+    CampaignSort,
+    page_count,
+    page_position,
+)
 from sms_hub.services.views import CampaignRow
 from sms_hub.settings import get_settings
 from sms_hub.state.live import CentreFeed
@@ -31,6 +36,10 @@ class CampaignsState(SessionState):
     @rx.var
     def page_count(self) -> int:
         return page_count(self.total, get_settings().page_size)
+
+    @rx.var
+    def page_label(self) -> str:
+        return page_position(self.page, self.page_count)
 
     def _query(self) -> CampaignPageQuery:
         size = get_settings().page_size

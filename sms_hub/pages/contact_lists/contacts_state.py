@@ -15,6 +15,7 @@ from sms_hub.services import downloads
 from sms_hub.services.contact_lists import ContactRow
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import NotFound, ServiceError
+from sms_hub.services.paging import page_position
 
 
 class ContactsState(ContactListsState):
@@ -28,6 +29,10 @@ class ContactsState(ContactListsState):
     @rx.var
     def contacts_page_count(self) -> int:
         return pages(self.contacts_total)
+
+    @rx.var
+    def contacts_page_position(self) -> str:
+        return page_position(self.contacts_page, self.contacts_page_count)
 
     @rx.var
     def contacts_total_label(self) -> str:

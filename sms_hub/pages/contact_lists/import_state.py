@@ -42,7 +42,7 @@ PROGRESS_EVERY = 0.25
 
 @dataclass
 class RejectedRowView:
-    line: int
+    line: str
     label: str
     value: str
     detail: str
@@ -239,7 +239,7 @@ class CsvImportState(ContactsState):
         ]
         self.report_rejected = report.rejected_count
         self.report_rows = [
-            RejectedRowView(r.line, r.label, r.value, r.detail)
+            RejectedRowView(number_fr(r.line), r.label, r.value, r.detail)
             for r in report.rejected[:REPORT_ROWS_SHOWN]
         ]
         self.report_file = service.csv_filename("rapport-import", report.list_name)

@@ -12,7 +12,7 @@ import reflex as rx
 from sms_hub.domain.formatting import number_fr
 from sms_hub.services import contact_lists as service
 from sms_hub.services.contact_lists import ContactListRow
-from sms_hub.services.paging import PageQuery, page_count
+from sms_hub.services.paging import PageQuery, page_count, page_position
 from sms_hub.settings import get_settings
 from sms_hub.state.session import SessionState
 
@@ -40,6 +40,10 @@ class ContactListsState(SessionState):
     @rx.var
     def lists_page_count(self) -> int:
         return pages(self.lists_total)
+
+    @rx.var
+    def lists_page_position(self) -> str:
+        return page_position(self.lists_page, self.lists_page_count)
 
     @rx.var
     def lists_total_label(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars.function import FunctionStringVar
 
 from sms_hub.components.data_table import data_table, download_button, pager
 from sms_hub.components.layout import page_shell, section_card
@@ -41,6 +42,25 @@ def _chart_card(title: str, chart: rx.Component, **props) -> rx.Component:
     )
 
 
+# Counts in the charts read like every other count: each datum carries its
+# ``shown`` text (domain.formatting.number_fr); labels and tooltips print it.
+_SHOWN_LABEL = FunctionStringVar.create(
+    "((props) => props.payload?.shown ?? props.value)"
+)
+_SHOWN_VALUE = FunctionStringVar.create(
+    "((value, name, item) => item?.payload?.shown ?? value)"
+)
+# The axis ticks are the one count recharts computes in the browser: they are
+# grouped the way babel groups them (fr-FR, a narrow no-break space).
+_FRENCH_TICK = FunctionStringVar.create(
+    "((value) => new Intl.NumberFormat('fr-FR').format(value))"
+)
+
+
+def _tooltip() -> rx.Component:
+    return rx.recharts.graphing_tooltip(custom_attrs={"formatter": _SHOWN_VALUE})
+
+
 def _outcomes_chart() -> rx.Component:
     return _chart_card(
         "Résultats des envois",
@@ -54,10 +74,11 @@ def _outcomes_chart() -> rx.Component:
                 data_key="value",
                 name_key="name",
                 inner_radius="45%",
-                label=True,
                 is_animation_active=False,
+                # Pie.label is typed bool | dict in Reflex; recharts takes a function.
+                custom_attrs={"label": _SHOWN_LABEL},
             ),
-            rx.recharts.graphing_tooltip(),
+            _tooltip(),
             rx.recharts.legend(),
             height=280,
         ),
@@ -96,10 +117,14 @@ def _timeline_chart() -> rx.Component:
                 rx.recharts.y_axis(
                     allow_decimals=False,
                     tick=_AXIS_TICK,
+                    tick_formatter=_FRENCH_TICK,
                     width=48,
                     stroke=rx.color("gray", 7),
                 ),
-                rx.recharts.graphing_tooltip(cursor={"fill": rx.color("accent", 3)}),
+                rx.recharts.graphing_tooltip(
+                    cursor={"fill": rx.color("accent", 3)},
+                    custom_attrs={"formatter": _SHOWN_VALUE},
+                ),
                 data=S.timeline_chart,
                 bar_category_gap=S.timeline_gap,
                 height=280,
@@ -152,6 +177,7 @@ def _recipients_table() -> rx.Component:
             rx.text(S.rows_total_label, " destinataire(s)", size="2"),
             S.rows_page,
             S.rows_page_count,
+            S.rows_page_position,
             S.go_to,
             size="1",
         ),

@@ -12,7 +12,7 @@ from sms_hub.domain.statistics import timeline_summary
 from sms_hub.services import downloads, statistics
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import ServiceError
-from sms_hub.services.paging import page_count
+from sms_hub.services.paging import page_count, page_position
 from sms_hub.state.session import SessionState
 
 PAGE_SIZE = 20
@@ -20,6 +20,18 @@ ALL = "all"
 #: Beyond this many time buckets a bar is about a pixel wide: no gap then,
 #: or the bars would fade into the gaps.
 DENSE_TIMELINE = 150
+
+
+def _chart_point(point: statistics.ChartPoint) -> dict[str, Any]:
+    """A chart's datum, with ``shown``: its count as the labels read it.
+
+    A datum without a colour of its own has no ``fill`` key: recharts takes a
+    datum's ``fill`` over its series' one, and an empty one paints it black.
+    """
+    datum = {**asdict(point), "shown": number_fr(point.value)}
+    if not point.fill:
+        del datum["fill"]
+    return datum
 
 
 class StatisticsState(SessionState):
@@ -54,6 +66,10 @@ class StatisticsState(SessionState):
     def rows_page_count(self) -> int:
         return page_count(self.rows_total, PAGE_SIZE)
 
+    @rx.var
+    def rows_page_position(self) -> str:
+        return page_position(self.rows_page, self.rows_page_count)
+
     async def _load_rows(self) -> None:
         self.rows, self.rows_total = await statistics.outcome_page(
             self._actor(),
@@ -77,8 +93,8 @@ class StatisticsState(SessionState):
             return
         self.campaign_name = view.campaign_name
         self.figures = view.figures
-        self.outcomes_chart = [asdict(point) for point in view.outcomes_chart]
-        self.timeline_chart = [asdict(point) for point in view.timeline_chart]
+        self.outcomes_chart = [_chart_point(point) for point in view.outcomes_chart]
+        self.timeline_chart = [_chart_point(point) for point in view.timeline_chart]
         self.sarbacane_link = view.sarbacane_link
         self.rows_page, self.outcome_filter = 1, ALL
         await self._load_rows()
