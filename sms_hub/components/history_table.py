@@ -32,13 +32,18 @@ def _event_row(row: rx.Var) -> rx.Component:
 def history_table(
     rows: rx.Var,
     total: rx.Var,
+    total_label: rx.Var,
     page: rx.Var,
     page_count: rx.Var,
+    position: rx.Var,
     go_to: Callable[[rx.Var], rx.event.EventSpec],
     *,
     empty: str,
 ) -> rx.Component:
-    """The events of one page and its pager, or ``empty`` when there is none."""
+    """The events of one page and its pager, or ``empty`` when there is none.
+
+    ``total_label`` and ``position`` are the French texts of the count and of
+    « Page X sur Y »."""
     return rx.cond(
         total > 0,
         rx.vstack(
@@ -48,9 +53,12 @@ def history_table(
                 overflow_x="auto",
             ),
             pager(
-                count_text(total, rx.cond(total > 1, " événements", " événement")),
+                count_text(
+                    total_label, rx.cond(total > 1, " événements", " événement")
+                ),
                 page,
                 page_count,
+                position,
                 go_to,
                 size="1",
             ),

@@ -6,6 +6,8 @@ import reflex as rx
 
 from sms_hub.components.history_table import history_table
 from sms_hub.components.modal import close_button, modal
+from sms_hub.domain.formatting import number_fr
+from sms_hub.domain.paging import page_position
 from sms_hub.pages.contact_lists.lists_state import ContactListsState
 from sms_hub.services import history
 from sms_hub.services.paging import page_count
@@ -24,6 +26,14 @@ class ListsHistoryState(ContactListsState):
     @rx.var
     def events_page_count(self) -> int:
         return page_count(self.events_total, history.HISTORY_PAGE_SIZE)
+
+    @rx.var
+    def events_total_label(self) -> str:
+        return number_fr(self.events_total)
+
+    @rx.var
+    def events_page_position(self) -> str:
+        return page_position(self.events_page, self.events_page_count)
 
     async def _load_events(self) -> None:
         size = history.HISTORY_PAGE_SIZE
@@ -55,8 +65,10 @@ def lists_history_dialog() -> rx.Component:
         history_table(
             s.events,
             s.events_total,
+            s.events_total_label,
             s.events_page,
             s.events_page_count,
+            s.events_page_position,
             s.events_go_to,
             empty="Aucune modification des listes de contacts enregistrée.",
         ),
