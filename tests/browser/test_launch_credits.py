@@ -120,7 +120,7 @@ def test_counts_of_a_large_campaign_read_the_french_way(
     for tick in ticks.all_text_contents():
         assert re.fullmatch(grouped, tick), tick
     bar = page.locator(".recharts-bar-rectangle path").first
-    expect(bar).to_have_attribute("fill", "#3e63dd")  # the series' colour, not black
+    expect(bar).to_have_css("fill", "rgb(62, 99, 221)")  # the accent, not black
     bar.hover()
     tooltip = page.locator(".recharts-tooltip-wrapper").last
     expect(tooltip).to_contain_text(re.compile(f"SMS traités : {grouped}$"))

@@ -22,14 +22,16 @@ ALL = "all"
 DENSE_TIMELINE = 150
 
 
-def _chart_point(point: statistics.ChartPoint) -> dict[str, Any]:
+def _chart_point(
+    point: statistics.ChartPoint | statistics.TimelinePoint,
+) -> dict[str, Any]:
     """A chart's datum, with ``shown``: its count as the labels read it.
 
     A datum without a colour of its own has no ``fill`` key: recharts takes a
     datum's ``fill`` over its series' one, and an empty one paints it black.
     """
     datum = {**asdict(point), "shown": number_fr(point.value)}
-    if not point.fill:
+    if not datum.get("fill", True):
         del datum["fill"]
     return datum
 
