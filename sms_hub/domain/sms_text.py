@@ -121,16 +121,20 @@ class SmsMeasure:
     non_gsm_chars: tuple[str, ...]
 
 
-def measure(text: str) -> SmsMeasure:
-    """Encoding, units, parts and room left for ``text`` as it will be sent."""
+def _layout(text: str) -> tuple[str, int, int, list[int], tuple[str, ...]]:
+    """Encoding, units of a single SMS, units of a part, each character's
+    units, and the characters that force UCS-2."""
     non_gsm = tuple(dict.fromkeys(ch for ch in text if ch not in _GSM_CHARS))
     if non_gsm:
-        encoding, single, multi = UCS2, SINGLE_PART_UCS2, MULTI_PART_UCS2
         widths = [2 if ord(ch) > 0xFFFF else 1 for ch in text]
-    else:
-        encoding, single, multi = GSM, SINGLE_PART_GSM, MULTI_PART_GSM
-        widths = [2 if ch in GSM_EXTENSION_CHARS else 1 for ch in text]
+        return UCS2, SINGLE_PART_UCS2, MULTI_PART_UCS2, widths, non_gsm
+    widths = [2 if ch in GSM_EXTENSION_CHARS else 1 for ch in text]
+    return GSM, SINGLE_PART_GSM, MULTI_PART_GSM, widths, non_gsm
 
+
+def measure(text: str) -> SmsMeasure:
+    """Encoding, units, parts and room left for ``text`` as it will be sent."""
+    encoding, single, multi, widths, non_gsm = _layout(text)
     units = sum(widths)
     if units <= single:
         parts = 1 if units else 0
@@ -143,6 +147,24 @@ def measure(text: str) -> SmsMeasure:
             used = 0
         used += w
     return SmsMeasure(encoding, units, parts, multi, multi - used, non_gsm)
+
+
+def split_parts(text: str) -> list[str]:
+    """The text of each SMS part as the phone receives it, cut where
+    :func:`measure` counts a new part (an escape pair or a surrogate pair is
+    never split)."""
+    _, single, multi, widths, _ = _layout(text)
+    if sum(widths) <= single:
+        return [text] if text else []
+    parts: list[str] = []
+    start, used = 0, 0
+    for index, width in enumerate(widths):
+        if used + width > multi:
+            parts.append(text[start:index])
+            start, used = index, 0
+        used += width
+    parts.append(text[start:])
+    return parts
 
 
 def describe_char(ch: str) -> str:

@@ -193,3 +193,32 @@ def test_a_row_action_icons_sit_on_one_line(page: Page, app_url: str, shot):
         f"icon and box heights differ from the link's "
         f"({icon_height}, {height}): {other_size}"
     )
+
+
+def test_the_phone_preview_shows_the_sender_and_each_sms_part(
+    page: Page, app_url: str, shot, axe
+):
+    _open(page, app_url)
+    page.get_by_role("button", name=CREATE).click()
+    dialog = page.get_by_role("dialog", name=CREATE)
+    dialog.get_by_label("Libellé de l'expéditeur").fill("CentreForm")
+    text = "Rappel : votre session de formation commence lundi à 9h. " * 3
+    dialog.get_by_label("Contenu du SMS").fill(text.strip())
+    phone = dialog.get_by_role("group", name="Aperçu du SMS sur le téléphone")
+    expect(phone).to_contain_text("CentreForm")
+    expect(dialog.locator("#sms-counter")).to_contain_text("2 SMS · encodage GSM")
+    # 173 characters + line feed + "STOP au 36111": 188 units, 2 parts of 153.
+    expect(phone.get_by_text("SMS 1/2")).to_be_visible()
+    expect(phone.get_by_text("SMS 2/2")).to_be_visible()
+    bubbles = phone.locator(".sms-bubble")
+    expect(bubbles).to_have_count(2)
+    first, second = bubbles.all_inner_texts()
+    assert len(first) == 153
+    assert (first + second).endswith("STOP au 36111")
+    assert first + second == text.strip() + "\nSTOP au 36111"
+    shot("create-preview")
+    axe("create-preview")
+
+    dialog.get_by_text("Notification SMS").click()
+    expect(phone.get_by_text("SMS 1/2")).to_be_visible()
+    expect(phone).not_to_contain_text("STOP au 36111")

@@ -53,9 +53,21 @@ class CreateCampaignState(CampaignsState):
         )
 
     @rx.var
+    def preview_parts(self) -> list[dict[str, str]]:
+        """The SMS as the phone shows it, part by part (« SMS 1/2 »…)."""
+        parts = sms_text.split_parts(self.final_sms)
+        return [
+            {"label": f"SMS {index}/{len(parts)}", "text": part}
+            for index, part in enumerate(parts, 1)
+        ]
+
+    @rx.var
+    def preview_sender(self) -> str:
+        return self.form_sender.strip() or "Expéditeur"
+
+    @rx.var
     def sms_counter(self) -> str:
         measure = sms_text.measure(self.final_sms)
-        plural = "s" if measure.parts > 1 else ""
         mention = (
             " (mention de désinscription incluse)"
             if self._draft().kind.has_opt_out
@@ -64,7 +76,7 @@ class CreateCampaignState(CampaignsState):
         return (
             f"{number_fr(measure.units)} caractère{'s' if measure.units > 1 else ''}"
             f"{mention} · "
-            f"{measure.parts} SMS{plural} · encodage {measure.encoding} · "
+            f"{measure.parts} SMS · encodage {measure.encoding} · "
             f"{measure.units_left} restant{'s' if measure.units_left > 1 else ''} "
             "dans ce SMS"
         )
@@ -254,6 +266,38 @@ def _content_field() -> rx.Component:
     )
 
 
+def _bubble(part: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.text(part["label"], size="1", color_scheme="gray", high_contrast=True),
+        rx.text(part["text"], size="2", class_name="sms-bubble"),
+        spacing="1",
+        align="start",
+        width="100%",
+    )
+
+
+def _phone_preview() -> rx.Component:
+    """The sender label and the final text (opt-out mention included), cut
+    where each SMS part ends."""
+    return rx.cond(
+        S.preview_parts.length() > 0,
+        rx.vstack(
+            rx.text("Aperçu sur le téléphone", class_name="field-label"),
+            rx.vstack(
+                rx.text(S.preview_sender, weight="bold", size="2", align="center"),
+                rx.foreach(S.preview_parts, _bubble),
+                class_name="phone-preview",
+                role="group",
+                aria_label="Aperçu du SMS sur le téléphone",
+                spacing="2",
+            ),
+            spacing="1",
+            align="center",
+            width="100%",
+        ),
+    )
+
+
 def create_campaign_modal() -> rx.Component:
     return modal(
         "Créer une campagne standard",
@@ -262,6 +306,7 @@ def create_campaign_modal() -> rx.Component:
         _kind_field(),
         _sender_field(),
         _content_field(),
+        _phone_preview(),
         buttons=[
             close_button("Annuler"),
             rx.button("Créer la campagne", type="submit", loading=S.creating),
