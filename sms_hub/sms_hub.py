@@ -11,6 +11,8 @@ from sms_hub.pages.settings import page as settings
 from sms_hub.pages.settings.state import SettingsState
 from sms_hub.pages.statistics import page as statistics
 from sms_hub.pages.statistics.state import StatisticsState
+from sms_hub.pages.templates import page as templates
+from sms_hub.pages.templates.state import TemplatesState
 from sms_hub.services.accounts import pooled_clients
 from sms_hub.settings import get_settings
 from sms_hub.state.live import live_status
@@ -35,6 +37,12 @@ PAGES = (
         contact_lists.ROUTE,
         contact_lists.TITLE,
         ContactsState.on_load,
+    ),
+    (
+        templates.templates_page,
+        templates.ROUTE,
+        templates.TITLE,
+        TemplatesState.on_load,
     ),
     (settings.settings_page, settings.ROUTE, settings.TITLE, SettingsState.on_load),
 )

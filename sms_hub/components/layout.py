@@ -29,6 +29,7 @@ def _identity(session: type[rx.State]) -> rx.Component:
 SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Campagnes de SMSing", "/", "messages-square"),
     ("Listes de contacts", "/listes", "contact"),
+    ("Modèles de SMS", "/modeles", "file-text"),
 )
 
 

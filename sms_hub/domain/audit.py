@@ -23,6 +23,9 @@ class AuditAction(StrEnum):
     LIST_RENAME = "list_rename"
     LIST_DELETE = "list_delete"
     LIST_IMPORT = "list_import"
+    TEMPLATE_CREATE = "template_create"
+    TEMPLATE_EDIT = "template_edit"
+    TEMPLATE_DELETE = "template_delete"
 
 
 class AuditOutcome(StrEnum):
@@ -44,6 +47,9 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.LIST_RENAME: "Renommage d'une liste de contacts",
     AuditAction.LIST_DELETE: "Suppression d'une liste de contacts",
     AuditAction.LIST_IMPORT: "Import CSV dans une liste de contacts",
+    AuditAction.TEMPLATE_CREATE: "Création d'un modèle de SMS",
+    AuditAction.TEMPLATE_EDIT: "Modification d'un modèle de SMS",
+    AuditAction.TEMPLATE_DELETE: "Suppression d'un modèle de SMS",
 }
 
 AUDIT_OUTCOME_LABELS: dict[AuditOutcome, str] = {

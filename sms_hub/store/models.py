@@ -37,6 +37,7 @@ class Tenant(SQLModel, table=True):
     window_end: str = Field(default="20:00", max_length=5)
     timezone: str = Field(default="Europe/Paris", max_length=40)
     holiday_subdivision: str | None = Field(default=None, max_length=8)
+    templates_given: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -141,6 +142,17 @@ class AuditEvent(SQLModel, table=True):
     outcome: str = Field(max_length=16)
     detail: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class SmsTemplate(SQLModel, table=True):
+    """A centre's reusable SMS text (« Modèles de SMS »)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    name: str = Field(max_length=80)
+    content: str
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class Lease(SQLModel, table=True):

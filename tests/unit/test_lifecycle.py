@@ -113,6 +113,9 @@ def test_audit_values_are_the_stored_strings():
         "list_rename",
         "list_delete",
         "list_import",
+        "template_create",
+        "template_edit",
+        "template_delete",
     ]
     assert [o.value for o in AuditOutcome] == ["ok", "failed"]
 

@@ -23,9 +23,12 @@ from sms_hub.domain.campaign import (
 )
 from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.sender import SENDER_HELP
+from sms_hub.domain.sms_templates import PLACEHOLDERS, fill, placeholders_in
 from sms_hub.pages.campaigns.state import CampaignsState
 from sms_hub.services import campaigns as campaign_service
+from sms_hub.services import sms_templates
 from sms_hub.services.errors import InvalidInput, ServiceError
+from sms_hub.services.sms_templates import TemplateView
 
 _EMPTY_FORM_ERRORS: dict[str, str] = {"name": "", "sender": "", "content": ""}
 
@@ -39,11 +42,41 @@ class CreateCampaignState(CampaignsState):
     form_errors: dict[str, str] = _EMPTY_FORM_ERRORS
     form_banner: str = ""
     creating: bool = False
+    template_options: list[TemplateView] = []
+    chosen_template: str = ""
+    placeholder_values: dict[str, str] = {}
 
     def _draft(self) -> NewCampaign:
         return NewCampaign.from_form(
-            self.form_name, self.form_kind, self.form_sender, self.form_content
+            self.form_name,
+            self.form_kind,
+            self.form_sender,
+            fill(self.form_content, self.placeholder_values),
         )
+
+    @rx.var
+    def placeholder_fields(self) -> list[dict[str, str]]:
+        """One field per placeholder of the text (« Date », « Lieu »…)."""
+        return [
+            {
+                "key": name,
+                "label": PLACEHOLDERS[name],
+                "value": self.placeholder_values.get(name, ""),
+            }
+            for name in placeholders_in(self.form_content)
+        ]
+
+    @rx.event
+    def choose_template(self, template_id: str):
+        self.chosen_template = template_id
+        for template in self.template_options:
+            if str(template.id) == template_id:
+                self.form_content = template.content
+
+    @rx.event
+    def set_placeholder(self, name: str, value: str):
+        self.placeholder_values = {**self.placeholder_values, name: value}
+        self.form_errors = {**self.form_errors, "content": ""}
 
     @rx.var
     def final_sms(self) -> str:
@@ -98,6 +131,7 @@ class CreateCampaignState(CampaignsState):
         self.create_open = True
         self.form_banner = ""
         self.form_errors = dict(_EMPTY_FORM_ERRORS)
+        self.template_options = await sms_templates.list_templates(self._actor())
         defaults = await campaign_service.creation_defaults(self._actor())
         self.opt_out_mention = defaults.opt_out_mention
         if not self.form_sender:
@@ -148,6 +182,7 @@ class CreateCampaignState(CampaignsState):
         self.creating = False
         self.create_open = False
         self.form_name = self.form_sender = self.form_content = ""
+        self.chosen_template, self.placeholder_values = "", {}
         self.form_kind = CampaignKind.MARKETING.value
         await self._show_newest_first()
         yield rx.toast.success(
@@ -219,6 +254,66 @@ def _sender_field() -> rx.Component:
         help_text=help_note(SENDER_HELP),
         placeholder="Ex. : CentreForm",
         max_length=11,
+    )
+
+
+def _template_field() -> rx.Component:
+    return rx.cond(
+        S.template_options.length() > 0,
+        form_field(
+            "Modèle",
+            rx.el.select(
+                rx.el.option("Aucun modèle", value=""),
+                rx.foreach(
+                    S.template_options,
+                    lambda t: rx.el.option(t.name, value=t.id.to(str)),
+                ),
+                id="campaign-template",
+                value=S.chosen_template,
+                on_change=S.choose_template,
+                class_name="native-select",
+            ),
+            field_id="campaign-template",
+            error=rx.Var.create(""),
+        ),
+    )
+
+
+def _placeholder_input(field: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(
+            field["label"],
+            html_for="placeholder-" + field["key"],
+            class_name="field-label",
+        ),
+        rx.input(
+            id="placeholder-" + field["key"],
+            value=field["value"],
+            on_change=lambda value: S.set_placeholder(field["key"], value),
+            size="2",
+            width="100%",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _placeholder_fields() -> rx.Component:
+    return rx.cond(
+        S.placeholder_fields.length() > 0,
+        rx.vstack(
+            help_note(
+                "Complétez les champs du modèle : ils remplacent les {…} du texte."
+            ),
+            rx.grid(
+                rx.foreach(S.placeholder_fields, _placeholder_input),
+                columns="2",
+                spacing="3",
+                width="100%",
+            ),
+            spacing="2",
+            width="100%",
+        ),
     )
 
 
@@ -305,7 +400,9 @@ def create_campaign_modal() -> rx.Component:
         _name_field(),
         _kind_field(),
         _sender_field(),
+        _template_field(),
         _content_field(),
+        _placeholder_fields(),
         _phone_preview(),
         buttons=[
             close_button("Annuler"),

@@ -1,0 +1,51 @@
+"""Placeholders of SMS templates are filled, never sent as braces."""
+
+from __future__ import annotations
+
+from sms_hub.domain.sms_templates import (
+    STARTERS,
+    fill,
+    placeholders_in,
+    unfilled,
+    validate_template,
+)
+from sms_hub.domain.sms_text import GSM, measure
+
+
+def test_placeholders_are_found_once_in_order_and_unknown_braces_ignored():
+    text = "Le {date} à {heure}, {lieu}, le {date} ; {prenom}"
+    assert placeholders_in(text) == ["date", "heure", "lieu"]
+
+
+def test_filling_replaces_only_the_values_given():
+    text = "Formation {formation} le {date}"
+    assert (
+        fill(text, {"formation": "SST", "date": " 12/01 "}) == "Formation SST le 12/01"
+    )
+    assert fill(text, {"formation": "SST"}) == "Formation SST le {date}"
+    assert unfilled(text, {"formation": "SST", "date": " "}) == ["date"]
+
+
+def test_the_starters_are_gsm_once_filled():
+    values = {"date": "12/01", "heure": "9h", "lieu": "salle 2", "formation": "SST"}
+    for _, content in STARTERS:
+        filled = fill(content, values)
+        assert "{" not in filled
+        assert measure(filled).encoding == GSM
+
+
+def test_a_template_needs_a_name_and_a_text():
+    assert set(validate_template(" ", "")) == {"name", "content"}
+    assert validate_template("Rappel", "Bonjour") == {}
+    assert "name" in validate_template("N" * 81, "Bonjour")
+
+
+def test_a_campaign_text_with_an_unfilled_placeholder_is_refused():
+    from sms_hub.domain.campaign import CampaignKind, NewCampaign, validate_new_campaign
+
+    draft = NewCampaign("Rappel", CampaignKind.NOTIFICATION, "CentreForm", "Le {date}")
+    errors = validate_new_campaign(draft, 1)
+    assert errors == {
+        "content": "Renseignez les champs du modèle avant de créer la campagne : "
+        "{date}."
+    }
