@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sms_hub.domain import sms_text
 from sms_hub.domain.sender import validate_sender
-from sms_hub.domain.sms_templates import placeholders_in, unfilled_message
+from sms_hub.domain.sms_templates import placeholder_error
 
 
 class CampaignKind(StrEnum):
@@ -102,8 +102,8 @@ def validate_new_campaign(campaign: NewCampaign, content_parts: int) -> dict[str
         errors["sender"] = sender_error
     if not campaign.content:
         errors["content"] = "Le contenu du SMS est obligatoire."
-    elif placeholders := placeholders_in(campaign.content):
-        errors["content"] = unfilled_message(placeholders)
+    elif placeholder_message := placeholder_error(campaign.content):
+        errors["content"] = placeholder_message
     elif content_parts > MAX_PARTS:
         errors["content"] = (
             f"Le SMS est trop long : {content_parts} SMS, {MAX_PARTS} au maximum. "

@@ -21,6 +21,9 @@ PLACEHOLDERS: dict[str, str] = {
 }
 NAME_MAX_LENGTH = 80
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+#: Anything written like a placeholder (``{prenom}``, ``{ Date }``): a field
+#: the app does not know would otherwise reach the phone with its braces.
+_PLACEHOLDER_LIKE = re.compile(r"\{\s*[^\W\d_][\w-]*\s*\}")
 
 #: Given to every centre the first time it opens its templates.
 STARTERS: tuple[tuple[str, str], ...] = (
@@ -37,8 +40,8 @@ STARTERS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Relance inscription",
-        "Il reste des places dans la formation {formation} du {date}. "
-        "Inscrivez-vous vite auprès de votre centre de formation !",
+        "Il reste des places dans la formation {formation} qui débute le {date}. "
+        "Contactez-nous vite pour vous inscrire !",
     ),
 )
 
@@ -60,10 +63,34 @@ def unfilled(text: str, values: dict[str, str]) -> list[str]:
     return [name for name in placeholders_in(text) if not values.get(name, "").strip()]
 
 
+def unknown_placeholders(text: str) -> list[str]:
+    """What ``text`` writes like a placeholder but is none of the known
+    ones (``{prenom}``, ``{Date}``), each once, in order of appearance."""
+    found = (m.group(0) for m in _PLACEHOLDER_LIKE.finditer(text))
+    return list(dict.fromkeys(p for p in found if not _PLACEHOLDER.fullmatch(p)))
+
+
+def unknown_message(found: list[str]) -> str:
+    """The French message of a text holding unknown placeholders."""
+    known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+    return f"Champ inconnu : {', '.join(found)}. Les champs possibles sont {known}."
+
+
 def unfilled_message(names: list[str]) -> str:
-    """The French message of a form whose placeholders are not all filled."""
-    labels = ", ".join(f"{{{name}}}" for name in names)
+    """The French message of a form whose placeholders are not all filled
+    (named by the labels of their fields)."""
+    labels = ", ".join(f"« {PLACEHOLDERS[name]} »" for name in names)
     return f"Renseignez les champs du modèle avant de créer la campagne : {labels}."
+
+
+def placeholder_error(text: str) -> str:
+    """Why ``text`` cannot be sent as it is: a placeholder left unfilled or
+    an unknown one (empty when every brace is plain text)."""
+    if names := placeholders_in(text):
+        return unfilled_message(names)
+    if found := unknown_placeholders(text):
+        return unknown_message(found)
+    return ""
 
 
 def validate_template(name: str, content: str) -> dict[str, str]:
@@ -79,6 +106,8 @@ def validate_template(name: str, content: str) -> dict[str, str]:
         )
     if not content.strip():
         errors["content"] = "Le texte du modèle est obligatoire."
+    elif found := unknown_placeholders(content):
+        errors["content"] = unknown_message(found)
     elif sms_text.measure(content).parts > MAX_PARTS:
         errors["content"] = (
             f"Le texte est trop long : plus de {MAX_PARTS} SMS. Raccourcissez-le."

@@ -5,8 +5,10 @@ from __future__ import annotations
 from sms_hub.domain.sms_templates import (
     STARTERS,
     fill,
+    placeholder_error,
     placeholders_in,
     unfilled,
+    unknown_placeholders,
     validate_template,
 )
 from sms_hub.domain.sms_text import GSM, measure
@@ -47,5 +49,36 @@ def test_a_campaign_text_with_an_unfilled_placeholder_is_refused():
     errors = validate_new_campaign(draft, 1)
     assert errors == {
         "content": "Renseignez les champs du modèle avant de créer la campagne : "
-        "{date}."
+        "« Date »."
     }
+
+
+def test_a_field_the_app_does_not_know_is_named_never_sent_as_braces():
+    text = "Bonjour {prenom}, le {date} ({ Lieu }) {prenom} {1} {} { }"
+    assert unknown_placeholders(text) == ["{prenom}", "{ Lieu }"]
+    assert unknown_placeholders("Le {date} à {heure}") == []
+    assert placeholder_error("Bonjour {prenom}") == (
+        "Champ inconnu : {prenom}. "
+        "Les champs possibles sont {date}, {heure}, {lieu}, {formation}."
+    )
+    assert validate_template("Accueil", "Bonjour {prenom}") == {
+        "content": "Champ inconnu : {prenom}. "
+        "Les champs possibles sont {date}, {heure}, {lieu}, {formation}."
+    }
+
+
+def test_unfilled_fields_are_named_by_their_labels_before_unknown_ones():
+    assert placeholder_error("Le {lieu}, {prenom}, à {heure}") == (
+        "Renseignez les champs du modèle avant de créer la campagne : "
+        "« Lieu », « Heure »."
+    )
+    assert placeholder_error("Plain braces { } and {1} are text") == ""
+
+
+def test_a_campaign_text_with_an_unknown_field_is_refused():
+    from sms_hub.domain.campaign import CampaignKind, NewCampaign, validate_new_campaign
+
+    draft = NewCampaign("Rappel", CampaignKind.NOTIFICATION, "CentreForm", "{Nom}")
+    assert validate_new_campaign(draft, 1)["content"].startswith(
+        "Champ inconnu : {Nom}."
+    )
