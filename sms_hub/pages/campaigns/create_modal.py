@@ -23,7 +23,7 @@ from sms_hub.domain.campaign import (
 )
 from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.sender import SENDER_HELP
-from sms_hub.domain.sms_templates import PLACEHOLDERS, fill, placeholders_in
+from sms_hub.domain.sms_templates import PLACEHOLDERS, fill, placeholders_in, unfilled
 from sms_hub.pages.campaigns.state import CampaignsState
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services import sms_templates
@@ -45,6 +45,8 @@ class CreateCampaignState(CampaignsState):
     template_options: list[TemplateView] = []
     chosen_template: str = ""
     placeholder_values: dict[str, str] = {}
+    # Set by a refused creation: the empty placeholder fields show in red.
+    placeholders_checked: bool = False
 
     def _draft(self) -> NewCampaign:
         return NewCampaign.from_form(
@@ -56,12 +58,17 @@ class CreateCampaignState(CampaignsState):
 
     @rx.var
     def placeholder_fields(self) -> list[dict[str, str]]:
-        """One field per placeholder of the text (« Date », « Lieu »…)."""
+        """One field per placeholder of the text (« Date », « Lieu »…);
+        ``missing`` once a creation was refused while it was empty."""
+        missing = unfilled(self.form_content, self.placeholder_values)
         return [
             {
                 "key": name,
                 "label": PLACEHOLDERS[name],
                 "value": self.placeholder_values.get(name, ""),
+                "missing": "true"
+                if self.placeholders_checked and name in missing
+                else "",
             }
             for name in placeholders_in(self.form_content)
         ]
@@ -130,6 +137,7 @@ class CreateCampaignState(CampaignsState):
         """Open the form; the sender starts as the centre's default one."""
         self.create_open = True
         self.form_banner = ""
+        self.placeholders_checked = False
         self.form_errors = dict(_EMPTY_FORM_ERRORS)
         self.template_options = await sms_templates.list_templates(self._actor())
         defaults = await campaign_service.creation_defaults(self._actor())
@@ -173,6 +181,7 @@ class CreateCampaignState(CampaignsState):
             row = await campaign_service.create_campaign(self._actor(), self._draft())
         except InvalidInput as error:
             self.form_errors = {**_EMPTY_FORM_ERRORS, **error.field_errors}
+            self.placeholders_checked = True
             self.creating = False
             return
         except ServiceError as error:
@@ -183,6 +192,7 @@ class CreateCampaignState(CampaignsState):
         self.create_open = False
         self.form_name = self.form_sender = self.form_content = ""
         self.chosen_template, self.placeholder_values = "", {}
+        self.placeholders_checked = False
         self.form_kind = CampaignKind.MARKETING.value
         await self._show_newest_first()
         yield rx.toast.success(
@@ -280,18 +290,29 @@ def _template_field() -> rx.Component:
 
 
 def _placeholder_input(field: rx.Var) -> rx.Component:
+    field_id = "placeholder-" + field["key"]
+    missing = field["missing"] != ""
     return rx.vstack(
-        rx.el.label(
-            field["label"],
-            html_for="placeholder-" + field["key"],
-            class_name="field-label",
-        ),
+        rx.el.label(field["label"], html_for=field_id, class_name="field-label"),
         rx.input(
-            id="placeholder-" + field["key"],
+            id=field_id,
             value=field["value"],
             on_change=lambda value: S.set_placeholder(field["key"], value),
+            aria_invalid=rx.cond(missing, "true", "false"),
+            aria_describedby=rx.cond(missing, field_id + "-missing", ""),
+            color_scheme=rx.cond(missing, "red", "gray"),
+            variant=rx.cond(missing, "soft", "surface"),
             size="2",
             width="100%",
+        ),
+        rx.cond(
+            missing,
+            rx.text(
+                "À renseigner.",
+                id=field_id + "-missing",
+                size="1",
+                color_scheme="red",
+            ),
         ),
         spacing="1",
         width="100%",
@@ -374,36 +395,49 @@ def _bubble(part: rx.Var) -> rx.Component:
 def _phone_preview() -> rx.Component:
     """The sender label and the final text (opt-out mention included), cut
     where each SMS part ends."""
-    return rx.cond(
-        S.preview_parts.length() > 0,
+    return rx.vstack(
+        rx.text("Aperçu sur le téléphone", class_name="field-label"),
         rx.vstack(
-            rx.text("Aperçu sur le téléphone", class_name="field-label"),
-            rx.vstack(
-                rx.text(S.preview_sender, weight="bold", size="2", align="center"),
+            rx.text(S.preview_sender, weight="bold", size="2", align="center"),
+            rx.cond(
+                S.preview_parts.length() > 0,
                 rx.foreach(S.preview_parts, _bubble),
-                class_name="phone-preview",
-                role="group",
-                aria_label="Aperçu du SMS sur le téléphone",
-                spacing="2",
+                rx.text(
+                    "Le SMS s'affiche ici pendant que vous l'écrivez.",
+                    size="2",
+                    color_scheme="gray",
+                    high_contrast=True,
+                ),
             ),
-            spacing="1",
-            align="center",
+            class_name="phone-preview",
+            role="group",
+            aria_label="Aperçu du SMS sur le téléphone",
+            # It scrolls when the SMS is long: reachable from the keyboard.
+            tab_index=0,
+            spacing="2",
             width="100%",
         ),
+        spacing="1",
+        align="center",
+        class_name="create-preview-column",
     )
 
 
 def create_campaign_modal() -> rx.Component:
-    return modal(
-        "Créer une campagne standard",
-        error_callout(S.form_banner),
+    form = rx.vstack(
         _name_field(),
         _kind_field(),
         _sender_field(),
         _template_field(),
         _content_field(),
         _placeholder_fields(),
-        _phone_preview(),
+        spacing="4",
+        width="100%",
+    )
+    return modal(
+        "Créer une campagne standard",
+        error_callout(S.form_banner),
+        rx.el.div(form, _phone_preview(), class_name="create-layout"),
         buttons=[
             close_button("Annuler"),
             rx.button("Créer la campagne", type="submit", loading=S.creating),
@@ -412,4 +446,5 @@ def create_campaign_modal() -> rx.Component:
         on_submit=S.submit_create,
         open_=S.create_open,
         on_open_change=S.set_create_open,
+        width="1000px",
     )

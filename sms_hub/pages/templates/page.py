@@ -72,7 +72,7 @@ def _table() -> rx.Component:
 
 def _edit_dialog() -> rx.Component:
     return modal(
-        "Modèle de SMS",
+        rx.cond(E.edit_id == 0, "Nouveau modèle de SMS", "Modifier le modèle de SMS"),
         text_field(
             "Nom du modèle",
             "template-name",

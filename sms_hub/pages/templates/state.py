@@ -52,10 +52,12 @@ class EditTemplateState(TemplatesState):
     @rx.event
     def set_edit_name(self, value: str):
         self.edit_name = value
+        self.edit_errors = {**self.edit_errors, "name": ""}
 
     @rx.event
     def set_edit_content(self, value: str):
         self.edit_content = value
+        self.edit_errors = {**self.edit_errors, "content": ""}
 
     @rx.event
     async def save(self, _form: dict | None = None):
