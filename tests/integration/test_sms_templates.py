@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from sms_hub.domain.campaign import CampaignKind, NewCampaign
 from sms_hub.domain.sms_templates import STARTERS
+from sms_hub.services import campaigns
 from sms_hub.services import sms_templates as service
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import InvalidInput, NotFound
-from sms_hub.store.models import AuditEvent, Tenant
+from sms_hub.store.models import AuditEvent, Campaign, Tenant
 from tests.integration.test_audience_and_sending import _scope
 
 pytest_plugins = ["tests.integration.app_fixtures"]
@@ -52,3 +54,30 @@ async def test_another_centre_cannot_reach_a_template(actor: Actor):
     with pytest.raises(NotFound):
         await service.delete_template(stranger, created.id)
     assert "Privé" not in [t.name for t in await service.list_templates(stranger)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "Rendez-vous le {date} à {heure}.",
+            "Renseignez les champs du modèle avant de créer la campagne : "
+            "« Date », « Heure ».",
+        ),
+        (
+            "Bonjour {prenom} !",
+            "Champ inconnu : {prenom}. "
+            "Les champs possibles sont {date}, {heure}, {lieu}, {formation}.",
+        ),
+    ],
+)
+async def test_a_campaign_with_braces_left_is_refused_and_sends_nothing(
+    actor: Actor, sim, content: str, message: str
+):
+    draft = NewCampaign("Rentrée", CampaignKind.MARKETING, "CentreForm", content)
+    with pytest.raises(InvalidInput) as raised:
+        await campaigns.create_campaign(actor, draft)
+    assert raised.value.field_errors == {"content": message}
+    assert sim.count("POST /v1/campaigns/sms") == 0
+    with _scope() as session:
+        assert session.exec(select(Campaign)).all() == []

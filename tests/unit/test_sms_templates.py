@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from sms_hub.domain.sms_templates import (
+    PLACEHOLDERS,
     STARTERS,
     fill,
     placeholder_error,
@@ -82,3 +86,16 @@ def test_a_campaign_text_with_an_unknown_field_is_refused():
     assert validate_new_campaign(draft, 1)["content"].startswith(
         "Champ inconnu : {Nom}."
     )
+
+
+_FRAGMENTS = st.lists(
+    st.sampled_from([*(f"{{{name}}}" for name in PLACEHOLDERS), "{", "}", "a é", "\n"])
+)
+_VALUES = st.text(alphabet="xyz 9h/", min_size=1).filter(str.strip)
+
+
+@given(_FRAGMENTS, st.fixed_dictionaries({name: _VALUES for name in PLACEHOLDERS}))
+def test_once_every_field_is_filled_no_placeholder_is_left(fragments, values):
+    filled = fill("".join(fragments), values)
+    assert placeholders_in(filled) == []
+    assert unfilled("".join(fragments), values) == []
