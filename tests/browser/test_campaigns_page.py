@@ -222,3 +222,34 @@ def test_the_phone_preview_shows_the_sender_and_each_sms_part(
     dialog.get_by_text("Notification SMS").click()
     expect(phone.get_by_text("SMS 1/2")).to_be_visible()
     expect(phone).not_to_contain_text("STOP au 36111")
+
+
+def test_the_phone_sits_beside_the_form_or_under_it_on_a_narrow_screen(
+    page: Page, app_url: str, shot
+):
+    _open(page, app_url)
+    page.get_by_role("button", name=CREATE).click()
+    dialog = page.get_by_role("dialog", name=CREATE)
+    phone = dialog.get_by_role("group", name="Aperçu du SMS sur le téléphone")
+    # Before any text, an SMS Marketing is its opt-out mention alone.
+    expect(phone.locator(".sms-bubble")).to_have_text("STOP au 36111")
+    dialog.get_by_text("Notification SMS").click()
+    expect(phone).to_contain_text("Le SMS s'affiche ici pendant que vous l'écrivez.")
+    dialog.get_by_label("Contenu du SMS").fill("Rappel : votre session commence lundi.")
+    expect(phone.get_by_text("SMS 1/1")).to_be_visible()
+    content = dialog.get_by_label("Contenu du SMS")
+
+    def boxes() -> tuple[dict, dict]:
+        return content.bounding_box() or {}, phone.bounding_box() or {}
+
+    field, screen = boxes()
+    assert screen["x"] >= field["x"] + field["width"], (field, screen)
+    assert screen["y"] < field["y"] + field["height"], (field, screen)
+
+    page.set_viewport_size({"width": 760, "height": 900})
+    phone.scroll_into_view_if_needed()
+    field, screen = boxes()
+    assert screen["y"] >= field["y"] + field["height"], (field, screen)
+    assert screen["x"] + screen["width"] <= 760, screen
+    assert screen["width"] <= 320, screen  # phone-sized, not stretched
+    shot("create-preview-narrow")

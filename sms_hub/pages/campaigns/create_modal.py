@@ -415,7 +415,6 @@ def _phone_preview() -> rx.Component:
             # It scrolls when the SMS is long: reachable from the keyboard.
             tab_index=0,
             spacing="2",
-            width="100%",
         ),
         spacing="1",
         align="center",
