@@ -77,6 +77,8 @@ def test_a_template_is_created_used_filled_edited_and_deleted(
     )
     expect(modal.get_by_label("Lieu")).to_have_attribute("aria-invalid", "true")
     expect(modal.get_by_text("À renseigner.")).to_be_visible()
+    shot("create-unfilled")
+    axe("create-unfilled")
     expect(_row(page, campaign)).to_have_count(0)
 
     modal.get_by_label("Lieu").fill("salle 2")
