@@ -127,3 +127,45 @@ def copy_name(name: str, suffix: str = COPY_SUFFIX) -> str:
 def sarbacane_name(name: str, marker: str) -> str:
     """The campaign's name in Sarbacane: its Hub3E name and its marker."""
     return f"{name} [{marker}]"
+
+
+#: Sarbacane's unsubscribe list of an account (the « STOP » answers land there).
+UNSUBSCRIBE_LIST_ID = "DEFAULT_BLACKLIST"
+
+NO_STOP_LIST_WARNING = (
+    "Cette campagne SMS Marketing sera envoyée sans la liste des désinscrits "
+    "(STOP) : des personnes qui ont demandé à ne plus recevoir de SMS le recevront."
+)
+NO_STOP_LIST_CONFIRM = "Je confirme l'envoi sans la liste des désinscrits (STOP)."
+NO_STOP_LIST_REFUSED = (
+    f"{NO_STOP_LIST_WARNING} Ajoutez-la dans « Choisir les listes d'exclusion », "
+    "ou confirmez l'envoi sans elle."
+)
+#: What the launch's audit event adds when it was confirmed without the list.
+NO_STOP_LIST_AUDIT = "sans la liste des désinscrits (STOP) : confirmé par l'utilisateur"
+
+
+def needs_unsubscribe_list(kind: str) -> bool:
+    """SMS Marketing leave with the unsubscribe list (RGPD: the right to opt out).
+
+    Notification SMS carry no opt-out and are not bound by it.
+    """
+    return kind == CampaignKind.MARKETING
+
+
+def lacks_unsubscribe_list(kind: str, exclusion_ids: list[str]) -> bool:
+    """Whether a campaign of ``kind`` with these exclusion lists would leave
+    without the unsubscribe list it needs (its launch then asks to confirm)."""
+    return needs_unsubscribe_list(kind) and UNSUBSCRIBE_LIST_ID not in exclusion_ids
+
+
+def with_unsubscribe_list(
+    kind: str, exclusions: list[tuple[str, str]], available: dict[str, str]
+) -> list[tuple[str, str]]:
+    """The (id, name) exclusion lists a campaign of ``kind`` is made with: its
+    chosen ones, plus the unsubscribe list when it needs it and the account
+    has one (``available``: the account's lists, id → name)."""
+    ids = [i for i, _ in exclusions]
+    if not lacks_unsubscribe_list(kind, ids) or UNSUBSCRIBE_LIST_ID not in available:
+        return list(exclusions)
+    return [*exclusions, (UNSUBSCRIBE_LIST_ID, available[UNSUBSCRIBE_LIST_ID])]

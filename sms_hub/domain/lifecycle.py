@@ -8,7 +8,10 @@ once.
 
 Two statuses are Hub3E's own (Sarbacane has no state for them): *Planifiée*
 (a send requested for a future date) and *Envoi annulé par l'utilisateur*.
-The four others mirror Sarbacane's ``state`` values.
+The four others mirror Sarbacane's ``state`` values. A seventh,
+*Suppression en cours*, is transient: a delete claims the campaign with it
+before asking Sarbacane, so a launch at the same moment is refused (and a
+failed delete puts the previous status back).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class Status(StrEnum):
     SENDING = "sending"
     FINISHED = "finished"
     CANCELLED = "cancelled"
+    DELETING = "deleting"
 
 
 class Action(StrEnum):
@@ -57,6 +61,7 @@ STATUS_INFO: dict[Status, StatusInfo] = {
     Status.SENDING: StatusInfo("Envoi en cours", "violet", "ROUTING", animated=True),
     Status.FINISHED: StatusInfo("Envoi terminé", "green", "FINISH"),
     Status.CANCELLED: StatusInfo("Envoi annulé par l'utilisateur", "red", None),
+    Status.DELETING: StatusInfo("Suppression en cours", "tomato", None),
 }
 
 #: Statuses during which Sarbacane is (or will be) sending: the poller follows them.
@@ -180,7 +185,13 @@ RULES: dict[Action, Rule] = {
         frozenset({Status.FINISHED}), _ONLY_FINISHED, needs_failure=True
     ),
     Action.HISTORY: Rule(_ALL),
-    Action.DELETE: Rule(_ALL - ACTIVE_STATUSES, _CANCEL_FIRST, removes_campaign=True),
+    # A delete interrupted after its claim (a crash) can be asked again.
+    Action.DELETE: Rule(
+        _ALL - ACTIVE_STATUSES,
+        _CANCEL_FIRST,
+        leads_to=Status.DELETING,
+        removes_campaign=True,
+    ),
 }
 
 
@@ -233,7 +244,11 @@ class Claim:
 
 
 def claim(action: Action, *, dated: bool = False) -> Claim:
-    """The status change ``action`` makes, as the services claim it."""
+    """The status change ``action`` makes, as the services claim it.
+
+    A delete claims *Suppression en cours* while Sarbacane deletes the
+    campaign: a launch claimed at the same moment finds no editable status.
+    """
     rule = RULES[action]
     target = rule.leads_to_when_dated if dated else rule.leads_to
     if target is None:
@@ -287,6 +302,36 @@ def status_after_sync(
     if mapped is None or mapped is INITIAL_STATUS:
         return None
     return mapped if mapped is not local else None
+
+
+#: What the audit says when a campaign claimed as sent was never sent.
+NOT_SENT_DETAIL = (
+    "Sarbacane n'a reçu aucun envoi de cette campagne : elle est revenue au "
+    "statut Brouillon."
+)
+
+
+def status_when_never_sent(
+    local: Status, state: str | None, waited: timedelta, threshold: timedelta
+) -> Status | None:
+    """*Brouillon* for a campaign claimed *Reçue* that Sarbacane still holds
+    as a draft ``threshold`` after the claim, else None.
+
+    A launch claims *Reçue* before it calls Sarbacane; if the call never
+    arrived (an unusable account, a crash), Sarbacane's campaign stays
+    ``DRAFT`` and nothing is sent. Before ``threshold`` the call may still be
+    on its way (retries), so the status is left alone.
+    """
+    if local is not Status.RECEIVED or waited < threshold:
+        return None
+    return INITIAL_STATUS if status_from_sarbacane(state) is INITIAL_STATUS else None
+
+
+#: Where a cancel leads when Sarbacane answers that the campaign was never
+#: sent (``CAMPAIGN_NOT_SENT``): back to *Brouillon*, as Sarbacane holds it.
+#: Not *Envoi annulé*: nobody received anything, and a cancelled campaign's
+#: relaunch would warn that contacts probably received the SMS already.
+CANCEL_OF_UNSENT_LEADS_TO = INITIAL_STATUS
 
 
 CANCEL_WARNING = (

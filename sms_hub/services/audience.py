@@ -18,11 +18,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sms_hub.domain.audit import AuditAction
-from sms_hub.domain.campaign import CampaignKind
+from sms_hub.domain.campaign import (
+    UNSUBSCRIBE_LIST_ID,
+    lacks_unsubscribe_list,
+    needs_unsubscribe_list,
+    with_unsubscribe_list,
+)
 from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.lifecycle import RULES, Action
 from sms_hub.domain.phone import display_phone
-from sms_hub.sarbacane import MAX_BATCH, RecipientIn
+from sms_hub.sarbacane import MAX_BATCH, RecipientIn, SarbacaneClient
 from sms_hub.services import audit
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import GatewayError, NotAllowed
@@ -35,7 +40,7 @@ from sms_hub.store.db import session_scope
 
 log = logging.getLogger(__name__)
 
-DEFAULT_UNSUBSCRIBE_LIST = "DEFAULT_BLACKLIST"
+DEFAULT_UNSUBSCRIBE_LIST = UNSUBSCRIBE_LIST_ID
 
 #: A push holds this lease so that two workers never write the same
 #: campaign's recipients at once. Its heartbeat renews it while the push runs;
@@ -271,10 +276,12 @@ async def exclusion_choices(actor: Actor, campaign_id: int) -> list[ExclusionCho
     found = await in_thread(campaign_in_centre, actor, campaign_id)
     campaign = found.campaign
 
-    chosen = {blacklist_id for blacklist_id, _ in await _exclusions(actor, campaign_id)}
+    chosen = {
+        blacklist_id for blacklist_id, _ in await exclusion_pairs(actor, campaign_id)
+    }
     async with sarbacane_call(actor):
         lists = await found.sarbacane().list_blacklists()
-    if not chosen and campaign.kind == CampaignKind.MARKETING:
+    if not chosen and needs_unsubscribe_list(campaign.kind):
         chosen = {DEFAULT_UNSUBSCRIBE_LIST}
     lists.sort(key=lambda b: (b.id != DEFAULT_UNSUBSCRIBE_LIST, b.name.lower()))
     return [
@@ -314,7 +321,7 @@ async def assign_exclusions(
     await in_thread(save)
 
 
-async def _exclusions(actor: Actor, campaign_id: int) -> list[tuple[str, str]]:
+async def exclusion_pairs(actor: Actor, campaign_id: int) -> list[tuple[str, str]]:
     """The campaign's exclusion lists as stored: (Sarbacane id, name) pairs."""
 
     def read() -> list[tuple[str, str]]:
@@ -327,9 +334,40 @@ async def _exclusions(actor: Actor, campaign_id: int) -> list[tuple[str, str]]:
     return await in_thread(read)
 
 
+async def with_stop_list(
+    client: SarbacaneClient, kind: str, exclusions: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """The exclusion lists a new campaign of ``kind`` is made with: these,
+    plus the account's unsubscribe (STOP) list for an SMS Marketing (its name
+    read from Sarbacane, as the exclusions dialog shows it). Raises
+    ``SarbacaneError``: call it inside the creation's Sarbacane block."""
+    if not lacks_unsubscribe_list(kind, [i for i, _ in exclusions]):
+        return list(exclusions)
+    available = {b.id: b.name for b in await client.list_blacklists()}
+    return with_unsubscribe_list(kind, exclusions, available)
+
+
+async def assign_unsubscribe_list(actor: Actor, campaign_id: int) -> bool:
+    """Give an SMS Marketing the centre's unsubscribe (STOP) list if it lacks
+    it, in Sarbacane then locally, audited as the exclusions dialog saves it.
+
+    For every way a marketing campaign comes to be (modified, adopted from
+    Sarbacane…). Returns whether the list was added (False: not marketing,
+    already there, or the account has no such list).
+    """
+    found = await in_thread(campaign_in_centre, actor, campaign_id, Action.EXCLUSIONS)
+    current = await exclusion_pairs(actor, campaign_id)
+    async with sarbacane_call(actor):
+        wanted = await with_stop_list(found.sarbacane(), found.campaign.kind, current)
+    if wanted == current:
+        return False
+    await assign_exclusions(actor, campaign_id, wanted)
+    return True
+
+
 async def current_exclusions(actor: Actor, campaign_id: int) -> list[str]:
     """The names of the campaign's exclusion lists, as stored."""
-    return [name for _, name in await _exclusions(actor, campaign_id)]
+    return [name for _, name in await exclusion_pairs(actor, campaign_id)]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
-from sms_hub.domain import sms_text
+from sms_hub.domain import lifecycle, sms_text
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.campaign import (
     NewCampaign,
@@ -24,15 +24,27 @@ from sms_hub.domain.campaign import (
     sarbacane_name,
     validate_new_campaign,
 )
-from sms_hub.domain.lifecycle import INITIAL_STATUS, RULES, Action, sarbacane_state
+from sms_hub.domain.lifecycle import (
+    INITIAL_STATUS,
+    RULES,
+    Action,
+    Status,
+    sarbacane_state,
+)
 from sms_hub.domain.paging import CampaignPageQuery
 from sms_hub.sarbacane import SarbacaneClient, SarbacaneError
 from sms_hub.services import audit
 from sms_hub.services.accounts import client_for
+from sms_hub.services.audience import with_stop_list
 from sms_hub.services.context import Actor, in_thread
-from sms_hub.services.errors import GatewayError, InvalidInput
+from sms_hub.services.errors import (
+    GatewayError,
+    InvalidInput,
+    NotAllowed,
+    ServiceError,
+)
 from sms_hub.services.gateway import sarbacane_call
-from sms_hub.services.guard import campaign_in_centre, centre_of
+from sms_hub.services.guard import campaign_in_centre, centre_of, claim_campaign
 from sms_hub.services.views import CampaignRow, campaign_row
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
@@ -99,15 +111,25 @@ async def create_campaign(actor: Actor, campaign: NewCampaign) -> CampaignRow:
     if errors:
         raise InvalidInput(errors)
     client = client_for(centre)
+    exclusions: list[tuple[str, str]] = []
+
+    async def assign_stop_list(sarbacane_id: str) -> None:
+        # An SMS Marketing is made with the unsubscribe (STOP) list.
+        exclusions[:] = await with_stop_list(client, campaign.kind.value, [])
+        if exclusions:
+            await client.assign_blacklists(sarbacane_id, [i for i, _ in exclusions])
 
     def insert(account_id: str, sarbacane_id: str) -> CampaignRow:
-        return _insert_campaign(actor, campaign, content, account_id, sarbacane_id)
+        return _insert_campaign(
+            actor, campaign, content, exclusions, account_id, sarbacane_id
+        )
 
     return await created_in_sarbacane_then_locally(
         actor,
         client,
         RemoteDraft(campaign.name, campaign.kind.value, campaign.sender, content),
         insert,
+        prepare=assign_stop_list,
     )
 
 
@@ -197,6 +219,7 @@ def _insert_campaign(
     actor: Actor,
     campaign: NewCampaign,
     content: str,
+    exclusions: list[tuple[str, str]],
     account_id: str,
     sarbacane_id: str,
 ) -> CampaignRow:
@@ -217,31 +240,58 @@ def _insert_campaign(
             remote_state=sarbacane_state(INITIAL_STATUS),
             created_by=actor.user,
         )
-        audit.record_in(session, actor, AuditAction.CREATE, campaign=row)
+        queries.replace_exclusions(session, row, exclusions)
+        detail = (
+            "Listes d'exclusion : " + ", ".join(name for _, name in exclusions)
+            if exclusions
+            else None
+        )
+        audit.record_in(session, actor, AuditAction.CREATE, campaign=row, detail=detail)
         return campaign_row(row, settings)
 
 
 async def delete_campaign(actor: Actor, campaign_id: int) -> str:
     """Delete a campaign in Sarbacane and locally; returns its name.
 
-    Refused while Sarbacane is sending it (the seed: cancel first).
+    Refused while Sarbacane is sending it (the seed: cancel first). The
+    campaign is first claimed *Suppression en cours* (a compare-and-set), so
+    a launch at the same moment is refused; a failed delete puts the
+    previous status back.
     """
     found = await in_thread(campaign_in_centre, actor, campaign_id, Action.DELETE)
     campaign = found.campaign
-    async with sarbacane_call(actor, AuditAction.DELETE, name=campaign.name):
-        await found.sarbacane().delete_campaign(campaign.sarbacane_id)
-    await in_thread(_delete_rows, actor, campaign_id)
+    # An unusable account is refused here, before any status is claimed.
+    client = found.sarbacane()
+    claim = lifecycle.claim(Action.DELETE)
+    if not await in_thread(claim_campaign, actor, campaign_id, claim):
+        # Another request moved it first (a launch): refused with its reason.
+        await in_thread(campaign_in_centre, actor, campaign_id, Action.DELETE)
+        raise NotAllowed(RULES[Action.DELETE].refused)
+    undo_claim = claim.undo(found.status)
+
+    async def undo(error: SarbacaneError) -> None:
+        await in_thread(claim_campaign, actor, campaign_id, undo_claim)
+
+    try:
+        async with sarbacane_call(
+            actor, AuditAction.DELETE, name=campaign.name, undo=undo
+        ):
+            await client.delete_campaign(campaign.sarbacane_id)
+    except ServiceError as error:
+        if not isinstance(error, GatewayError):
+            await in_thread(claim_campaign, actor, campaign_id, undo_claim)
+        raise
+    await in_thread(_delete_rows, actor, campaign_id, claim.to_status)
     return campaign.name
 
 
-def _delete_rows(actor: Actor, campaign_id: int) -> None:
-    deletable = [status.value for status in RULES[Action.DELETE].allowed_from]
+def _delete_rows(actor: Actor, campaign_id: int, claimed: Status) -> None:
     with session_scope(get_settings().database_url) as session:
         campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
         if campaign is None:
             return
         if not queries.delete_campaign_rows(
-            session, actor.tenant_id, campaign_id, deletable
+            session, actor.tenant_id, campaign_id, [claimed.value]
         ):
             log.warning("campaign %s changed status while being deleted", campaign_id)
             return

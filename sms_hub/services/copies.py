@@ -25,7 +25,7 @@ from sms_hub.domain.lifecycle import (
 )
 from sms_hub.domain.statistics import NEVER_RESENT_OUTCOMES, RESENT_OUTCOMES
 from sms_hub.services import audit
-from sms_hub.services.audience import Progress, push_pending
+from sms_hub.services.audience import Progress, push_pending, with_stop_list
 from sms_hub.services.campaigns import (
     AlreadyLinked,
     RemoteDraft,
@@ -178,10 +178,14 @@ async def _make_copy(
 ) -> CopyResult:
     source = found.campaign
     source_id = source.id or 0
-    exclusions = await in_thread(_exclusions_of, actor, source_id)
+    kept = await in_thread(_exclusions_of, actor, source_id)
     client = found.sarbacane()
+    exclusions: list[tuple[str, str]] = list(kept)
 
     async def assign_exclusions(sarbacane_id: str) -> None:
+        # An SMS Marketing copy leaves with the unsubscribe (STOP) list, even
+        # when it was taken off its original.
+        exclusions[:] = await with_stop_list(client, source.kind, kept)
         if exclusions:
             await client.assign_blacklists(sarbacane_id, [i for i, _ in exclusions])
 

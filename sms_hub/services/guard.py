@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from sms_hub.domain.lifecycle import Action, Status, already_done, refusal
+from sms_hub.domain.lifecycle import Action, Claim, Status, already_done, refusal
 from sms_hub.sarbacane import SarbacaneClient
 from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor
@@ -41,7 +41,9 @@ class CampaignInCentre:
     def sarbacane(self) -> SarbacaneClient:
         """The client of this centre's own Sarbacane account.
 
-        Raises ``AccountNotConfigured`` (French) when the centre has none.
+        Raises ``AccountNotConfigured`` (French) when the centre has none or
+        its key cannot be read: a use case that claims a status builds the
+        client first, so an unusable account changes nothing.
         """
         return client_for(self.tenant)
 
@@ -85,6 +87,22 @@ def campaign_in_centre(
         if action is not None:
             check(campaign, action)
         return CampaignInCentre(campaign, tenant)
+
+
+def claim_campaign(
+    actor: Actor, campaign_id: int, claim: Claim, **values: object
+) -> bool:
+    """Move the campaign's status as ``claim`` says (a compare-and-set);
+    False if another request moved it first (blocking: run in a thread)."""
+    with session_scope(get_settings().database_url) as session:
+        return queries.claim_status(
+            session,
+            actor.tenant_id,
+            campaign_id,
+            [s.value for s in claim.from_statuses],
+            claim.to_status.value,
+            **values,
+        )
 
 
 def centre_of(actor: Actor) -> Tenant:

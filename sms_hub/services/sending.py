@@ -10,31 +10,46 @@ definite refusal puts the status back.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from sms_hub.domain import calendar, lifecycle, sms_text
 from sms_hub.domain.audit import AuditAction, AuditOutcome
+from sms_hub.domain.campaign import (
+    NO_STOP_LIST_AUDIT,
+    NO_STOP_LIST_REFUSED,
+    NO_STOP_LIST_WARNING,
+    lacks_unsubscribe_list,
+)
 from sms_hub.domain.centre_settings import days_from_text
 from sms_hub.domain.formatting import date_time_fr
-from sms_hub.domain.lifecycle import RELAUNCH_WARNING, Action, Claim, Status
-from sms_hub.sarbacane import SarbacaneError
+from sms_hub.domain.lifecycle import (
+    CANCEL_OF_UNSENT_LEADS_TO,
+    NOT_SENT_DETAIL,
+    RELAUNCH_WARNING,
+    Action,
+    Claim,
+    Status,
+)
+from sms_hub.sarbacane import SarbacaneError, SarbacaneRejected
 from sms_hub.services import audit
 from sms_hub.services.audience import (
-    current_exclusions,
+    exclusion_pairs,
     push_pending,
     unpushed_count,
 )
 from sms_hub.services.context import Actor, in_thread
-from sms_hub.services.errors import AlreadyDone, NotAllowed
+from sms_hub.services.errors import AlreadyDone, GatewayError, NotAllowed, ServiceError
 from sms_hub.services.gateway import sarbacane_call
-from sms_hub.services.guard import campaign_in_centre
-from sms_hub.settings import get_settings
-from sms_hub.store import queries
-from sms_hub.store.db import session_scope
+from sms_hub.services.guard import campaign_in_centre, claim_campaign
 from sms_hub.store.models import Tenant
 
 log = logging.getLogger(__name__)
+
+#: Sarbacane's answer to a cancel of a campaign that has no send.
+NOT_SENT_CODE = "CAMPAIGN_NOT_SENT"
 
 
 @dataclass(frozen=True)
@@ -50,10 +65,9 @@ class LaunchPreview:
     next_slot: str
     next_slot_local: datetime | None
     timezone: str = "Europe/Paris"
-
-
-def _scope():
-    return session_scope(get_settings().database_url)
+    #: Non-empty for an SMS Marketing without the unsubscribe (STOP) list:
+    #: its launch must be confirmed.
+    stop_list_warning: str = ""
 
 
 def sending_window(tenant: Tenant) -> calendar.SendingWindow:
@@ -72,7 +86,9 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
     found = await in_thread(campaign_in_centre, actor, campaign_id)
     campaign, tenant = found.campaign, found.tenant
 
-    names = await current_exclusions(actor, campaign_id)
+    pairs = await exclusion_pairs(actor, campaign_id)
+    names = [name for _, name in pairs]
+    no_stop_list = lacks_unsubscribe_list(campaign.kind, [i for i, _ in pairs])
     measure = sms_text.measure(campaign.content)
     try:
         credits_left = (await found.sarbacane().credits()).sms
@@ -101,38 +117,61 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         next_slot=slot,
         next_slot_local=slot_local,
         timezone=tenant.timezone,
+        stop_list_warning=NO_STOP_LIST_WARNING if no_stop_list else "",
     )
 
 
-async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> bool:
+async def launch(
+    actor: Actor,
+    campaign_id: int,
+    when_utc: datetime | None,
+    *,
+    without_stop_list_confirmed: bool = False,
+) -> bool:
     """Send the campaign now (``when_utc`` None) or schedule it.
 
-    Returns False when another request already launched it (nothing done).
+    An SMS Marketing without the unsubscribe (STOP) list is refused unless
+    the user confirmed it (``without_stop_list_confirmed``); the launch's
+    audit event then says so. Returns False when another request already
+    launched it (nothing done).
     """
     try:
         found = await in_thread(campaign_in_centre, actor, campaign_id, Action.LAUNCH)
     except AlreadyDone:
         return False
     campaign = found.campaign
+    # An unusable account is refused here, before any status is claimed.
+    client = found.sarbacane()
     date_problem = calendar.send_date_problem(
         campaign.kind, when_utc, sending_window(found.tenant), datetime.now(UTC)
     )
     if date_problem:
         raise NotAllowed(date_problem)
+    no_stop_list = lacks_unsubscribe_list(
+        campaign.kind, [i for i, _ in await exclusion_pairs(actor, campaign_id)]
+    )
+    if no_stop_list and not without_stop_list_confirmed:
+        raise NotAllowed(NO_STOP_LIST_REFUSED)
     if await unpushed_count(actor, campaign_id):
         await push_pending(actor, campaign_id)
     claim = lifecycle.claim(Action.LAUNCH, dated=when_utc is not None)
-    if not await in_thread(_claim, actor, campaign_id, claim, scheduled_at=when_utc):
+    if not await in_thread(
+        claim_campaign, actor, campaign_id, claim, scheduled_at=when_utc
+    ):
+        # Another request moved it: done already (False), or refused (a delete).
+        with suppress(AlreadyDone):
+            await in_thread(campaign_in_centre, actor, campaign_id, Action.LAUNCH)
         return False
 
     async def undo(error: SarbacaneError) -> None:
         # A send that may have gone through keeps its status: no second send.
         if not getattr(error, "maybe_applied", False):
-            await in_thread(_claim, actor, campaign_id, claim.undo(found.status))
+            await in_thread(claim_campaign, actor, campaign_id, undo_claim)
 
-    client = found.sarbacane()
-    async with sarbacane_call(
-        actor, AuditAction.LAUNCH, campaign_id=campaign_id, undo=undo
+    undo_claim = claim.undo(found.status)
+    async with (
+        _undone_on_service_error(actor, campaign_id, undo_claim),
+        sarbacane_call(actor, AuditAction.LAUNCH, campaign_id=campaign_id, undo=undo),
     ):
         if when_utc:
             await client.schedule(campaign.sarbacane_id, when_utc)
@@ -142,6 +181,8 @@ async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> b
     detail = (
         f"planifiée le {date_time_fr(when_utc, zone)}" if when_utc else "envoi immédiat"
     )
+    if no_stop_list:
+        detail = f"{detail}, {NO_STOP_LIST_AUDIT}"
     await in_thread(
         audit.record,
         actor,
@@ -153,41 +194,63 @@ async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> b
     return True
 
 
+@asynccontextmanager
+async def _undone_on_service_error(
+    actor: Actor, campaign_id: int, undo_claim: Claim
+) -> AsyncIterator[None]:
+    """Put the status back when the block fails with a service error other
+    than a Sarbacane one (``sarbacane_call`` decides those: a send that may
+    have gone through keeps its status)."""
+    try:
+        yield
+    except GatewayError:
+        raise
+    except ServiceError:
+        await in_thread(claim_campaign, actor, campaign_id, undo_claim)
+        raise
+
+
 async def cancel(actor: Actor, campaign_id: int) -> bool:
-    """Stop a scheduled or running send: *Envoi annulé par l'utilisateur*."""
+    """Stop a scheduled or running send: *Envoi annulé par l'utilisateur*.
+
+    When Sarbacane answers that the campaign was never sent
+    (``CAMPAIGN_NOT_SENT``), nothing is sending and nobody received
+    anything: the campaign goes back to *Brouillon*, as Sarbacane holds it.
+    """
     try:
         found = await in_thread(campaign_in_centre, actor, campaign_id, Action.CANCEL)
     except AlreadyDone:
         return False
+    # An unusable account is refused here, before any status is claimed.
+    client = found.sarbacane()
     claim = lifecycle.claim(Action.CANCEL)
-    if not await in_thread(_claim, actor, campaign_id, claim, scheduled_at=None):
+    if not await in_thread(claim_campaign, actor, campaign_id, claim):
         return False
+    undo_claim = claim.undo(found.status)
 
     async def undo(error: SarbacaneError) -> None:
-        await in_thread(_claim, actor, campaign_id, claim.undo(found.status))
+        await in_thread(claim_campaign, actor, campaign_id, undo_claim)
 
-    async with sarbacane_call(
-        actor, AuditAction.CANCEL, campaign_id=campaign_id, undo=undo
+    never_sent = False
+    async with (
+        _undone_on_service_error(actor, campaign_id, undo_claim),
+        sarbacane_call(actor, AuditAction.CANCEL, campaign_id=campaign_id, undo=undo),
     ):
-        await found.sarbacane().cancel(found.campaign.sarbacane_id)
+        try:
+            await client.cancel(found.campaign.sarbacane_id)
+        except SarbacaneRejected as error:
+            if error.code != NOT_SENT_CODE:
+                raise
+            never_sent = True
+    if never_sent:
+        back = Claim(frozenset({claim.to_status}), CANCEL_OF_UNSENT_LEADS_TO)
+        await in_thread(claim_campaign, actor, campaign_id, back, scheduled_at=None)
     await in_thread(
         audit.record,
         actor,
         AuditAction.CANCEL,
         AuditOutcome.OK,
         campaign_id=campaign_id,
+        detail=NOT_SENT_DETAIL if never_sent else None,
     )
     return True
-
-
-def _claim(actor: Actor, campaign_id: int, claim: Claim, **values: object) -> bool:
-    """Move the campaign's status as ``claim`` says; False if another request did."""
-    with _scope() as session:
-        return queries.claim_status(
-            session,
-            actor.tenant_id,
-            campaign_id,
-            [s.value for s in claim.from_statuses],
-            claim.to_status.value,
-            **values,
-        )

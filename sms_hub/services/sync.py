@@ -25,12 +25,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.lifecycle import (
     ACTIVE_STATUSES,
+    NOT_SENT_DETAIL,
     REMOTE_ACTIVE_STATES,
     REMOTE_SENDING_STATE,
     Status,
     status_after_sync,
+    status_when_never_sent,
 )
 from sms_hub.sarbacane import (
     MAX_BATCH,
@@ -39,8 +42,9 @@ from sms_hub.sarbacane import (
     SarbacaneError,
     SarbacaneNotFound,
 )
+from sms_hub.services import audit
 from sms_hub.services.accounts import AccountNotConfigured, client_for
-from sms_hub.services.context import in_thread
+from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.lease_holders import holder_is_gone, this_process
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
@@ -55,6 +59,8 @@ PROGRESS_READS_PER_CYCLE = 40
 #: Centres read concurrently between two renewals of the poller's lease.
 _CENTRES_PER_STEP = 16
 _GONE = "La campagne n'existe plus dans Sarbacane."
+#: Who the audit names for a change the poller makes.
+SYNC_ACTOR = "Synchronisation Sarbacane"
 
 
 @dataclass(frozen=True)
@@ -234,10 +240,17 @@ def _apply(observations: dict[int, Observation]) -> dict[int, int]:
             if seen is None:
                 continue
             target = next_status(Status(campaign.status), seen)
+            never_sent = status_when_never_sent(
+                Status(campaign.status),
+                seen.state,
+                now - _aware(campaign.status_changed_at),
+                timedelta(seconds=get_settings().stuck_after_seconds),
+            )
+            target = never_sent or target
             processed = seen.processed
             if processed is None and target is Status.FINISHED:
                 processed = campaign.recipient_count
-            changed[campaign.tenant_id] += queries.record_sync(
+            written = queries.record_sync(
                 session,
                 campaign,
                 now=now,
@@ -247,7 +260,22 @@ def _apply(observations: dict[int, Observation]) -> dict[int, int]:
                 processed_count=processed,
                 remote_state=seen.state,
             )
+            changed[campaign.tenant_id] += written
+            if never_sent and written:
+                actor = Actor(tenant_id=campaign.tenant_id, user=SYNC_ACTOR)
+                audit.record_in(
+                    session,
+                    actor,
+                    AuditAction.LAUNCH,
+                    AuditOutcome.FAILED,
+                    campaign=campaign,
+                    detail=NOT_SENT_DETAIL,
+                )
     return {tenant: rows for tenant, rows in changed.items() if rows}
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _take_lease(ttl: timedelta) -> bool:

@@ -45,7 +45,7 @@ async def test_an_import_racing_a_launch_copies_nothing(actor, sim, monkeypatch)
 
 async def test_a_delete_racing_a_launch_keeps_the_campaign(actor, sim):
     campaign_id = await _launched(actor)
-    campaign_service._delete_rows(actor, campaign_id)
+    campaign_service._delete_rows(actor, campaign_id, Status.DELETING)
     assert _campaign(actor, campaign_id) is not None
     with _scope() as session:
         actions = [e.action for e in session.exec(select(AuditEvent)).all()]

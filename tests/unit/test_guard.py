@@ -121,14 +121,16 @@ def test_the_services_claim_succeeds_exactly_where_the_table_allows(
 ):
     campaign_id = _campaign(database, actor, status)
     taken = lifecycle.claim(action, dated=dated)
-    claimed = sending._claim(actor, campaign_id, taken)
+    claimed = guard.claim_campaign(actor, campaign_id, taken)
     assert claimed == (refusal(action, status, 1) is None)
     with session_scope(database) as session:
         row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
         assert row.status == (taken.to_status if claimed else status).value
     if claimed:
-        assert not sending._claim(actor, campaign_id, taken), "a repeat claims once"
-        assert sending._claim(actor, campaign_id, taken.undo(status))
+        assert not guard.claim_campaign(actor, campaign_id, taken), (
+            "a repeat claims once"
+        )
+        assert guard.claim_campaign(actor, campaign_id, taken.undo(status))
 
 
 async def test_launch_and_cancel_repeats_are_no_ops(database, actor):

@@ -63,8 +63,12 @@ def test_where_launch_cancel_and_delete_lead():
     assert claim(Action.LAUNCH, dated=True).to_status is Status.SCHEDULED
     assert claim(Action.CANCEL).to_status is Status.CANCELLED
     assert RULES[Action.DELETE].removes_campaign
+    # A delete holds the campaign while Sarbacane deletes it: no launch then.
+    assert claim(Action.DELETE).to_status is Status.DELETING
+    assert Status.DELETING not in claim(Action.LAUNCH).from_statuses
+    assert Status.DELETING in claim(Action.DELETE).from_statuses  # asked again
     with pytest.raises(ValueError):
-        claim(Action.DELETE)
+        claim(Action.DUPLICATE)
 
 
 def test_launch_leads_to_the_statuses_a_cancel_starts_from():
@@ -135,3 +139,43 @@ def test_the_opt_out_mention_follows_marketing_texts_only():
         "STOP au 36111"
     )
     assert final_text("Bonjour", "SMS_NOTIFICATION", "STOP au 36111") == "Bonjour"
+
+
+def test_a_sarbacane_draft_under_received_goes_back_to_draft_after_the_wait():
+    from datetime import timedelta
+
+    from sms_hub.domain.lifecycle import status_when_never_sent
+
+    wait = timedelta(minutes=10)
+    later, sooner = wait + timedelta(seconds=1), wait - timedelta(seconds=1)
+    assert status_when_never_sent(Status.RECEIVED, "DRAFT", later, wait) is (
+        Status.DRAFT
+    )
+    assert status_when_never_sent(Status.RECEIVED, "DRAFT", wait, wait) is Status.DRAFT
+    # The launch's call may still be on its way: left alone.
+    assert status_when_never_sent(Status.RECEIVED, "DRAFT", sooner, wait) is None
+    # Only a Sarbacane draft, only under « Reçue ».
+    assert status_when_never_sent(Status.RECEIVED, "MODERATION", later, wait) is None
+    assert status_when_never_sent(Status.RECEIVED, None, later, wait) is None
+    for local in (Status.SCHEDULED, Status.SENDING, Status.CANCELLED):
+        assert status_when_never_sent(local, "DRAFT", later, wait) is None
+
+
+def test_the_stop_list_is_required_for_sms_marketing_only():
+    from sms_hub.domain.campaign import (
+        UNSUBSCRIBE_LIST_ID,
+        lacks_unsubscribe_list,
+        with_unsubscribe_list,
+    )
+
+    stop = (UNSUBSCRIBE_LIST_ID, "Désinscrits STOP")
+    other = ("BL2", "Anciens stagiaires")
+    available = dict([stop, other])
+    assert lacks_unsubscribe_list("SMS_MARKETING", [])
+    assert lacks_unsubscribe_list("SMS_MARKETING", ["BL2"])
+    assert not lacks_unsubscribe_list("SMS_MARKETING", [UNSUBSCRIBE_LIST_ID])
+    assert not lacks_unsubscribe_list("SMS_NOTIFICATION", [])
+    assert with_unsubscribe_list("SMS_MARKETING", [other], available) == [other, stop]
+    assert with_unsubscribe_list("SMS_MARKETING", [stop], available) == [stop]
+    assert with_unsubscribe_list("SMS_NOTIFICATION", [], available) == []
+    assert with_unsubscribe_list("SMS_MARKETING", [], {}) == []  # none to add

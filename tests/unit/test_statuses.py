@@ -13,18 +13,19 @@ from sms_hub.domain.lifecycle import (
     status_from_sarbacane,
 )
 
-D, P, R, E, F, C = (
+D, P, R, E, F, C, X = (
     Status.DRAFT,
     Status.SCHEDULED,
     Status.RECEIVED,
     Status.SENDING,
     Status.FINISHED,
     Status.CANCELLED,
+    Status.DELETING,  # transient: a delete holds the campaign meanwhile
 )
 
 #: allowed statuses per action, with at least one recipient (design.md's table)
 EXPECTED = {
-    Action.RECIPIENTS: {D, P, R, E, F, C},
+    Action.RECIPIENTS: {D, P, R, E, F, C, X},
     Action.STATS_HUB3E: {F},
     Action.STATS_SARBACANE: {F},
     Action.OPEN_IN_SARBACANE: {D},
@@ -32,10 +33,10 @@ EXPECTED = {
     Action.IMPORT_CONTACTS: {D, C},
     Action.LAUNCH: {D, C},
     Action.CANCEL: {P, R, E},
-    Action.DUPLICATE: {D, P, R, E, F, C},
+    Action.DUPLICATE: {D, P, R, E, F, C, X},
     Action.RESEND_FAILED: {F},
-    Action.HISTORY: {D, P, R, E, F, C},
-    Action.DELETE: {D, F, C},
+    Action.HISTORY: {D, P, R, E, F, C, X},
+    Action.DELETE: {D, F, C, X},
 }
 
 
@@ -78,7 +79,7 @@ def test_statistics_only_when_finished_says_so():
     )
 
 
-def test_six_badges_with_the_seed_labels():
+def test_six_badges_with_the_seed_labels_and_the_transient_delete():
     assert [STATUS_INFO[s].label for s in Status] == [
         "Brouillon",
         "Planifiée",
@@ -86,9 +87,10 @@ def test_six_badges_with_the_seed_labels():
         "Envoi en cours",
         "Envoi terminé",
         "Envoi annulé par l'utilisateur",
+        "Suppression en cours",
     ]
     assert STATUS_INFO[Status.SENDING].animated
-    assert len({info.colour for info in STATUS_INFO.values()}) == 6
+    assert len({info.colour for info in STATUS_INFO.values()}) == 7
 
 
 def test_sarbacane_states_map_to_badges_and_unknown_states_do_not_crash():
