@@ -9,6 +9,7 @@ import reflex as rx
 from sms_hub.components.form_field import checkbox_row
 from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.domain import calendar
+from sms_hub.domain.campaign import NO_STOP_LIST_CONFIRM
 from sms_hub.domain.formatting import number_fr
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import sending
@@ -37,12 +38,16 @@ class LaunchState(CampaignModalState):
     time_label: str = "Heure d'envoi (heure de Paris)"
     launch_error: str = ""
     launching: bool = False
+    #: An SMS Marketing without the STOP list: the risk, and the user's consent.
+    stop_list_warning: str = ""
+    stop_list_confirmed: bool = False
 
     @rx.event
     async def open_launch(self, campaign_id: int, name: str):
         self._target(campaign_id, name)
         self.launch_error, self.deferred = "", False
         self.send_date = self.send_time = ""
+        self.stop_list_confirmed = False
         try:
             preview = await sending.preview(self._actor(), campaign_id)
         except ServiceError as error:
@@ -58,6 +63,7 @@ class LaunchState(CampaignModalState):
             else "inconnu"
         )
         self.relaunch_warning = preview.relaunch_warning
+        self.stop_list_warning = preview.stop_list_warning
         self.window_note, self.next_slot = preview.window_note, preview.next_slot
         self.timezone = preview.timezone
         self.time_label = (
@@ -72,6 +78,10 @@ class LaunchState(CampaignModalState):
     def set_launch_open(self, is_open: bool):
         if not self.launching:
             self.launch_open = is_open
+
+    @rx.event
+    def set_stop_list_confirmed(self, checked: bool):
+        self.stop_list_confirmed = checked
 
     @rx.event
     def set_deferred(self, checked: bool):
@@ -114,7 +124,12 @@ class LaunchState(CampaignModalState):
         self.launching, self.launch_error = True, ""
         yield
         try:
-            done = await sending.launch(self._actor(), self.campaign_id, when)
+            done = await sending.launch(
+                self._actor(),
+                self.campaign_id,
+                when,
+                without_stop_list_confirmed=self.stop_list_confirmed,
+            )
         except ServiceError as error:
             self.launch_error = error.user_message
             self.launching = False
@@ -143,6 +158,30 @@ def _facts() -> rx.Component:
         _fact("Crédits estimés", rx.text(s.credits_needed, " crédits SMS")),
         _fact("Crédits restants", s.credits_left),
         size="2",
+    )
+
+
+def _stop_list_warning() -> rx.Component:
+    """The risk of an SMS Marketing without the STOP list, and its consent box."""
+    s = LaunchState
+    return rx.cond(
+        s.stop_list_warning != "",
+        rx.callout(
+            rx.vstack(
+                rx.text(s.stop_list_warning),
+                checkbox_row(
+                    rx.checkbox(
+                        checked=s.stop_list_confirmed,
+                        on_change=s.set_stop_list_confirmed,
+                        aria_label=NO_STOP_LIST_CONFIRM,
+                    ),
+                    rx.text(NO_STOP_LIST_CONFIRM),
+                ),
+                spacing="2",
+            ),
+            icon="shield-alert",
+            color_scheme="red",
+        ),
     )
 
 
@@ -222,6 +261,7 @@ def launch_modal() -> rx.Component:
             rx.callout(s.relaunch_warning, icon="triangle-alert", color_scheme="amber"),
         ),
         _facts(),
+        _stop_list_warning(),
         _window_note(),
         _deferral(),
         error_callout(s.launch_error),
@@ -231,6 +271,7 @@ def launch_modal() -> rx.Component:
                 rx.cond(s.deferred, "Planifier la campagne", "Lancer la campagne"),
                 on_click=s.confirm_launch,
                 loading=s.launching,
+                disabled=(s.stop_list_warning != "") & ~s.stop_list_confirmed,
             ),
         ],
         description=["Campagne « ", s.campaign_name, " »"],
