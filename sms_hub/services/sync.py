@@ -232,6 +232,7 @@ def _apply(observations: dict[int, Observation]) -> dict[int, int]:
     Returns centre id → how many of its rows changed (status or progress)."""
     changed: dict[int, int] = defaultdict(int)
     now = utcnow()
+    never_sent_after = timedelta(seconds=get_settings().stuck_after_seconds)
     with session_scope(get_settings().database_url) as session:
         for campaign in queries.campaigns_in_statuses(
             session, [s.value for s in ACTIVE_STATUSES]
@@ -244,7 +245,7 @@ def _apply(observations: dict[int, Observation]) -> dict[int, int]:
                 Status(campaign.status),
                 seen.state,
                 now - _aware(campaign.status_changed_at),
-                timedelta(seconds=get_settings().stuck_after_seconds),
+                never_sent_after,
             )
             target = never_sent or target
             processed = seen.processed
