@@ -316,6 +316,7 @@ async def test_cancel_answered_campaign_not_sent_puts_it_back_to_draft(actor, si
         )
     ]
     # The campaign is not stuck: it can be launched, then deleted after a cancel.
+    sim.set_faults(moderation_seconds=3600)  # still in moderation when cancelled
     assert await sending.launch(actor, campaign_id, None)
     assert await sending.cancel(actor, campaign_id)
     assert await campaign_service.delete_campaign(actor, campaign_id)
