@@ -190,6 +190,7 @@ class RecipientZone:
 
 
 _METROPOLITAN = "FR"
+_METRO_LABEL = "de France métropolitaine"
 # ``holidays.France`` subdivisions of the overseas regions, by region code.
 _OVERSEAS_SUBDIVISIONS = {
     **{
@@ -206,7 +207,7 @@ _FRENCH_NAMES = Locale("fr").territories
 
 def _zone_of(region: str, timezone: str, alsace: str | None) -> RecipientZone:
     if region == _METROPOLITAN:
-        return RecipientZone(timezone, alsace, "de France métropolitaine")
+        return RecipientZone(timezone, alsace, _METRO_LABEL)
     name = _FRENCH_NAMES.get(region, region)
     if region in _OVERSEAS_SUBDIVISIONS:
         return RecipientZone(timezone, _OVERSEAS_SUBDIVISIONS[region], f"de {name}")
@@ -236,7 +237,7 @@ def recipient_zones(
     alsace = centre_subdivision if centre_subdivision in _ALSACE_MOSELLE else None
     zones = {_zone_of(region, timezone, alsace) for region, timezone in found}
     return tuple(
-        sorted(zones, key=lambda z: (z.timezone != TZ.key, z.label, z.timezone))
+        sorted(zones, key=lambda z: (z.label != _METRO_LABEL, z.label, z.timezone))
     )
 
 
@@ -397,9 +398,36 @@ def next_slot_sentence(
     return f"Prochain créneau autorisé : {next_slot_label(slot, window, zones)}."
 
 
+@dataclass(frozen=True)
+class WindowNote:
+    """What the launch dialog says about the window before a send now:
+    why it is closed (empty when open), the next slot for all recipients as
+    written and as a local time of the centre (to fill the form)."""
+
+    reason: str = ""
+    slot: str = ""
+    slot_local: datetime | None = None
+
+
+def window_note(
+    now: datetime, window: SendingWindow, zones: tuple[RecipientZone, ...]
+) -> WindowNote:
+    reason = audience_refusal(now, window, zones)
+    if reason is None:
+        return WindowNote()
+    slot = next_allowed_for_all(now, window, zones)
+    if slot is None:
+        return WindowNote(reason, NO_SLOT_TEXT)
+    return WindowNote(reason, next_slot_label(slot, window, zones), slot)
+
+
 NO_COMMON_SLOT = (
     "Aucun créneau de la plage d'envoi n'est ouvert à la fois pour tous les "
     "destinataires : élargissez la plage d'envoi du centre."
+)
+NO_SLOT_TEXT = (
+    "aucun créneau commun à tous les destinataires "
+    "(élargissez la plage d'envoi du centre)"
 )
 # Holidays and Sundays close a zone a few days at most: a slot further than
 # this means the windows of the zones never overlap.

@@ -178,3 +178,28 @@ def test_a_campaign_without_recipients_keeps_the_centre_zone():
         "Pour les destinataires de La Réunion (heure locale 21:00), "
         "les SMS commerciaux sont envoyés entre 08h00 et 20h00."
     )
+
+
+def test_the_launch_dialog_note_offers_the_slot_open_for_all():
+    window = _window()
+    zones = calendar.recipient_zones([METRO, REUNION], None)
+    now = datetime(2026, 12, 1, 18, 30, tzinfo=PARIS).astimezone(UTC)
+    note = calendar.window_note(now, window, zones)
+    assert note.reason.startswith("Pour les destinataires de La Réunion (heure locale")
+    assert note.slot == "02/12/2026 08:00 (heure de Paris)"
+    assert note.slot_local == datetime(2026, 12, 2, 8, 0, tzinfo=PARIS)
+    open_now = datetime(2026, 12, 1, 9, 0, tzinfo=PARIS)  # 12:00 in La Réunion
+    assert calendar.window_note(open_now, window, zones) == calendar.WindowNote()
+
+
+def test_the_launch_dialog_note_without_a_common_slot():
+    window = calendar.SendingWindow(start=time(8, 0), end=time(9, 0))
+    zones = calendar.recipient_zones([METRO, REUNION], None)
+    note = calendar.window_note(
+        datetime(2026, 12, 1, 10, 0, tzinfo=PARIS), window, zones
+    )
+    assert note.slot_local is None
+    assert note.slot == (
+        "aucun créneau commun à tous les destinataires "
+        "(élargissez la plage d'envoi du centre)"
+    )
