@@ -18,6 +18,14 @@ Times are entered and shown in the centre's own time zone (Europe/Paris,
 or an overseas department's: ``TIMEZONES``) and sent to Sarbacane in UTC;
 the helpers at the end convert, DST included. An overseas time zone brings
 its department's holidays (``subdivision_for``).
+
+The window protects the recipients, so it holds in each recipient's local
+time with their own holidays, whatever the centre's zone: a campaign's
+numbers give its ``RecipientZone``s (metropolitan France, each overseas
+department or collectivity by its prefix, a foreign number in its country's
+zone with French national holidays), a send must be open in all of them
+(``audience_refusal``), and the next slot offered is the first instant open
+for all (``next_allowed_for_all``), shown in the centre's zone.
 """
 
 from __future__ import annotations
@@ -80,7 +88,8 @@ KNOWN_SUBDIVISIONS = frozenset(
 
 @dataclass(frozen=True)
 class SendingWindow:
-    """Days and hours (Europe/Paris) an SMS Marketing campaign may be sent.
+    """Days and hours an SMS Marketing campaign may be sent, in ``timezone``
+    (the centre's) or in each recipient zone's local time.
 
     ``end`` is exclusive: with the default window 19:59 is allowed, 20:00
     is not.
@@ -380,7 +389,9 @@ def next_allowed_for_all(
     return None
 
 
-def next_slot_label(slot: datetime, window: SendingWindow, zones) -> str:
+def next_slot_label(
+    slot: datetime, window: SendingWindow, zones: tuple[RecipientZone, ...]
+) -> str:
     """The slot as the launch dialog writes it: in the centre's zone, named
     when some recipients live in another one."""
     text = date_time_fr(slot, window.timezone)
