@@ -18,17 +18,30 @@ Times are entered and shown in the centre's own time zone (Europe/Paris,
 or an overseas department's: ``TIMEZONES``) and sent to Sarbacane in UTC;
 the helpers at the end convert, DST included. An overseas time zone brings
 its department's holidays (``subdivision_for``).
+
+The window protects the recipients, so it holds in each recipient's local
+time with their own holidays, whatever the centre's zone: a campaign's
+numbers give its ``RecipientZone``s (metropolitan France, each overseas
+department or collectivity by its prefix, a foreign number in its country's
+zone with French national holidays), a send must be open in all of them
+(``audience_refusal``), and the next slot offered is the first instant open
+for all (``next_allowed_for_all``), shown in the centre's zone.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+import phonenumbers
+from babel import Locale
+from babel.core import get_global
 
+from sms_hub.domain import phone
 from sms_hub.domain.formatting import date_time_fr
 
 TZ = ZoneInfo("Europe/Paris")
@@ -75,7 +88,8 @@ KNOWN_SUBDIVISIONS = frozenset(
 
 @dataclass(frozen=True)
 class SendingWindow:
-    """Days and hours (Europe/Paris) an SMS Marketing campaign may be sent.
+    """Days and hours an SMS Marketing campaign may be sent, in ``timezone``
+    (the centre's) or in each recipient zone's local time.
 
     ``end`` is exclusive: with the default window 19:59 is allowed, 20:00
     is not.
@@ -128,31 +142,112 @@ def is_allowed(when: datetime, window: SendingWindow) -> bool:
 
 def refusal_reason(when: datetime, window: SendingWindow) -> str | None:
     """Why ``when`` is outside the window, in French, or ``None`` if it is inside."""
-    local = _as_local(when, window)
+    clause = _closed_because(_as_local(when, window), window, window.subdivision)
+    return None if clause is None else f"{clause[0].upper()}{clause[1:]}."
+
+
+def _closed_because(
+    local: datetime, window: SendingWindow, subdivision: str | None
+) -> str | None:
+    """Why the local time ``local`` is outside the window (a clause), or None."""
     day = local.date()
     if day.weekday() not in window.weekdays:
-        return (
-            f"Les SMS commerciaux ne sont pas envoyés le {_DAY_NAMES[day.weekday()]}."
-        )
-    holiday = holiday_name(day, window.subdivision)
+        return f"les SMS commerciaux ne sont pas envoyés le {_DAY_NAMES[day.weekday()]}"
+    holiday = holiday_name(day, subdivision)
     if holiday is not None:
-        return f"Le {day:%d/%m/%Y} est un jour férié ({holiday})."
+        return f"le {day:%d/%m/%Y} est un jour férié ({holiday})"
     if not window.start <= local.time() < window.end:
-        return f"Les SMS commerciaux sont envoyés entre {window.hours_label}."
+        return f"les SMS commerciaux sont envoyés entre {window.hours_label}"
     return None
 
 
 def next_allowed(when: datetime, window: SendingWindow) -> datetime:
     """``when`` itself (in the window's time zone) if allowed, else the next opening."""
-    local = _as_local(when, window)
-    if is_allowed(local, window):
+    return _next_open(_as_local(when, window), window, window.subdivision)
+
+
+def _next_open(
+    local: datetime, window: SendingWindow, subdivision: str | None
+) -> datetime:
+    """``local`` if the window is open then in its zone, else its next opening."""
+    if _closed_because(local, window, subdivision) is None:
         return local
     day = local.date()
-    if not (_is_sending_day(day, window) and local.time() < window.start):
+    if not (_is_sending_day(day, window, subdivision) and local.time() < window.start):
         day += timedelta(days=1)
-        while not _is_sending_day(day, window):
+        while not _is_sending_day(day, window, subdivision):
             day += timedelta(days=1)
-    return datetime.combine(day, window.start, tzinfo=window.zone)
+    return datetime.combine(day, window.start, tzinfo=local.tzinfo)
+
+
+# --- The recipients' zones ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecipientZone:
+    """Where some of a campaign's recipients live: their clock and holidays.
+
+    The centre's days and hours hold in each recipient's local time, with
+    the public holidays of their department (``subdivision``, as
+    ``holidays.France`` names it; French national holidays for a foreign
+    number). ``label`` completes « les destinataires … ».
+    """
+
+    timezone: str
+    subdivision: str | None
+    label: str
+
+
+_METROPOLITAN = "FR"
+_METRO_LABEL = "de France métropolitaine"
+# ``holidays.France`` subdivisions of the overseas regions, by region code.
+_OVERSEAS_SUBDIVISIONS = {
+    **{
+        region: code
+        for region, code in getattr(holidays.France, "subdivisions_aliases", {}).items()
+        if len(region) == 2 and region.isupper() and region != "GY"
+    },
+    **{code: code for code in holidays.France.subdivisions if len(code) == 2},
+    "GF": "973",  # ``holidays`` knows Guyane as ``GY``, Guyana's code
+}
+_ALSACE_MOSELLE = frozenset({"57", "67", "68", "6AE"})
+_FRENCH_NAMES = Locale("fr").territories
+
+
+def _zone_of(region: str, timezone: str, alsace: str | None) -> RecipientZone:
+    if region == _METROPOLITAN:
+        return RecipientZone(timezone, alsace, _METRO_LABEL)
+    name = _FRENCH_NAMES.get(region, region)
+    if region in _OVERSEAS_SUBDIVISIONS:
+        return RecipientZone(timezone, _OVERSEAS_SUBDIVISIONS[region], f"de {name}")
+    code = phonenumbers.country_code_for_region(region)
+    return RecipientZone(timezone, None, f"de l'indicatif +{code} ({name})")
+
+
+def recipient_zones(
+    numbers: Iterable[str],
+    centre_subdivision: str | None = None,
+    centre_timezone: str = "Europe/Paris",
+) -> tuple[RecipientZone, ...]:
+    """The distinct zones of a campaign's recipients (E.164 numbers).
+
+    Metropolitan numbers keep the centre's Alsace-Moselle holidays when it
+    has them. A campaign with no number (or none readable) is held to the
+    centre's own zone. Sorted: metropolitan France first, then by label.
+    """
+    found: dict[tuple[str, str], None] = {}
+    for number in numbers:
+        place = phone.number_zone(number)
+        if place is not None:
+            found[place] = None
+    if not found:
+        region = get_global("zone_territories").get(centre_timezone, _METROPOLITAN)
+        found[(region, centre_timezone)] = None
+    alsace = centre_subdivision if centre_subdivision in _ALSACE_MOSELLE else None
+    zones = {_zone_of(region, timezone, alsace) for region, timezone in found}
+    return tuple(
+        sorted(zones, key=lambda z: (z.label != _METRO_LABEL, z.label, z.timezone))
+    )
 
 
 def subdivision_for(timezone: str, alsace_moselle: bool) -> str | None:
@@ -200,10 +295,8 @@ def _as_local(when: datetime, window: SendingWindow) -> datetime:
     return when.astimezone(window.zone)
 
 
-def _is_sending_day(day: date, window: SendingWindow) -> bool:
-    return day.weekday() in window.weekdays and (
-        holiday_name(day, window.subdivision) is None
-    )
+def _is_sending_day(day: date, window: SendingWindow, subdivision: str | None) -> bool:
+    return day.weekday() in window.weekdays and holiday_name(day, subdivision) is None
 
 
 def _format_time(value: time) -> str:
@@ -221,20 +314,138 @@ MIN_SCHEDULE_DELAY = timedelta(minutes=1)
 
 
 def send_date_problem(
-    kind: str, when_utc: datetime | None, window: SendingWindow, now: datetime
+    kind: str,
+    when_utc: datetime | None,
+    window: SendingWindow,
+    now: datetime,
+    zones: tuple[RecipientZone, ...] | None = None,
 ) -> str | None:
     """Why a send now (``when_utc`` None) or at ``when_utc`` is refused, or None.
 
     A date in the past is always refused; SMS Marketing must also fall in the
-    sending window, and the refusal names the next allowed slot.
+    sending window, in every zone of its recipients (``zones``; the centre's
+    own zone when not given), and the refusal names the blocking zones and
+    the first slot open for all of them.
     """
     if when_utc is not None and when_utc <= now + MIN_SCHEDULE_DELAY:
         return "La date d'envoi est passée : choisissez une date et une heure à venir."
     if not requires_window(kind):
         return None
     moment = when_utc or now
-    reason = refusal_reason(moment, window)
+    if zones is None:
+        reason = refusal_reason(moment, window)
+        if reason is None:
+            return None
+        slot = date_time_fr(next_allowed(moment, window), window.timezone)
+        return f"{reason} Prochain créneau autorisé : {slot}."
+    reason = audience_refusal(moment, window, zones)
     if reason is None:
         return None
-    slot = date_time_fr(next_allowed(moment, window), window.timezone)
-    return f"{reason} Prochain créneau autorisé : {slot}."
+    return f"{reason} {next_slot_sentence(moment, window, zones)}"
+
+
+def audience_refusal(
+    when: datetime, window: SendingWindow, zones: tuple[RecipientZone, ...]
+) -> str | None:
+    """Why ``when`` is outside the window for some recipients, naming their
+    zones and local times, or ``None`` when it is open for all of them.
+
+    « Pour les destinataires de La Réunion (heure locale 21:30), les SMS
+    commerciaux sont envoyés entre 08h00 et 20h00. »
+    """
+    if when.tzinfo is None:
+        raise ValueError("La date doit indiquer son fuseau horaire.")
+    blocked: dict[str, list[str]] = {}
+    for zone in zones:
+        local = when.astimezone(ZoneInfo(zone.timezone))
+        clause = _closed_because(local, window, zone.subdivision)
+        if clause is not None:
+            who = f"{zone.label} (heure locale {local:%H:%M})"
+            blocked.setdefault(clause, []).append(who)
+    if not blocked:
+        return None
+    return " ".join(
+        f"Pour les destinataires {_and_list(who)}, {clause}."
+        for clause, who in blocked.items()
+    )
+
+
+def next_allowed_for_all(
+    when: datetime, window: SendingWindow, zones: tuple[RecipientZone, ...]
+) -> datetime | None:
+    """The first instant from ``when`` open in every zone, in the centre's
+    zone; ``None`` when the zones' windows never meet (a narrow window
+    and zones far apart)."""
+    moment = _as_local(when, window)
+    limit = moment + _COMMON_SLOT_HORIZON
+    while moment <= limit:
+        later = moment
+        for zone in zones:
+            local = later.astimezone(ZoneInfo(zone.timezone))
+            later = _next_open(local, window, zone.subdivision)
+        if later == moment:
+            return moment.astimezone(window.zone)
+        moment = later.astimezone(window.zone)
+    return None
+
+
+def next_slot_label(
+    slot: datetime, window: SendingWindow, zones: tuple[RecipientZone, ...]
+) -> str:
+    """The slot as the launch dialog writes it: in the centre's zone, named
+    when some recipients live in another one."""
+    text = date_time_fr(slot, window.timezone)
+    if any(zone.timezone != window.timezone for zone in zones):
+        text += f" ({LOCAL_TIME_LABELS[window.timezone]})"
+    return text
+
+
+def next_slot_sentence(
+    when: datetime, window: SendingWindow, zones: tuple[RecipientZone, ...]
+) -> str:
+    slot = next_allowed_for_all(when, window, zones)
+    if slot is None:
+        return NO_COMMON_SLOT
+    return f"Prochain créneau autorisé : {next_slot_label(slot, window, zones)}."
+
+
+@dataclass(frozen=True)
+class WindowNote:
+    """What the launch dialog says about the window before a send now:
+    why it is closed (empty when open), the next slot for all recipients as
+    written and as a local time of the centre (to fill the form)."""
+
+    reason: str = ""
+    slot: str = ""
+    slot_local: datetime | None = None
+
+
+def window_note(
+    now: datetime, window: SendingWindow, zones: tuple[RecipientZone, ...]
+) -> WindowNote:
+    reason = audience_refusal(now, window, zones)
+    if reason is None:
+        return WindowNote()
+    slot = next_allowed_for_all(now, window, zones)
+    if slot is None:
+        return WindowNote(reason, NO_SLOT_TEXT)
+    return WindowNote(reason, next_slot_label(slot, window, zones), slot)
+
+
+NO_COMMON_SLOT = (
+    "Aucun créneau de la plage d'envoi n'est ouvert à la fois pour tous les "
+    "destinataires : élargissez la plage d'envoi du centre."
+)
+NO_SLOT_TEXT = (
+    "aucun créneau commun à tous les destinataires "
+    "(élargissez la plage d'envoi du centre)"
+)
+# Holidays and Sundays close a zone a few days at most: a slot further than
+# this means the windows of the zones never overlap.
+_COMMON_SLOT_HORIZON = timedelta(days=31)
+
+
+def _and_list(items: list[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} et {items[-1]}"

@@ -37,7 +37,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import phonenumbers
+from babel.core import get_global
 from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberType
+from phonenumbers import timezone as number_timezones
 
 
 class Rejection(StrEnum):
@@ -344,3 +346,69 @@ def search_digits(typed: str) -> str | None:
 
 
 _SEARCH_CHARS = frozenset("0123456789+ .-()/\u00a0")
+
+
+# --- Where a number rings: region and time zone ----------------------------
+
+#: Recipients are grouped by this many leading characters of their E.164
+#: number to find their time zones: enough to tell La Réunion from Mayotte
+#: (``+262 639``, ``+262 7093 5``…) and a North American area code apart.
+ZONE_PREFIX_CHARS = 9
+#: Every number of this prefix is in one zone (metropolitan France: the
+#: overseas departments are stored under their own country codes), so a
+#: query may group them all together.
+SINGLE_ZONE_PREFIX = "+33"
+
+# The zone of a country whose mobiles ``phonenumbers`` cannot place within
+# its several zones (they are not geographic there): its capital's.
+_MAIN_ZONES = {
+    "AU": "Australia/Sydney",
+    "BR": "America/Sao_Paulo",
+    "CA": "America/Toronto",
+    "CD": "Africa/Kinshasa",
+    "CL": "America/Santiago",
+    "ES": "Europe/Madrid",
+    "ID": "Asia/Jakarta",
+    "KZ": "Asia/Almaty",
+    "MX": "America/Mexico_City",
+    "PF": "Pacific/Tahiti",
+    "PT": "Europe/Lisbon",
+    "RU": "Europe/Moscow",
+    "US": "America/New_York",
+}
+
+
+def number_zone(e164: str) -> tuple[str, str] | None:
+    """The region (``"FR"``, ``"RE"``, ``"BE"``) and time zone of a number.
+
+    ``phonenumbers`` gives the zones a number may ring in; those outside its
+    region are dropped (``+262`` numbers are listed under both La Réunion's
+    and Mayotte's zones, the region tells which), and a country with several
+    left falls back on its main zone. ``None`` for a number that is not
+    one (an old row).
+    """
+    return _number_zone(e164)
+
+
+@lru_cache(maxsize=4096)
+def _number_zone(e164: str) -> tuple[str, str] | None:
+    number = _parse(e164, None)
+    if number is None or not phonenumbers.is_valid_number(number):
+        return None
+    region = phonenumbers.region_code_for_number(number)
+    if not region:
+        return None
+    candidates = [
+        zone
+        for zone in number_timezones.time_zones_for_number(number)
+        if zone != "Etc/Unknown"
+    ]
+    in_region = set(get_global("territory_zones").get(region, ()))
+    own = [zone for zone in candidates if zone in in_region] or candidates
+    if len(own) == 1:
+        return region, own[0]
+    if region in _MAIN_ZONES:
+        return region, _MAIN_ZONES[region]
+    if own:
+        return region, sorted(own)[0]
+    return None

@@ -44,6 +44,7 @@ from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import AlreadyDone, GatewayError, NotAllowed, ServiceError
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_in_centre, claim_campaign
+from sms_hub.services.recipient_zones import recipient_zones
 from sms_hub.store.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -94,15 +95,10 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         credits_left = (await found.sarbacane().credits()).sms
     except SarbacaneError:
         credits_left = None
-    note, slot, slot_local = "", "", None
+    note = calendar.WindowNote()
     if calendar.requires_window(campaign.kind):
-        now = datetime.now(UTC)
-        window = sending_window(tenant)
-        reason = calendar.refusal_reason(now, window)
-        if reason:
-            note = reason
-            slot_local = calendar.next_allowed(now, window)
-            slot = date_time_fr(slot_local, tenant.timezone)
+        zones = await in_thread(recipient_zones, actor, campaign_id, tenant)
+        note = calendar.window_note(datetime.now(UTC), sending_window(tenant), zones)
     return LaunchPreview(
         recipients=campaign.recipient_count,
         exclusions=names,
@@ -113,9 +109,9 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         relaunch_warning=RELAUNCH_WARNING
         if campaign.status == Status.CANCELLED
         else "",
-        window_note=note,
-        next_slot=slot,
-        next_slot_local=slot_local,
+        window_note=note.reason,
+        next_slot=note.slot,
+        next_slot_local=note.slot_local,
         timezone=tenant.timezone,
         stop_list_warning=NO_STOP_LIST_WARNING if no_stop_list else "",
     )
@@ -142,8 +138,11 @@ async def launch(
     campaign = found.campaign
     # An unusable account is refused here, before any status is claimed.
     client = found.sarbacane()
+    zones = None
+    if calendar.requires_window(campaign.kind):
+        zones = await in_thread(recipient_zones, actor, campaign_id, found.tenant)
     date_problem = calendar.send_date_problem(
-        campaign.kind, when_utc, sending_window(found.tenant), datetime.now(UTC)
+        campaign.kind, when_utc, sending_window(found.tenant), datetime.now(UTC), zones
     )
     if date_problem:
         raise NotAllowed(date_problem)

@@ -130,14 +130,20 @@ def test_a_tab_reloaded_with_another_centres_token_shows_that_centre_only(
     expect(page.get_by_text("Centre Alpha")).to_have_count(0)
 
 
-def _weekday_ahead(zone: ZoneInfo) -> date:
+#: Mobiles of La Réunion, as an import stores them.
+REUNION_PHONES = ["+262692000001", "+262692000002", "+262693000013", "+262692000099"]
+
+
+def _weekday_ahead(zone: ZoneInfo, *subdivisions: str | None) -> date:
+    """A Monday–Thursday two days ahead or more, it and the next day working
+    days in every listed holiday calendar (``None``: metropolitan France)."""
     from sms_hub.domain.calendar import holiday_name
 
     day = datetime.now(zone).date() + timedelta(days=2)
-    while (
-        day.weekday() > 3
-        or holiday_name(day, "974")
-        or holiday_name(day + timedelta(days=1), "974")
+    while day.weekday() > 3 or any(
+        holiday_name(day + timedelta(days=shift), subdivision)
+        for subdivision in subdivisions or ("974",)
+        for shift in (0, 1)
     ):
         day += timedelta(days=1)
     return day
@@ -150,7 +156,7 @@ def test_a_reunion_centre_scheduling_at_21h_is_refused_with_the_next_local_slot(
     token = portal_token(slug, "CFA La Réunion", role="admin")
     _signed_in(page, app_url, token, "CFA La Réunion")
     seed_centre(slug, timezone="Indian/Reunion", holiday_subdivision="974")
-    _seed_rows(database_url, slug, phones=PHONES)
+    _seed_rows(database_url, slug, phones=REUNION_PHONES)
     name = f"Relance {uuid.uuid4().hex[:5]}"
     _create(page, name)  # SMS Marketing, in the centre's own Sarbacane account
     _import(page, name, f"Liste {slug}")
@@ -164,8 +170,46 @@ def test_a_reunion_centre_scheduling_at_21h_is_refused_with_the_next_local_slot(
     launch.get_by_role("button", name="Planifier la campagne").click()
     next_day = datetime.combine(day + timedelta(days=1), time(8, 0))
     expect(launch.get_by_role("alert")).to_contain_text(
-        "Les SMS commerciaux sont envoyés entre 08h00 et 20h00. "
+        "Pour les destinataires de La Réunion (heure locale 21:00), "
+        "les SMS commerciaux sont envoyés entre 08h00 et 20h00. "
         f"Prochain créneau autorisé : {next_day:%d/%m/%Y} 08:00."
+    )
+    launch.get_by_role("button", name="Annuler").click()
+    expect(_row(page, name).get_by_text("Brouillon", exact=True)).to_be_visible()
+
+
+def test_a_cayenne_centre_cannot_reach_paris_numbers_at_night(
+    page: Page, app_url: str, portal_token, seed_centre, database_url
+):
+    """19:00 in Cayenne is within the centre's own window but 23:00 (or
+    midnight) in Paris, where its recipients live: refused, naming them, and
+    the next slot is Paris's 08:00, written in the centre's own time."""
+    slug = _slug("cfa-guyane")
+    token = portal_token(slug, "CFA Guyane", role="admin")
+    _signed_in(page, app_url, token, "CFA Guyane")
+    seed_centre(slug, timezone="America/Cayenne", holiday_subdivision="973")
+    _seed_rows(database_url, slug, phones=PHONES)  # metropolitan mobiles
+    name = f"Relance {uuid.uuid4().hex[:5]}"
+    _create(page, name)
+    _import(page, name, f"Liste {slug}")
+
+    cayenne, paris = ZoneInfo("America/Cayenne"), ZoneInfo("Europe/Paris")
+    day = _weekday_ahead(cayenne, "973", None)
+    paris_at = datetime.combine(day, time(19, 0), tzinfo=cayenne).astimezone(paris)
+    slot_day = paris_at.date() + timedelta(days=paris_at.time() >= time(8, 0))
+    slot = datetime.combine(slot_day, time(8, 0), paris)
+    slot_in_cayenne = slot.astimezone(cayenne)
+    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
+    launch.get_by_text("Lancement différé de la campagne").click()
+    launch.get_by_label("Date d'envoi").fill(day.isoformat())
+    launch.get_by_label("Heure d'envoi (heure de la Guyane)").fill("19:00")
+    launch.get_by_role("button", name="Planifier la campagne").click()
+    expect(launch.get_by_role("alert")).to_contain_text(
+        f"Pour les destinataires de France métropolitaine (heure locale "
+        f"{paris_at:%H:%M}), les SMS commerciaux sont envoyés entre 08h00 et "
+        f"20h00. Prochain créneau autorisé : {slot_in_cayenne:%d/%m/%Y %H:%M} "
+        "(heure de la Guyane)."
     )
     launch.get_by_role("button", name="Annuler").click()
     expect(_row(page, name).get_by_text("Brouillon", exact=True)).to_be_visible()

@@ -406,3 +406,50 @@ async def test_a_campaign_deleted_in_sarbacane_is_marked(actor, sim):
     campaign = _campaign(actor, campaign_id)
     assert campaign.status == Status.CANCELLED
     assert campaign.last_error == "La campagne n'existe plus dans Sarbacane."
+
+
+async def test_marketing_waits_for_the_window_of_every_recipient_zone(actor, sim):
+    """A Paris centre writing to Paris and La Réunion: 18:30 in Paris is 21:30
+    in La Réunion, so the schedule is refused, naming La Réunion, and the
+    slot offered is open for both."""
+    campaign_id = await _draft(actor, kind=CampaignKind.MARKETING)
+    phones = [*_phones(0, 3), "+262692123456", "+262693000001"]
+    await audience.import_lists(actor, campaign_id, [_list(actor, "dom", phones)])
+    evening = datetime(2027, 1, 5, 17, 30, tzinfo=UTC)  # Tuesday 18:30 in Paris
+    with pytest.raises(NotAllowed) as refused:
+        await sending.launch(actor, campaign_id, evening)
+    assert refused.value.user_message == (
+        "Pour les destinataires de La Réunion (heure locale 21:30), les SMS "
+        "commerciaux sont envoyés entre 08h00 et 20h00. "
+        "Prochain créneau autorisé : 06/01/2027 08:00 (heure de Paris)."
+    )
+    assert _campaign(actor, campaign_id).status == Status.DRAFT
+    slot = datetime(2027, 1, 6, 7, 0, tzinfo=UTC)  # 08:00 Paris, 11:00 La Réunion
+    assert await sending.launch(actor, campaign_id, slot)
+    assert _campaign(actor, campaign_id).status == Status.SCHEDULED
+
+
+async def test_the_recipient_zones_come_from_one_grouped_query(actor):
+    from sms_hub.services.recipient_zones import recipient_zones
+
+    campaign_id = await _draft(actor, kind=CampaignKind.MARKETING)
+    phones = [*_phones(0, 2000), "+262692123456", "+262639012345", "+32470123456"]
+    await audience.import_lists(actor, campaign_id, [_list(actor, "z", phones)])
+    with _scope() as session:
+        tenant = queries.tenant_by_id(session, actor.tenant_id)
+        samples = queries.recipient_number_samples(
+            session, actor.tenant_id, campaign_id, 9, "+33"
+        )
+    assert len(samples) == 4  # every metropolitan number is one group
+    zones = recipient_zones(actor, campaign_id, tenant)
+    assert [zone.label for zone in zones] == [
+        "de France métropolitaine",
+        "de La Réunion",
+        "de Mayotte",
+        "de l'indicatif +32 (Belgique)",
+    ]
+    stranger = Actor(tenant_id=actor.tenant_id + 1, user="autre@centre.fr")
+    with _scope() as session:
+        assert not queries.recipient_number_samples(
+            session, stranger.tenant_id, campaign_id, 9, "+33"
+        )

@@ -111,3 +111,31 @@ def test_one_poller_lease_holder_at_a_time_on_postgresql(postgres_url):
         later = now + timedelta(seconds=11)
         assert queries.try_acquire_lease(session, "pg-lease", "worker-b", later, ttl)
         assert session.exec(select(Tenant)).all() is not None
+
+
+async def test_recipient_zones_query_on_postgresql(pg_actor):
+    from sms_hub.services.recipient_zones import recipient_zones
+
+    row = await campaign_service.create_campaign(
+        pg_actor,
+        NewCampaign("Zones PG", CampaignKind.MARKETING, "CentreForm", "Bonjour"),
+    )
+    phones = ["+33611000001", "+33711000002", "+262692123456", "+262639012345"]
+    with _scope() as session:
+        contact_list = ContactList(
+            tenant_id=pg_actor.tenant_id, name="zones", contact_count=len(phones)
+        )
+        session.add(contact_list)
+        session.flush()
+        for phone in phones:
+            session.add(Contact(list_id=contact_list.id, phone=phone, email=None))
+        list_id = contact_list.id
+    await audience.import_lists(pg_actor, row.id, [list_id])
+    with _scope() as session:
+        tenant = queries.tenant_by_id(session, pg_actor.tenant_id)
+    zones = recipient_zones(pg_actor, row.id, tenant)
+    assert [zone.timezone for zone in zones] == [
+        "Europe/Paris",
+        "Indian/Reunion",
+        "Indian/Mayotte",
+    ]
