@@ -100,11 +100,11 @@ def _attr(value: str) -> str:
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:0;background:#f5f6fa;color:#1d2330}
-header{background:#e6332a;color:#fff;padding:12px 24px;font-weight:600}
+header{background:#b3261e;color:#fff;padding:12px 24px;font-weight:600}
 main{max-width:880px;margin:24px auto;background:#fff;padding:24px;border-radius:8px}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px;text-align:left}
 .note{color:#666;font-size:.9em}pre{white-space:pre-wrap;background:#f0f0f0;padding:12px}
-label{display:block;margin-top:12px}input,textarea,select{width:100%;padding:6px}
+label{display:block;margin-top:12px}input,textarea,select{width:100%;padding:6px;box-sizing:border-box}
 input[type=radio],input[type=checkbox]{width:auto;margin-right:6px}
 .choice label{display:inline;margin:0}.choice{margin-top:8px}
 fieldset{margin-top:16px;border:1px solid #ccc;border-radius:6px}
