@@ -1,4 +1,4 @@
-"""Campaigns: create, read, list by state, delete; and the lookups every
+"""Campaigns: create, read, list by state, edit a draft (the stand-in pages), delete;
 resource of a campaign shares (the campaign itself, its sends, whether it
 may still be edited).
 
