@@ -1,6 +1,6 @@
-"""Campaigns: create, read, list by state, edit a draft (the stand-in pages), delete;
-resource of a campaign shares (the campaign itself, its sends, whether it
-may still be edited).
+"""Campaigns: create, read, list by state, edit a draft (the stand-in pages),
+delete; and the lookups every resource of a campaign shares (the campaign
+itself, its sends, whether it may still be edited).
 
 As Sarbacane does, a campaign has a send id (``sends[0]``) from its
 creation on: it is the id its first launch will get, so a campaign's
