@@ -3,7 +3,7 @@
 ``simulator/`` serves the same API locally (demos and tests).
 """
 
-from sms_hub.sarbacane._client import MAX_BATCH, SarbacaneClient
+from sms_hub.sarbacane._client import MAX_BATCH, MAX_PAGES, SarbacaneClient
 from sms_hub.sarbacane._errors import (
     SarbacaneConfigError,
     SarbacaneError,
@@ -21,6 +21,7 @@ from sms_hub.sarbacane._models import (
     CampaignSummary,
     CreditEntry,
     Credits,
+    ListingPage,
     Recipient,
     RecipientIn,
     RecipientReport,
@@ -32,6 +33,7 @@ from sms_hub.sarbacane._registry import close_clients, get_client
 __all__ = [
     "KNOWN_STATES",
     "MAX_BATCH",
+    "MAX_PAGES",
     "AccountInfo",
     "Blacklist",
     "BlacklistEntry",
@@ -40,6 +42,7 @@ __all__ = [
     "CampaignSummary",
     "CreditEntry",
     "Credits",
+    "ListingPage",
     "Recipient",
     "RecipientIn",
     "RecipientReport",

@@ -46,7 +46,7 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -68,6 +68,7 @@ from sms_hub.sarbacane._models import (
     CampaignReport,
     CampaignSummary,
     Credits,
+    ListingPage,
     Recipient,
     RecipientIn,
     RecipientReport,
@@ -78,6 +79,10 @@ log = logging.getLogger("sms_hub.sarbacane")
 
 #: Most recipients (or rows of a page) Sarbacane takes or gives in one call.
 MAX_BATCH = 1000
+
+#: Pages one call of :meth:`SarbacaneClient.campaign_pages` (or
+#: ``recipient_pages``) reads at most, unless told otherwise: 20,000 rows.
+MAX_PAGES = 20
 
 #: Campaign states of a send accepted by Sarbacane.
 SENDING_STATES = ("MODERATION", "ROUTING", "FINISH")
@@ -352,6 +357,54 @@ class SarbacaneClient:
         payload = await self._call("GET", "/campaigns", params=params, idempotent=True)
         return [CampaignSummary.parse(item) for item in _items(payload, "campaigns")]
 
+    async def campaign_pages(
+        self,
+        *,
+        search: str | None = None,
+        state: str | None = None,
+        offset: int = 0,
+        max_pages: int = MAX_PAGES,
+    ) -> AsyncIterator[ListingPage[CampaignSummary]]:
+        """Every campaign of the account from ``offset``, by pages of 1000
+        (``GET /campaigns``), at most ``max_pages`` pages per call.
+
+        The reading ends with a page whose ``last`` is true, or after
+        ``max_pages`` pages: then the last page given is not ``last``, and a
+        later call resumes from its ``next_offset``. Sarbacane documents no
+        order; when rows move while the pages are read (a campaign created
+        meanwhile pushes the others down), a campaign an earlier page of this
+        call gave is not given again; one deleted meanwhile may hide another
+        until the next reading.
+        """
+        seen: set[str] = set()
+        async for at, rows in self._pages(
+            lambda at: self.list_campaigns(
+                offset=at, limit=MAX_BATCH, search=search, state=state
+            ),
+            offset,
+            max_pages,
+        ):
+            fresh = tuple(row for row in rows if not row.id or row.id not in seen)
+            seen.update(row.id for row in fresh)
+            yield _page(at, rows, fresh)
+
+    async def _pages(
+        self,
+        read: Callable[[int], Awaitable[list[T]]],
+        offset: int,
+        max_pages: int,
+    ) -> AsyncIterator[tuple[int, list[T]]]:
+        """``(offset, rows)`` of each page of ``MAX_BATCH`` rows from ``offset``,
+        up to a short page or ``max_pages`` pages."""
+        if max_pages < 1:
+            raise ValueError("max_pages must be at least 1")
+        for _ in range(max_pages):
+            rows = await read(offset)
+            yield offset, rows
+            if len(rows) < MAX_BATCH:
+                return
+            offset += len(rows)
+
     async def get_campaign(self, campaign_id: str) -> RemoteCampaign:
         """``GET /campaigns/{id}`` (answer wrapped in ``campaign`` or bare)."""
         payload = await self._call(
@@ -435,6 +488,19 @@ class SarbacaneClient:
             idempotent=True,
         )
         return [Recipient.parse(item) for item in _items(payload, "recipients")]
+
+    async def recipient_pages(
+        self, campaign_id: str, *, offset: int = 0, max_pages: int = MAX_PAGES
+    ) -> AsyncIterator[ListingPage[Recipient]]:
+        """A campaign's recipients from ``offset``, by pages of 1000, at most
+        ``max_pages`` pages per call (resume from the last ``next_offset``
+        when its page is not ``last``)."""
+        async for at, rows in self._pages(
+            lambda at: self.list_recipients(campaign_id, offset=at, limit=MAX_BATCH),
+            offset,
+            max_pages,
+        ):
+            yield _page(at, rows, tuple(rows))
 
     # -- exclusion lists -----------------------------------------------------
 
@@ -596,6 +662,15 @@ class SarbacaneClient:
             idempotent=True,
         )
         return [RecipientReport.parse(item) for item in _items(payload, "recipients")]
+
+
+def _page(offset: int, rows: list[Any], items: tuple[T, ...]) -> ListingPage[T]:
+    return ListingPage(
+        offset=offset,
+        items=items,
+        last=len(rows) < MAX_BATCH,
+        next_offset=offset + len(rows),
+    )
 
 
 def _items(payload: Any, key: str) -> list[Any]:

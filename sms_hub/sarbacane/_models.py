@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 #: Documented values of a campaign's ``state`` (others are kept as they are).
 KNOWN_STATES = ("DRAFT", "MODERATION", "ROUTING", "FINISH")
@@ -131,9 +131,33 @@ class CampaignRef:
         return cls(id=campaign_id, name=_str(data, "name") or fallback_name)
 
 
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class ListingPage(Generic[Row]):
+    """One page of a listing read by offset and limit.
+
+    ``items`` are the page's rows (for campaigns, without those an earlier
+    page of the same reading already gave); ``last`` says that the listing
+    ended with this page (fewer rows than asked for); ``next_offset`` is
+    where the next page starts, to resume in a later reading.
+    """
+
+    offset: int
+    items: tuple[Row, ...]
+    last: bool
+    next_offset: int
+
+
 @dataclass(frozen=True)
 class CampaignSummary:
-    """One row of ``GET /campaigns``."""
+    """One row of ``GET /campaigns``.
+
+    ``kind`` (``SMS_MARKETING``, ``SMS_NOTIFICATION``, an e-mail or automated
+    campaign's own kind), ``created``, ``edited`` and ``count`` (recipients)
+    are ``None`` when Sarbacane leaves them out or sends something unreadable.
+    """
 
     id: str
     name: str

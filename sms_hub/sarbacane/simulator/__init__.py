@@ -4,8 +4,10 @@
 ``/v1`` (mount it, e.g. under ``/sarbacane-sim``, to get an API base of
 ``…/sarbacane-sim/v1``), plus:
 
-- ``/app/campaigns/new``, ``/app/campaigns/{id}``, ``/app/reports/{id}``:
-  French pages standing in for Sarbacane's web application;
+- ``/app/campaigns``, ``/app/campaigns/new``, ``/app/campaigns/{id}``,
+  ``/app/reports/{id}``: French pages standing in for Sarbacane's web
+  application (they create campaigns of every kind, SMS, e-mail and
+  automated, and edit a draft's name or text: see ``_pages``);
 - ``/_admin/accounts`` (POST JSON ``{accountId, apiKey, name?, smsCredits?}``:
   201 when created, 200 when it exists with that key, 409 with another key),
   ``/_admin/faults`` (GET, POST JSON, DELETE to reset) and ``/_admin/stats``

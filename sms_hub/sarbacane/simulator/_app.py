@@ -32,6 +32,9 @@ from sms_hub.sarbacane.simulator._store import Store
 from sms_hub.settings import SimulatorSettings
 
 MAX_LIMIT = 1000
+#: Rows of ``GET /campaigns`` when the request gives no ``limit`` (Sarbacane's
+#: documented default; the other listings give up to ``MAX_LIMIT``).
+CAMPAIGNS_DEFAULT_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -161,10 +164,12 @@ def _api(method: str, path: str, handler: Handler, *, store: Store) -> Route:
 # -- request parsing ------------------------------------------------------
 
 
-def _page(request: Request) -> tuple[int, int]:
+def _page(request: Request, default_limit: int = MAX_LIMIT) -> tuple[int, int]:
+    """``offset`` and ``limit`` of a listing; a ``limit`` above ``MAX_LIMIT``
+    is cut to it (the documented maximum; nothing documents a refusal)."""
     try:
         offset = max(0, int(request.query_params.get("offset", 0)))
-        limit = int(request.query_params.get("limit", MAX_LIMIT))
+        limit = int(request.query_params.get("limit", default_limit))
     except ValueError as error:
         raise ApiError(400, "INVALID_PAGINATION") from error
     return offset, min(max(limit, 0), MAX_LIMIT)
@@ -220,7 +225,7 @@ def _handlers() -> list[tuple[str, str, Handler]]:
         return _shapes.credits(remaining, call.now)
 
     async def list_campaigns(request: Request, call: Call) -> Any:
-        offset, limit = _page(request)
+        offset, limit = _page(request, CAMPAIGNS_DEFAULT_LIMIT)
         rows = await _run(
             call.store.list_campaigns,
             search=request.query_params.get("search"),

@@ -1,6 +1,6 @@
-"""Campaigns: create, read, list by state, delete; and the lookups every
-resource of a campaign shares (the campaign itself, its sends, whether it
-may still be edited).
+"""Campaigns: create, read, list by state, edit a draft (the stand-in pages),
+delete; and the lookups every resource of a campaign shares (the campaign
+itself, its sends, whether it may still be edited).
 
 As Sarbacane does, a campaign has a send id (``sends[0]``) from its
 creation on: it is the id its first launch will get, so a campaign's
@@ -19,7 +19,15 @@ from sms_hub.sarbacane.simulator._db import Database, iso
 from sms_hub.sarbacane.simulator._errors import ApiError
 from sms_hub.sarbacane.simulator._rules import Send, campaign_state, progress
 
+#: The kinds ``POST /campaigns/sms`` creates: standard SMS campaigns.
 SMS_KINDS = ("SMS_MARKETING", "SMS_NOTIFICATION")
+#: Kinds only Sarbacane's own interface makes (the stand-in pages here). The
+#: API documents neither value: ``EMAIL`` stands for an e-mail campaign and
+#: ``SMS_AUTOMATION`` for an automated campaign (e-mails and SMS in one
+#: scenario), so that SMS Hub can be tested to leave both out.
+EMAIL_KIND = "EMAIL"
+AUTOMATION_KIND = "SMS_AUTOMATION"
+APP_KINDS = (*SMS_KINDS, EMAIL_KIND, AUTOMATION_KIND)
 _SENDER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9]{3,11}$")
 
 
@@ -28,7 +36,7 @@ _SENDER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9]{3,11}$")
 #: order, as in :func:`sends_of`; the correlated subquery reads it from the
 #: end of the ``sends_campaign`` index, so each campaign costs one lookup.
 _LATEST_SENDS = """
-SELECT c.id, c.name, c.kind, c.created, c.edited,
+SELECT c.id, c.name, c.kind, c.subject, c.created, c.edited,
     s.id AS send_id, s.campaign_id AS send_campaign_id, s.created AS send_created,
     s.start_at AS send_start_at, s.requested_send_date AS send_requested_send_date,
     s.moderation_seconds AS send_moderation_seconds,
@@ -140,9 +148,28 @@ class Campaigns(Database):
     def create_campaign(
         self, *, name: str, kind: str, sms_from: str | None, content: str, now: float
     ) -> dict[str, Any]:
+        """``POST /campaigns/sms``: a standard SMS campaign."""
+        if kind not in SMS_KINDS:
+            raise ApiError(400, f"INVALID_KIND: {kind}")
+        return self.create_in_app(
+            name=name, kind=kind, sms_from=sms_from, content=content, now=now
+        )
+
+    def create_in_app(
+        self,
+        *,
+        name: str,
+        kind: str,
+        sms_from: str | None,
+        content: str,
+        now: float,
+        subject: str | None = None,
+    ) -> dict[str, Any]:
+        """A campaign made in Sarbacane's own interface: any of ``APP_KINDS``
+        (an e-mail campaign keeps its ``subject``)."""
         if not name.strip():
             raise ApiError(400, "NAME_REQUIRED")
-        if kind not in SMS_KINDS:
+        if kind not in APP_KINDS:
             raise ApiError(400, f"INVALID_KIND: {kind}")
         if sms_from and not _SENDER.match(sms_from):
             raise ApiError(400, f"INVALID_SMS_FROM: {sms_from}")
@@ -150,8 +177,8 @@ class Campaigns(Database):
         with self._write() as db:
             db.execute(
                 "INSERT INTO campaigns"
-                " (id, account_id, name, kind, sms_from, content, created, edited,"
-                " first_send_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " (id, account_id, name, kind, sms_from, content, subject, created,"
+                " edited, first_send_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     campaign_id,
                     self.account_id,
@@ -159,12 +186,34 @@ class Campaigns(Database):
                     kind,
                     sms_from or None,
                     content,
+                    subject or None,
                     now,
                     now,
                     new_send_id(),
                 ),
             )
         return {"id": campaign_id, "name": name}
+
+    def edit_draft(
+        self, campaign_id: str, *, name: str, content: str | None, now: float
+    ) -> bool:
+        """Sarbacane's editor: rename a draft and, when ``content`` is given,
+        replace its text. ``edited`` moves only when something changed
+        (whether it did is returned); a campaign being sent or sent is refused.
+        """
+        if not name.strip():
+            raise ApiError(400, "NAME_REQUIRED")
+        with self._write() as db:
+            row = campaign_row(db, self.account_id, campaign_id)
+            ensure_editable(db, campaign_id, now)
+            text = row["content"] if content is None else content
+            if (name, text) == (row["name"], row["content"]):
+                return False
+            db.execute(
+                "UPDATE campaigns SET name = ?, content = ?, edited = ? WHERE id = ?",
+                (name, text, now, campaign_id),
+            )
+        return True
 
     def _view(
         self, db: sqlite3.Connection, row: sqlite3.Row, now: float
@@ -195,6 +244,7 @@ class Campaigns(Database):
             "kind": row["kind"],
             "smsFrom": row["sms_from"],
             "content": row["content"],
+            **({"subject": row["subject"]} if row["subject"] is not None else {}),
             "state": state,
             "created": iso(row["created"]),
             "edited": iso(row["edited"]),
@@ -223,7 +273,8 @@ class Campaigns(Database):
         limit: int,
         now: float,
     ) -> list[dict[str, Any]]:
-        """A page of campaign summaries, newest first, by name and ``state``.
+        """A page of campaign summaries, newest first (creation date, then
+        insertion order: a stable order), by name or e-mail subject and ``state``.
 
         The status poller asks for this every second or two, so it costs two
         queries whatever the number of campaigns: the matching campaigns with
@@ -246,7 +297,10 @@ class Campaigns(Database):
             escaped = (
                 search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             )
-            conditions.append("c.name LIKE :search ESCAPE '\\'")
+            conditions.append(
+                "(c.name LIKE :search ESCAPE '\\'"
+                " OR c.subject LIKE :search ESCAPE '\\')"
+            )
             params["search"] = f"%{escaped}%"
         if wanted is not None:
             conditions.append(f"({_MAY_BE_IN[wanted]})")

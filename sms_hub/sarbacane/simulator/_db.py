@@ -60,10 +60,11 @@ SEED_BLACKLISTS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] =
 
 #: Bumped whenever the tables change: an older file has its tables dropped
 #: and recreated on start (the simulator's data is throwaway demo data).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Every resource belongs to one account; a campaign's recipients, blacklist
 #: assignments and send recipients belong to it through the campaign or send.
+#: ``subject`` is an e-mail campaign's (NULL for SMS campaigns).
 #: A campaign gets its first send id (``first_send_id``) when it is created,
 #: as Sarbacane's ``sends[0]``; its first launch is the send of that id.
 _TABLES = (
@@ -72,8 +73,8 @@ _TABLES = (
     initial_credits INTEGER NOT NULL)""",
     """CREATE TABLE campaigns (
     id TEXT PRIMARY KEY, account_id TEXT NOT NULL, name TEXT NOT NULL,
-    kind TEXT NOT NULL, sms_from TEXT, content TEXT NOT NULL, created REAL NOT NULL,
-    edited REAL NOT NULL, first_send_id TEXT NOT NULL)""",
+    kind TEXT NOT NULL, sms_from TEXT, content TEXT NOT NULL, subject TEXT,
+    created REAL NOT NULL, edited REAL NOT NULL, first_send_id TEXT NOT NULL)""",
     "CREATE INDEX campaigns_created ON campaigns (account_id, created)",
     """CREATE TABLE recipients (
     id INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id TEXT NOT NULL,
