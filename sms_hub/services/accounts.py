@@ -2,7 +2,7 @@
 
 Every Sarbacane call of a centre goes through ``client_for(tenant)``: the
 centre's account id and its API key (decrypted here, never kept elsewhere).
-Clients are pooled per account (``sarbacane.get_client``). Only the demo
+Clients are pooled per account and key (``sarbacane.get_client``). Only the demo
 centre, in demo mode, falls back to the built-in simulator's account.
 """
 
@@ -50,7 +50,12 @@ def client_for(tenant: Tenant, settings: Settings | None = None) -> SarbacaneCli
             key = secret_box.decrypt(tenant.sarbacane_api_key_encrypted or "", settings)
         except secret_box.SecretUnreadable as error:
             raise AccountNotConfigured(UNREADABLE) from error
-        return get_client(settings, account_id=tenant.sarbacane_account_id, api_key=key)
+        return get_client(
+            settings,
+            account_id=tenant.sarbacane_account_id,
+            api_key=key,
+            owner=("centre", tenant.id),
+        )
     if settings.demo_mode and tenant.slug == DEMO_SLUG:
         return get_client(settings)
     raise AccountNotConfigured()
