@@ -227,9 +227,9 @@ async def delete_campaign(actor: Actor, campaign_id: int) -> str:
     Refused while Sarbacane is sending it (the seed: cancel first).
     """
     found = await in_thread(campaign_in_centre, actor, campaign_id, Action.DELETE)
-    campaign = found.campaign
+    campaign, client = found.campaign, found.sarbacane()
     async with sarbacane_call(actor, AuditAction.DELETE, name=campaign.name):
-        await found.sarbacane().delete_campaign(campaign.sarbacane_id)
+        await client.delete_campaign(campaign.sarbacane_id)
     await in_thread(_delete_rows, actor, campaign_id)
     return campaign.name
 

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from sms_hub.domain.lifecycle import Action, Status, already_done, refusal
 from sms_hub.sarbacane import SarbacaneClient
-from sms_hub.services.accounts import client_for
+from sms_hub.services.accounts import client_for_campaign
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import AlreadyDone, NotAllowed, NotFound
 from sms_hub.settings import get_settings
@@ -41,9 +41,12 @@ class CampaignInCentre:
     def sarbacane(self) -> SarbacaneClient:
         """The client of this centre's own Sarbacane account.
 
-        Raises ``AccountNotConfigured`` (French) when the centre has none.
+        Raises ``AccountNotConfigured`` (French) when the centre has none,
+        ``NotAllowed`` (French) when the campaign was made in another
+        account than the centre's current one (it is never reached through
+        this one).
         """
-        return client_for(self.tenant)
+        return client_for_campaign(self.tenant, self.campaign.sarbacane_account_id)
 
 
 def check(campaign: Campaign, action: Action) -> None:

@@ -113,7 +113,7 @@ async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> b
         found = await in_thread(campaign_in_centre, actor, campaign_id, Action.LAUNCH)
     except AlreadyDone:
         return False
-    campaign = found.campaign
+    campaign, client = found.campaign, found.sarbacane()
     date_problem = calendar.send_date_problem(
         campaign.kind, when_utc, sending_window(found.tenant), datetime.now(UTC)
     )
@@ -130,7 +130,6 @@ async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> b
         if not getattr(error, "maybe_applied", False):
             await in_thread(_claim, actor, campaign_id, claim.undo(found.status))
 
-    client = found.sarbacane()
     async with sarbacane_call(
         actor, AuditAction.LAUNCH, campaign_id=campaign_id, undo=undo
     ):
@@ -159,6 +158,7 @@ async def cancel(actor: Actor, campaign_id: int) -> bool:
         found = await in_thread(campaign_in_centre, actor, campaign_id, Action.CANCEL)
     except AlreadyDone:
         return False
+    client = found.sarbacane()
     claim = lifecycle.claim(Action.CANCEL)
     if not await in_thread(_claim, actor, campaign_id, claim, scheduled_at=None):
         return False
@@ -169,7 +169,7 @@ async def cancel(actor: Actor, campaign_id: int) -> bool:
     async with sarbacane_call(
         actor, AuditAction.CANCEL, campaign_id=campaign_id, undo=undo
     ):
-        await found.sarbacane().cancel(found.campaign.sarbacane_id)
+        await client.cancel(found.campaign.sarbacane_id)
     await in_thread(
         audit.record,
         actor,
