@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import time
 
 from sms_hub.domain import calendar
+from sms_hub.domain.formatting import count_fr
+from sms_hub.domain.lifecycle import ACTIVE_STATUSES, STATUS_INFO, Status
 from sms_hub.domain.sender import validate_sender
 
 MENTION_MAX_LENGTH = 40
@@ -107,3 +109,45 @@ def validate_account(account_id: str, api_key: str) -> dict[str, str]:
             "sans espace."
         )
     return errors
+
+
+OTHER_ACCOUNT = (
+    "Cette campagne a été créée avec un autre compte Sarbacane que celui "
+    "configuré aujourd'hui dans « Paramètres du centre » : elle ne peut être "
+    "ni consultée ni modifiée avec ce compte."
+)
+
+
+def made_in_account(recorded: str, current: str, *, own_account: bool) -> bool:
+    """Whether a campaign recorded as made in ``recorded`` is reached through
+    ``current``, the account the centre uses now (``own_account``: the
+    centre's own, not the demo one).
+
+    A campaign stored before campaigns recorded their account, whose centre
+    had no account when it was recorded (``""``), belongs to the demo
+    account only.
+    """
+    if recorded:
+        return recorded == current
+    return not own_account
+
+
+def account_change_refusal(active_campaigns: int) -> str | None:
+    """Why the Sarbacane account cannot change now, or None.
+
+    Sarbacane keeps sending the active campaigns in the account they were
+    made in; read through another account they would look gone. They must
+    end or be cancelled first. Entering a new key for the same account id
+    stays allowed: Sarbacane checks the key with the account id, so it
+    cannot lead to another account.
+    """
+    if not active_campaigns:
+        return None
+    labels = [STATUS_INFO[s].label for s in Status if s in ACTIVE_STATUSES]
+    statuses = ", ".join(labels[:-1]) + " ou " + labels[-1]
+    campaigns = count_fr(active_campaigns, "campagne active", "campagnes actives")
+    return (
+        "Le compte Sarbacane ne peut pas être changé tant que des campagnes "
+        f"sont actives : {campaigns} ({statuses}) avec le compte actuel. "
+        "Attendez la fin de leur envoi ou annulez-les d'abord."
+    )

@@ -47,6 +47,7 @@ import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from concurrent import futures
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -167,6 +168,23 @@ class SarbacaneClient:
             )
             self._loop = loop
         return self._http
+
+    def close_soon(self) -> asyncio.Future[None] | futures.Future[None] | None:
+        """Close the pool from synchronous code, on the event loop it belongs
+        to; the future of the closing, or None when there is nothing to close."""
+        http, loop = self._http, self._loop
+        self._http = None
+        if http is None or loop is None or loop.is_closed():
+            return None
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            return loop.create_task(http.aclose())
+        if loop.is_running():
+            return asyncio.run_coroutine_threadsafe(http.aclose(), loop)
+        return None
 
     async def aclose(self) -> None:
         """Close the connection pool (it reopens on the next call)."""

@@ -2,7 +2,9 @@
 
 Every Sarbacane call of a centre goes through ``client_for(tenant)``: the
 centre's account id and its API key (decrypted here, never kept elsewhere).
-Clients are pooled per account (``sarbacane.get_client``). Only the demo
+Clients are pooled per account and key (``sarbacane.get_client``). A
+campaign is reached only through the account it was made in
+(``client_for_campaign``). Only the demo
 centre, in demo mode, falls back to the built-in simulator's account.
 """
 
@@ -11,8 +13,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
+from sms_hub.domain.centre_settings import OTHER_ACCOUNT, made_in_account
 from sms_hub.sarbacane import SarbacaneClient, close_clients, get_client
-from sms_hub.services.errors import ServiceError
+from sms_hub.services.errors import NotAllowed, ServiceError
 from sms_hub.settings import Settings, get_settings
 from sms_hub.store import secret_box
 from sms_hub.store.models import Tenant
@@ -50,10 +53,37 @@ def client_for(tenant: Tenant, settings: Settings | None = None) -> SarbacaneCli
             key = secret_box.decrypt(tenant.sarbacane_api_key_encrypted or "", settings)
         except secret_box.SecretUnreadable as error:
             raise AccountNotConfigured(UNREADABLE) from error
-        return get_client(settings, account_id=tenant.sarbacane_account_id, api_key=key)
+        return get_client(
+            settings,
+            account_id=tenant.sarbacane_account_id,
+            api_key=key,
+            owner=("centre", tenant.id),
+        )
     if settings.demo_mode and tenant.slug == DEMO_SLUG:
         return get_client(settings)
     raise AccountNotConfigured()
+
+
+def reaches_campaign(tenant: Tenant, client: SarbacaneClient, recorded: str) -> bool:
+    """Whether ``client`` (the centre's account now) is the account a campaign
+    recorded as made in ``recorded`` lives in."""
+    return made_in_account(
+        recorded, client.account_id, own_account=is_configured(tenant)
+    )
+
+
+def client_for_campaign(
+    tenant: Tenant, recorded: str, settings: Settings | None = None
+) -> SarbacaneClient:
+    """The centre's client, only if the campaign was made in its account.
+
+    A campaign made in the centre's previous account is refused in French
+    (``NotAllowed``): read through another account it would look gone.
+    """
+    client = client_for(tenant, settings)
+    if not reaches_campaign(tenant, client, recorded):
+        raise NotAllowed(OTHER_ACCOUNT)
+    return client
 
 
 @contextlib.asynccontextmanager

@@ -1,7 +1,9 @@
 """« Paramètres du centre »: read, save and test a centre's own settings.
 
 Admins only. The API key is write-only: it is encrypted on save, and what
-comes back is only the date it was configured. Every change writes an audit
+comes back is only the date it was configured. The account id cannot change
+while the centre has active campaigns made in another account than the new
+one (Sarbacane sends them from the account they were made in). Every change writes an audit
 event naming the fields changed, never the key itself.
 """
 
@@ -12,18 +14,20 @@ from dataclasses import dataclass, replace
 from sms_hub.domain.audit import AuditAction
 from sms_hub.domain.centre_settings import (
     CentreSettings,
+    account_change_refusal,
     days_from_text,
     days_to_text,
     validate_account,
     validate_centre_settings,
 )
 from sms_hub.domain.formatting import date_time_fr, number_fr
+from sms_hub.domain.lifecycle import ACTIVE_STATUSES
 from sms_hub.sarbacane import SarbacaneClient, SarbacaneError
 from sms_hub.services import audit
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import InvalidInput, NotAllowed, NotFound
 from sms_hub.settings import get_settings
-from sms_hub.store import centre_queries, secret_box
+from sms_hub.store import centre_queries, queries, secret_box
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import Tenant, utcnow
 
@@ -113,6 +117,12 @@ def _save(
             "sarbacane_account_id": account_id or None,
         }
         if account_id != before.account_id:
+            active = queries.count_campaigns_outside_account(
+                session, actor.tenant_id, [s.value for s in ACTIVE_STATUSES], account_id
+            )
+            refused = account_change_refusal(active)
+            if refused:
+                raise NotAllowed(refused)
             changed.append("account_id")
         if encrypted_key is not None:
             values["sarbacane_api_key_encrypted"] = encrypted_key

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from sms_hub.domain.lifecycle import Action, Claim, Status, already_done, refusal
 from sms_hub.sarbacane import SarbacaneClient
-from sms_hub.services.accounts import client_for
+from sms_hub.services.accounts import client_for_campaign
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import AlreadyDone, NotAllowed, NotFound
 from sms_hub.settings import get_settings
@@ -42,10 +42,12 @@ class CampaignInCentre:
         """The client of this centre's own Sarbacane account.
 
         Raises ``AccountNotConfigured`` (French) when the centre has none or
-        its key cannot be read: a use case that claims a status builds the
+        its key cannot be read, ``NotAllowed`` (French) when the campaign was
+        made in another account than the centre's current one (it is never
+        reached through this one). A use case that claims a status builds the
         client first, so an unusable account changes nothing.
         """
-        return client_for(self.tenant)
+        return client_for_campaign(self.tenant, self.campaign.sarbacane_account_id)
 
 
 def check(campaign: Campaign, action: Action) -> None:

@@ -43,7 +43,11 @@ from sms_hub.sarbacane import (
     SarbacaneNotFound,
 )
 from sms_hub.services import audit
-from sms_hub.services.accounts import AccountNotConfigured, client_for
+from sms_hub.services.accounts import (
+    AccountNotConfigured,
+    client_for,
+    reaches_campaign,
+)
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.lease_holders import holder_is_gone, this_process
 from sms_hub.settings import get_settings
@@ -206,7 +210,17 @@ async def _observe_safely(
     if tenant is None:
         return {}
     try:
-        return await _observe_centre(client_for(tenant), campaigns, semaphore)
+        client = client_for(tenant)
+        # A campaign made in the centre's previous account is not in this
+        # one: read here it would look gone. It is skipped, never cancelled.
+        campaigns = [
+            c
+            for c in campaigns
+            if reaches_campaign(tenant, client, c.sarbacane_account_id)
+        ]
+        if not campaigns:
+            return {}
+        return await _observe_centre(client, campaigns, semaphore)
     except AccountNotConfigured:
         return {}
     except SarbacaneError as error:

@@ -598,6 +598,22 @@ def campaigns_in_statuses(session: Session, statuses: list[str]) -> list[Campaig
     )
 
 
+def count_campaigns_outside_account(
+    session: Session, tenant_id: int, statuses: list[str], account_id: str
+) -> int:
+    """How many of this centre's campaigns in these statuses were made in
+    another Sarbacane account than ``account_id``."""
+    return session.exec(
+        select(func.count())
+        .select_from(Campaign)
+        .where(
+            Campaign.tenant_id == tenant_id,
+            col(Campaign.status).in_(statuses),
+            Campaign.sarbacane_account_id != account_id,
+        )
+    ).one()
+
+
 def try_acquire_lease(
     session: Session,
     name: str,

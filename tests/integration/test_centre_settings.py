@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.fernet import Fernet
 from sqlmodel import select
 
+from sms_hub.domain.campaign import CampaignKind, NewCampaign
 from sms_hub.domain.centre_settings import CentreSettings
+from sms_hub.domain.lifecycle import Status
+from sms_hub.services import audience, copies, sending, sync
 from sms_hub.services import centre_settings as service
 from sms_hub.services.accounts import AccountNotConfigured, client_for
+from sms_hub.services.campaigns import create_campaign, delete_campaign
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import InvalidInput, NotAllowed
 from sms_hub.settings import get_settings
+from sms_hub.store import secret_box
 from sms_hub.store.db import session_scope
-from sms_hub.store.models import AuditEvent, Tenant
+from sms_hub.store.models import AuditEvent, Campaign, Tenant
 from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
+from tests.integration.test_audience_and_sending import _list
 
 pytest_plugins = ["tests.integration.app_fixtures"]
 
@@ -145,3 +153,109 @@ async def test_the_creation_form_starts_from_the_centre_defaults(admin: Actor):
     )
     defaults = await creation_defaults(admin)
     assert (defaults.sender, defaults.opt_out_mention) == ("CFALyon", "STOP au 36999")
+
+
+async def _active_campaign(admin: Actor, name: str, *, scheduled: bool) -> int:
+    """A campaign of the centre's account, sent now (« Reçue… ») or planned."""
+    row = await create_campaign(
+        admin, NewCampaign(name, CampaignKind.NOTIFICATION, "CentreForm", "Bonjour")
+    )
+    phones = [f"+3361234{n:04d}" for n in range(3)]
+    await audience.import_lists(admin, row.id, [_list(admin, name, phones)])
+    when = datetime.now(UTC) + timedelta(days=2) if scheduled else None
+    assert await sending.launch(admin, row.id, when)
+    return row.id
+
+
+async def _finished(actor: Actor, campaign_id: int) -> None:
+    """Poll until the campaign is « Envoi terminé » (bounded)."""
+    deadline = asyncio.get_running_loop().time() + 30
+    while _campaign(actor, campaign_id).status != Status.FINISHED:
+        assert asyncio.get_running_loop().time() < deadline, "never finished"
+        await sync.poll_once()
+        await asyncio.sleep(0.05)
+
+
+def _campaign(actor: Actor, campaign_id: int) -> Campaign:
+    with session_scope(get_settings().database_url) as session:
+        return session.get(Campaign, campaign_id)
+
+
+async def test_the_account_cannot_change_while_campaigns_are_active(admin, sim):
+    await service.save_centre_settings(admin, _settings(), ACCOUNT_ID, API_KEY)
+    planned = await _active_campaign(admin, "Rentrée", scheduled=True)
+    sent = await _active_campaign(admin, "Relance", scheduled=False)
+    assert _campaign(admin, planned).sarbacane_account_id == ACCOUNT_ID
+    sim.add_account("acc-nouveau", "key-nouveau", name="Nouveau compte")
+    for account_id, api_key in [("acc-nouveau", "key-nouveau"), ("", "")]:
+        with pytest.raises(NotAllowed) as refused:
+            await service.save_centre_settings(admin, _settings(), account_id, api_key)
+        message = refused.value.user_message
+        assert "2 campagnes actives" in message
+        assert "Planifiée, Reçue par le serveur d'envoi ou Envoi en cours" in message
+        assert "annulez-les" in message
+    tenant = _tenant(admin)
+    assert tenant.sarbacane_account_id == ACCOUNT_ID
+    assert client_for(tenant).uses_key(API_KEY)
+    # the same account's key can still be entered again (a new key of that account)
+    await service.save_centre_settings(admin, _settings(), ACCOUNT_ID, API_KEY)
+
+    assert await sending.cancel(admin, planned)
+    with pytest.raises(NotAllowed, match="1 campagne active"):
+        await service.save_centre_settings(
+            admin, _settings(), "acc-nouveau", "key-nouveau"
+        )
+    await _finished(admin, sent)
+    view = await service.save_centre_settings(
+        admin, _settings(), "acc-nouveau", "key-nouveau"
+    )
+    assert view.account_id == "acc-nouveau"
+
+
+async def test_campaigns_of_the_old_account_are_never_read_through_the_new_one(
+    admin, sim
+):
+    await service.save_centre_settings(admin, _settings(), ACCOUNT_ID, API_KEY)
+    sent = await _active_campaign(admin, "Relance", scheduled=False)
+    draft = await create_campaign(
+        admin, NewCampaign("Brouillon", CampaignKind.NOTIFICATION, "Centre", "Bonjour")
+    )
+    await audience.import_lists(admin, draft.id, [_list(admin, "b", ["+33612349999"])])
+    sim.add_account("acc-nouveau", "key-nouveau", name="Nouveau compte")
+    # The account changes under a campaign still sending (as a launch racing
+    # the change of « Paramètres du centre » would leave it).
+    with session_scope(get_settings().database_url) as session:
+        tenant = session.get(Tenant, admin.tenant_id)
+        tenant.sarbacane_account_id = "acc-nouveau"
+        tenant.sarbacane_api_key_encrypted = secret_box.encrypt("key-nouveau")
+
+    await sync.poll_once()
+    old = _campaign(admin, sent)
+    assert old.status == Status.RECEIVED  # not « Envoi annulé »
+    assert old.last_error is None
+    for use_case, args in [
+        (sending.launch, (draft.id, None)),
+        (sending.cancel, (sent,)),
+        (delete_campaign, (draft.id,)),
+        (audience.exclusion_choices, (draft.id,)),
+        (copies.duplicate_campaign, (draft.id,)),
+    ]:
+        kwargs = (
+            {"with_recipients": True} if use_case is copies.duplicate_campaign else {}
+        )
+        with pytest.raises(NotAllowed, match="créée avec un autre compte Sarbacane"):
+            await use_case(admin, *args, **kwargs)
+    assert _campaign(admin, draft.id).status == Status.DRAFT
+    assert _campaign(admin, sent).status == Status.RECEIVED
+    new_client = client_for(_tenant(admin))
+    assert await new_client.list_campaigns(offset=0, limit=50) == []
+    made_now = await create_campaign(
+        admin, NewCampaign("Nouvelle", CampaignKind.NOTIFICATION, "Centre", "Bonjour")
+    )
+    assert _campaign(admin, made_now.id).sarbacane_account_id == "acc-nouveau"
+    copy = await copies.duplicate_campaign(admin, made_now.id, with_recipients=False)
+    assert _campaign(admin, copy.row.id).sarbacane_account_id == "acc-nouveau"
+
+    # Back on the old account, the poller follows the campaign to its end.
+    await service.save_centre_settings(admin, _settings(), ACCOUNT_ID, API_KEY)
+    await _finished(admin, sent)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
-import sms_hub.store.models  # noqa: F401  (registers the tables)
-from sms_hub.store.db import get_engine
-from sms_hub.store.migrate import upgrade
+from sms_hub.store.db import get_engine, session_scope
+from sms_hub.store.migrate import alembic_config, upgrade
+from sms_hub.store.models import Campaign, Tenant
+from tests.integration.postgres_support import postgres_cluster
 
 
 def test_migrations_match_the_models(tmp_path):
@@ -19,3 +21,56 @@ def test_migrations_match_the_models(tmp_path):
             MigrationContext.configure(connection), SQLModel.metadata
         )
     assert differences == []
+
+
+def _campaign(tenant_id: int, account_id: str, sarbacane_id: str) -> Campaign:
+    return Campaign(
+        tenant_id=tenant_id,
+        sarbacane_account_id=account_id,
+        sarbacane_id=sarbacane_id,
+        name=sarbacane_id,
+        kind="SMS_NOTIFICATION",
+        sender="CENTRE",
+        content="Bonjour",
+        status="finished",
+    )
+
+
+def test_existing_campaigns_record_their_centres_account(tmp_path):
+    """Campaigns stored before they recorded their Sarbacane account take
+    their centre's current one; none breaks the (account, Sarbacane id) unicity."""
+    _check_backfill(f"sqlite:///{tmp_path / 'backfill.db'}")
+
+
+def test_existing_campaigns_record_their_centres_account_on_postgresql():
+    with postgres_cluster() as url:
+        _check_backfill(url)
+
+
+def _check_backfill(url: str) -> None:
+    command.upgrade(alembic_config(url), "0006")
+    with session_scope(url) as session:
+        lyon = Tenant(slug="lyon", name="Lyon", sarbacane_account_id="acc-lyon")
+        demo = Tenant(slug="demo", name="Démo")
+        session.add_all([lyon, demo])
+        session.flush()
+        session.add_all(
+            [
+                _campaign(lyon.id, "", "sb-1"),
+                _campaign(lyon.id, "acc-ancien", "sb-2"),
+                _campaign(lyon.id, "acc-lyon", "sb-3"),
+                _campaign(lyon.id, "", "sb-3"),  # the same Sarbacane campaign again
+                _campaign(demo.id, "", "sb-4"),
+            ]
+        )
+    upgrade(url)
+    with session_scope(url) as session:
+        rows = session.exec(select(Campaign).order_by(Campaign.id)).all()
+        recorded = [(c.sarbacane_id, c.sarbacane_account_id) for c in rows]
+    assert recorded == [
+        ("sb-1", "acc-lyon"),
+        ("sb-2", "acc-ancien"),
+        ("sb-3", "acc-lyon"),
+        ("sb-3", ""),
+        ("sb-4", ""),
+    ]

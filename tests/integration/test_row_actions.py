@@ -36,6 +36,7 @@ from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import AuditEvent, Campaign, Contact, ContactList, Tenant
+from tests.integration.sarbacane_support import ACCOUNT_ID
 
 pytest_plugins = ["tests.integration.app_fixtures"]
 
@@ -161,6 +162,7 @@ async def test_duplicate_makes_a_draft_with_the_same_settings_and_no_recipient(
     assert copy.content == "Bonjour\nSTOP au 36111"  # the mention is not doubled
     assert copy.recipient_count == 0
     assert copy.sarbacane_id != source.sarbacane_id
+    assert copy.sarbacane_account_id == source.sarbacane_account_id == ACCOUNT_ID
     remote = await sarbacane().get_campaign(copy.sarbacane_id)
     assert remote.state == "DRAFT"
     assert set(remote.blacklists) == {i for i, _ in exclusions}
@@ -304,6 +306,7 @@ async def test_resend_goes_to_the_failures_never_to_stop(actor, sim):
     assert (result.recipients, result.pushed, result.push_error) == (2, 2, "")
     copy = _campaign(actor, result.row.id)
     assert copy.status == Status.DRAFT
+    assert copy.sarbacane_account_id == ACCOUNT_ID
     assert sorted(await _remote_phones(copy)) == FAILING
     assert set((await sarbacane().get_campaign(copy.sarbacane_id)).blacklists) == set(
         (

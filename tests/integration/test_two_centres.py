@@ -14,6 +14,8 @@ import pytest
 
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
 from sms_hub.domain.lifecycle import Status
+from sms_hub.sarbacane import SarbacaneConfigError
+from sms_hub.sarbacane import _registry as registry
 from sms_hub.services import audience, sending, statistics, sync
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.accounts import client_for
@@ -22,6 +24,7 @@ from sms_hub.services.errors import GatewayError, NotFound
 from sms_hub.services.paging import CampaignPageQuery
 from sms_hub.store import queries, secret_box
 from sms_hub.store.models import Tenant
+from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
 from tests.integration.test_audience_and_sending import (
     _campaign,
     _list,
@@ -166,3 +169,38 @@ async def test_a_lost_create_answer_is_read_back_to_its_own_campaign_only(
     b_remote = _local_ids(centre_b_same_account)
     assert len(b_remote) == 1
     assert b_remote[0] != a_remote
+
+
+async def test_two_centres_on_one_account_with_different_keys_keep_their_clients(
+    actor, centre_b_same_account
+):
+    """Each centre keeps its own pooled client (its own key on the wire); a
+    centre's new key replaces only its own client, and the old one is closed."""
+    other_key = "another-key-of-centre-b"
+    with _scope() as session:
+        b = session.get(Tenant, centre_b_same_account.tenant_id)
+        b.sarbacane_api_key_encrypted = secret_box.encrypt(other_key)
+    a_client = client_for(_tenant(actor))
+    b_client = client_for(_tenant(centre_b_same_account))
+    assert a_client is not b_client
+    assert a_client.account_id == b_client.account_id
+    assert a_client.uses_key(API_KEY) and b_client.uses_key(other_key)
+    assert client_for(_tenant(actor)) is a_client  # B did not replace A's client
+    assert client_for(_tenant(centre_b_same_account)) is b_client
+    assert (await a_client.info()).account_id == ACCOUNT_ID
+    with pytest.raises(SarbacaneConfigError):  # the simulator knows A's key only
+        await b_client.info()
+    for text in (repr(a_client), repr(b_client), repr(registry.pooled())):
+        assert API_KEY not in text and other_key not in text
+
+    pool = a_client._http  # the open connection pool of A's client
+    assert pool is not None and not pool.is_closed
+    with _scope() as session:  # A's admin enters a new key
+        a = session.get(Tenant, actor.tenant_id)
+        a.sarbacane_api_key_encrypted = secret_box.encrypt("new-key-of-centre-a")
+    renewed = client_for(_tenant(actor))
+    assert renewed is not a_client and renewed.uses_key("new-key-of-centre-a")
+    await asyncio.wait_for(registry.closed_replaced(), timeout=5)
+    assert pool.is_closed
+    assert client_for(_tenant(centre_b_same_account)) is b_client
+    assert a_client not in registry.pooled()
