@@ -161,7 +161,7 @@ class CsvImportState(ContactsState):
             with contextlib.suppress(OSError):
                 os.unlink(path)
         report_id = await in_thread(
-            lambda: downloads.keep_report(actor, service.report_csv(report))
+            downloads.keep_report, actor, service.report_chunks(report)
         )
         async with self:
             self._show_report(report, report_id)
