@@ -86,6 +86,10 @@ class CsvImportState(ContactsState):
     def max_upload_label(self) -> str:
         return size_fr(service.csv_max_bytes())
 
+    @rx.var
+    def max_rows_label(self) -> str:
+        return number_fr(service.csv_max_rows())
+
     @rx.event
     def open_import(self, list_id: int, name: str):
         if self.importing:
