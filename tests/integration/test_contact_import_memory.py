@@ -19,6 +19,7 @@ from sms_hub.services.context import Actor
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import InvalidFile
 from sms_hub.settings import get_settings
+from sms_hub.store import contact_queries
 from sms_hub.store.db import session_scope
 from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import AuditEvent, Contact, ContactList, Tenant
@@ -162,6 +163,19 @@ async def test_a_file_over_the_row_cap_is_refused_and_the_list_unchanged(
     assert before == (["+33699999901", "+33699999902"], 2)
     monkeypatch.setenv("CSV_MAX_ROWS", "10")
     get_settings.cache_clear()
+    # Batches of 4: two of them are written before the cap is crossed.
+    monkeypatch.setattr(contact_queries, "INSERT_CHUNK", 4)
+    monkeypatch.setattr(service, "INSERT_CHUNK", 4)
+    written: list[int] = []
+    insert = contact_queries.insert_contacts
+    monkeypatch.setattr(
+        contact_queries,
+        "insert_contacts",
+        lambda session, list_id, batch: (
+            written.append(len(batch)),
+            insert(session, list_id, batch),
+        ),
+    )
     numbers = "".join(f"07 81 00 00 {i:02d}\n" for i in range(11))
     with pytest.raises(InvalidFile) as error:
         await service.import_csv(
@@ -171,6 +185,7 @@ async def test_a_file_over_the_row_cap_is_refused_and_the_list_unchanged(
         "Le fichier dépasse le nombre maximal de lignes autorisé (10 lignes). "
         "Découpez-le en plusieurs fichiers. Aucun contact n'a été importé."
     )
+    assert written == [4, 4]
     assert _list_state(database, row.id) == before
     with session_scope(database) as session:
         failed = session.exec(
