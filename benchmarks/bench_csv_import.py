@@ -27,8 +27,20 @@ floor time), which the load of a shared machine disturbs less than the rates
 themselves; the median ratio of their CPU times (``process_time``) is shown
 too, steadier still when other jobs share the cores. The goal is an import within :data:`TARGET_FLOOR_RATIO` of it.
 
+Then files made of rows left out, where memory used to follow the rows: one
+whose every row holds no phone number (all rejected), one whose rows repeat
+1,000 numbers (all but the first 1,000 duplicates), each at two sizes (10 MB,
+200,000 rows, and 50 MB, 1,000,000 rows: ``CSV_MAX_BYTES`` and
+``CSV_MAX_ROWS`` by default), imported and their full report written to its
+file. Peak memory (tracemalloc, and the process's maxrss growth) must stay
+under :data:`TARGET_LEFT_OUT_PEAK_MB` and flat from one size to the other.
+
+Peaks cover the import and the writing of its report.
+
 Run with ``python -m benchmarks.bench_csv_import`` (``--rows`` to change the
-first size, ``--no-million`` to skip the large file).
+first size, ``--no-million`` to skip the large files, ``--left-out-mb`` to
+change the sizes of the files of rows left out, ``--no-left-out`` to skip
+them).
 """
 
 from __future__ import annotations
@@ -60,6 +72,11 @@ TARGET_FLOOR_RATIO = 1.5
 #: first file's, plus :data:`FLAT_SLACK_MB`.
 FLAT_FACTOR = 1.5
 FLAT_SLACK_MB = 10.0
+#: Peak memory (tracemalloc) of importing a file of rows left out, whatever
+#: its size up to the caps.
+TARGET_LEFT_OUT_PEAK_MB = 50
+#: Bytes of a row of the files of rows left out.
+LEFT_OUT_ROW_BYTES = 50
 _PREFIXES = sorted(METROPOLITAN_MOBILE_PREFIXES)
 _LAST_NAMES = [
     "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit",
@@ -178,6 +195,23 @@ def generate(path: Path, rows: int, seed: int = 2026) -> int:
     return path.stat().st_size
 
 
+def generate_left_out(path: Path, kind: str, size_mb: float) -> tuple[int, int]:
+    """A file of :data:`LEFT_OUT_ROW_BYTES`-byte rows, ``size_mb`` MB: with no
+    phone number (``kind`` "rejected"), or repeating 1,000 numbers
+    ("duplicate"). Returns (rows, file size)."""
+    rows = int(size_mb * 1e6) // LEFT_OUT_ROW_BYTES
+    with path.open("w", encoding="cp1252", newline="") as out:
+        out.write("Nom;Prénom;Adresse e-mail;Téléphone portable\r\n")
+        for i in range(rows):
+            if kind == "rejected":
+                phone = "voir courriel"
+            else:
+                phone = f"06 12 30 {i % 1_000:03d}0"
+            tail = f";Éloïse;e.dupont@exemple.fr;{phone}\r\n"
+            out.write("Dupont".ljust(LEFT_OUT_ROW_BYTES - len(tail), "x") + tail)
+    return rows, path.stat().st_size
+
+
 def _prepare_database(work: Path) -> tuple[object, int]:
     """A fresh database with one tenant and one empty list."""
     os.environ["DATA_DIR"] = str(work)
@@ -203,7 +237,8 @@ def _prepare_database(work: Path) -> tuple[object, int]:
 
 def _import_once(csv_path: Path, trace: bool) -> dict:
     """Import the file into a fresh database, through the service's public API."""
-    from sms_hub.services.contact_lists import import_csv, report_csv
+    from sms_hub.services import downloads
+    from sms_hub.services.contact_lists import import_csv, report_chunks
 
     progress_calls = 0
 
@@ -229,13 +264,17 @@ def _import_once(csv_path: Path, trace: bool) -> dict:
         )
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
+        started = time.perf_counter()
+        report_id = downloads.keep_report(actor, report_chunks(report))
+        report_seconds = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] if trace else 0
         if trace:
             tracemalloc.stop()
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.perf_counter()
-        report_text = report_csv(report)
-        report_seconds = time.perf_counter() - started
+        report_file = next(Path(tmp, "import-reports").glob(f"*-{report_id}.csv"))
+        with report_file.open(encoding="utf-8", newline="") as kept:
+            report_rows = sum(1 for _ in csv.reader(kept, delimiter=";")) - 1
+        report_mb = report_file.stat().st_size / 1e6
     return {
         "seconds": elapsed,
         "cpu_seconds": cpu,
@@ -248,8 +287,8 @@ def _import_once(csv_path: Path, trace: bool) -> dict:
         "tracemalloc_peak_mb": peak / 1e6,
         "maxrss_delta_mb": (rss_after - rss_before) / 1024,  # ru_maxrss is in KiB
         "maxrss_mb": rss_after / 1024,
-        "report_rows": report_text.count("\r\n") - 1,
-        "report_mb": len(report_text.encode()) / 1e6,
+        "report_rows": report_rows,
+        "report_mb": report_mb,
         "report_seconds": report_seconds,
     }
 
@@ -307,12 +346,16 @@ def _floor_once(csv_path: Path) -> tuple[float, float]:
             db.close()
 
 
-def _child(csv_path: Path, runs: int, trace: bool) -> list[dict]:
+def _child(
+    csv_path: Path, runs: int, trace: bool, with_floor: bool = True
+) -> list[dict]:
     """``runs`` imports in this process (the first one sets the maxrss delta),
-    each after a run of the floor when timed."""
+    each after a run of the floor when timed (and ``with_floor``)."""
     results = []
     for _ in range(runs):
-        floor, floor_cpu = (0.0, 0.0) if trace else _floor_once(csv_path)
+        floor, floor_cpu = (
+            _floor_once(csv_path) if with_floor and not trace else (0.0, 0.0)
+        )
         results.append(
             {
                 **_import_once(csv_path, trace),
@@ -323,7 +366,9 @@ def _child(csv_path: Path, runs: int, trace: bool) -> list[dict]:
     return results
 
 
-def _measure(csv_path: Path, runs: int, trace: bool) -> list[dict]:
+def _measure(
+    csv_path: Path, runs: int, trace: bool, *, floor: bool = True
+) -> list[dict]:
     command = [
         sys.executable,
         "-m",
@@ -335,6 +380,8 @@ def _measure(csv_path: Path, runs: int, trace: bool) -> list[dict]:
     ]
     if trace:
         command.append("--trace")
+    if not floor:
+        command.append("--no-floor")
     output = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(output.stdout.strip().splitlines()[-1])
 
@@ -415,7 +462,7 @@ def _run(rows: int, work: Path, runs: int, *, speed_target: bool = True) -> dict
     }
 
 
-def _check_flat(small: dict, large: dict, small_rows: int, large_rows: int) -> None:
+def _check_flat(small: dict, large: dict, small_rows: int, large_rows: int) -> bool:
     """Print whether the large file's peaks stayed those of the small one."""
     from sms_hub.store.contact_queries import BULK_CACHE_KIB
 
@@ -425,35 +472,95 @@ def _check_flat(small: dict, large: dict, small_rows: int, large_rows: int) -> N
         ("maxrss delta (process)", "maxrss_delta_mb", sqlite_cache_mb),
     )
     print(f"\nmemory, {large_rows:,} rows against {small_rows:,}:")
+    all_flat = True
     for label, key, allowance in checks:
         bound = FLAT_FACTOR * small[key] + FLAT_SLACK_MB + allowance
         extra = f" + SQLite page cache {allowance:.0f} MB" if allowance else ""
         flat = large[key] < bound
+        all_flat &= flat
         print(
             f"  {label}: {large[key]:.1f} MB against {small[key]:.1f} MB (flat if "
             f"< {FLAT_FACTOR} × {small[key]:.1f} + {FLAT_SLACK_MB:.0f}{extra} = "
             f"{bound:.1f} MB: {'ok' if flat else 'MISSED'})"
         )
+    return all_flat
 
 
-def main() -> None:
+def _run_left_out(kind: str, size_mb: float, work: Path) -> dict:
+    """Import a file of rows left out, write its report; print and return the
+    peaks (tracemalloc in one process, maxrss growth in another)."""
+    csv_path = work / f"left-out-{kind}-{size_mb:g}.csv"
+    rows, size = generate_left_out(csv_path, kind, size_mb)
+    (plain,) = _measure(csv_path, 1, trace=False, floor=False)
+    (traced,) = _measure(csv_path, 1, trace=True, floor=False)
+    peak = traced["tracemalloc_peak_mb"]
+    print(
+        f"\nall {kind}, {rows:,} rows, {size / 1e6:.1f} MB: imported "
+        f"{plain['imported']:,}, left out {plain['rejected']:,} in "
+        f"{plain['seconds']:.1f} s; report {plain['report_rows']:,} rows, "
+        f"{plain['report_mb']:.1f} MB, written in {plain['report_seconds']:.1f} s"
+    )
+    print(
+        f"  peak memory: tracemalloc {peak:.1f} MB (target < "
+        f"{TARGET_LEFT_OUT_PEAK_MB} MB: "
+        f"{'ok' if peak < TARGET_LEFT_OUT_PEAK_MB else 'MISSED'}), maxrss delta "
+        f"{plain['maxrss_delta_mb']:.1f} MB (process maxrss {plain['maxrss_mb']:.1f} MB)"
+    )
+    return {
+        "tracemalloc_mb": peak,
+        "maxrss_delta_mb": plain["maxrss_delta_mb"],
+        "rows": rows,
+    }
+
+
+def _left_out(sizes: list[float], work: Path) -> bool:
+    """The files of rows left out at each size; whether the targets are met."""
+    met = True
+    for kind in ("rejected", "duplicate"):
+        results = [_run_left_out(kind, size_mb, work) for size_mb in sizes]
+        met &= all(r["tracemalloc_mb"] < TARGET_LEFT_OUT_PEAK_MB for r in results)
+        if len(results) > 1:
+            met &= _check_flat(
+                results[0], results[-1], results[0]["rows"], results[-1]["rows"]
+            )
+    return met
+
+
+def main() -> bool:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5, help="timed imports per size")
     parser.add_argument("--no-million", action="store_true")
+    parser.add_argument(
+        "--left-out-mb",
+        default="10,50",
+        help="sizes (MB, comma-separated) of the files of rows left out",
+    )
+    parser.add_argument("--no-left-out", action="store_true")
+    parser.add_argument("--only-left-out", action="store_true")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(_child(args.child, args.runs, args.trace)))
-        return
+        results = _child(args.child, args.runs, args.trace, not args.no_floor)
+        print(json.dumps(results))
+        return True
+    met = True
     with tempfile.TemporaryDirectory(prefix="bench-csv-") as tmp:
-        small = _run(args.rows, Path(tmp), args.runs)
-        if not args.no_million:
-            large_rows = 1_000_000
-            runs = max(1, args.runs // 2)
-            large = _run(large_rows, Path(tmp), runs, speed_target=False)
-            _check_flat(small, large, args.rows, large_rows)
+        if not args.only_left_out:
+            small = _run(args.rows, Path(tmp), args.runs)
+            if not args.no_million:
+                large_rows = 1_000_000
+                runs = max(1, args.runs // 2)
+                large = _run(large_rows, Path(tmp), runs, speed_target=False)
+                _check_flat(small, large, args.rows, large_rows)
+        if not args.no_left_out:
+            sizes = [float(size) for size in args.left_out_mb.split(",")]
+            if args.no_million:
+                sizes = sizes[:1]
+            met = _left_out(sizes, Path(tmp))
+    return met
 
 
 if __name__ == "__main__":

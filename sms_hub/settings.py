@@ -101,6 +101,7 @@ class Settings:
     session_max_age_seconds: float
     secrets_keys: tuple[str, ...] = field(repr=False)
     csv_max_bytes: int
+    csv_max_rows: int
     stuck_after_seconds: float
     redis_url: str = ""
     workers: int | None = None
@@ -176,6 +177,7 @@ def load_settings() -> Settings:
             key.strip() for key in _env("SECRETS_KEY", "").split(",") if key.strip()
         ),
         csv_max_bytes=_env_int("CSV_MAX_BYTES", 50_000_000),
+        csv_max_rows=_env_int("CSV_MAX_ROWS", 1_000_000),
         stuck_after_seconds=_env_float("STUCK_AFTER_SECONDS", 600.0),
         redis_url=_env("REDIS_URL", ""),
         workers=_env_optional_int(

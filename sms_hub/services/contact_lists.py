@@ -1,13 +1,14 @@
 """Use cases on contact lists: create, rename, delete, browse, import a CSV, export.
 
 An import is all or nothing: the whole file is read and written in one
-database transaction, so a file refused halfway (too large, unreadable) or a
-failure of the database leaves the list exactly as it was. The file is
-streamed and memory does not grow with it: it holds one batch of rows, a
-fixed-size filter of the numbers met and the first rows left out. Duplicates
-are checked against the list in the database, where the earlier batches of
-the same import are already written; every row left out goes to a temporary
-file, from which :func:`report_csv` reads the full report.
+database transaction, so a file refused halfway (too large, too many rows,
+unreadable) or a failure of the database leaves the list exactly as it was.
+The file is streamed and memory does not grow with it: it holds one batch of
+rows, a fixed-size filter of the numbers met, the rows left out since the
+last batch (a bounded buffer) and the first rows left out. Duplicates are
+checked against the list in the database, where the earlier batches of the
+same import are already written; every row left out goes to a temporary
+file as it comes, from which :func:`report_chunks` streams the full report.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from sms_hub.domain.contacts_csv import (
     CsvFileTooLarge,
     RejectedRow,
     RejectionLog,
-    write_csv,
+    csv_lines,
 )
 from sms_hub.domain.formatting import PARIS, count_fr, date_time_fr, number_fr
 from sms_hub.domain.paging import PageQuery
@@ -58,6 +59,11 @@ CsvSource = str | os.PathLike[str] | BinaryIO
 def csv_max_bytes() -> int:
     """The size limit of an imported file (setting ``CSV_MAX_BYTES``)."""
     return get_settings().csv_max_bytes
+
+
+def csv_max_rows() -> int:
+    """The most rows an import takes, blank ones excepted (``CSV_MAX_ROWS``)."""
+    return get_settings().csv_max_rows
 
 
 # --- What the screens show --------------------------------------------------
@@ -102,7 +108,9 @@ class ImportReport:
 
     ``rejected`` holds the first rows left out, in file order (the first
     :data:`~sms_hub.domain.contacts_csv.REJECTED_ROWS_KEPT`: what the page
-    shows); :func:`report_csv` gives all of them, read from ``rejections``.
+    shows, each number cut to
+    :data:`~sms_hub.domain.contacts_csv.SHOWN_CHARS`); :func:`report_chunks`
+    gives all of them, whole, read from ``rejections``.
     """
 
     list_id: int
@@ -288,6 +296,7 @@ def _import(
     source: CsvSource,
     progress: Progress | None,
     max_bytes: int,
+    max_rows: int,
 ) -> ImportReport:
     with (
         _open_source(source) as (stream, size),
@@ -312,6 +321,7 @@ def _import(
             known_phones=contact_queries.list_phones(session, actor.tenant_id, list_id),
             in_list=in_list,
             rejected_rows=RejectionSpool(),
+            max_rows=max_rows,
         )
         with contact_queries.bulk_insert_cache(session):
             for batch in csv_file.batches(INSERT_CHUNK):
@@ -354,12 +364,18 @@ def import_csv_blocking(
     progress: Progress | None = None,
     *,
     max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> ImportReport:
     """:func:`import_csv` on the calling thread (scripts, benchmarks)."""
     try:
         try:
             return _import(
-                actor, list_id, source, progress, max_bytes or csv_max_bytes()
+                actor,
+                list_id,
+                source,
+                progress,
+                max_bytes or csv_max_bytes(),
+                max_rows or csv_max_rows(),
             )
         except ContactsCsvError as error:
             raise InvalidFile(error.user_message) from error
@@ -385,6 +401,7 @@ async def import_csv(
     progress: Progress | None = None,
     *,
     max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> ImportReport:
     """Import a CSV file of contacts into a list, all or nothing.
 
@@ -392,22 +409,31 @@ async def import_csv(
     called from the worker thread with the bytes read so far and the file
     size (``total`` is 0 when the size is unknown). Rows that are not
     imported (missing, invalid, landline, duplicate) are in the report; a
-    file that cannot be imported raises :class:`InvalidFile` and changes
-    nothing.
+    file that cannot be imported (among others, one over ``max_bytes`` or of
+    more than ``max_rows`` rows: the settings by default) raises
+    :class:`InvalidFile` and changes nothing.
     """
     return await in_thread(
-        import_csv_blocking, actor, list_id, source, progress, max_bytes=max_bytes
+        import_csv_blocking,
+        actor,
+        list_id,
+        source,
+        progress,
+        max_bytes=max_bytes,
+        max_rows=max_rows,
     )
 
 
 REPORT_HEADER = ("Ligne", "Motif", "Numéro lu", "Détail")
 
 
-def report_csv(report: ImportReport) -> str:
-    """Every row left out by an import, as a CSV for French Excel."""
+def report_chunks(report: ImportReport) -> Iterator[str]:
+    """Every row left out by an import, as a CSV for French Excel, a chunk at
+    a time (for :func:`~sms_hub.services.downloads.keep_report`: never one
+    string, whatever the number of rows)."""
     if report.rejections is not None:
-        return report.rejections.to_csv(REPORT_HEADER)
-    return write_csv(
+        return report.rejections.csv_chunks(REPORT_HEADER)
+    return csv_lines(
         ((r.line, r.label, r.value, r.detail) for r in report.rejected), REPORT_HEADER
     )
 

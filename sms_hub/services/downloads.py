@@ -19,7 +19,7 @@ import json
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -180,15 +180,21 @@ def _forget_old_reports(now: float) -> None:
             old.unlink(missing_ok=True)
 
 
-def keep_report(actor: Actor, csv_text: str) -> str:
-    """Store an import's report for its download (a day at most); returns its id."""
+def keep_report(actor: Actor, chunks: Iterable[str]) -> str:
+    """Store an import's report for its download (a day at most), written a
+    chunk at a time as ``chunks`` come; returns its id."""
     _forget_old_reports(time.time())
     report_id = uuid.uuid4().hex
     target = _reports_dir() / f"{actor.tenant_id}-{report_id}.csv"
     with tempfile.NamedTemporaryFile(
         "w", encoding="utf-8", dir=_reports_dir(), delete=False, suffix=".part"
     ) as out:
-        out.write(csv_text)
+        try:
+            out.writelines(chunks)
+        except BaseException:
+            out.close()
+            Path(out.name).unlink(missing_ok=True)
+            raise
     Path(out.name).replace(target)
     return report_id
 

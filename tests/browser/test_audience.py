@@ -22,7 +22,10 @@ CSV_TEXT = (
     "Martin;Léa;0612345678;doublon@exemple.fr\n"
     "Roux;Jules;;jules@exemple.fr\n"
     "Blanc;Zoé;12345;zoe@exemple.fr\n"
+    "Long;Paul;06 " + "9" * 300 + ";paul@exemple.fr\n"
 )
+#: The number of that last row as the report shows it: cut to 100 characters.
+LONG_NUMBER_SHOWN = "06 " + "9" * 96 + "…"
 
 
 def _downloaded(page: Page, button) -> list[list[str]]:
@@ -60,18 +63,23 @@ def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
     axe("csv-import")
     upload.locator("input[type=file]").set_input_files(str(csv_file))
     expect(upload).to_contain_text("Fichier choisi : stagiaires.csv")
+    expect(upload).to_contain_text(
+        "Taille maximale : 50 Mo et 1\u202f000\u202f000 lignes."
+    )
     upload.get_by_role("button", name="Importer", exact=True).click()
     expect(upload.get_by_role("status")).to_contain_text("3", timeout=30_000)
     expect(upload).to_contain_text("Lignes non importées")
     for reason in ("Doublon", "Numéro manquant", "Numéro invalide", "Numéro fixe"):
         expect(upload).to_contain_text(reason)
+    expect(upload.get_by_role("cell", name=LONG_NUMBER_SHOWN)).to_be_visible()
     shot("csv-import-report")
     axe("csv-import-report")
     report = _downloaded(
         page, upload.get_by_role("button", name="Télécharger le rapport (CSV)")
     )
     assert report[0] == ["Ligne", "Motif", "Numéro lu", "Détail"]
-    assert len(report) == 1 + 4  # the four rows left out, every one of them
+    assert len(report) == 1 + 5  # the five rows left out, every one of them
+    assert report[-1] == ["9", "Numéro invalide", "06 " + "9" * 300, ""]
     page.keyboard.press("Escape")
     expect(row).to_contain_text("3")
     row.get_by_role("button", name=list_name, exact=True).click()

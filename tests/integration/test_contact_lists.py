@@ -315,7 +315,7 @@ async def test_refused_files_change_nothing(
 async def test_report_csv(actor: Actor):
     row = await service.create_contact_list(actor, "Stagiaires")
     report = await service.import_csv(actor, row.id, _csv(SAMPLE))
-    text = service.report_csv(report)
+    text = "".join(service.report_chunks(report))
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows[0] == ["Ligne", "Motif", "Numéro lu", "Détail"]
@@ -379,11 +379,17 @@ async def test_report_csv_has_every_row_beyond_those_shown(actor: Actor):
     assert report.rejected_count == 250
     assert len(report.rejected) == REJECTED_ROWS_KEPT
     assert report.rejected[-1].line == REJECTED_ROWS_KEPT + 1
-    rows = list(csv.reader(io.StringIO(service.report_csv(report)[1:]), delimiter=";"))
+    rows = list(
+        csv.reader(
+            io.StringIO("".join(service.report_chunks(report))[1:]), delimiter=";"
+        )
+    )
     assert len(rows) == 1 + 250
     assert rows[-1] == ["251", "Numéro fixe (pas de SMS)", "01 23 45 02 49", ""]
     # The download may be asked for again.
-    assert service.report_csv(report) == service.report_csv(report)
+    assert "".join(service.report_chunks(report)) == "".join(
+        service.report_chunks(report)
+    )
 
 
 # --- Browsing and export ----------------------------------------------------

@@ -74,7 +74,9 @@ async def test_forged_expired_or_foreign_links_are_refused(actor, sim, http):
 
 
 async def test_an_import_report_is_kept_and_served_to_its_centre_only(actor, http):
-    report_id = downloads.keep_report(actor, "\ufeffLigne;Motif\r\n2;invalide\r\n")
+    report_id = downloads.keep_report(
+        actor, ["\ufeffLigne;Motif\r\n", "2;invalide\r\n"]
+    )
     url = downloads.link_for(actor, Download.IMPORT_REPORT, report_id, "r.csv")
     assert _rows(http.get(url).text) == [["Ligne", "Motif"], ["2", "invalide"]]
     stranger = Actor(tenant_id=actor.tenant_id + 1, user="x@autre.fr")

@@ -471,7 +471,9 @@ def test_only_the_first_rows_left_out_are_kept_and_all_are_reported():
     assert [r.line for r in contacts.rejected] == [2, 3, 4, 5, 6]
     assert contacts.rejected_count == 32
     assert contacts.rejection_counts[Rejection.INVALID] == 32
-    text = contacts.rejections.to_csv(["Ligne", "Motif", "Numéro lu", "Détail"])
+    text = "".join(
+        contacts.rejections.csv_chunks(["Ligne", "Motif", "Numéro lu", "Détail"])
+    )
     assert text == write_csv(
         [
             (line, "Numéro invalide", f"06 12 {line - 2:02d}", "")

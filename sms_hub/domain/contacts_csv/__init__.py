@@ -4,11 +4,12 @@ Reading copes with what French offices produce: the encoding, whether the
 file is text, the separator (:mod:`.detection`); the columns, found by their
 header (:mod:`.columns`); the rows, read in one streaming pass with flat
 memory, each number normalized and deduplicated (:mod:`.reading`); the rows
-left out, counted and written down for the report (:mod:`.rejections`).
+left out, counted and written down for the report, held in memory only a
+bounded number at a time (:mod:`.rejections`).
 Files that cannot be imported raise a :class:`ContactsCsvError` with a French
 ``user_message`` (:mod:`.errors`), bad input (a huge header, too many
-columns, a line the ``csv`` module cannot read) before it costs time or
-memory. Exports (:mod:`.export`):
+columns, a line the ``csv`` module cannot read, more rows than the cap)
+before it costs time or memory. Exports (:mod:`.export`):
 :func:`write_csv` writes ``;``-separated UTF-8 with a BOM, every cell made
 safe by :func:`safe_cell`.
 
@@ -31,6 +32,7 @@ from sms_hub.domain.contacts_csv.errors import (
     NoPhoneColumn,
     NotACsvFile,
     TooManyColumns,
+    TooManyRows,
     UnreadableCsvFile,
     size_fr,
 )
@@ -45,17 +47,20 @@ from sms_hub.domain.contacts_csv.reading import (
     MAX_COLUMNS,
     NAME_MAX_LENGTH,
     READ_BYTES,
+    REJECTED_HELD_BYTES,
     ContactFields,
     ContactsCsv,
     InList,
 )
 from sms_hub.domain.contacts_csv.rejections import (
     REJECTED_ROWS_KEPT,
+    SHOWN_CHARS,
     Rejected,
     RejectedRow,
     RejectedRowStore,
     RejectionLog,
     RowsInMemory,
+    shown_cell,
 )
 
 __all__ = [
@@ -70,7 +75,9 @@ __all__ = [
     "MAX_COLUMNS",
     "NAME_MAX_LENGTH",
     "READ_BYTES",
+    "REJECTED_HELD_BYTES",
     "REJECTED_ROWS_KEPT",
+    "SHOWN_CHARS",
     "SNIFF_BYTES",
     "ColumnMap",
     "ContactFields",
@@ -88,11 +95,13 @@ __all__ = [
     "RejectionLog",
     "RowsInMemory",
     "TooManyColumns",
+    "TooManyRows",
     "UnreadableCsvFile",
     "csv_lines",
     "fold_header",
     "map_columns",
     "safe_cell",
+    "shown_cell",
     "size_fr",
     "sniff_delimiter",
     "write_csv",

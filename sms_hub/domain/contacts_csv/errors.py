@@ -7,6 +7,7 @@
     ├── EmptyCsvFile            nothing but blanks
     ├── NoPhoneColumn           no header names a phone column
     ├── CsvFileTooLarge         over the configured size limit
+    ├── TooManyRows             more rows than the configured cap
     ├── HeaderTooLong           a first line too long to be column titles
     ├── TooManyColumns          more header columns than a contacts file has
     └── UnreadableCsvFile       a line the CSV reader cannot read (its number)
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sms_hub.domain.formatting import number_fr
+from sms_hub.domain.formatting import count_fr, number_fr
 
 
 class ContactsCsvError(Exception):
@@ -67,6 +68,18 @@ class CsvFileTooLarge(ContactsCsvError):
         super().__init__(
             "Le fichier dépasse la taille maximale autorisée "
             f"({size_fr(max_bytes)}). Découpez-le en plusieurs fichiers."
+        )
+
+
+class TooManyRows(ContactsCsvError):
+    """More rows (blank ones excepted) than an import takes."""
+
+    def __init__(self, max_rows: int) -> None:
+        self.max_rows = max_rows
+        super().__init__(
+            "Le fichier dépasse le nombre maximal de lignes autorisé "
+            f"({count_fr(max_rows, 'ligne', 'lignes')}). Découpez-le en plusieurs fichiers. "
+            "Aucun contact n'a été importé."
         )
 
 

@@ -19,7 +19,9 @@ with the line number. The caller stores nothing of a file refused halfway.
 
 Memory does not grow with the file: the pass holds one batch of rows, a
 fixed-size filter of the numbers met (:data:`FILTER_SLOTS` bytes, whatever the
-file holds) and the first
+file holds), the rows left out since the last batch (about
+:data:`REJECTED_HELD_BYTES` at most: the batch is settled early when they
+reach it, however few rows were accepted) and the first
 :data:`~sms_hub.domain.contacts_csv.rejections.REJECTED_ROWS_KEPT` rows left
 out; every row left out goes to the
 :class:`~sms_hub.domain.contacts_csv.rejections.RejectedRowStore` the caller
@@ -27,6 +29,10 @@ gives, from which the full report is read. Whether a number the filter may
 have met is really a duplicate is asked, once per batch and only for those
 numbers, of the list itself (``in_list``: the database, where the earlier
 batches were stored).
+
+A file of more than ``max_rows`` rows (blank ones excepted) is refused with
+:class:`~sms_hub.domain.contacts_csv.errors.TooManyRows`, found at the latest
+one batch after the row that crosses the cap.
 """
 
 from __future__ import annotations
@@ -83,6 +89,12 @@ DUPLICATE_IN_FILE = "déjà présent plus haut dans le fichier"
 #: checked against the batch and the list. 4 Mi slots: about 2 % of the numbers
 #: are checked for nothing at 100,000 numbers, 20 % at 1,000,000.
 FILTER_SLOTS = 1 << 22
+
+#: About how many bytes of rows left out the pass holds before handing them to
+#: the store: each row counts its number as written plus
+#: :data:`REJECTED_ROW_BYTES` (the tuple and its line number).
+REJECTED_HELD_BYTES = 1024 * 1024
+REJECTED_ROW_BYTES = 120
 
 
 def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
@@ -180,9 +192,11 @@ class ContactsCsv:
     crossed later in the file fails while reading). :meth:`batches` (or
     :meth:`contacts`) then yields the contacts to store; the rows left out
     are counted in :attr:`rejection_counts`, the first
-    :data:`REJECTED_ROWS_KEPT` of them are in :attr:`rejected` and all of them
-    in :attr:`rejections`, written down in ``rejected_rows`` (in memory when
-    not given).
+    :data:`REJECTED_ROWS_KEPT` of them are in :attr:`rejected` (each number
+    cut for the screen) and all of them in :attr:`rejections`, written down in
+    ``rejected_rows`` (in memory when not given) as they come: about
+    ``rejected_held_bytes`` of them at a time. More than ``max_rows`` rows
+    (blank ones excepted) raise :class:`~.errors.TooManyRows`.
 
     ``known_phones`` are the E.164 numbers already in the list, read once: a
     row bringing one again is a duplicate. ``in_list`` tells which of some
@@ -202,6 +216,8 @@ class ContactsCsv:
         in_list: InList | None = None,
         keep_rejected: int = REJECTED_ROWS_KEPT,
         rejected_rows: RejectedRowStore | None = None,
+        max_rows: int | None = None,
+        rejected_held_bytes: int = REJECTED_HELD_BYTES,
     ) -> None:
         prefix = read_prefix(stream, max_bytes)
         if not prefix.strip(b" \t\r\n\xef\xbb\xbf"):
@@ -242,6 +258,8 @@ class ContactsCsv:
         self._in_list = in_list
         self.rejections = RejectionLog(keep_rejected, rejected_rows)
         self.imported = 0
+        self._max_rows = max_rows
+        self._rejected_held_bytes = rejected_held_bytes
 
     def _peek_text(self, prefix: bytes) -> str:
         return prefix.decode(self.encoding, errors="replace")
@@ -331,6 +349,10 @@ class ContactsCsv:
         before it (with their line and number as written), ``followers`` the
         later rows of the batch bringing a suspect again.
         """
+        if self._max_rows is not None:
+            read = self.rows_read + len(batch) + len(rejected) + len(followers)
+            if read > self._max_rows:
+                raise errors.TooManyRows(self._max_rows)
         found: Mapping[str, bool] = in_list(list(suspects)) if suspects else {}
         if found:
             batch = [contact for contact in batch if contact[1] not in found]
@@ -353,7 +375,9 @@ class ContactsCsv:
         return batch
 
     def batches(self, size: int) -> Iterator[list[ContactFields]]:
-        """The contacts to store, in file order, each number once, ``size`` at a time.
+        """The contacts to store, in file order, each number once, ``size`` at
+        most at a time (fewer when the rows left out since the last batch
+        reach ``rejected_held_bytes``).
 
         Line numbers count records as a spreadsheet shows rows: a cell holding
         a line break does not shift the rows after it.
@@ -379,7 +403,12 @@ class ContactsCsv:
         line = self._header_row
         # The batch being read: its contacts, their numbers, the numbers the
         # filter may have met before (checked against the list once the batch
-        # is full), the rows bringing one again, and the rows left out.
+        # is full), the rows bringing one again, and the rows left out (with
+        # about how many bytes they hold: the batch is settled early past
+        # ``held_bytes``).
+        held_bytes = self._rejected_held_bytes
+        row_bytes = REJECTED_ROW_BYTES
+        held = 0
         batch: list[ContactFields] = []
         append = batch.append
         numbers: set[str] = set()
@@ -410,43 +439,50 @@ class ContactsCsv:
                     if not any(cell.strip() for cell in record):
                         continue
                     e164, raw, reason = _other_columns(record, raw, result, fallbacks)
-                    if e164 is None:
-                        reject((line, reason, raw, ""))
+                if e164 is None:
+                    reject((line, reason, raw, ""))
+                    held += row_bytes + len(raw)
+                    if held < held_bytes:
                         continue
-                slot = hash(e164) & mask
-                if seen[slot]:
-                    if e164 in numbers:
-                        if e164 in suspects:
-                            followers.append((line, raw, e164))
-                        else:
-                            reject((line, duplicate, raw, DUPLICATE_IN_FILE))
+                elif seen[slot := hash(e164) & mask] and e164 in numbers:
+                    if e164 in suspects:
+                        followers.append((line, raw, e164))
+                    else:
+                        reject((line, duplicate, raw, DUPLICATE_IN_FILE))
+                    held += row_bytes + len(raw)
+                    if held < held_bytes:
                         continue
-                    suspects[e164] = (line, raw)
                 else:
-                    seen[slot] = 1
-                numbers.add(e164)
-                email, last_name, first_name = fields(record)
-                append(
-                    (
-                        email.strip()[:EMAIL_MAX_LENGTH] or None,
-                        e164,
-                        last_name.strip()[:NAME_MAX_LENGTH] or None,
-                        first_name.strip()[:NAME_MAX_LENGTH] or None,
+                    if seen[slot]:
+                        suspects[e164] = (line, raw)
+                    else:
+                        seen[slot] = 1
+                    numbers.add(e164)
+                    email, last_name, first_name = fields(record)
+                    append(
+                        (
+                            email.strip()[:EMAIL_MAX_LENGTH] or None,
+                            e164,
+                            last_name.strip()[:NAME_MAX_LENGTH] or None,
+                            first_name.strip()[:NAME_MAX_LENGTH] or None,
+                        )
                     )
+                    if len(batch) < size:
+                        continue
+                # The batch is full, or the rows left out reached their bound.
+                settled = self._settle(
+                    batch, suspects, followers, rejected, in_list, stored
                 )
-                if len(batch) >= size:
-                    settled = self._settle(
-                        batch, suspects, followers, rejected, in_list, stored
-                    )
-                    if settled:
-                        yield settled
-                    batch = []
-                    append = batch.append
-                    numbers = set()
-                    suspects = {}
-                    followers = []
-                    rejected = []
-                    reject = rejected.append
+                if settled:
+                    yield settled
+                batch = []
+                append = batch.append
+                numbers = set()
+                suspects = {}
+                followers = []
+                rejected = []
+                reject = rejected.append
+                held = 0
         except (csv.Error, _BadLine) as error:
             # the record after the last one read
             raise _unreadable(line + 1, error) from error

@@ -1,5 +1,7 @@
-"""The rows left out of an import: counted, the first ones kept for the page,
-all of them written down for the downloadable report.
+"""The rows left out of an import: counted, the first ones kept for the page
+(each number as written cut to :data:`SHOWN_CHARS`), all of them written
+down, whole, for the downloadable report, which :meth:`RejectionLog.csv_chunks`
+writes a chunk at a time.
 
 Where all of them are written down is the caller's choice
 (:class:`RejectedRowStore`): in memory by default (:class:`RowsInMemory`,
@@ -16,12 +18,23 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Protocol
 
-from sms_hub.domain.contacts_csv.export import write_csv
+from sms_hub.domain.contacts_csv.export import csv_lines
 from sms_hub.domain.phone import REJECTION_LABELS, Rejection
 
 #: Rows left out kept in memory for the report shown on screen (the page
 #: shows 100); all of them go to the :class:`RejectedRowStore`.
 REJECTED_ROWS_KEPT = 100
+#: Characters of a number as written shown on screen; a longer one is cut
+#: and ends with « … » (the report has it whole).
+SHOWN_CHARS = 100
+
+
+def shown_cell(value: str) -> str:
+    """``value`` as the page shows it: at most :data:`SHOWN_CHARS` characters,
+    the last one « … » when it was cut."""
+    if len(value) <= SHOWN_CHARS:
+        return value
+    return value[: SHOWN_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +90,9 @@ _REASON = itemgetter(1)
 
 
 class RejectionLog:
-    """The rows left out of an import: counted, the first ones kept, all
-    written down in ``store``, from which :meth:`to_csv` writes the report."""
+    """The rows left out of an import: counted, the first ones kept (their
+    number cut by :func:`shown_cell`), all written down in ``store``, from
+    which :meth:`csv_chunks` writes the report."""
 
     def __init__(
         self, keep: int = REJECTED_ROWS_KEPT, store: RejectedRowStore | None = None
@@ -99,7 +113,7 @@ class RejectionLog:
         room = self._keep - len(self.first)
         if room > 0:
             self.first.extend(
-                RejectedRow(line, reason, value.strip(), detail)
+                RejectedRow(line, reason, shown_cell(value.strip()), detail)
                 for line, reason, value, detail in rows[:room]
             )
         self._store.write(rows)
@@ -110,10 +124,11 @@ class RejectionLog:
         for line, reason, value, detail in self._store.read():
             yield RejectedRow(line, reason, value.strip(), detail)
 
-    def to_csv(self, header: Sequence[str]) -> str:
+    def csv_chunks(self, header: Sequence[str]) -> Iterator[str]:
         """Every row noted as (line, label, number as written, detail), under
-        ``header``, by :func:`write_csv`."""
-        return write_csv(
+        ``header``: the CSV of :func:`~.export.csv_lines`, a chunk at a time
+        (the report is never held whole in memory)."""
+        return csv_lines(
             ((r.line, r.label, r.value, r.detail) for r in self.rows()), header
         )
 

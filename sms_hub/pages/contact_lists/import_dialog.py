@@ -84,7 +84,9 @@ def _file_picker() -> rx.Component:
             FORMAT_HELP,
             " Taille maximale : ",
             S.max_upload_label,
-            ".",
+            " et ",
+            S.max_rows_label,
+            " lignes.",
             id="csv-file-help",
             size="1",
             color_scheme="gray",
@@ -124,7 +126,7 @@ def _rejected_row(row: RejectedRowView) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row.line, text_align="right"),
         rx.table.cell(row.label),
-        rx.table.cell(rx.code(row.value, variant="ghost")),
+        rx.table.cell(rx.code(row.value, variant="ghost", word_break="break-all")),
         rx.table.cell(row.detail),
     )
 

@@ -86,6 +86,10 @@ class CsvImportState(ContactsState):
     def max_upload_label(self) -> str:
         return size_fr(service.csv_max_bytes())
 
+    @rx.var
+    def max_rows_label(self) -> str:
+        return number_fr(service.csv_max_rows())
+
     @rx.event
     def open_import(self, list_id: int, name: str):
         if self.importing:
@@ -161,7 +165,7 @@ class CsvImportState(ContactsState):
             with contextlib.suppress(OSError):
                 os.unlink(path)
         report_id = await in_thread(
-            lambda: downloads.keep_report(actor, service.report_csv(report))
+            downloads.keep_report, actor, service.report_chunks(report)
         )
         async with self:
             self._show_report(report, report_id)
