@@ -43,9 +43,13 @@ def _public_key_problem(pem: str) -> str | None:
         key = load_pem_public_key(pem.replace("\\n", "\n").encode())
     except ValueError:
         return "PORTAL_PUBLIC_KEY is not a PEM public key."
-    if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
-        return "PORTAL_PUBLIC_KEY must be an RSA (RS256) or EC (ES256) public key."
-    return None
+    if isinstance(key, rsa.RSAPublicKey):
+        return None
+    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(
+        key.curve, ec.SECP256R1
+    ):
+        return None
+    return "PORTAL_PUBLIC_KEY must be an RSA (RS256) or P-256 EC (ES256) public key."
 
 
 #: A CSP source that lets any site frame the app: ``*``, a scheme alone

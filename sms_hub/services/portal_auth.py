@@ -83,10 +83,27 @@ class SignedInUser:
         return self.role is Role.ADMIN
 
 
-def _verification(settings: Settings) -> tuple[str, list[str]]:
-    if settings.portal_public_key:
-        return settings.portal_public_key.replace("\\n", "\n"), ["RS256", "ES256"]
-    return settings.portal_signing_key, ["HS256"]
+def _verification(settings: Settings) -> tuple[object, list[str]]:
+    """The key and the one algorithm of its type: an RSA public key checks
+    RS256 only, an EC key ES256 only, the shared key HS256 only (a token in
+    another algorithm is refused, never tried with the wrong key)."""
+    if not settings.portal_public_key:
+        return settings.portal_signing_key, ["HS256"]
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    pem = settings.portal_public_key.replace("\\n", "\n").encode()
+    try:
+        key = load_pem_public_key(pem)
+    except (ValueError, TypeError):
+        return "", []
+    if isinstance(key, rsa.RSAPublicKey):
+        return key, ["RS256"]
+    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(
+        key.curve, ec.SECP256R1
+    ):
+        return key, ["ES256"]
+    return "", []
 
 
 def verify_token(token: str, settings: Settings) -> dict:
@@ -109,7 +126,7 @@ def verify_token(token: str, settings: Settings) -> dict:
         )
     except jwt.ExpiredSignatureError as error:
         raise SignInRefused(EXPIRED) from error
-    except (jwt.InvalidTokenError, ValueError, TypeError) as error:
+    except (jwt.PyJWTError, ValueError, TypeError) as error:
         raise SignInRefused(INVALID) from error
     _check_claims(claims)
     return claims

@@ -158,3 +158,59 @@ async def test_es256_tokens_are_checked_with_the_public_key(portal, monkeypatch)
     assert signed.tenant_name == "CFA Lyon"
     with pytest.raises(SignInRefused, match="n'est pas valide"):
         await sign_in(_token(), "tab-2")  # HS256 no longer accepted
+
+
+def _hmac_signed(token: str, secret: bytes) -> str:
+    """``token`` re-signed HS256 with ``secret`` (PyJWT refuses a PEM as secret)."""
+    import base64
+    import hashlib
+    import hmac
+
+    signed_part = token.rsplit(".", 1)[0]
+    mac = hmac.new(secret, signed_part.encode(), hashlib.sha256).digest()
+    return f"{signed_part}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
+
+
+def _pem(private) -> str:
+    return (
+        private.public_key()
+        .public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        .decode()
+    )
+
+
+@pytest.mark.parametrize("algorithm", ["HS256", "ES256", "RS512", "PS256"])
+async def test_an_rs256_public_key_refuses_any_other_algorithm(
+    portal, monkeypatch, algorithm
+):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = _pem(private)
+    monkeypatch.setenv("PORTAL_PUBLIC_KEY", pem)
+    get_settings.cache_clear()
+    signed = await sign_in(_raw({}, key=private, algorithm="RS256"), "tab-1")
+    assert signed.tenant_name == "CFA Lyon"
+    if algorithm == "HS256":  # the public key's own text used as a shared secret
+        other = _hmac_signed(_raw({}, algorithm="HS256"), pem.encode())
+    else:
+        key = (
+            ec.generate_private_key(ec.SECP256R1()) if algorithm == "ES256" else private
+        )
+        other = _raw({}, key=key, algorithm=algorithm)
+    with pytest.raises(SignInRefused, match="le lien d'accès n'est pas valide"):
+        await sign_in(other, "tab-2")
+
+
+async def test_an_es256_public_key_refuses_rs256(portal, monkeypatch):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    monkeypatch.setenv(
+        "PORTAL_PUBLIC_KEY", _pem(ec.generate_private_key(ec.SECP256R1()))
+    )
+    get_settings.cache_clear()
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    with pytest.raises(SignInRefused, match="le lien d'accès n'est pas valide"):
+        await sign_in(_raw({}, key=rsa_key, algorithm="RS256"), "tab-1")
