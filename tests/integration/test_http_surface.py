@@ -57,11 +57,13 @@ def test_the_portal_demo_frames_the_app_with_a_launch_token(env):
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'self'" in response.headers["content-security-policy"]
-    found = re.search(
-        r'<iframe src="/\?token=([^"]+)" title="Gestion des campagnes de SMSing">',
-        response.text,
-    )
+    # The frame opens on "/", never with the token in its address: the page
+    # hands the token over by postMessage, to the app's origin only.
+    assert '<iframe id="sms-hub" src="/" title="Gestion' in response.text
+    assert "?token=" not in response.text
+    found = re.search(r"const token = \"([^\"]+)\";", response.text)
     assert found, response.text
+    assert 'postMessage({type: "sms-hub:launch", token: token}, app)' in (response.text)
     claims = verify_token(found.group(1), settings)
     assert (claims["tenant"], claims["role"]) == ("demo", "admin")
     assert claims["exp"] - claims["iat"] <= 600
@@ -70,7 +72,8 @@ def test_the_portal_demo_frames_the_app_with_a_launch_token(env):
 def test_the_portal_demo_without_a_signing_key_frames_the_demo_centre(env):
     response = TestClient(build_api(env(DEMO_MODE="1"))).get("/_portal-demo")
     assert response.status_code == 200
-    assert '<iframe src="/" title="Gestion des campagnes de SMSing">' in response.text
+    assert '<iframe id="sms-hub" src="/" title="Gestion' in response.text
+    assert 'const token = "";' in response.text
     assert "sans jeton de lancement" in response.text
 
 
