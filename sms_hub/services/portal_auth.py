@@ -1,8 +1,10 @@
 """Sign-in from the Hub3E portal: a short-lived signed launch token.
 
-The portal opens the iframe with ``?token=<JWT>``. The token is signed with
-the shared ``PORTAL_SIGNING_KEY`` (HS256) or the portal's private key
-(RS256/ES256, checked with ``PORTAL_PUBLIC_KEY``) and carries:
+The portal frames the app and hands it the token by ``postMessage``
+(``state/session.py``; never in an address). The token is signed with the
+shared ``PORTAL_SIGNING_KEY`` (HS256) or the portal's private key (RS256 for
+an RSA ``PORTAL_PUBLIC_KEY``, ES256 for a P-256 one: the key's own algorithm
+only) and carries:
 
 ===============  ==========================================================
 ``sub``          the user's identifier (e-mail)
