@@ -112,3 +112,18 @@ def test_the_app_refuses_to_start_and_names_the_missing_settings():
     assert "SMS Hub refuses to start" in done.stderr
     assert "PORTAL_SIGNING_KEY" in done.stderr
     assert "SECRETS_KEY" in done.stderr
+
+
+def test_only_the_exact_portal_origins_may_hand_over_a_launch_token(env):
+    from sms_hub.state.session import launch_script, portal_origins
+
+    settings = env(
+        DEMO_MODE="1",
+        FRAME_ANCESTORS="'self' https://portail.hub3e.example/accueil "
+        "https://*.hub3e.example 'none'",
+    )
+    assert portal_origins(settings) == ["'self'", "https://portail.hub3e.example"]
+    script = launch_script(settings)
+    assert '["\'self\'", "https://portail.hub3e.example"]' in script
+    assert "event.source !== w.parent" in script
+    assert "w.history.replaceState" in script
