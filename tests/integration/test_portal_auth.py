@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import time
 
 import jwt
@@ -17,7 +16,6 @@ from sms_hub.state.session import SessionState
 from sms_hub.store.migrate import upgrade
 
 KEY = "portal-secret-for-tests-0123456789abcdef"
-_REFLEX_CONTEXT = contextvars.copy_context()
 
 
 @pytest.fixture
@@ -219,9 +217,21 @@ async def test_an_es256_public_key_refuses_rs256(portal, monkeypatch):
         await sign_in(_raw({}, key=rsa_key, algorithm="RS256"), "tab-1")
 
 
-def _tab():
-    """A tab's session state, made in the context where Reflex registered it."""
-    return _REFLEX_CONTEXT.run(SessionState, _reflex_internal_init=True)
+class _Tab:
+    """A tab's session: ``SessionState``'s own sign-in code and vars, without
+    Reflex's state tree (which depends on the pages other tests imported)."""
+
+    _tenant_id, _user, _is_admin, _signed_in_at, _launch_digest = 0, "", False, 0.0, ""
+    tenant_name = opt_out_mention = sign_in_error = ""
+    is_demo = is_admin = False
+
+
+for _name in ("_sign_in_with", "_session_expired", "_bind", "_end_session"):
+    setattr(_Tab, _name, vars(SessionState)[_name])
+
+
+def _tab() -> _Tab:
+    return _Tab()
 
 
 async def test_a_tab_keeps_its_session_after_its_token_expires(portal, monkeypatch):
