@@ -1,11 +1,13 @@
 """``/_portal-demo``: a stand-in for the Hub3E portal page that embeds the app.
 
 Served in demo mode only (``http.build_api`` adds the route then, and never
-otherwise). It frames the app the way the portal does: an iframe opened on
-``/?token=<launch token>``, the token minted here with ``PORTAL_SIGNING_KEY``
-for the demo centre's admin, short-lived and single-use like the portal's.
-Without a signing key (``make run``), the iframe opens the app without a
-token and the app signs the tab in as the demo centre, as it does in any tab.
+otherwise). It frames the app the way the portal does: an iframe on ``/``
+and, when the app asks (a ``sms-hub:ready`` message from the frame), the
+launch token handed over with ``postMessage`` to the app's origin (never in
+an address). The token is minted here with ``PORTAL_SIGNING_KEY`` for the
+demo centre's admin, short-lived and single-use like the portal's. Without
+a signing key (``make run``) the answer carries no token and the app signs
+the tab in as the demo centre, as it does in any tab.
 
 The page is served by the app's own origin, which ``FRAME_ANCESTORS``'s
 default (``'self'``) allows; a real portal lives on another origin of the
@@ -14,6 +16,7 @@ same site and is listed there.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from html import escape
 
@@ -29,7 +32,7 @@ TOKEN_TTL_SECONDS = 300
 
 
 def launch_token(settings: Settings) -> str | None:
-    """What the portal puts in the iframe's address; None without an HS256 key."""
+    """What the portal hands to the framed app; None without an HS256 key."""
     if not settings.portal_signing_key or settings.portal_public_key:
         return None
     from sms_hub.services.portal_auth import issue_token
@@ -47,9 +50,9 @@ def launch_token(settings: Settings) -> str | None:
     )
 
 
-def render(settings: Settings) -> str:
-    token = launch_token(settings)
-    src = f"/?token={token}" if token else "/"
+def render(settings: Settings, token: str | None = None) -> str:
+    """The page; ``token`` defaults to a fresh launch token (tests pass their own)."""
+    token = launch_token(settings) if token is None else token
     note = (
         "Ouverte avec un jeton de lancement signé, comme depuis le portail."
         if token
@@ -57,7 +60,7 @@ def render(settings: Settings) -> str:
         "de démonstration, sans jeton de lancement."
     )
     return _PAGE.format(
-        src=escape(src, quote=True),
+        token=json.dumps(token or "").replace("<", "\\u003c"),
         app_title=escape(APP_TITLE),
         user=escape(settings.demo_user),
         centre=escape(settings.demo_tenant_name),
@@ -100,6 +103,20 @@ _PAGE = """<!doctype html>
   iframe {{ flex: 1; width: 100%; border: 1px solid #d9dde6; border-radius: 6px;
            background: #fff; }}
 </style>
+<script>
+  // The portal's side of the sign-in: the framed app says it is ready, the
+  // portal answers with the launch token, to the app's origin only.
+  (() => {{
+    const token = {token};
+    const app = window.location.origin;
+    window.addEventListener("message", (event) => {{
+      const frame = document.getElementById("sms-hub");
+      if (!frame || event.source !== frame.contentWindow || event.origin !== app) return;
+      if (!event.data || event.data.type !== "sms-hub:ready") return;
+      frame.contentWindow.postMessage({{type: "sms-hub:launch", token: token}}, app);
+    }});
+  }})();
+</script>
 </head>
 <body>
 <header>
@@ -118,7 +135,7 @@ _PAGE = """<!doctype html>
   </nav>
   <main>
     <p>{note}</p>
-    <iframe src="{src}" title="{app_title}"></iframe>
+    <iframe id="sms-hub" src="/" title="{app_title}"></iframe>
   </main>
 </div>
 </body>

@@ -196,7 +196,7 @@ def _response_style() -> str:
     return style
 
 
-def _origin(url: str) -> str | None:
+def origin_of(url: str) -> str | None:
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         return None
@@ -209,13 +209,13 @@ def allowed_origins(settings: Settings, api_url: str) -> list[str]:
     """Origins allowed to call the backend (CORS, websocket): the app's own and
     the portal's (the origins listed in ``FRAME_ANCESTORS``)."""
     origins: list[str] = []
-    own = _origin(api_url)
+    own = origin_of(api_url)
     if own:
         origins.append(own)
         if "://localhost" in own:
             origins.append(own.replace("://localhost", "://127.0.0.1"))
     for source in [os.environ.get("DEPLOY_URL", ""), *settings.frame_ancestors.split()]:
-        origin = _origin(source)
+        origin = origin_of(source)
         if origin and origin not in origins:
             origins.append(origin)
     return origins

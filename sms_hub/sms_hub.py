@@ -16,6 +16,7 @@ from sms_hub.pages.templates.state import TemplatesState
 from sms_hub.services.accounts import pooled_clients
 from sms_hub.settings import get_settings
 from sms_hub.state.live import live_status
+from sms_hub.state.session import page_load
 
 app = rx.App(
     html_lang="fr",
@@ -23,7 +24,8 @@ app = rx.App(
     stylesheets=["/styles.css"],
 )
 
-#: Each page: its view, route, title and the handler that loads it.
+#: Each page: its view, route, title and the handler that loads it (after the
+#: load script has asked the portal's frame for its launch token).
 PAGES = (
     (campaigns.campaigns_page, "/", campaigns.TITLE, CampaignsState.on_load),
     (
@@ -47,7 +49,9 @@ PAGES = (
     (settings.settings_page, settings.ROUTE, settings.TITLE, SettingsState.on_load),
 )
 for view, route, title, on_load in PAGES:
-    app.add_page(view, route=route, title=f"{title} · Hub3E", on_load=on_load)
+    app.add_page(
+        view, route=route, title=f"{title} · Hub3E", on_load=page_load(on_load)
+    )
 
 app.register_lifespan_task(live_status)
 app.register_lifespan_task(pooled_clients)

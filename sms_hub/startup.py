@@ -6,11 +6,13 @@ mode the portal's launch tokens must be verifiable (``PORTAL_SIGNING_KEY``
 of at least 32 bytes, or ``PORTAL_PUBLIC_KEY``) and the centres' Sarbacane
 keys must be encryptable (``SECRETS_KEY``). In every mode, several backend
 workers (``WORKERS``) need Redis for Reflex's state and a database server for
-the poller lease and the pushes. Each problem names the setting.
+the poller lease and the pushes, and ``FRAME_ANCESTORS`` must name the portal
+(no ``*``, no scheme alone). Each problem names the setting.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 
 from sms_hub.settings import (
@@ -41,9 +43,30 @@ def _public_key_problem(pem: str) -> str | None:
         key = load_pem_public_key(pem.replace("\\n", "\n").encode())
     except ValueError:
         return "PORTAL_PUBLIC_KEY is not a PEM public key."
-    if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
-        return "PORTAL_PUBLIC_KEY must be an RSA (RS256) or EC (ES256) public key."
-    return None
+    if isinstance(key, rsa.RSAPublicKey):
+        return None
+    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(
+        key.curve, ec.SECP256R1
+    ):
+        return None
+    return "PORTAL_PUBLIC_KEY must be an RSA (RS256) or P-256 EC (ES256) public key."
+
+
+#: A CSP source that lets any site frame the app: ``*``, a scheme alone
+#: (``https:``, ``data:``) or any host of a scheme (``https://*``, ``*://*:*``).
+_ANY_SITE = re.compile(
+    r"^(\*|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*|\*)://\*(:[0-9*]+)?/?)$"
+)
+
+
+def _frame_ancestors_problem(sources: str) -> str | None:
+    open_to_all = [s for s in sources.split() if _ANY_SITE.match(s.lower())]
+    if not open_to_all:
+        return None
+    return (
+        f"FRAME_ANCESTORS allows any site to frame the app ({' '.join(open_to_all)}):"
+        " list the Hub3E portal's origins (e.g. 'self' https://portail.hub3e.example)."
+    )
 
 
 def _secrets_key_problem(keys: tuple[str, ...]) -> str | None:
@@ -91,6 +114,9 @@ def _workers_problems(settings: Settings) -> list[str]:
 def configuration_problems(settings: Settings) -> list[str]:
     """Every reason this configuration is unsafe to serve; empty when it is safe."""
     problems = _workers_problems(settings)
+    framing = _frame_ancestors_problem(settings.frame_ancestors)
+    if framing:
+        problems.append(framing)
     if settings.demo_mode:
         if not settings.uses_simulator:
             problems.append(

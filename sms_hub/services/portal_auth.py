@@ -1,8 +1,10 @@
 """Sign-in from the Hub3E portal: a short-lived signed launch token.
 
-The portal opens the iframe with ``?token=<JWT>``. The token is signed with
-the shared ``PORTAL_SIGNING_KEY`` (HS256) or the portal's private key
-(RS256/ES256, checked with ``PORTAL_PUBLIC_KEY``) and carries:
+The portal frames the app and hands it the token by ``postMessage``
+(``state/session.py``; never in an address). The token is signed with the
+shared ``PORTAL_SIGNING_KEY`` (HS256) or the portal's private key (RS256 for
+an RSA ``PORTAL_PUBLIC_KEY``, ES256 for a P-256 one: the key's own algorithm
+only) and carries:
 
 ===============  ==========================================================
 ``sub``          the user's identifier (e-mail)
@@ -21,6 +23,7 @@ types, unknown algorithm) gets a French message and no data.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import uuid
@@ -56,6 +59,11 @@ REPLAYED = (
 )
 
 
+def now() -> float:
+    """The clock of sign-ins: token expiry and session age (tests move it)."""
+    return time.time()
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     STAFF = "staff"
@@ -83,10 +91,27 @@ class SignedInUser:
         return self.role is Role.ADMIN
 
 
-def _verification(settings: Settings) -> tuple[str, list[str]]:
-    if settings.portal_public_key:
-        return settings.portal_public_key.replace("\\n", "\n"), ["RS256", "ES256"]
-    return settings.portal_signing_key, ["HS256"]
+def _verification(settings: Settings) -> tuple[object, list[str]]:
+    """The key and the one algorithm of its type: an RSA public key checks
+    RS256 only, an EC key ES256 only, the shared key HS256 only (a token in
+    another algorithm is refused, never tried with the wrong key)."""
+    if not settings.portal_public_key:
+        return settings.portal_signing_key, ["HS256"]
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    pem = settings.portal_public_key.replace("\\n", "\n").encode()
+    try:
+        key = load_pem_public_key(pem)
+    except (ValueError, TypeError):
+        return "", []
+    if isinstance(key, rsa.RSAPublicKey):
+        return key, ["RS256"]
+    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(
+        key.curve, ec.SECP256R1
+    ):
+        return key, ["ES256"]
+    return "", []
 
 
 def verify_token(token: str, settings: Settings) -> dict:
@@ -104,14 +129,22 @@ def verify_token(token: str, settings: Settings) -> dict:
             algorithms=algorithms,
             audience=PORTAL_AUDIENCE,
             issuer=settings.portal_issuer,
-            leeway=LEEWAY_SECONDS,
-            options={"require": list(_REQUIRED)},
+            # Expiry and issue time are checked below, on ``now()``.
+            options={
+                "require": list(_REQUIRED),
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
         )
-    except jwt.ExpiredSignatureError as error:
-        raise SignInRefused(EXPIRED) from error
-    except (jwt.InvalidTokenError, ValueError, TypeError) as error:
+    except (jwt.PyJWTError, ValueError, TypeError) as error:
         raise SignInRefused(INVALID) from error
     _check_claims(claims)
+    moment = now()
+    if max(claims["iat"], claims.get("nbf", 0)) > moment + LEEWAY_SECONDS:
+        raise SignInRefused(INVALID)
+    if claims["exp"] < moment - LEEWAY_SECONDS:
+        raise SignInRefused(EXPIRED)
     return claims
 
 
@@ -126,7 +159,10 @@ def _check_claims(claims: dict) -> None:
     if claims["role"] not in {role.value for role in Role}:
         raise SignInRefused(INVALID)
     issued, expires = claims["iat"], claims["exp"]
-    if not all(isinstance(v, int | float) for v in (issued, expires)):
+    if not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+        for v in (issued, expires, claims.get("nbf", 0))
+    ):
         raise SignInRefused(INVALID)
     if expires - issued > MAX_TOKEN_LIFETIME_SECONDS:
         raise SignInRefused(INVALID)
@@ -171,7 +207,7 @@ async def sign_in(token: str, session_key: str) -> SignedInUser:
         tenant_slug=claims["tenant"],
         tenant_name=tenant_name,
         opt_out_mention=mention,
-        signed_in_at=time.time(),
+        signed_in_at=now(),
     )
 
 

@@ -286,6 +286,37 @@ def seed_centre(app_url, database_url):
     return seed
 
 
+#: Where the portal stand-in lives; a test serves its own version of that
+#: page (same origin as the app) to hand over a token of its choosing.
+PORTAL_PAGE = "/_portal-demo"
+APP_TITLE = "Gestion des campagnes de SMSing"
+
+
+def open_from_portal(page, app_url: str, token: str):
+    """Open the app as the Hub3E portal does: the portal's page frames it and
+    hands ``token`` over by ``postMessage`` when the app asks. Returns the
+    frame. The frame shares the tab's session with a top-level page of the
+    app's origin, so a test may then go on at the top level."""
+    from playwright.sync_api import expect
+
+    from sms_hub.portal_demo import render
+    from sms_hub.settings import load_settings
+
+    html = render(load_settings(), token)
+    url = app_url + PORTAL_PAGE
+    page.unroute(url)
+    page.route(
+        url,
+        lambda route: route.fulfill(
+            status=200, content_type="text/html; charset=utf-8", body=html
+        ),
+    )
+    page.goto(url)
+    frame = page.frame_locator(f'iframe[title="{APP_TITLE}"]')
+    expect(frame.get_by_role("heading", name=APP_TITLE)).to_be_visible(timeout=30_000)
+    return frame
+
+
 def replace_secrets(settings):
     import dataclasses
 

@@ -3,12 +3,14 @@ and each centre's own sending calendar — against the production server."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import open_from_portal
 from tests.browser.test_campaigns_page import _create, _row
 from tests.browser.test_sending_lifecycle import LAUNCH, PHONES, _import
 
@@ -20,8 +22,11 @@ def _slug(prefix: str) -> str:
 
 
 def _signed_in(page: Page, app_url: str, token: str, centre: str) -> None:
-    """Open the app from the portal; done once the centre's name shows."""
-    page.goto(f"{app_url}/?token={token}")
+    """Open the app from the portal's frame, then go on in the tab itself (the
+    same session); done once the centre's name shows there."""
+    frame = open_from_portal(page, app_url, token)
+    expect(frame.get_by_text(centre, exact=True)).to_be_visible(timeout=30_000)
+    page.goto(app_url + "/")
     expect(page.get_by_text(centre, exact=True)).to_be_visible(timeout=30_000)
 
 
@@ -217,11 +222,71 @@ def test_a_cayenne_centre_cannot_reach_paris_numbers_at_night(
 
 def test_a_bad_token_on_a_live_session_ends_it(page: Page, app_url: str, portal_token):
     _signed_in(page, app_url, portal_token(_slug("cfa-fin"), "CFA Fin"), "CFA Fin")
-    page.goto(f"{app_url}/?token=not-a-valid-token")
-    expect(page.get_by_role("alert")).to_contain_text(
+    frame = open_from_portal(page, app_url, "not-a-valid-token")
+    expect(frame.get_by_role("alert")).to_contain_text(
         "le lien d'accès n'est pas valide", timeout=30_000
     )
-    expect(page.get_by_text("CFA Fin", exact=True)).to_have_count(0)
+    expect(frame.get_by_text("CFA Fin", exact=True)).to_have_count(0)
+    expect(
+        frame.get_by_role("button", name="Créer une campagne standard")
+    ).to_have_count(0)
+
+
+def test_a_link_with_a_token_outside_the_portal_frame_signs_nobody_in(
+    page: Page, app_url: str, portal_token
+):
+    """Login CSRF: a link to ``/?token=<another centre's token>`` opened in a
+    tab (outside the portal's frame) signs nobody in, nor moves a live tab."""
+    token = portal_token(_slug("cfa-piege"), "CFA Piège", role="admin")
+    page.goto(f"{app_url}/?token={token}")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Accès refusé : ouvrez la gestion des campagnes de SMSing depuis le "
+        "portail Hub3E.",
+        timeout=30_000,
+    )
+    expect(page).not_to_have_url(re.compile("token"))
+    for shown in ("CFA Piège", "Centre de formation Horizon"):
+        expect(page.get_by_text(shown, exact=True)).to_have_count(0)
     expect(
         page.get_by_role("button", name="Créer une campagne standard")
     ).to_have_count(0)
+    expect(page.get_by_role("table")).to_have_count(0)
+
+    # A tab signed in from the portal stays its own centre after such a link.
+    _signed_in(page, app_url, portal_token(_slug("cfa-vrai"), "CFA Vrai"), "CFA Vrai")
+    page.goto(f"{app_url}/?token={token}")
+    expect(page).not_to_have_url(re.compile("token"), timeout=30_000)
+    expect(page.get_by_text("CFA Vrai", exact=True)).to_be_visible()
+    expect(page.get_by_text("CFA Piège", exact=True)).to_have_count(0)
+
+    # The same token handed over by the portal's frame signs in.
+    frame = open_from_portal(page, app_url, token)
+    expect(frame.get_by_text("CFA Piège", exact=True)).to_be_visible(timeout=30_000)
+    expect(frame.get_by_role("link", name=SETTINGS)).to_be_visible()
+
+
+def test_a_reload_or_a_reconnect_after_the_token_expired_keeps_the_session(
+    page: Page, app_url: str, portal_token
+):
+    """The launch token lives 5 minutes; the tab's session 8 hours."""
+    page.clock.install()
+    frame = open_from_portal(
+        page, app_url, portal_token(_slug("cfa-duree"), "CFA Durée")
+    )
+    expect(frame.get_by_text("CFA Durée", exact=True)).to_be_visible(timeout=30_000)
+    framed = page.frames[1]
+    assert "token" not in framed.url, framed.url
+
+    # 11 minutes later (the browser's clock), the socket reconnects...
+    with page.expect_websocket(timeout=60_000):
+        page.clock.fast_forward("11:00")
+    expect(frame.get_by_text("CFA Durée", exact=True)).to_be_visible()
+    # ... and a reload of the portal page hands the same, expired token over.
+    page.reload()
+    frame = page.frame_locator('iframe[title="Gestion des campagnes de SMSing"]')
+    expect(
+        frame.get_by_role("button", name="Créer une campagne standard")
+    ).to_be_visible(timeout=30_000)
+    expect(frame.get_by_text("CFA Durée", exact=True)).to_be_visible()
+    expect(frame.get_by_role("alert")).to_have_count(0)
+    assert all("token" not in f.url for f in page.frames), [f.url for f in page.frames]

@@ -57,11 +57,13 @@ def test_the_portal_demo_frames_the_app_with_a_launch_token(env):
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'self'" in response.headers["content-security-policy"]
-    found = re.search(
-        r'<iframe src="/\?token=([^"]+)" title="Gestion des campagnes de SMSing">',
-        response.text,
-    )
+    # The frame opens on "/", never with the token in its address: the page
+    # hands the token over by postMessage, to the app's origin only.
+    assert '<iframe id="sms-hub" src="/" title="Gestion' in response.text
+    assert "?token=" not in response.text
+    found = re.search(r"const token = \"([^\"]+)\";", response.text)
     assert found, response.text
+    assert 'postMessage({type: "sms-hub:launch", token: token}, app)' in (response.text)
     claims = verify_token(found.group(1), settings)
     assert (claims["tenant"], claims["role"]) == ("demo", "admin")
     assert claims["exp"] - claims["iat"] <= 600
@@ -70,7 +72,8 @@ def test_the_portal_demo_frames_the_app_with_a_launch_token(env):
 def test_the_portal_demo_without_a_signing_key_frames_the_demo_centre(env):
     response = TestClient(build_api(env(DEMO_MODE="1"))).get("/_portal-demo")
     assert response.status_code == 200
-    assert '<iframe src="/" title="Gestion des campagnes de SMSing">' in response.text
+    assert '<iframe id="sms-hub" src="/" title="Gestion' in response.text
+    assert 'const token = "";' in response.text
     assert "sans jeton de lancement" in response.text
 
 
@@ -109,3 +112,18 @@ def test_the_app_refuses_to_start_and_names_the_missing_settings():
     assert "SMS Hub refuses to start" in done.stderr
     assert "PORTAL_SIGNING_KEY" in done.stderr
     assert "SECRETS_KEY" in done.stderr
+
+
+def test_only_the_exact_portal_origins_may_hand_over_a_launch_token(env):
+    from sms_hub.state.session import launch_script, portal_origins
+
+    settings = env(
+        DEMO_MODE="1",
+        FRAME_ANCESTORS="'self' https://portail.hub3e.example/accueil "
+        "https://*.hub3e.example 'none'",
+    )
+    assert portal_origins(settings) == ["'self'", "https://portail.hub3e.example"]
+    script = launch_script(settings)
+    assert '["\'self\'", "https://portail.hub3e.example"]' in script
+    assert "event.source !== w.parent" in script
+    assert "w.history.replaceState" in script

@@ -15,6 +15,7 @@ _NAMES = (
     "PORTAL_SIGNING_KEY",
     "PORTAL_PUBLIC_KEY",
     "SECRETS_KEY",
+    "FRAME_ANCESTORS",
 )
 
 
@@ -98,6 +99,46 @@ def test_a_complete_production_configuration_starts(env):
         PORTAL_SIGNING_KEY=STRONG_KEY,
     )
     refuse_unsafe_start(settings)
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        "*",
+        "https:",
+        "http:",
+        "'self' https:",
+        "https://portail.hub3e.example *",
+        "https://*",
+        "http://*:*",
+        "data:",
+    ],
+)
+@pytest.mark.parametrize("demo", [False, True])
+def test_frame_ancestors_open_to_any_site_is_refused(env, sources, demo):
+    production = {
+        "SARBACANE_API_URL": "https://api.sarbacane.com/v1",
+        "SECRETS_KEY": Fernet.generate_key().decode(),
+        "PORTAL_SIGNING_KEY": STRONG_KEY,
+    }
+    settings = env(
+        FRAME_ANCESTORS=sources, **({"DEMO_MODE": "1"} if demo else production)
+    )
+    problems = _problems(settings)
+    assert "FRAME_ANCESTORS" in problems
+    assert "list the Hub3E portal's origins" in problems
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        "'self'",
+        "'none'",
+        "'self' https://portail.hub3e.example https://*.hub3e.example",
+    ],
+)
+def test_frame_ancestors_naming_the_portal_starts(env, sources):
+    refuse_unsafe_start(env(DEMO_MODE="1", FRAME_ANCESTORS=sources))
 
 
 def test_secrets_never_show_in_the_settings_repr(env):

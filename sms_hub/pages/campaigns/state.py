@@ -68,8 +68,8 @@ class CampaignsState(SessionState):
         await self._changed()
 
     @rx.event
-    async def on_load(self):
-        if await self._ensure_session():
+    async def on_load(self, launch: dict | None = None):
+        if await self._ensure_session(launch):
             await self._refresh()
 
     @rx.event

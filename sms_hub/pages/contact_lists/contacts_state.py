@@ -64,8 +64,8 @@ class ContactsState(ContactListsState):
         self.contacts, self.contacts_total = [], 0
 
     @rx.event
-    async def on_load(self):
-        if await self._ensure_session():
+    async def on_load(self, launch: dict | None = None):
+        if await self._ensure_session(launch):
             await self._refresh_lists()
             await self._refresh_contacts()
 

@@ -67,9 +67,9 @@ class SettingsState(SessionState):
             alsace_moselle=self.alsace_moselle,
         )
 
-    async def on_load(self):
+    async def on_load(self, launch: dict | None = None):
         self.loaded, self.refused = False, ""
-        if not await self._ensure_session():
+        if not await self._ensure_session(launch):
             return
         try:
             self._show(await service.centre_settings(self._actor()))

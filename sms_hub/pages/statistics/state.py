@@ -82,8 +82,8 @@ class StatisticsState(SessionState):
         )
 
     @rx.event
-    async def on_load(self):
-        if not await self._ensure_session():
+    async def on_load(self, launch: dict | None = None):
+        if not await self._ensure_session(launch):
             return
         self.loading, self.error = True, ""
         raw = self.router.url.query_parameters.get("campagne", "")

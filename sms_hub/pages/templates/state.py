@@ -21,8 +21,8 @@ class TemplatesState(SessionState):
         self.loaded = True
 
     @rx.event
-    async def on_load(self):
-        if await self._ensure_session():
+    async def on_load(self, launch: dict | None = None):
+        if await self._ensure_session(launch):
             await self._refresh()
 
 
