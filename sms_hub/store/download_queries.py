@@ -61,8 +61,9 @@ def start_download(
             expires_at=expires_at,
         )
         .on_conflict_do_nothing(index_elements=["link_id"])
-    )
-    if inserted.rowcount == 0:
+        .returning(col(DownloadUse.link_id))
+    ).first()
+    if inserted is None:
         return Start.USED
     under_way = session.exec(
         select(func.count()).where(
