@@ -19,7 +19,7 @@ from sms_hub.domain.centre_settings import days_from_text
 from sms_hub.domain.formatting import date_time_fr
 from sms_hub.domain.lifecycle import RELAUNCH_WARNING, Action, Claim, Status
 from sms_hub.sarbacane import SarbacaneError
-from sms_hub.services import audit
+from sms_hub.services import audit, credits
 from sms_hub.services.audience import (
     current_exclusions,
     push_pending,
@@ -74,10 +74,9 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
 
     names = await current_exclusions(actor, campaign_id)
     measure = sms_text.measure(campaign.content)
-    try:
-        credits_left = (await found.sarbacane().credits()).sms
-    except SarbacaneError:
-        credits_left = None
+    credits_left = await credits.sms_credits_left(
+        tenant.id or 0, tenant.sarbacane_account_id or "", found.sarbacane()
+    )
     note, slot, slot_local = "", "", None
     if calendar.requires_window(campaign.kind):
         now = datetime.now(UTC)
@@ -138,6 +137,7 @@ async def launch(actor: Actor, campaign_id: int, when_utc: datetime | None) -> b
             await client.schedule(campaign.sarbacane_id, when_utc)
         else:
             await client.send_now(campaign.sarbacane_id)
+    credits.forget(found.tenant.id or 0)
     zone = found.tenant.timezone
     detail = (
         f"planifiée le {date_time_fr(when_utc, zone)}" if when_utc else "envoi immédiat"
