@@ -78,7 +78,10 @@ class _PreparedFile(StreamingResponse):
 
 async def download(request: Request) -> Response:
     """A CSV behind a signed, single-use link (``services/downloads.py``): read
-    into a file in a worker thread (its database session closed), then sent."""
+    into a file in a worker thread (its database session closed), then sent.
+    A HEAD (a link checker, a preview) is answered without using the link."""
+    if request.method != "GET":
+        return Response(status_code=405, headers={"allow": "GET"})
     try:
         link = downloads.open_link(request.path_params["token"])
         prepared = await run_in_threadpool(downloads.begin, link)

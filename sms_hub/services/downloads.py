@@ -30,6 +30,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -293,8 +294,9 @@ def _written(link: DownloadLink) -> BinaryIO:
     # closed by ``finish`` once sent (or just below on failure)
     out = tempfile.TemporaryFile(dir=_downloads_dir())  # noqa: SIM115
     try:
-        for chunk in stream(link):  # the session closes when the rows are read
-            out.write(chunk.encode("utf-8"))
+        with closing(stream(link)) as chunks:  # its session closes here
+            for chunk in chunks:
+                out.write(chunk.encode("utf-8"))
         out.seek(0)
     except BaseException:
         out.close()
