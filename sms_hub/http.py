@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import anyio
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -17,6 +18,8 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sms_hub.services import downloads
+from sms_hub.services.errors import ServiceError
 from sms_hub.settings import SIMULATOR_MOUNT, Settings
 
 
@@ -44,29 +47,53 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-async def download(request: Request) -> Response:
-    """A CSV behind a signed link (``services/downloads.py``), streamed."""
-    from sms_hub.services import downloads
-    from sms_hub.services.errors import ServiceError
+class _PreparedFile(StreamingResponse):
+    """Streams a download's file, read off the event loop; whatever ends the
+    response (sent, client gone, cancelled), ``downloads.finish`` runs."""
 
+    def __init__(self, prepared: downloads.Prepared) -> None:
+        self.prepared = prepared
+        quoted = quote(prepared.link.filename)
+        super().__init__(
+            self._chunks(),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "content-disposition": f"attachment; filename*=UTF-8''{quoted}",
+                "content-length": str(prepared.size),
+                "cache-control": "no-store",
+            },
+        )
+
+    async def _chunks(self):
+        while chunk := await run_in_threadpool(self.prepared.read_chunk):
+            yield chunk
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(downloads.finish, self.prepared)
+
+
+async def download(request: Request) -> Response:
+    """A CSV behind a signed, single-use link (``services/downloads.py``): read
+    into a file in a worker thread (its database session closed), then sent.
+    A HEAD (a link checker, a preview) is answered without using the link."""
+    if request.method != "GET":
+        return Response(status_code=405, headers={"allow": "GET"})
     try:
         link = downloads.open_link(request.path_params["token"])
-        await run_in_threadpool(downloads.check, link)
+        prepared = await run_in_threadpool(downloads.begin, link)
+    except downloads.DownloadRefused as refused:
+        return PlainTextResponse(refused.user_message, status_code=refused.http_status)
     except ServiceError as refused:
         return PlainTextResponse(refused.user_message, status_code=403)
-    quoted = quote(link.filename)
-    return StreamingResponse(
-        downloads.stream(link),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "content-disposition": f"attachment; filename*=UTF-8''{quoted}",
-            "cache-control": "no-store",
-        },
-    )
+    return _PreparedFile(prepared)
 
 
 def build_api(settings: Settings) -> Starlette:
-    routes: list = [Route("/telechargements/{token}", download)]
+    routes: list = [Route(downloads.ROUTE_PREFIX + "{token:path}", download)]
     if settings.demo_mode:
         from sms_hub import portal_demo
 

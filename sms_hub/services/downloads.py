@@ -1,13 +1,22 @@
-"""CSV downloads over HTTP: short-lived signed links bound to a centre and a user.
+"""CSV downloads over HTTP: short-lived, single-use signed links bound to a
+centre and a user.
 
-A page asks for a link (``link_for``) and hands it to the browser; the HTTP
-route (``sms_hub/http.py``) checks it (``open_link``) and streams the file
-(``stream``), rows read from the database in batches. No file's content goes
-through the websocket or sits in a Reflex state. A link names its kind, the
-centre, the user, the object and its expiry, signed with HMAC-SHA256 under a
-key derived from ``SECRETS_KEY``: any worker can check it, and a link of one
-centre never reads another centre's rows (every query is scoped by the
-link's centre).
+A page asks for a link (``link_for``, one per click) and hands it to the
+browser; the HTTP route (``sms_hub/http.py``) checks it (``open_link``), then
+``begin`` (in a worker thread) records the link as used, reads the rows once
+into an anonymous temporary file and closes its database session; only then
+does the response start, streaming that file, and ``finish`` closes (so
+deletes) it. A client that reads slowly holds a file, never a database
+connection. No file's content goes through the websocket or sits in a Reflex
+state.
+
+A link names its kind, the centre, the user, the object, its own id and its
+expiry, signed with HMAC-SHA256 under a key derived from ``SECRETS_KEY``: any
+worker can check it, and a link of one centre never reads another centre's
+rows (every query is scoped by the link's centre). Used links are recorded in
+the database (``DownloadUse``), so that every worker refuses a second use,
+and a user has at most ``MAX_CONCURRENT_PER_USER`` downloads under way across
+the workers.
 """
 
 from __future__ import annotations
@@ -16,28 +25,46 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import BinaryIO
 
 from sms_hub.domain.contacts_csv import csv_lines
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import ServiceError
 from sms_hub.services.guard import campaign_for, load_contact_list
 from sms_hub.settings import get_settings
-from sms_hub.store import contact_queries, queries, secret_box
+from sms_hub.store import contact_queries, download_queries, queries, secret_box
 from sms_hub.store.db import session_scope
 
 ROUTE_PREFIX = "/telechargements/"
-LINK_SECONDS = 300
+#: The page makes a link per click and the browser opens it at once.
+LINK_SECONDS = 60
+#: Downloads a user may have under way at once (across workers).
+MAX_CONCURRENT_PER_USER = 3
+#: A download not finished this long after it started (its worker stopped)
+#: no longer counts among its user's downloads under way.
+COUNTED_AT_MOST = timedelta(minutes=15)
 REFUSED = (
     "Ce lien de téléchargement n'est plus valide : relancez l'export depuis la page."
 )
+ALREADY_USED = (
+    "Ce lien de téléchargement a déjà servi : relancez l'export depuis la page."
+)
+TOO_MANY = (
+    "Trop de téléchargements en cours : attendez la fin de l'un d'eux, "
+    "puis relancez l'export depuis la page."
+)
 _PURPOSE = "sms-hub download links v1"
+_CHUNK = 64 * 1024
 
 
 class Download(StrEnum):
@@ -48,8 +75,13 @@ class Download(StrEnum):
 
 
 class DownloadRefused(ServiceError):
-    def __init__(self) -> None:
-        super().__init__(REFUSED)
+    """A link that serves nothing, with the HTTP status to answer: 404 for a
+    malformed or forged link, 410 for an expired or used one, 429 when its
+    user has too many downloads under way."""
+
+    def __init__(self, message: str = REFUSED, http_status: int = 404) -> None:
+        super().__init__(message)
+        self.http_status = http_status
 
 
 @dataclass(frozen=True)
@@ -60,6 +92,8 @@ class DownloadLink:
     actor: Actor
     object_id: str
     filename: str
+    link_id: str = ""
+    expires: int = 0
 
 
 def _encode(data: bytes) -> str:
@@ -75,6 +109,10 @@ def _signature(payload: str) -> str:
     return _encode(hmac.new(key, payload.encode(), hashlib.sha256).digest())
 
 
+#: One segment of unpadded URL-safe base64: what both halves of a link are.
+_SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def link_for(actor: Actor, kind: Download, object_id: str, filename: str) -> str:
     """A signed, short-lived URL (same origin) to download one CSV."""
     claims = {
@@ -83,6 +121,7 @@ def link_for(actor: Actor, kind: Download, object_id: str, filename: str) -> str
         "u": actor.user,
         "o": str(object_id),
         "f": filename,
+        "i": uuid.uuid4().hex,
         "e": int(time.time()) + LINK_SECONDS,
     }
     payload = _encode(json.dumps(claims, separators=(",", ":")).encode())
@@ -90,20 +129,31 @@ def link_for(actor: Actor, kind: Download, object_id: str, filename: str) -> str
 
 
 def open_link(token: str, now: float | None = None) -> DownloadLink:
-    """The download a token allows; ``DownloadRefused`` if forged or expired."""
+    """The download a token allows; ``DownloadRefused`` if malformed, forged
+    (404) or expired (410). Whether it was used is ``begin``'s business."""
     payload, _, signature = token.partition(".")
-    if not payload or not hmac.compare_digest(signature, _signature(payload)):
+    if not (_SEGMENT.fullmatch(payload) and _SEGMENT.fullmatch(signature)):
+        raise DownloadRefused()
+    expected = _signature(payload).encode("ascii")
+    if not hmac.compare_digest(signature.encode("ascii"), expected):
         raise DownloadRefused()
     try:
         claims = json.loads(_decode(payload))
         kind = Download(claims["k"])
         actor = Actor(tenant_id=int(claims["t"]), user=str(claims["u"]))
-        link = DownloadLink(kind, actor, str(claims["o"]), str(claims["f"]))
-        expired = int(claims["e"]) < (time.time() if now is None else now)
+        expires = int(claims["e"])
+        link = DownloadLink(
+            kind,
+            actor,
+            str(claims["o"]),
+            str(claims["f"]),
+            link_id=str(claims["i"]),
+            expires=expires,
+        )
     except (ValueError, KeyError, TypeError) as error:
         raise DownloadRefused() from error
-    if expired:
-        raise DownloadRefused()
+    if expires < (time.time() if now is None else now):
+        raise DownloadRefused(http_status=410)
     return link
 
 
@@ -121,11 +171,11 @@ def check(link: DownloadLink) -> None:
         with session_scope(get_settings().database_url) as session:
             load_contact_list(session, link.actor, int(link.object_id))
     elif not _report_path(link).exists():
-        raise DownloadRefused()
+        raise DownloadRefused(http_status=403)
 
 
 def stream(link: DownloadLink) -> Iterator[str]:
-    """The CSV, a chunk at a time (blocking: the route runs it in a thread)."""
+    """The CSV, a chunk at a time (blocking), read within one session."""
     if link.kind is Download.IMPORT_REPORT:
         yield from _report_chunks(link)
         return
@@ -201,8 +251,99 @@ def keep_report(actor: Actor, chunks: Iterable[str]) -> str:
 
 def _report_chunks(link: DownloadLink) -> Iterator[str]:
     with _report_path(link).open(encoding="utf-8") as source:
-        while chunk := source.read(64 * 1024):
+        while chunk := source.read(_CHUNK):
             yield chunk
+
+
+# --- one download: the link used, the file read once, then sent -----------
+
+
+@dataclass
+class Prepared:
+    """A download under way: its file, open at its start, and its size."""
+
+    link: DownloadLink
+    file: BinaryIO
+    size: int
+
+    def read_chunk(self) -> bytes:
+        return self.file.read(_CHUNK)
+
+
+def _downloads_dir() -> Path:
+    folder = get_settings().data_dir / "downloads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _start(link: DownloadLink) -> None:
+    with session_scope(get_settings().database_url) as session:
+        started = download_queries.start_download(
+            session,
+            link_id=link.link_id,
+            tenant_id=link.actor.tenant_id,
+            user=link.actor.user,
+            expires_at=datetime.fromtimestamp(link.expires, UTC),
+            most=MAX_CONCURRENT_PER_USER,
+            counted_for=COUNTED_AT_MOST,
+        )
+        if started is download_queries.Start.BUSY:
+            session.rollback()  # the link stays unused
+    if started is download_queries.Start.USED:
+        raise DownloadRefused(ALREADY_USED, http_status=410)
+    if started is download_queries.Start.BUSY:
+        raise DownloadRefused(TOO_MANY, http_status=429)
+
+
+def _written(link: DownloadLink) -> BinaryIO:
+    """The CSV read once into an anonymous temporary file (gone once closed)."""
+    # closed by ``finish`` once sent (or just below on failure)
+    out = tempfile.TemporaryFile(dir=_downloads_dir())  # noqa: SIM115
+    try:
+        with closing(stream(link)) as chunks:  # its session closes here
+            for chunk in chunks:
+                out.write(chunk.encode("utf-8"))
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return out
+
+
+def begin(link: DownloadLink) -> Prepared:
+    """Use the link (once), then read its file (blocking: run in a thread).
+
+    ``DownloadRefused`` when used already or too many of its user's downloads
+    are under way; ``NotFound``/``NotAllowed`` when the object is gone. No
+    database session is left open: the caller streams ``Prepared.file`` and
+    then calls ``finish``.
+    """
+    _start(link)
+    try:
+        check(link)
+        if link.kind is Download.IMPORT_REPORT:
+            file: BinaryIO = _report_path(link).open("rb")  # kept: not deleted
+        else:
+            file = _written(link)
+        file.seek(0, 2)
+        size = file.tell()
+        file.seek(0)
+    except BaseException:
+        _finished(link)
+        raise
+    return Prepared(link, file, size)
+
+
+def _finished(link: DownloadLink) -> None:
+    with session_scope(get_settings().database_url) as session:
+        download_queries.finish_download(session, link.link_id)
+
+
+def finish(prepared: Prepared) -> None:
+    """The download ended (sent or abandoned): its temporary file is deleted
+    and it no longer counts among its user's downloads (blocking)."""
+    prepared.file.close()
+    _finished(prepared.link)
 
 
 async def prepare(

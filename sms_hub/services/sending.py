@@ -34,7 +34,7 @@ from sms_hub.domain.lifecycle import (
     Status,
 )
 from sms_hub.sarbacane import SarbacaneError, SarbacaneRejected
-from sms_hub.services import audit
+from sms_hub.services import audit, credits
 from sms_hub.services.audience import (
     exclusion_pairs,
     push_pending,
@@ -91,10 +91,9 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
     names = [name for _, name in pairs]
     no_stop_list = lacks_unsubscribe_list(campaign.kind, [i for i, _ in pairs])
     measure = sms_text.measure(campaign.content)
-    try:
-        credits_left = (await found.sarbacane().credits()).sms
-    except SarbacaneError:
-        credits_left = None
+    credits_left = await credits.sms_credits_left(
+        tenant.id or 0, tenant.sarbacane_account_id or "", found.sarbacane()
+    )
     note = calendar.WindowNote()
     if calendar.requires_window(campaign.kind):
         zones = await in_thread(recipient_zones, actor, campaign_id, tenant)
@@ -176,6 +175,7 @@ async def launch(
             await client.schedule(campaign.sarbacane_id, when_utc)
         else:
             await client.send_now(campaign.sarbacane_id)
+    credits.forget(found.tenant.id or 0)
     zone = found.tenant.timezone
     detail = (
         f"planifiée le {date_time_fr(when_utc, zone)}" if when_utc else "envoi immédiat"

@@ -169,3 +169,17 @@ class LaunchToken(SQLModel, table=True):
     jti: str = Field(primary_key=True, max_length=200)
     session_key: str = Field(max_length=200)
     expires_at: datetime
+
+
+class DownloadUse(SQLModel, table=True):
+    """A download link already used (it never serves again), and while its
+    file is being sent, one of its user's few concurrent downloads."""
+
+    __table_args__ = (Index("ix_downloaduse_user", "tenant_id", "user"),)
+
+    link_id: str = Field(primary_key=True, max_length=64)
+    tenant_id: int
+    user: str = Field(max_length=200)
+    used_at: datetime
+    expires_at: datetime
+    finished_at: datetime | None = None

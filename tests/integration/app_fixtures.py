@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from cryptography.fernet import Fernet
 
+from sms_hub.services import credits
 from sms_hub.services.context import Actor
 from sms_hub.settings import get_settings
 from sms_hub.store import secret_box
@@ -34,6 +35,7 @@ def actor(sim: Simulator, tmp_path, monkeypatch) -> Iterator[Actor]:
     }.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
+    credits.forget_all()  # a figure kept from another test's centre 1
     upgrade(database_url)
     with session_scope(database_url) as session:
         tenant = Tenant(

@@ -139,3 +139,42 @@ async def test_recipient_zones_query_on_postgresql(pg_actor):
         "Indian/Reunion",
         "Indian/Mayotte",
     ]
+
+
+async def test_download_links_serve_once_and_three_at_a_time_on_postgresql(pg_actor):
+    from sms_hub.services import downloads
+    from sms_hub.services.downloads import Download, DownloadRefused
+
+    with _scope() as session:
+        contact_list = ContactList(
+            tenant_id=pg_actor.tenant_id, name="dl", contact_count=1
+        )
+        session.add(contact_list)
+        session.flush()
+        session.add(Contact(list_id=contact_list.id, phone="+33611000009"))
+        list_id = contact_list.id
+
+    def opened(actor: Actor = pg_actor) -> downloads.DownloadLink:
+        url = downloads.link_for(actor, Download.CONTACTS, str(list_id), "c.csv")
+        return downloads.open_link(url.removeprefix(downloads.ROUTE_PREFIX))
+
+    # six links started at once: three are served, three refused (429)
+    links = [opened() for _ in range(6)]
+    results = await asyncio.gather(
+        *(asyncio.to_thread(downloads.begin, link) for link in links),
+        return_exceptions=True,
+    )
+    served = [r for r in results if isinstance(r, downloads.Prepared)]
+    refused = [r for r in results if isinstance(r, DownloadRefused)]
+    assert len(served) == downloads.MAX_CONCURRENT_PER_USER
+    assert {r.http_status for r in refused} == {429}
+    assert served[0].file.read().decode("utf-8").startswith("\ufeffNom;")
+    # a link served once never serves again; a finished download frees a place
+    with pytest.raises(DownloadRefused) as again:
+        downloads.begin(served[0].link)
+    assert again.value.http_status == 410
+    downloads.finish(served[0])
+    refused_link = links[results.index(refused[0])]
+    downloads.finish(downloads.begin(refused_link))  # a 429 left the link unused
+    for prepared in served[1:]:
+        downloads.finish(prepared)

@@ -6,6 +6,7 @@ import reflex as rx
 
 from sms_hub.components.form_field import checkbox_row
 from sms_hub.components.modal import close_button, error_callout, modal
+from sms_hub.domain.rate_limit import SARBACANE_READS
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import audience
 from sms_hub.services.errors import ServiceError
@@ -32,6 +33,9 @@ class ExclusionsState(CampaignModalState):
 
     @rx.event
     async def open_exclusions(self, campaign_id: int, name: str):
+        if refused := self._too_fast(SARBACANE_READS):
+            yield refused
+            return
         self._target(campaign_id, name)
         self.exclusions_error = ""
         try:

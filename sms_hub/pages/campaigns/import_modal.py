@@ -7,6 +7,7 @@ import reflex as rx
 from sms_hub.components.form_field import checkbox_row
 from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.domain.formatting import number_fr
+from sms_hub.domain.rate_limit import COUNTS
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import audience
 from sms_hub.services.errors import ServiceError
@@ -53,6 +54,8 @@ class ImportState(CampaignModalState):
 
     @rx.event
     async def toggle_list(self, list_id: int, checked: bool):
+        if refused := self._too_fast(COUNTS):
+            return refused
         chosen = set(self.chosen_lists)
         if checked:
             chosen.add(list_id)

@@ -11,6 +11,7 @@ from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.domain import calendar
 from sms_hub.domain.campaign import NO_STOP_LIST_CONFIRM
 from sms_hub.domain.formatting import number_fr
+from sms_hub.domain.rate_limit import SARBACANE_READS
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import sending
 from sms_hub.services.errors import ServiceError
@@ -44,6 +45,9 @@ class LaunchState(CampaignModalState):
 
     @rx.event
     async def open_launch(self, campaign_id: int, name: str):
+        if refused := self._too_fast(SARBACANE_READS):
+            yield refused
+            return
         self._target(campaign_id, name)
         self.launch_error, self.deferred = "", False
         self.send_date = self.send_time = ""
@@ -114,8 +118,8 @@ class LaunchState(CampaignModalState):
 
     @rx.event
     async def confirm_launch(self):
-        if self.launching:
-            return
+        if self.launching or not self.launch_open:
+            return  # a click on a dialog closed meanwhile: nothing to do
         try:
             when = self._when_utc()
         except ValueError as error:
@@ -136,8 +140,8 @@ class LaunchState(CampaignModalState):
             return
         self.launching = False
         self.launch_open = False
-        await self._changed()
-        if done:
+        if done:  # else another tab or click launched it, and told the centre
+            await self._changed()
             yield rx.toast.success(
                 f"La campagne « {self.campaign_name} » est planifiée."
                 if when

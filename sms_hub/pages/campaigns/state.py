@@ -17,6 +17,7 @@ from sms_hub.services.paging import (
 from sms_hub.services.views import CampaignRow
 from sms_hub.settings import get_settings
 from sms_hub.state.live import CentreFeed
+from sms_hub.state.rate_limit import RateLimitedState
 from sms_hub.state.session import SessionState
 
 
@@ -115,8 +116,9 @@ class CampaignsState(SessionState):
         await self._refresh()
 
 
-class CampaignModalState(CampaignsState):
-    """Base of the modals opened from a campaign's row: which campaign."""
+class CampaignModalState(RateLimitedState, CampaignsState):
+    """Base of the modals opened from a campaign's row: which campaign, and
+    the tab's allowance of costly requests (``_too_fast``, one per tab)."""
 
     campaign_id: int = 0
     campaign_name: str = ""
