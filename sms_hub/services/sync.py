@@ -298,7 +298,8 @@ async def _read_centre(tenant: Tenant | None, campaigns: list[Campaign]) -> Cent
         async with asyncio.timeout(CENTRE_READ_SECONDS):
             await _observe_centre(client, campaigns, result.observations)
     except TimeoutError:
-        result.failure = TIMEOUT_CODE  # what came in time is written all the same
+        if not result.observations:  # nothing at all came in time
+            result.failure = TIMEOUT_CODE
         log.warning(
             "status poll: centre %s: Sarbacane did not answer within %.1f s "
             "(%d campaign(s) read)",
