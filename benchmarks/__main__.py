@@ -64,7 +64,9 @@ def main() -> int:
         try:
             outcome = _call(module, extra)
             status = "targets missed" if outcome is False else "done"
-        except Exception:
+        except KeyboardInterrupt:
+            raise
+        except BaseException:  # a crash, even a SystemExit or a cancellation
             traceback.print_exc()
             status = "ERROR"
         results.append((name, time.perf_counter() - started, status))

@@ -164,8 +164,8 @@ def seed_finished_history(env: BenchEnv, count: int) -> None:
         with db:
             db.executemany(
                 "INSERT INTO campaigns (id, account_id, name, kind, sms_from, content,"
-                " created, edited) VALUES (?, ?, ?, 'SMS_NOTIFICATION', 'CentreForm',"
-                " 'Ancienne', ?, ?)",
+                " created, edited, first_send_id) VALUES (?, ?, ?, 'SMS_NOTIFICATION',"
+                " 'CentreForm', 'Ancienne', ?, ?, ?)",
                 [
                     (
                         f"old{i:06d}",
@@ -173,6 +173,7 @@ def seed_finished_history(env: BenchEnv, count: int) -> None:
                         f"Ancienne {i}",
                         now - 86_400,
                         now - 86_400,
+                        f"sndold{i:06d}",  # its send id from creation (sends[0])
                     )
                     for i in range(count)
                 ],

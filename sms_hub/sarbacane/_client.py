@@ -4,7 +4,8 @@ Retries
 -------
 Idempotent calls (GET, DELETE, assigning exclusion lists, cancel, adding to
 an exclusion list) are repeated on any transient fault, with bounded
-exponential backoff and jitter, up to ``max_retries`` times.
+exponential backoff and jitter, up to ``max_retries`` times; a read made
+with ``retry=False`` (the status poller's) is tried once.
 
 Non-idempotent calls (create, send, add recipients) are repeated blindly
 only when the fault proves the request was not carried out (connection
@@ -226,9 +227,12 @@ class SarbacaneClient:
         body: Any = _NO_BODY,
         params: dict[str, Any] | None = None,
         idempotent: bool,
+        retry: bool = True,
     ) -> Any:
-        """Send, retrying transient faults; a non-idempotent call lets a
-        :class:`Fault` that may have been applied through to its caller."""
+        """Send, retrying transient faults (unless ``retry`` is false); a
+        non-idempotent call lets a :class:`Fault` that may have been applied
+        through to its caller."""
+        retries = self.max_retries if retry else 0
         attempt = 0
         while True:
             try:
@@ -236,7 +240,7 @@ class SarbacaneClient:
             except Fault as fault:
                 if fault.maybe_applied and not idempotent:
                     raise
-                if attempt >= self.max_retries:
+                if attempt >= retries:
                     raise fault.unavailable() from fault
                 delay = self.backoff.delay(attempt, fault.retry_after)
                 log.warning(
@@ -245,7 +249,7 @@ class SarbacaneClient:
                     path,
                     fault,
                     attempt + 1,
-                    self.max_retries,
+                    retries,
                     delay,
                 )
                 await asyncio.sleep(delay)
@@ -365,14 +369,18 @@ class SarbacaneClient:
         limit: int = 100,
         search: str | None = None,
         state: str | None = None,
+        retry: bool = True,
     ) -> list[CampaignSummary]:
-        """``GET /campaigns`` (one page; ``limit`` at most 1000)."""
+        """``GET /campaigns`` (one page; ``limit`` at most 1000); ``retry``
+        false makes one attempt only (the status poller tries again next cycle)."""
         params: dict[str, Any] = {"offset": offset, "limit": min(limit, MAX_BATCH)}
         if search:
             params["search"] = search
         if state:
             params["state"] = state
-        payload = await self._call("GET", "/campaigns", params=params, idempotent=True)
+        payload = await self._call(
+            "GET", "/campaigns", params=params, idempotent=True, retry=retry
+        )
         return [CampaignSummary.parse(item) for item in _items(payload, "campaigns")]
 
     async def campaign_pages(
@@ -423,10 +431,13 @@ class SarbacaneClient:
                 return
             offset += len(rows)
 
-    async def get_campaign(self, campaign_id: str) -> RemoteCampaign:
-        """``GET /campaigns/{id}`` (answer wrapped in ``campaign`` or bare)."""
+    async def get_campaign(
+        self, campaign_id: str, *, retry: bool = True
+    ) -> RemoteCampaign:
+        """``GET /campaigns/{id}`` (answer wrapped in ``campaign`` or bare);
+        ``retry`` false makes one attempt only."""
         payload = await self._call(
-            "GET", f"/campaigns/{_segment(campaign_id)}", idempotent=True
+            "GET", f"/campaigns/{_segment(campaign_id)}", idempotent=True, retry=retry
         )
         return RemoteCampaign.parse(payload)
 

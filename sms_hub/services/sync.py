@@ -14,15 +14,28 @@ So a cycle costs a few requests plus one per change, whatever the number
 of campaigns sending or the size of the history. The centres whose
 campaigns changed are handed to ``on_change``, which pushes the change to
 their open tabs (``state/live.py``).
+
+One account never holds back the others: a centre's reads have an overall
+deadline (``CENTRE_READ_SECONDS``, whatever the HTTP timeout) and one
+attempt each (the next cycle is the retry); each centre's result is
+written as soon as it is in, batched with whatever else is ready. A centre
+whose read fails is flagged (``PollHealth``: failures in a row, last error
+code, next attempt) and left alone for a backoff that doubles with each
+failure (``domain/polling.py``). The lease is renewed by a heartbeat every
+quarter of its length, whatever the cycle is doing, and a write goes ahead
+only while it is held.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sms_hub.domain.audit import AuditAction, AuditOutcome
@@ -51,17 +64,25 @@ from sms_hub.services.accounts import (
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.lease_holders import holder_is_gone, this_process
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import poll_queries, queries
 from sms_hub.store.db import session_scope
-from sms_hub.store.models import Campaign, Tenant, utcnow
+from sms_hub.store.models import Campaign, PollHealth, Tenant, utcnow
 
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "status-poller"
+#: Shortest lease of the poller; its heartbeat renews it every quarter of it.
+LEASE_SECONDS = 10.0
+#: Overall deadline of one centre's reads in a cycle, well under the lease.
+CENTRE_READ_SECONDS = 3.0
+#: Failure code of a centre whose account did not answer within the deadline.
+TIMEOUT_CODE = "TIMEOUT"
+#: Detail reads at once on one centre's account.
 _CONCURRENCY = 8
+#: Centres read at once.
+_CENTRES_AT_ONCE = 16
 PROGRESS_READS_PER_CYCLE = 40
-#: Centres read concurrently between two renewals of the poller's lease.
-_CENTRES_PER_STEP = 16
+_lease_executor: ThreadPoolExecutor | None = None
 _GONE = "La campagne n'existe plus dans Sarbacane."
 #: Who the audit names for a change the poller makes.
 SYNC_ACTOR = "Synchronisation Sarbacane"
@@ -79,6 +100,19 @@ class Observation:
     detailed: bool = False
 
 
+@dataclass
+class CentreRead:
+    """One centre's read in a cycle: campaign id → what its account says
+    (what came before the deadline), and the failure code if it failed.
+    ``recorded`` is false when there is no account to judge (none set)."""
+
+    tenant_id: int = 0
+    observations: dict[int, Observation] = field(default_factory=dict)
+    failure: str | None = None
+    recorded: bool = True
+    was_flagged: bool = False
+
+
 def next_status(local: Status, seen: Observation) -> Status | None:
     """The status a campaign moves to, or None to leave it as it is."""
     return status_after_sync(local, seen.state, stopped=seen.gone or seen.cancelled)
@@ -91,7 +125,7 @@ async def _state_index(client: SarbacaneClient) -> dict[str, str]:
         offset = 0
         while True:
             page = await client.list_campaigns(
-                state=state, offset=offset, limit=MAX_BATCH
+                state=state, offset=offset, limit=MAX_BATCH, retry=False
             )
             for summary in page:
                 index[summary.id] = state
@@ -116,7 +150,7 @@ async def _detail(
 ) -> Observation:
     async with semaphore:
         try:
-            return _observe(await client.get_campaign(sarbacane_id))
+            return _observe(await client.get_campaign(sarbacane_id, retry=False))
         except SarbacaneNotFound:
             return Observation(state=None, gone=True, detailed=True)
 
@@ -140,9 +174,13 @@ def _oldest_read_first(campaign: Campaign) -> datetime:
 
 
 async def _observe_centre(
-    client: SarbacaneClient, campaigns: list[Campaign], semaphore: asyncio.Semaphore
-) -> dict[int, Observation]:
-    """Campaign id → what the centre's own Sarbacane account says of it."""
+    client: SarbacaneClient,
+    campaigns: list[Campaign],
+    found: dict[int, Observation],
+) -> None:
+    """Fill ``found`` (campaign id → observation) from the centre's own account:
+    the bulk lists first, then each detail read as it comes in, so that a
+    deadline keeps whatever was read before it."""
     index = await _state_index(client)
     now = datetime.now(UTC)
     transitions = [
@@ -152,63 +190,115 @@ async def _observe_centre(
         (c for c in campaigns if index.get(c.sarbacane_id) == REMOTE_SENDING_STATE),
         key=_oldest_read_first,
     )[:PROGRESS_READS_PER_CYCLE]
-    detailed = transitions + sending
-    details = await asyncio.gather(
-        *(_detail(client, c.sarbacane_id, semaphore) for c in detailed)
+    found.update(
+        {
+            c.id or 0: Observation(state=index[c.sarbacane_id])
+            for c in campaigns
+            if c.sarbacane_id in index
+        }
     )
-    observations = {
-        c.id or 0: Observation(state=index[c.sarbacane_id])
-        for c in campaigns
-        if c.sarbacane_id in index
-    }
-    observations.update(
-        {c.id or 0: seen for c, seen in zip(detailed, details, strict=True)}
-    )
-    return observations
+    semaphore = asyncio.Semaphore(_CONCURRENCY)
+
+    async def detail(campaign: Campaign) -> None:
+        seen = await _detail(client, campaign.sarbacane_id, semaphore)
+        found[campaign.id or 0] = seen
+
+    reads = [asyncio.ensure_future(detail(c)) for c in transitions + sending]
+    try:
+        await asyncio.gather(*reads)
+    finally:
+        for read in reads:  # the first error (or the deadline) stops the others
+            read.cancel()
+        await asyncio.gather(*reads, return_exceptions=True)
 
 
-async def poll_once(renew_lease: Callable[[], Awaitable[bool]] | None = None) -> int:
+async def poll_once(still_leader: Callable[[], Awaitable[bool]] | None = None) -> int:
     """One cycle over every active campaign; returns how many rows changed."""
-    return sum((await poll_changes(renew_lease)).values())
+    return sum((await poll_changes(still_leader)).values())
 
 
 async def poll_changes(
-    renew_lease: Callable[[], Awaitable[bool]] | None = None,
+    still_leader: Callable[[], Awaitable[bool]] | None = None,
+    on_change: Callable[[set[int]], Awaitable[None]] | None = None,
 ) -> dict[int, int]:
     """One cycle over every active campaign; centre id → how many rows changed.
 
-    Each centre is read through its own Sarbacane account; a centre whose
-    account is missing or failing is skipped this cycle, the others go on.
-    ``renew_lease`` is called between groups of centres: when it answers
-    False (another worker took over) the cycle stops and writes nothing.
+    Each centre is read through its own Sarbacane account, within
+    ``CENTRE_READ_SECONDS``; what a centre's read found is written as soon
+    as it is in (with whatever else is ready), then handed to ``on_change``.
+    A centre whose account is missing is skipped; one whose read fails is
+    flagged and backed off, the others go on. ``still_leader`` is asked
+    before each write: when it answers False (the lease is lost), the cycle
+    stops and writes nothing more.
     """
     campaigns = await in_thread(_active_campaigns)
     if not campaigns:
         return {}
-    tenants = await in_thread(_tenants, {c.tenant_id for c in campaigns})
     by_centre: dict[int, list[Campaign]] = defaultdict(list)
     for campaign in campaigns:
         by_centre[campaign.tenant_id].append(campaign)
-    semaphore = asyncio.Semaphore(_CONCURRENCY)
-    observations: dict[int, Observation] = {}
-    centres = list(by_centre.items())
-    for start in range(0, len(centres), _CENTRES_PER_STEP):
-        step = centres[start : start + _CENTRES_PER_STEP]
-        for seen in await asyncio.gather(
-            *(_observe_safely(tenants.get(t), group, semaphore) for t, group in step)
-        ):
-            observations.update(seen)
-        if renew_lease is not None and not await renew_lease():
-            log.warning("status poll: lease lost mid-cycle; nothing written")
-            return {}
-    return await in_thread(_apply, observations)
+    tenants, flagged = await in_thread(_centres, set(by_centre))
+    now = datetime.now(UTC)
+    due = [
+        (tenants.get(tenant_id), tenant_id in flagged, group)
+        for tenant_id, group in by_centre.items()
+        if not _backed_off(flagged.get(tenant_id), now)
+    ]
+    ready: asyncio.Queue[CentreRead] = asyncio.Queue()
+    slots = asyncio.Semaphore(_CENTRES_AT_ONCE)
+
+    async def read(tenant: Tenant | None, was_flagged: bool, group: list[Campaign]):
+        result = CentreRead(recorded=False)
+        try:
+            async with slots:
+                result = await _read_centre(tenant, group)
+                result.was_flagged = was_flagged
+        finally:
+            ready.put_nowait(result)
+
+    readers = [asyncio.create_task(read(*centre)) for centre in due]
+    changed: dict[int, int] = {}
+    try:
+        waiting = len(readers)
+        while waiting:
+            batch = [await ready.get()]
+            while not ready.empty():
+                batch.append(ready.get_nowait())
+            waiting -= len(batch)
+            if still_leader is not None and not await still_leader():
+                log.warning(
+                    "status poll: lease lost mid-cycle; the rest is not written"
+                )
+                break
+            written = await in_thread(_apply, batch)
+            changed.update(written)
+            if written and on_change is not None:
+                await on_change(set(written))
+    finally:
+        for reader in readers:
+            reader.cancel()
+        await asyncio.gather(*readers, return_exceptions=True)
+    return changed
 
 
-async def _observe_safely(
-    tenant: Tenant | None, campaigns: list[Campaign], semaphore: asyncio.Semaphore
-) -> dict[int, Observation]:
+def _backed_off(health: PollHealth | None, now: datetime) -> bool:
+    return bool(health and health.next_attempt_at and health.next_attempt_at > now)
+
+
+def _failure_code(error: SarbacaneError) -> str:
+    if error.code:
+        return error.code
+    if error.status_code:
+        return f"HTTP {error.status_code}"
+    return type(error).__name__
+
+
+async def _read_centre(tenant: Tenant | None, campaigns: list[Campaign]) -> CentreRead:
+    """What the centre's own account says, within ``CENTRE_READ_SECONDS``, one
+    attempt per request (the next cycle is the retry)."""
     if tenant is None:
-        return {}
+        return CentreRead(recorded=False)
+    result = CentreRead(tenant_id=tenant.id or 0)
     try:
         client = client_for(tenant)
         # A campaign made in the centre's previous account is not in this
@@ -219,13 +309,30 @@ async def _observe_safely(
             if reaches_campaign(tenant, client, c.sarbacane_account_id)
         ]
         if not campaigns:
-            return {}
-        return await _observe_centre(client, campaigns, semaphore)
+            return result
     except AccountNotConfigured:
-        return {}
+        result.recorded = False
+        return result
+    try:
+        async with asyncio.timeout(CENTRE_READ_SECONDS):
+            await _observe_centre(client, campaigns, result.observations)
+    except TimeoutError:
+        if not result.observations:  # nothing at all came in time
+            result.failure = TIMEOUT_CODE
+        log.warning(
+            "status poll: centre %s: Sarbacane did not answer within %.1f s "
+            "(%d campaign(s) read)",
+            tenant.id,
+            CENTRE_READ_SECONDS,
+            len(result.observations),
+        )
     except SarbacaneError as error:
+        result.failure = _failure_code(error)
         log.warning("status poll: centre %s: Sarbacane error: %s", tenant.id, error)
-        return {}
+    except Exception as error:
+        result.failure = type(error).__name__
+        log.exception("status poll: centre %s: read failed", tenant.id)
+    return result
 
 
 def _active_campaigns() -> list[Campaign]:
@@ -235,25 +342,32 @@ def _active_campaigns() -> list[Campaign]:
         )
 
 
-def _tenants(ids: set[int]) -> dict[int, Tenant]:
+def _centres(ids: set[int]) -> tuple[dict[int, Tenant], dict[int, PollHealth]]:
+    """The centres of the work list, and those whose account is failing."""
     with session_scope(get_settings().database_url) as session:
-        return {t.id or 0: t for t in queries.tenants_by_ids(session, ids)}
+        tenants = {t.id or 0: t for t in queries.tenants_by_ids(session, ids)}
+        return tenants, poll_queries.flagged_centres(session)
 
 
-def _apply(observations: dict[int, Observation]) -> dict[int, int]:
+def _apply(reads: list[CentreRead]) -> dict[int, int]:
     """Write what was seen; each write is a compare-and-set on the status read.
 
-    Returns centre id → how many of its rows changed (status or progress)."""
+    Also records each centre's poll health (a failure flags and backs it
+    off, a success clears a flag). Returns centre id → how many of its rows
+    changed (status or progress)."""
+    observations = {
+        campaign_id: seen
+        for read in reads
+        for campaign_id, seen in read.observations.items()
+    }
     changed: dict[int, int] = defaultdict(int)
     now = utcnow()
     never_sent_after = timedelta(seconds=get_settings().stuck_after_seconds)
     with session_scope(get_settings().database_url) as session:
-        for campaign in queries.campaigns_in_statuses(
-            session, [s.value for s in ACTIVE_STATUSES]
+        for campaign in poll_queries.campaigns_to_write(
+            session, observations.keys(), [s.value for s in ACTIVE_STATUSES]
         ):
-            seen = observations.get(campaign.id or 0)
-            if seen is None:
-                continue
+            seen = observations[campaign.id or 0]
             target = next_status(Status(campaign.status), seen)
             never_sent = status_when_never_sent(
                 Status(campaign.status),
@@ -286,6 +400,15 @@ def _apply(observations: dict[int, Observation]) -> dict[int, int]:
                     campaign=campaign,
                     detail=NOT_SENT_DETAIL,
                 )
+        for read in reads:
+            if not read.recorded:
+                continue
+            if read.failure is not None:
+                poll_queries.record_poll_failure(
+                    session, read.tenant_id, read.failure, now
+                )
+            elif read.was_flagged:
+                poll_queries.record_poll_recovery(session, read.tenant_id, now)
     return {tenant: rows for tenant, rows in changed.items() if rows}
 
 
@@ -293,28 +416,97 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _take_lease(ttl: timedelta) -> bool:
+def _lease_thread() -> ThreadPoolExecutor:
+    """The lease's own thread: a renewal never queues behind other work."""
+    global _lease_executor
+    if _lease_executor is None:
+        _lease_executor = ThreadPoolExecutor(1, thread_name_prefix="poller-lease")
+    return _lease_executor
+
+
+def _take_lease(ttl: timedelta, holder: str | None = None) -> bool:
     with session_scope(get_settings().database_url) as session:
         return queries.try_acquire_lease(
-            session, LEASE_NAME, this_process(), datetime.now(UTC), ttl, holder_is_gone
+            session,
+            LEASE_NAME,
+            holder or this_process(),
+            datetime.now(UTC),
+            ttl,
+            holder_is_gone,
         )
+
+
+class Leadership:
+    """This worker's hold on the poller's lease, kept by a heartbeat.
+
+    The heartbeat takes or renews the lease every quarter of its length,
+    whatever a cycle is doing (however long a read takes); a write goes
+    ahead only while the last renewal leaves at least a quarter of the
+    lease to run.
+    """
+
+    def __init__(self, holder: str, ttl: timedelta) -> None:
+        self.holder = holder
+        self.ttl = ttl
+        self._held_until = 0.0  # time.monotonic()
+
+    @property
+    def period(self) -> float:
+        return self.ttl.total_seconds() / 4
+
+    async def beat(self) -> bool:
+        """Take or renew the lease once; whether this worker holds it."""
+        started = time.monotonic()
+        try:
+            loop = asyncio.get_running_loop()
+            won = await loop.run_in_executor(
+                _lease_thread(), _take_lease, self.ttl, self.holder
+            )
+        except Exception:
+            log.exception("status poll: the lease could not be renewed")
+            won = False
+        self._held_until = started + self.ttl.total_seconds() if won else 0.0
+        return won
+
+    def held(self) -> bool:
+        return time.monotonic() + self.period < self._held_until
+
+    async def still_held(self) -> bool:
+        return self.held()
+
+    async def keep(self) -> None:
+        """The heartbeat (a task for as long as the poller runs)."""
+        while True:
+            await asyncio.sleep(self.period)
+            await self.beat()
+
+
+def lease_ttl(interval: float) -> timedelta:
+    return timedelta(seconds=max(LEASE_SECONDS, interval * 5))
 
 
 async def run_poller(
     on_change: Callable[[set[int]], Awaitable[None]] | None = None,
+    *,
+    holder: str | None = None,
 ) -> None:
     """Poll while this worker holds the lease; ``on_change`` gets the centres
-    whose campaigns changed (to push the change to their open tabs)."""
+    whose campaigns changed (to push the change to their open tabs).
+
+    ``holder`` names this poller in the lease (this process by default)."""
     interval = get_settings().poll_interval_seconds
-    ttl = timedelta(seconds=max(10.0, interval * 5))
-    while True:
-        try:
-            if await in_thread(_take_lease, ttl):
-                changes = await poll_changes(lambda: in_thread(_take_lease, ttl))
-                if changes and on_change is not None:
-                    await on_change(set(changes))
-        except SarbacaneError as error:
-            log.warning("status poll: Sarbacane error: %s", error)
-        except Exception:
-            log.exception("status poll failed; retrying")
-        await asyncio.sleep(interval)
+    leadership = Leadership(holder or this_process(), lease_ttl(interval))
+    await leadership.beat()
+    heartbeat = asyncio.create_task(leadership.keep())
+    try:
+        while True:
+            if leadership.held():
+                try:
+                    await poll_changes(leadership.still_held, on_change)
+                except Exception:
+                    log.exception("status poll failed; retrying")
+            await asyncio.sleep(interval)
+    finally:
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat

@@ -163,6 +163,23 @@ class Lease(SQLModel, table=True):
     expires_at: datetime
 
 
+class PollHealth(SQLModel, table=True):
+    """How the status poller fares with a centre's Sarbacane account.
+
+    ``consecutive_failures`` above 0 flags the account (silent, refusing,
+    erroring); the poller leaves it alone until ``next_attempt_at`` (a
+    backoff that doubles with each failure, capped), and resets the count at
+    the first read that succeeds. Shared by every worker (any may lead).
+    """
+
+    tenant_id: int = Field(foreign_key="tenant.id", primary_key=True)
+    consecutive_failures: int = 0
+    last_error_code: str | None = Field(default=None, max_length=100)
+    last_failure_at: datetime | None = None
+    next_attempt_at: datetime | None = None
+    recovered_at: datetime | None = None
+
+
 class LaunchToken(SQLModel, table=True):
     """A portal launch token already used, kept until it expires (replay guard)."""
 

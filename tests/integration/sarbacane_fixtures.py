@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,12 +23,16 @@ from tests.integration.sarbacane_support import (
 
 @contextmanager
 def running_simulator(
-    tmp_path_factory: pytest.TempPathFactory, **overrides: Any
+    tmp_path_factory: pytest.TempPathFactory,
+    wrap: Callable[[Any], Any] | None = None,
+    **overrides: Any,
 ) -> Iterator[Simulator]:
-    """The simulator served on a loopback port, over a fresh SQLite file."""
+    """The simulator served on a loopback port, over a fresh SQLite file
+    (its ASGI app passed through ``wrap`` when given, e.g. a ``Blackhole``)."""
     db_path = tmp_path_factory.mktemp("sarbacane") / "simulator.db"
     settings = simulator_settings(db_path, **overrides)
-    app = Starlette(routes=[Mount(SIMULATOR_MOUNT, app=create_app(settings))])
+    app = create_app(settings)
+    app = Starlette(routes=[Mount(SIMULATOR_MOUNT, app=wrap(app) if wrap else app)])
     with ServerThread(app) as server:
         sim = Simulator(root=server.url + SIMULATOR_MOUNT, db_path=db_path)
         yield sim

@@ -33,6 +33,74 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Blackhole:
+    """ASGI middleware: the requests of the accounts it holds are accepted and
+    never answered (a Sarbacane account that went silent), until the client
+    gives up (closes its connection) or :meth:`release` is called.
+
+    ``held(account)`` counts the requests it swallowed, to tell whether (and
+    how often) a caller tried that account."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._accounts: set[str] = set()
+        self._held: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
+
+    def hold(self, account_id: str) -> None:
+        with self._lock:
+            self._accounts.add(account_id)
+
+    def answer(self, account_id: str) -> None:
+        """Later requests of that account are answered again."""
+        with self._lock:
+            self._accounts.discard(account_id)
+
+    def held(self, account_id: str) -> int:
+        with self._lock:
+            return self._held.get(account_id, 0)
+
+    def release(self) -> None:
+        """Every swallowed request still waiting gets a 504 (end of a test)."""
+        with self._lock:
+            self._accounts.clear()
+            self._held.clear()
+            waiting, self._waiting = self._waiting, []
+        for loop, released in waiting:
+            loop.call_soon_threadsafe(released.set)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        headers = dict(scope.get("headers") or ())
+        account = headers.get(b"accountid", b"").decode()
+        with self._lock:
+            silent = scope["type"] == "http" and account in self._accounts
+            if silent:
+                self._held[account] = self._held.get(account, 0) + 1
+                released = asyncio.Event()
+                self._waiting.append((asyncio.get_running_loop(), released))
+        if not silent:
+            await self.app(scope, receive, send)
+            return
+
+        async def client_gone() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        waits = [
+            asyncio.ensure_future(client_gone()),
+            asyncio.ensure_future(released.wait()),
+        ]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        if released.is_set():
+            await send({"type": "http.response.start", "status": 504, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+
+
 class ServerThread:
     """An ASGI app served on 127.0.0.1 from a daemon thread."""
 

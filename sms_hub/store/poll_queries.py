@@ -1,0 +1,64 @@
+"""The status poller's queries: the campaigns it writes, each centre's poll health."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from sms_hub.domain.polling import retry_delay
+from sms_hub.store.models import Campaign, PollHealth
+
+#: Ids per ``IN (…)``, well under every database's bound-parameter limit.
+_IDS_PER_QUERY = 500
+
+
+def campaigns_to_write(
+    session: Session, campaign_ids: Collection[int], statuses: list[str]
+) -> list[Campaign]:
+    """These campaigns (any centre), those still in one of ``statuses``."""
+    ids = sorted(campaign_ids)
+    found: list[Campaign] = []
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        chunk = ids[start : start + _IDS_PER_QUERY]
+        found.extend(
+            session.exec(
+                select(Campaign).where(
+                    col(Campaign.id).in_(chunk), col(Campaign.status).in_(statuses)
+                )
+            ).all()
+        )
+    return found
+
+
+def flagged_centres(session: Session) -> dict[int, PollHealth]:
+    """Centre id → its poll health, for the centres whose account is failing."""
+    rows = session.exec(
+        select(PollHealth).where(col(PollHealth.consecutive_failures) > 0)
+    ).all()
+    return {row.tenant_id: row for row in rows}
+
+
+def record_poll_failure(
+    session: Session, tenant_id: int, code: str, now: datetime
+) -> PollHealth:
+    """One more failed read of the centre's account: flagged, backed off."""
+    health = session.get(PollHealth, tenant_id) or PollHealth(tenant_id=tenant_id)
+    health.consecutive_failures += 1
+    health.last_error_code = code[:100]
+    health.last_failure_at = now
+    health.next_attempt_at = now + retry_delay(health.consecutive_failures)
+    session.add(health)
+    return health
+
+
+def record_poll_recovery(session: Session, tenant_id: int, now: datetime) -> None:
+    """The centre's account answered again: no longer flagged nor backed off."""
+    health = session.get(PollHealth, tenant_id)
+    if health is None or health.consecutive_failures == 0:
+        return
+    health.consecutive_failures = 0
+    health.next_attempt_at = None
+    health.recovered_at = now
+    session.add(health)
