@@ -17,6 +17,7 @@ class AuditAction(StrEnum):
     IMPORT_CONTACTS = "import_contacts"
     EXCLUSIONS = "exclusions"
     DUPLICATE = "duplicate"
+    MODIFY = "modify"
     RESEND_FAILED = "resend_failed"
     SETTINGS = "settings"
     LIST_CREATE = "list_create"
@@ -41,6 +42,7 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.IMPORT_CONTACTS: "Import de contacts",
     AuditAction.EXCLUSIONS: "Listes d'exclusion",
     AuditAction.DUPLICATE: "Duplication",
+    AuditAction.MODIFY: "Modifiée",
     AuditAction.RESEND_FAILED: "Renvoi aux échecs",
     AuditAction.SETTINGS: "Paramètres du centre",
     AuditAction.LIST_CREATE: "Création d'une liste de contacts",
