@@ -50,6 +50,7 @@ from sms_hub.services.accounts import (
 )
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.lease_holders import holder_is_gone, this_process
+from sms_hub.services.modify import resume_replacements
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
@@ -311,6 +312,7 @@ async def run_poller(
         try:
             if await in_thread(_take_lease, ttl):
                 changes = await poll_changes(lambda: in_thread(_take_lease, ttl))
+                await resume_replacements()  # modifications interrupted
                 if changes and on_change is not None:
                     await on_change(set(changes))
         except SarbacaneError as error:
