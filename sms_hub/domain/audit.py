@@ -17,7 +17,6 @@ class AuditAction(StrEnum):
     IMPORT_CONTACTS = "import_contacts"
     EXCLUSIONS = "exclusions"
     DUPLICATE = "duplicate"
-    MODIFY = "modify"
     RESEND_FAILED = "resend_failed"
     SETTINGS = "settings"
     LIST_CREATE = "list_create"
@@ -27,6 +26,7 @@ class AuditAction(StrEnum):
     TEMPLATE_CREATE = "template_create"
     TEMPLATE_EDIT = "template_edit"
     TEMPLATE_DELETE = "template_delete"
+    MODIFY = "modify"
 
 
 class AuditOutcome(StrEnum):
