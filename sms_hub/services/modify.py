@@ -47,6 +47,7 @@ from sms_hub.domain.modification import (
     Replacement,
     changed_fields,
     changes_detail,
+    typed_text,
 )
 from sms_hub.sarbacane import SarbacaneClient, SarbacaneError
 from sms_hub.services import audit
@@ -324,3 +325,29 @@ def _interrupted() -> list[tuple[Campaign, Tenant]]:
             if tenant is not None:
                 found.append((campaign, tenant))
         return found
+
+
+@dataclass(frozen=True)
+class ModificationForm:
+    """What the modification form starts from: the campaign as stored, its
+    text without the opt-out mention (the form adds it again)."""
+
+    name: str
+    kind: str
+    sender: str
+    text: str
+    opt_out_mention: str
+
+
+async def modification_form(actor: Actor, campaign_id: int) -> ModificationForm:
+    """The campaign's values for the form; refused outside *Brouillon* and
+    *Envoi annulé* with the table's French reason."""
+    found = await in_thread(campaign_in_centre, actor, campaign_id, Action.MODIFY)
+    campaign, mention = found.campaign, found.tenant.opt_out_mention
+    return ModificationForm(
+        name=campaign.name,
+        kind=campaign.kind,
+        sender=campaign.sender,
+        text=typed_text(campaign.content, campaign.kind, mention),
+        opt_out_mention=mention,
+    )
