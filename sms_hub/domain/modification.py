@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from sms_hub.domain.campaign import has_opt_out
@@ -100,3 +101,15 @@ def typed_text(content: str, kind: str, mention: str) -> str:
         return content
     text = content.rstrip()[: -len(mention)]
     return text[:-1] if text.endswith("\n") else text
+
+
+def edited_since_seen(edited: datetime | None, seen: datetime) -> bool:
+    """Whether Sarbacane's ``edited`` date of the campaign is later than when
+    Hub3E last wrote to or read it (someone changed it in Sarbacane)."""
+    if edited is None:
+        return False
+    return _aware(edited) > _aware(seen)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -39,6 +39,7 @@ from sms_hub.domain.lifecycle import (
 )
 from sms_hub.domain.modification import (
     ALREADY_RUNNING,
+    EDITED_IN_SARBACANE,
     KEPT_PREVIOUS,
     NO_CHANGE,
     SAVED,
@@ -47,6 +48,7 @@ from sms_hub.domain.modification import (
     Replacement,
     changed_fields,
     changes_detail,
+    edited_since_seen,
     typed_text,
 )
 from sms_hub.sarbacane import SarbacaneClient, SarbacaneError
@@ -256,6 +258,7 @@ def _swap(
             content=created.content,
             remote_state=sarbacane_state(INITIAL_STATUS),
             replacement=done.dumps(),
+            sarbacane_seen_at=datetime.now(UTC),
         ):
             return None
         row = queries.campaign_by_id(session, actor.tenant_id, campaign.id or 0)
@@ -337,6 +340,9 @@ class ModificationForm:
     sender: str
     text: str
     opt_out_mention: str
+    #: The yellow warning when the campaign was edited in Sarbacane since
+    #: Hub3E last wrote to or read it ("" otherwise).
+    edited_warning: str = ""
 
 
 async def modification_form(actor: Actor, campaign_id: int) -> ModificationForm:
@@ -344,10 +350,29 @@ async def modification_form(actor: Actor, campaign_id: int) -> ModificationForm:
     *Envoi annulé* with the table's French reason."""
     found = await in_thread(campaign_in_centre, actor, campaign_id, Action.MODIFY)
     campaign, mention = found.campaign, found.tenant.opt_out_mention
+    edited = await _edited_in_sarbacane(found.sarbacane(), campaign.sarbacane_id)
+    seen = campaign.sarbacane_seen_at or campaign.created_at
     return ModificationForm(
         name=campaign.name,
         kind=campaign.kind,
         sender=campaign.sender,
         text=typed_text(campaign.content, campaign.kind, mention),
         opt_out_mention=mention,
+        edited_warning=EDITED_IN_SARBACANE if edited_since_seen(edited, seen) else "",
     )
+
+
+async def _edited_in_sarbacane(
+    client: SarbacaneClient, sarbacane_id: str
+) -> datetime | None:
+    """The campaign's ``edited`` date in ``GET /campaigns`` (found by its
+    name there); None when Sarbacane does not tell or cannot be read (the
+    form then opens without the warning)."""
+    try:
+        remote = await client.get_campaign(sarbacane_id)
+        for summary in await client.list_campaigns(search=remote.name, limit=1000):
+            if summary.id == sarbacane_id:
+                return summary.edited
+    except SarbacaneError:
+        log.warning("campaign %s: edited date not read", sarbacane_id)
+    return None

@@ -80,6 +80,9 @@ class Campaign(SQLModel, table=True):
     #: A replacement of the Sarbacane campaign under way (JSON, see
     #: ``services.modify``): None when the campaign is linked to exactly one.
     replacement: str | None = None
+    #: When Hub3E last wrote to or read its Sarbacane campaign: a later
+    #: ``edited`` there means someone changed it in Sarbacane.
+    sarbacane_seen_at: datetime | None = None
 
 
 class ContactList(SQLModel, table=True):

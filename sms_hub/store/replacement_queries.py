@@ -78,3 +78,12 @@ def campaigns_being_replaced(session: Session) -> list[Campaign]:
     return list(
         session.exec(select(Campaign).where(col(Campaign.replacement).is_not(None)))
     )
+
+
+def mark_sarbacane_seen(session: Session, campaign_id: int) -> None:
+    """Hub3E has just written to or read the campaign's Sarbacane campaign."""
+    session.exec(
+        update(Campaign)
+        .where(col(Campaign.id) == campaign_id)
+        .values(sarbacane_seen_at=utcnow())
+    )

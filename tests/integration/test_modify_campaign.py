@@ -6,11 +6,13 @@ afterwards and none is left orphaned there; no recipient is pushed twice.
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
 from sms_hub.domain.lifecycle import RELAUNCH_WARNING, Status
 from sms_hub.domain.modification import (
+    EDITED_IN_SARBACANE,
     KEPT_PREVIOUS,
     NO_CHANGE,
     SAVED,
@@ -276,3 +278,28 @@ async def test_a_crash_before_the_link_moves_is_undone_by_the_next_attempt(
     assert outcome.message == SAVED
     new = await _assert_linked_to_only(actor, campaign_id, ["Crash liaison"])
     assert await _remote_phones(new.sarbacane_id) == PHONES
+
+
+async def test_the_form_warns_when_the_campaign_was_edited_in_sarbacane(
+    actor: Actor, sim
+):
+    campaign_id = await _draft(actor, "Editee ailleurs")
+    form = await modify.modification_form(actor, campaign_id)
+    assert (form.name, form.text, form.edited_warning) == (
+        "Editee ailleurs",
+        "Bonjour",
+        "",
+    )
+    campaign = _campaign(actor, campaign_id)
+    client = get_client(get_settings())
+    remote = await client.get_campaign(campaign.sarbacane_id)
+    edited = httpx.post(
+        f"{sim.root}/app/campaigns/{campaign.sarbacane_id}",
+        data={"name": remote.name, "content": "Changé dans Sarbacane"},
+    )
+    assert edited.status_code == 303  # saved, back to the campaign's page
+    form = await modify.modification_form(actor, campaign_id)
+    assert form.edited_warning == EDITED_IN_SARBACANE
+    await modify.modify_campaign(actor, campaign_id, _wanted("Editee ailleurs"))
+    form = await modify.modification_form(actor, campaign_id)
+    assert form.edited_warning == ""

@@ -49,6 +49,7 @@ class CreateCampaignState(CampaignsState):
     placeholders_checked: bool = False
     # The campaign the form modifies (« Modifier la campagne »), 0 to create one.
     editing_id: int = 0
+    edited_warning: str = ""
 
     def _draft(self) -> NewCampaign:
         return NewCampaign.from_form(
@@ -151,6 +152,7 @@ class CreateCampaignState(CampaignsState):
 
     def _clear_form(self) -> None:
         self.editing_id = 0
+        self.edited_warning = ""
         self.form_name = self.form_sender = self.form_content = ""
         self.chosen_template, self.placeholder_values = "", {}
         self.placeholders_checked = False
@@ -169,6 +171,7 @@ class CreateCampaignState(CampaignsState):
         self.form_name, self.form_kind = form.name, form.kind
         self.form_sender, self.form_content = form.sender, form.text
         self.opt_out_mention = form.opt_out_mention
+        self.edited_warning = form.edited_warning
         self.form_banner = ""
         self.form_errors = dict(_EMPTY_FORM_ERRORS)
         self.template_options = await sms_templates.list_templates(self._actor())
@@ -495,6 +498,15 @@ def create_campaign_modal() -> rx.Component:
     return modal(
         rx.cond(editing, "Modifier la campagne", "Créer une campagne standard"),
         error_callout(S.form_banner),
+        rx.cond(
+            S.edited_warning != "",
+            rx.callout(
+                S.edited_warning,
+                icon="triangle-alert",
+                color_scheme="amber",
+                id="edited-in-sarbacane",
+            ),
+        ),
         rx.el.div(form, _phone_preview(), class_name="create-layout"),
         buttons=[
             close_button("Annuler"),

@@ -1,4 +1,5 @@
-"""campaigns record a replacement of their Sarbacane campaign under way
+"""campaigns record a replacement of their Sarbacane campaign under way,
+and when Hub3E last wrote to or read that campaign
 
 Revision ID: 0012
 Revises: 0007
@@ -23,8 +24,12 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column('replacement', sqlmodel.sql.sqltypes.AutoString(), nullable=True)
         )
+        batch_op.add_column(
+            sa.Column('sarbacane_seen_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.drop_column('sarbacane_seen_at')
         batch_op.drop_column('replacement')
