@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from sms_hub.domain.campaign import has_opt_out
+from sms_hub.domain.formatting import number_fr
+from sms_hub.domain.statistics import CampaignStats
 
 
 class Phase(StrEnum):
@@ -113,3 +115,14 @@ def edited_since_seen(edited: datetime | None, seen: datetime) -> bool:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def partial_send_detail(stats: CampaignStats) -> str:
+    """What the history keeps of a cancelled send whose Sarbacane campaign a
+    modification replaces (its report goes with it)."""
+    return (
+        f"Envoi annulé précédent : {number_fr(stats.sent)} envoyé(s), "
+        f"{number_fr(stats.delivered)} délivré(s), {number_fr(stats.failed)} "
+        f"échec(s), {number_fr(stats.stop)} STOP, "
+        f"{number_fr(stats.credits_used)} crédit(s) utilisé(s)."
+    )

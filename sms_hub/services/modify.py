@@ -35,6 +35,7 @@ from sms_hub.domain.lifecycle import (
     INITIAL_STATUS,
     RULES,
     Action,
+    Status,
     sarbacane_state,
 )
 from sms_hub.domain.modification import (
@@ -49,9 +50,11 @@ from sms_hub.domain.modification import (
     changed_fields,
     changes_detail,
     edited_since_seen,
+    partial_send_detail,
     typed_text,
 )
-from sms_hub.sarbacane import SarbacaneClient, SarbacaneError
+from sms_hub.domain.statistics import CampaignStats, outcome_of, summarize
+from sms_hub.sarbacane import MAX_BATCH, SarbacaneClient, SarbacaneError
 from sms_hub.services import audit
 from sms_hub.services.accounts import client_for_campaign
 from sms_hub.services.audience import exclusion_pairs, push_pending, with_stop_list
@@ -177,6 +180,17 @@ async def _replace(
     if loaded is None:
         raise NotAllowed(KEPT_PREVIOUS)
     campaign = loaded[0]
+    failed_as = {"campaign_id": campaign_id, "name": campaign.name}
+    detail = changes_detail(changed)
+    if campaign.status == Status.CANCELLED:
+        # The previous send's report goes with its Sarbacane campaign: the
+        # history keeps its figures (read first: no report, no replacement).
+        try:
+            async with sarbacane_call(actor, AuditAction.MODIFY, **failed_as):
+                stats = await _partial_send(client, campaign)
+        except GatewayError as error:
+            raise GatewayError(f"{KEPT_PREVIOUS} {error.user_message}") from error
+        detail = f"{detail}. {partial_send_detail(stats)}"
     marker = f"H3E-{uuid.uuid4().hex[:12]}"
     step = Replacement(
         Phase.CREATE, marker, campaign.sarbacane_id, holder=holder, **values
@@ -191,7 +205,6 @@ async def _replace(
     ):
         raise NotAllowed(RULES[Action.MODIFY].refused)
 
-    failed_as = {"campaign_id": campaign_id, "name": campaign.name}
     try:
         async with sarbacane_call(actor, AuditAction.MODIFY, **failed_as):
             ref = await client.create_sms_campaign(
@@ -215,7 +228,7 @@ async def _replace(
             )
             if exclusions:
                 await client.assign_blacklists(ref.id, [i for i, _ in exclusions])
-        swapped = await in_thread(_swap, actor, campaign, created, exclusions, changed)
+        swapped = await in_thread(_swap, actor, campaign, created, exclusions, detail)
     except GatewayError as error:
         await _resume(client, campaign, holder)
         raise GatewayError(f"{KEPT_PREVIOUS} {error.user_message}") from error
@@ -233,12 +246,32 @@ async def _replace(
     return ModifyOutcome(changed, SAVED)
 
 
+async def _partial_send(client: SarbacaneClient, campaign: Campaign) -> CampaignStats:
+    """The figures of the campaign's cancelled send, from Sarbacane's report."""
+    outcomes = []
+    offset = 0
+    while True:
+        page = await client.report_recipients(
+            campaign.sarbacane_id, offset=offset, limit=MAX_BATCH
+        )
+        outcomes += [
+            outcome_of(success=r.success, bounce=r.bounce, unsubscribe=r.unsubscribe)
+            for r in page
+            if r.phone
+        ]
+        if len(page) < MAX_BATCH:
+            break
+        offset += MAX_BATCH
+    parts = sms_text.measure(campaign.content).parts
+    return summarize(campaign.recipient_count, outcomes, parts)
+
+
 def _swap(
     actor: Actor,
     campaign: Campaign,
     created: Replacement,
     exclusions: list[tuple[str, str]],
-    changed: tuple[str, ...],
+    detail: str,
 ) -> Campaign | None:
     """Link the campaign to the new Sarbacane campaign, with its audit event;
     None if the campaign moved meanwhile (launched, deleted)."""
@@ -268,7 +301,7 @@ def _swap(
             actor,
             AuditAction.MODIFY,
             campaign=row,
-            detail=changes_detail(changed),
+            detail=detail,
         )
         return row
 

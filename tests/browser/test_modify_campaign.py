@@ -145,3 +145,35 @@ def test_a_cancelled_campaign_is_modified_then_relaunched_with_the_warning(
     launch.get_by_role("button", name="Lancer la campagne").click()
     expect(row.get_by_text("Reçue par le serveur d'envoi")).to_be_visible()
     expect(row.get_by_role("button", name=MODIFY)).to_be_disabled()
+
+
+def test_the_form_says_when_the_campaign_was_edited_in_sarbacane(
+    page: Page, app_url: str
+):
+    name = f"Modifiée ailleurs {uuid.uuid4().hex[:5]}"
+    _open(page, app_url)
+    _notification(page, name)
+    _row(page, name).get_by_role("button", name=MODIFY).click()
+    dialog = page.get_by_role("dialog", name=MODIFY)
+    expect(dialog.get_by_label("Nom de la campagne")).to_have_value(name)
+    expect(dialog.locator("#edited-in-sarbacane")).to_have_count(0)
+    dialog.get_by_role("button", name="Annuler").click()
+
+    [remote] = _remote_campaigns(app_url, name)
+    edited = httpx.post(
+        f"{app_url}{SIMULATOR_MOUNT}/app/campaigns/{remote['id']}",
+        data={"name": remote["name"], "content": "Texte changé dans Sarbacane"},
+    )
+    assert edited.status_code == 303  # saved, back to the campaign's page
+
+    _row(page, name).get_by_role("button", name=MODIFY).click()
+    expect(dialog.locator("#edited-in-sarbacane")).to_contain_text(
+        "Cette campagne a été modifiée dans Sarbacane depuis sa dernière lecture"
+    )
+    dialog.get_by_label("Contenu du SMS").fill("Votre session commence mercredi.")
+    dialog.get_by_role("button", name="Enregistrer les modifications").click()
+    expect(dialog).to_be_hidden(timeout=20_000)
+    [after] = _remote_campaigns(app_url, name)
+    assert _remote(app_url, after["id"])["content"] == (
+        "Votre session commence mercredi."
+    )

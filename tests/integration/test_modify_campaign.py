@@ -303,3 +303,24 @@ async def test_the_form_warns_when_the_campaign_was_edited_in_sarbacane(
     await modify.modify_campaign(actor, campaign_id, _wanted("Editee ailleurs"))
     form = await modify.modification_form(actor, campaign_id)
     assert form.edited_warning == ""
+
+
+async def test_the_history_keeps_the_figures_of_a_cancelled_send(actor: Actor, sim):
+    campaign_id = await _draft(actor, "Envoi partiel")
+    campaign = _campaign(actor, campaign_id)
+    client = get_client(get_settings())
+    await client.send_now(campaign.sarbacane_id)
+    sim.set_faults(moderation_seconds=0, clock_offset_seconds=3600)
+    assert len(await client.report_recipients(campaign.sarbacane_id)) == 3
+    with _scope() as session:
+        row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+        row.status = Status.CANCELLED
+    outcome = await modify.modify_campaign(actor, campaign_id, _wanted("Envoi partiel"))
+    assert outcome.message == SAVED
+    await _assert_linked_to_only(actor, campaign_id, ["Envoi partiel"])
+    with _scope() as session:
+        event = queries.audit_events(session, actor.tenant_id, campaign_id)[-1]
+    assert event.action == "modify"
+    assert event.detail.startswith(
+        "Modifié : expéditeur, texte. Envoi annulé précédent : 3 envoyé(s)"
+    )
