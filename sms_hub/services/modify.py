@@ -216,7 +216,7 @@ async def _replace(
             )
     except GatewayError as error:
         # The creation may have landed unseen: whatever carries the marker goes.
-        await _resume(client, campaign, holder)
+        await _resume(client, campaign, holder, step)
         raise GatewayError(f"{KEPT_PREVIOUS} {error.user_message}") from error
 
     created = replace(step, phase=Phase.PREPARE, new_id=ref.id)
@@ -230,11 +230,11 @@ async def _replace(
                 await client.assign_blacklists(ref.id, [i for i, _ in exclusions])
         swapped = await in_thread(_swap, actor, campaign, created, exclusions, detail)
     except GatewayError as error:
-        await _resume(client, campaign, holder)
+        await _resume(client, campaign, holder, created)
         raise GatewayError(f"{KEPT_PREVIOUS} {error.user_message}") from error
     if swapped is None:
         # A launch or a delete moved the campaign first: the new one goes.
-        await _resume(client, campaign, holder)
+        await _resume(client, campaign, holder, created)
         raise NotAllowed(KEPT_PREVIOUS)
 
     await _resume(client, swapped, holder)  # deletes the previous version
@@ -306,7 +306,12 @@ def _swap(
         return row
 
 
-async def _resume(client: SarbacaneClient, campaign: Campaign, holder: str) -> bool:
+async def _resume(
+    client: SarbacaneClient,
+    campaign: Campaign,
+    holder: str,
+    known: Replacement | None = None,
+) -> bool:
     """Bring an interrupted replacement to a stable end; True when the
     campaign is then linked to exactly one Sarbacane campaign, none orphaned.
 
@@ -315,10 +320,17 @@ async def _resume(client: SarbacaneClient, campaign: Campaign, holder: str) -> b
     Sarbacane failure leaves the step stored, for the next attempt.
     """
     loaded = await in_thread(_load, campaign.tenant_id, campaign.id or 0)
-    if loaded is None or loaded[0].replacement is None:
+    if loaded is None:
+        # Deleted meanwhile (with its previous Sarbacane campaign): what this
+        # replacement made there goes too.
+        if known is None or known.phase is Phase.DELETE_OLD:
+            return True
+        stored, step = None, known
+    elif loaded[0].replacement is None:
         return True
-    stored = loaded[0].replacement
-    step = Replacement.loads(stored)
+    else:
+        stored = loaded[0].replacement
+        step = Replacement.loads(stored)
     try:
         if step.phase is Phase.CREATE:
             target = sarbacane_name(step.name, step.marker)
@@ -332,6 +344,8 @@ async def _resume(client: SarbacaneClient, campaign: Campaign, holder: str) -> b
     except SarbacaneError:
         log.exception("campaign %s: replacement left at %s", campaign.id, step.phase)
         return False
+    if loaded is None:
+        return True
     return await in_thread(_save_phase, loaded[0], stored, None)
 
 

@@ -324,3 +324,19 @@ async def test_the_history_keeps_the_figures_of_a_cancelled_send(actor: Actor, s
     assert event.detail.startswith(
         "Modifié : expéditeur, texte. Envoi annulé précédent : 3 envoyé(s)"
     )
+
+
+async def test_a_delete_during_the_replacement_leaves_nothing_in_sarbacane(
+    actor: Actor, sim, monkeypatch
+):
+    campaign_id = await _draft(actor, "Supprimee pendant")
+    real = modify.with_stop_list
+
+    async def deleted_meanwhile(*args):
+        await campaign_service.delete_campaign(actor, campaign_id)
+        return await real(*args)
+
+    monkeypatch.setattr(modify, "with_stop_list", deleted_meanwhile)
+    with pytest.raises(NotAllowed, match=KEPT_PREVIOUS):
+        await modify.modify_campaign(actor, campaign_id, _wanted("Supprimee pendant"))
+    assert await _remote_ids("Supprimee pendant") == []
