@@ -26,6 +26,7 @@ class AuditAction(StrEnum):
     TEMPLATE_CREATE = "template_create"
     TEMPLATE_EDIT = "template_edit"
     TEMPLATE_DELETE = "template_delete"
+    MODIFY = "modify"
 
 
 class AuditOutcome(StrEnum):
@@ -41,6 +42,7 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.IMPORT_CONTACTS: "Import de contacts",
     AuditAction.EXCLUSIONS: "Listes d'exclusion",
     AuditAction.DUPLICATE: "Duplication",
+    AuditAction.MODIFY: "Modifiée",
     AuditAction.RESEND_FAILED: "Renvoi aux échecs",
     AuditAction.SETTINGS: "Paramètres du centre",
     AuditAction.LIST_CREATE: "Création d'une liste de contacts",

@@ -41,6 +41,7 @@ class Action(StrEnum):
     LAUNCH = "launch"
     CANCEL = "cancel"
     DUPLICATE = "duplicate"
+    MODIFY = "modify"
     RESEND_FAILED = "resend_failed"
     HISTORY = "history"
     DELETE = "delete"
@@ -105,6 +106,7 @@ ACTION_INFO: dict[Action, ActionInfo] = {
     Action.LAUNCH: ActionInfo("Lancer ou planifier l'envoi de la campagne", "send"),
     Action.CANCEL: ActionInfo("Annuler l'envoi de la campagne", "circle-stop"),
     Action.DUPLICATE: ActionInfo("Dupliquer la campagne", "copy"),
+    Action.MODIFY: ActionInfo("Modifier la campagne", "pencil"),
     Action.RESEND_FAILED: ActionInfo("Renvoyer aux échecs", "repeat"),
     Action.HISTORY: ActionInfo("Historique", "history"),
     Action.DELETE: ActionInfo("Supprimer la campagne", "trash-2"),
@@ -181,6 +183,8 @@ RULES: dict[Action, Rule] = {
         done_in=frozenset({Status.CANCELLED}),
     ),
     Action.DUPLICATE: Rule(_ALL),
+    # Sarbacane cannot update a campaign: a modification replaces it there.
+    Action.MODIFY: Rule(EDITABLE_STATUSES, _ONLY_EDITABLE),
     Action.RESEND_FAILED: Rule(
         frozenset({Status.FINISHED}), _ONLY_FINISHED, needs_failure=True
     ),

@@ -35,7 +35,7 @@ from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_for, campaign_in_centre, load_campaign
 from sms_hub.services.lease_holders import holder_is_gone, new_holder
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import queries, replacement_queries
 from sms_hub.store.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -153,6 +153,7 @@ async def push_pending(
         heartbeat.cancel()
         await asyncio.gather(heartbeat, return_exceptions=True)
         await in_thread(_release_lease, lease, holder)
+        await in_thread(_mark_seen, campaign_id)
 
 
 def _take_lease(name: str, holder: str) -> bool:
@@ -212,6 +213,12 @@ async def _push(
         )
         pushed_now += len(batch)
         already += len(batch)
+
+
+def _mark_seen(campaign_id: int) -> None:
+    """Hub3E's own writes move Sarbacane's ``edited`` date: remember them."""
+    with _scope() as session:
+        replacement_queries.mark_sarbacane_seen(session, campaign_id)
 
 
 def _counts(campaign_id: int) -> tuple[int, int]:
@@ -310,6 +317,7 @@ async def assign_exclusions(
             row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
             queries.replace_exclusions(session, row, chosen)
             queries.save_touched_campaign(session, row)
+            replacement_queries.mark_sarbacane_seen(session, campaign_id)
             audit.record_in(
                 session,
                 actor,

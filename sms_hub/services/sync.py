@@ -63,6 +63,7 @@ from sms_hub.services.accounts import (
 )
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.lease_holders import holder_is_gone, this_process
+from sms_hub.services.modify import resume_replacements
 from sms_hub.settings import get_settings
 from sms_hub.store import poll_queries, queries
 from sms_hub.store.db import session_scope
@@ -503,6 +504,11 @@ async def run_poller(
             if leadership.held():
                 try:
                     await poll_changes(leadership.still_held, on_change)
+                    # Modifications interrupted (a crash, an error), bounded
+                    # like a centre's read so a silent account holds nothing.
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(CENTRE_READ_SECONDS):
+                            await resume_replacements()
                 except Exception:
                     log.exception("status poll failed; retrying")
             await asyncio.sleep(interval)

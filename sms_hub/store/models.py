@@ -77,6 +77,12 @@ class Campaign(SQLModel, table=True):
     #: and the statistics computed from it then (JSON), for later opens.
     report_fetched_at: datetime | None = None
     report_summary: str | None = None
+    #: A replacement of the Sarbacane campaign under way (JSON, see
+    #: ``services.modify``): None when the campaign is linked to exactly one.
+    replacement: str | None = None
+    #: When Hub3E last wrote to or read its Sarbacane campaign: a later
+    #: ``edited`` there means someone changed it in Sarbacane.
+    sarbacane_seen_at: datetime | None = None
 
 
 class ContactList(SQLModel, table=True):

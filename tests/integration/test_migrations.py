@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -54,14 +55,21 @@ def _check_backfill(url: str) -> None:
         demo = Tenant(slug="demo", name="Démo")
         session.add_all([lyon, demo])
         session.flush()
-        session.add_all(
-            [
-                _campaign(lyon.id, "", "sb-1"),
-                _campaign(lyon.id, "acc-ancien", "sb-2"),
-                _campaign(lyon.id, "acc-lyon", "sb-3"),
-                _campaign(lyon.id, "", "sb-3"),  # the same Sarbacane campaign again
-                _campaign(demo.id, "", "sb-4"),
-            ]
+        rows = [
+            _campaign(lyon.id, "", "sb-1"),
+            _campaign(lyon.id, "acc-ancien", "sb-2"),
+            _campaign(lyon.id, "acc-lyon", "sb-3"),
+            _campaign(lyon.id, "", "sb-3"),  # the same Sarbacane campaign again
+            _campaign(demo.id, "", "sb-4"),
+        ]
+        # Only the columns of that revision (later ones add others).
+        columns = {
+            column["name"]
+            for column in sa.inspect(session.connection()).get_columns("campaign")
+        }
+        session.execute(
+            sa.insert(Campaign.__table__),
+            [row.model_dump(include=columns - {"id"}) for row in rows],
         )
     upgrade(url)
     with session_scope(url) as session:

@@ -120,6 +120,7 @@ def test_audit_values_are_the_stored_strings():
         "template_create",
         "template_edit",
         "template_delete",
+        "modify",
     ]
     assert [o.value for o in AuditOutcome] == ["ok", "failed"]
 

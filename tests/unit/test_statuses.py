@@ -34,6 +34,7 @@ EXPECTED = {
     Action.LAUNCH: {D, C},
     Action.CANCEL: {P, R, E},
     Action.DUPLICATE: {D, P, R, E, F, C, X},
+    Action.MODIFY: {D, C},
     Action.RESEND_FAILED: {F},
     Action.HISTORY: {D, P, R, E, F, C, X},
     Action.DELETE: {D, F, C, X},
@@ -106,9 +107,9 @@ def test_active_statuses_are_the_ones_that_can_be_cancelled():
     assert {s for s in Status if is_allowed(Action.CANCEL, s, 1)} == ACTIVE_STATUSES
 
 
-def test_twelve_actions_each_with_a_distinct_tooltip():
+def test_thirteen_actions_each_with_a_distinct_tooltip():
     labels = [ACTION_INFO[a].label for a in Action]
-    assert len(labels) == 12 == len(set(labels))
+    assert len(labels) == 13 == len(set(labels))
 
 
 def test_a_campaign_stuck_in_received_is_flagged_after_the_threshold():

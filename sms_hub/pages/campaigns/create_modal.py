@@ -26,7 +26,7 @@ from sms_hub.domain.sender import SENDER_HELP
 from sms_hub.domain.sms_templates import PLACEHOLDERS, fill, placeholders_in, unfilled
 from sms_hub.pages.campaigns.state import CampaignsState
 from sms_hub.services import campaigns as campaign_service
-from sms_hub.services import sms_templates
+from sms_hub.services import modify, sms_templates
 from sms_hub.services.errors import InvalidInput, ServiceError
 from sms_hub.services.sms_templates import TemplateView
 
@@ -47,6 +47,9 @@ class CreateCampaignState(CampaignsState):
     placeholder_values: dict[str, str] = {}
     # Set by a refused creation: the empty placeholder fields show in red.
     placeholders_checked: bool = False
+    # The campaign the form modifies (« Modifier la campagne »), 0 to create one.
+    editing_id: int = 0
+    edited_warning: str = ""
 
     def _draft(self) -> NewCampaign:
         return NewCampaign.from_form(
@@ -135,6 +138,8 @@ class CreateCampaignState(CampaignsState):
     @rx.event
     async def open_create(self):
         """Open the form; the sender starts as the centre's default one."""
+        if self.editing_id:
+            self._clear_form()
         self.create_open = True
         self.form_banner = ""
         self.placeholders_checked = False
@@ -144,6 +149,54 @@ class CreateCampaignState(CampaignsState):
         self.opt_out_mention = defaults.opt_out_mention
         if not self.form_sender:
             self.form_sender = defaults.sender
+
+    def _clear_form(self) -> None:
+        self.editing_id = 0
+        self.edited_warning = ""
+        self.form_name = self.form_sender = self.form_content = ""
+        self.chosen_template, self.placeholder_values = "", {}
+        self.placeholders_checked = False
+        self.form_kind = CampaignKind.MARKETING.value
+
+    @rx.event
+    async def open_modify(self, campaign_id: int, name: str):
+        """Open the form filled with the campaign (« Modifier la campagne »)."""
+        try:
+            form = await modify.modification_form(self._actor(), campaign_id)
+        except ServiceError as error:
+            yield rx.toast.error(error.user_message)
+            return
+        self._clear_form()
+        self.editing_id = campaign_id
+        self.form_name, self.form_kind = form.name, form.kind
+        self.form_sender, self.form_content = form.sender, form.text
+        self.opt_out_mention = form.opt_out_mention
+        self.edited_warning = form.edited_warning
+        self.form_banner = ""
+        self.form_errors = dict(_EMPTY_FORM_ERRORS)
+        self.template_options = await sms_templates.list_templates(self._actor())
+        self.create_open = True
+
+    async def _submit_modify(self):
+        try:
+            outcome = await modify.modify_campaign(
+                self._actor(), self.editing_id, self._draft()
+            )
+        except InvalidInput as error:
+            self.form_errors = {**_EMPTY_FORM_ERRORS, **error.field_errors}
+            self.placeholders_checked = True
+            self.creating = False
+            return
+        except ServiceError as error:
+            self.form_banner = error.user_message
+            self.creating = False
+            await self._refresh()
+            return
+        self.creating = False
+        self.create_open = False
+        self._clear_form()
+        await self._refresh()
+        yield rx.toast.success(outcome.message)
 
     @rx.event
     def set_create_open(self, is_open: bool):
@@ -177,6 +230,10 @@ class CreateCampaignState(CampaignsState):
         self.form_banner = ""
         self.form_errors = dict(_EMPTY_FORM_ERRORS)
         yield
+        if self.editing_id:
+            async for event in self._submit_modify():
+                yield event
+            return
         try:
             row = await campaign_service.create_campaign(self._actor(), self._draft())
         except InvalidInput as error:
@@ -201,6 +258,10 @@ class CreateCampaignState(CampaignsState):
 
 
 S = CreateCampaignState
+MODIFY_NOTE = (
+    "Les modifications remplacent la campagne dans Sarbacane : ses destinataires "
+    "et ses listes d'exclusion sont conservés."
+)
 
 
 def _name_field() -> rx.Component:
@@ -433,15 +494,35 @@ def create_campaign_modal() -> rx.Component:
         spacing="4",
         width="100%",
     )
+    editing = S.editing_id > 0
     return modal(
-        "Créer une campagne standard",
+        rx.cond(editing, "Modifier la campagne", "Créer une campagne standard"),
         error_callout(S.form_banner),
+        rx.cond(
+            S.edited_warning != "",
+            rx.callout(
+                S.edited_warning,
+                icon="triangle-alert",
+                color_scheme="amber",
+                id="edited-in-sarbacane",
+            ),
+        ),
         rx.el.div(form, _phone_preview(), class_name="create-layout"),
         buttons=[
             close_button("Annuler"),
-            rx.button("Créer la campagne", type="submit", loading=S.creating),
+            rx.button(
+                rx.cond(editing, "Enregistrer les modifications", "Créer la campagne"),
+                type="submit",
+                loading=S.creating,
+            ),
         ],
-        description=["La campagne sera créée au statut Brouillon."],
+        description=[
+            rx.cond(
+                editing,
+                MODIFY_NOTE,
+                "La campagne sera créée au statut Brouillon.",
+            )
+        ],
         on_submit=S.submit_create,
         open_=S.create_open,
         on_open_change=S.set_create_open,

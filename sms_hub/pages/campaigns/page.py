@@ -132,6 +132,7 @@ ACTION_HANDLERS = {
     Action.LAUNCH: LaunchState.open_launch,
     Action.CANCEL: CancelState.open_cancel,
     Action.DUPLICATE: DuplicateState.open_duplicate,
+    Action.MODIFY: CreateCampaignState.open_modify,
     Action.RESEND_FAILED: ResendState.open_resend,
     Action.HISTORY: HistoryState.open_history,
     Action.DELETE: DeleteCampaignState.ask_delete,
