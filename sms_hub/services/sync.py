@@ -42,7 +42,7 @@ from sms_hub.sarbacane import (
     SarbacaneError,
     SarbacaneNotFound,
 )
-from sms_hub.services import audit
+from sms_hub.services import audit, discovery
 from sms_hub.services.accounts import (
     AccountNotConfigured,
     client_for,
@@ -311,6 +311,8 @@ async def run_poller(
         try:
             if await in_thread(_take_lease, ttl):
                 changes = await poll_changes(lambda: in_thread(_take_lease, ttl))
+                # Campaigns made in Sarbacane's interface (at its own cadence).
+                changes = {**changes, **dict.fromkeys(await discovery.run_due(), 1)}
                 if changes and on_change is not None:
                     await on_change(set(changes))
         except SarbacaneError as error:

@@ -19,7 +19,7 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str) -> None:
     """Bring the database at ``database_url`` to the latest schema."""
-    command.upgrade(alembic_config(database_url), "head")
+    command.upgrade(alembic_config(database_url), "heads")
 
 
 def main() -> None:

@@ -77,6 +77,12 @@ class Campaign(SQLModel, table=True):
     #: and the statistics computed from it then (JSON), for later opens.
     report_fetched_at: datetime | None = None
     report_summary: str | None = None
+    #: ``hub``: made from Hub3E; ``sarbacane``: made in Sarbacane's own
+    #: interface and taken in by discovery (« Créée sur Sarbacane »).
+    origin: str = Field(default="hub", max_length=16)
+    #: Sarbacane's ``edited`` last seen for an adopted campaign (its name is
+    #: read again when Sarbacane's is newer).
+    sarbacane_edited: datetime | None = None
 
 
 class ContactList(SQLModel, table=True):
