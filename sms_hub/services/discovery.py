@@ -49,7 +49,7 @@ from sms_hub.sarbacane import (
     SarbacaneNotFound,
 )
 from sms_hub.services import audit
-from sms_hub.services.accounts import AccountNotConfigured, client_for
+from sms_hub.services.accounts import DEMO_SLUG, AccountNotConfigured, client_for
 from sms_hub.services.audience import assign_unsubscribe_list
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import ServiceError
@@ -122,7 +122,7 @@ def _adopt_and_refresh(
                     known,
                     name=row.name if newer and row.name else None,
                     edited=row.edited if newer else None,
-                    recipient_count=row.count,
+                    recipient_count=_count(session, known, row.count),
                 )
                 continue
             new_id = adopted_q.adopt(
@@ -145,6 +145,14 @@ def _adopt_and_refresh(
                 adopted.append(new_id)
                 changed += 1
     return Outcome(adopted, changed)
+
+
+def _count(session, campaign, listed: int | None) -> int | None:
+    """Sarbacane's recipient count of an adopted campaign, never below what
+    Hub3E imported into it (a listing read before a push lands lags)."""
+    if listed is None or listed >= campaign.recipient_count:
+        return listed
+    return max(listed, queries.count_recipients(session, campaign.id or 0))
 
 
 def _aware(moment: datetime) -> datetime:
@@ -277,8 +285,13 @@ async def discover_centre(
 
 
 def _centres() -> list[Tenant]:
-    with session_scope(get_settings().database_url) as session:
-        return adopted_q.centres_with_account(session)
+    settings = get_settings()
+    with session_scope(settings.database_url) as session:
+        centres = adopted_q.centres_with_account(session)
+        demo = queries.tenant_by_slug(session, DEMO_SLUG)
+    if settings.demo_mode and demo is not None and demo not in centres:
+        centres.append(demo)
+    return centres
 
 
 async def discover_all() -> set[int]:
