@@ -217,3 +217,23 @@ async def test_the_launch_of_an_adopted_campaign_without_text_warns(actor, sim):
         centre, NewCampaign("Avec texte", CampaignKind.NOTIFICATION, "Centre", "Bjr")
     )
     assert (await sending.preview(centre, own.id)).no_template_warning == ""
+
+
+async def test_an_adopted_campaigns_recipients_are_read_in_sarbacane(actor, sim):
+    centre, store = _centre(actor, sim, "r")
+    made = _made_in_sarbacane(store, "Liste Sarbacane", "SMS_NOTIFICATION", "Txt")
+    numbers = [f"+336123{n:05d}" for n in range(1203)]
+    store.add_recipients(made, [{"phone": n} for n in numbers], _now())
+    await discovery.discover_centre(_tenant(centre))
+    (row,) = _rows(centre)
+    assert row.recipient_count == 1203
+
+    shown, total = await audience.recipients_page(
+        centre, row.id or 0, search="", offset=1200, limit=20
+    )
+    assert total == 1203
+    assert [r.phone for r in shown] == numbers[1200:]
+    found, matching = await audience.recipients_page(
+        centre, row.id or 0, search="06 12 30 00 07", offset=0, limit=20
+    )
+    assert matching == 1 and found[0].phone == "+33612300007"
