@@ -37,6 +37,7 @@ from sms_hub.domain.adoption import FROM_SARBACANE, is_adoptable
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.campaign import CampaignKind
 from sms_hub.domain.lifecycle import (
+    ACTIVE_STATUSES,
     INITIAL_STATUS,
     Status,
     status_after_sync,
@@ -113,6 +114,7 @@ def _adopt_and_refresh(
             if known is not None:
                 if known.origin != FROM_SARBACANE:
                     continue
+                changed += _follow_state(session, known, row.state)
                 newer = row.edited is not None and (
                     known.sarbacane_edited is None
                     or row.edited > _aware(known.sarbacane_edited)
@@ -145,6 +147,25 @@ def _adopt_and_refresh(
                 adopted.append(new_id)
                 changed += 1
     return Outcome(adopted, changed)
+
+
+def _follow_state(session, campaign, state: str | None) -> bool:
+    """An adopted campaign launched or ended in Sarbacane's interface takes
+    the status the lifecycle table gives; an active one is the poller's."""
+    local = Status(campaign.status)
+    if local in ACTIVE_STATUSES:
+        return False
+    target = status_after_sync(local, state, stopped=False)
+    if target is None:
+        return False
+    return queries.record_sync(
+        session,
+        campaign,
+        now=utcnow(),
+        read=False,
+        status=target.value,
+        remote_state=state,
+    )
 
 
 def _count(session, campaign, listed: int | None) -> int | None:

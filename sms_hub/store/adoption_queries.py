@@ -55,12 +55,13 @@ def adopt(session: Session, values: dict) -> int | None:
 def linked_in_account(
     session: Session, tenant_id: int, account_id: str
 ) -> list[Campaign]:
-    """The centre's campaigns linked to Sarbacane campaigns of this account."""
+    """The centre's campaigns linked to Sarbacane campaigns of this account,
+    and those stored before campaigns recorded their account (``""``)."""
     return list(
         session.exec(
             select(Campaign).where(
                 Campaign.tenant_id == tenant_id,
-                Campaign.sarbacane_account_id == account_id,
+                col(Campaign.sarbacane_account_id).in_([account_id, ""]),
             )
         ).all()
     )

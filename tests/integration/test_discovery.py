@@ -237,3 +237,47 @@ async def test_an_adopted_campaigns_recipients_are_read_in_sarbacane(actor, sim)
         centre, row.id or 0, search="06 12 30 00 07", offset=0, limit=20
     )
     assert matching == 1 and found[0].phone == "+33612300007"
+
+
+async def test_an_adopted_draft_sent_from_sarbacane_follows_its_state(actor, sim):
+    centre, store = _centre(actor, sim, "f")
+    made = _made_in_sarbacane(store, "Envoyée ensuite", "SMS_NOTIFICATION", "Txt")
+    store.add_recipients(made, [{"phone": "+33612340009"}], _now())
+    tenant = _tenant(centre)
+    await discovery.discover_centre(tenant)
+    assert _rows(centre)[0].status == Status.DRAFT.value
+    from sms_hub.services.accounts import client_for
+
+    await client_for(tenant).send_now(made)
+    deadline = time.monotonic() + 20
+    while (await client_for(tenant).get_campaign(made)).state != "FINISH":
+        assert time.monotonic() < deadline, "the simulator did not send"
+        await asyncio.sleep(0.05)
+
+    await discovery.discover_centre(tenant)
+
+    assert _rows(centre)[0].status == Status.FINISHED.value
+
+
+async def test_a_campaign_stored_before_accounts_were_recorded_is_not_adopted(
+    actor, sim
+):
+    centre, store = _centre(actor, sim, "l")
+    made = _made_in_sarbacane(store, "Ancienne", "SMS_NOTIFICATION", "Txt")
+    with _scope() as session:
+        session.add(
+            Campaign(
+                tenant_id=centre.tenant_id,
+                sarbacane_account_id="",
+                sarbacane_id=made,
+                name="Ancienne",
+                kind="SMS_NOTIFICATION",
+                sender="Centre",
+                content="Txt",
+                status=Status.DRAFT.value,
+            )
+        )
+
+    await discovery.discover_centre(_tenant(centre))
+
+    assert [(r.sarbacane_id, r.origin) for r in _rows(centre)] == [(made, "hub")]
