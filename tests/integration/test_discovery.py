@@ -23,7 +23,10 @@ from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.context import Actor
 from sms_hub.services.paging import CampaignPageQuery
 from sms_hub.store import secret_box
+from sms_hub.store.db import session_scope
+from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import AuditEvent, Campaign, Tenant
+from tests.integration.postgres_support import postgres_cluster
 from tests.integration.sarbacane_support import Simulator, simulator_settings
 from tests.integration.test_audience_and_sending import _scope
 
@@ -281,3 +284,58 @@ async def test_a_campaign_stored_before_accounts_were_recorded_is_not_adopted(
     await discovery.discover_centre(_tenant(centre))
 
     assert [(r.sarbacane_id, r.origin) for r in _rows(centre)] == [(made, "hub")]
+
+
+def _adopt_twice_at_once(url: str) -> None:
+    """Two workers adopting the same Sarbacane campaign at once: one row."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from sms_hub.store import adoption_queries
+
+    with session_scope(url) as session:
+        tenant = Tenant(slug=f"c-{uuid.uuid4().hex[:6]}", name="Centre")
+        session.add(tenant)
+        session.flush()
+        tenant_id = tenant.id
+    barrier = Barrier(2)
+
+    def adopt() -> int | None:
+        with session_scope(url) as session:
+            barrier.wait(timeout=10)
+            return adoption_queries.adopt(
+                session,
+                {
+                    "tenant_id": tenant_id,
+                    "sarbacane_account_id": "acc-pair",
+                    "sarbacane_id": "sb-pair",
+                    "name": "Créée sur Sarbacane",
+                    "kind": "SMS_NOTIFICATION",
+                    "sender": "",
+                    "content": "",
+                    "status": Status.DRAFT.value,
+                    "recipient_count": 0,
+                },
+            )
+
+    with ThreadPoolExecutor(2) as pool:
+        ids = list(pool.map(lambda _: adopt(), range(2)))
+    assert sorted(ids, key=lambda i: i is None)[1] is None
+    assert any(ids)
+    with session_scope(url) as session:
+        rows = session.exec(
+            select(Campaign).where(Campaign.sarbacane_id == "sb-pair")
+        ).all()
+    assert len(rows) == 1
+
+
+def test_an_adoption_is_insert_or_ignore_on_sqlite(tmp_path):
+    url = f"sqlite:///{tmp_path / 'adopt.db'}"
+    upgrade(url)
+    _adopt_twice_at_once(url)
+
+
+def test_an_adoption_is_insert_or_ignore_on_postgresql():
+    with postgres_cluster() as url:
+        upgrade(url)
+        _adopt_twice_at_once(url)
