@@ -11,6 +11,12 @@ local rows, then times several poll cycles (target < 1 s per cycle):
 - *all routing*: the simulated clock moved on so that every campaign is
   ``ROUTING`` (1,000 detail reads per cycle, the worst case).
 
+- *discovery*: with the finished history in the account (5,000 standard
+  SMS campaigns made in Sarbacane, none linked), the leader's discovery
+  runs (``discovery.discover_centre``, at most ``MAX_PAGES_PER_CYCLE`` pages
+  of 1000 per run) until the whole listing was read and adopted, then a
+  steady run with nothing new.
+
 Each cycle is broken down (local read, the three bulk ``GET /campaigns?state=``
 lists, the detail reads, the local write), and the simulator's own cost of
 one bulk list is timed without HTTP.
@@ -32,10 +38,10 @@ from benchmarks._harness import BenchEnv, Timer, bench_env, mobiles, patched, ve
 from sms_hub.domain.statuses import Status
 from sms_hub.sarbacane import close_clients, get_client
 from sms_hub.sarbacane.simulator import Store
-from sms_hub.services import sync
+from sms_hub.services import discovery, sync
 from sms_hub.settings import get_settings
 from sms_hub.store.db import session_scope
-from sms_hub.store.models import Campaign
+from sms_hub.store.models import Campaign, Tenant
 from tests.integration.sarbacane_support import (
     ACCOUNT_ID,
     Simulator,
@@ -107,6 +113,7 @@ def insert_local(env: BenchEnv, remote: list[tuple[str, bool]]) -> None:
             session.add(
                 Campaign(
                     tenant_id=env.actor.tenant_id,
+                    sarbacane_account_id=ACCOUNT_ID,
                     sarbacane_id=sarbacane_id,
                     name=f"Poll bench {i:04d}",
                     kind="SMS_NOTIFICATION",
@@ -243,6 +250,46 @@ async def scenario(
     return ok
 
 
+def _tenant(env: BenchEnv) -> Tenant:
+    with session_scope(env.database_url) as session:
+        tenant = session.get(Tenant, env.actor.tenant_id)
+        assert tenant is not None
+        return tenant
+
+
+async def discovery_cost(env: BenchEnv, history: int) -> bool:
+    """Discovery runs over an account holding ``history`` campaigns made in
+    Sarbacane: runs until the listing is read through, then a steady one."""
+    tenant = await asyncio.to_thread(_tenant, env)
+    key = (tenant.id or 0, ACCOUNT_ID)
+    runs: list[tuple[float, int, int]] = []
+    for _ in range(history // 1000 + 3):
+        offset = discovery._sweeps[key].offset if key in discovery._sweeps else 0
+        started = time.perf_counter()
+        changed = await discovery.discover_centre(tenant)
+        seconds = time.perf_counter() - started
+        after = discovery._sweeps[key].offset
+        runs.append((seconds, changed, (after or offset + 1000) - offset))
+        if after == 0:
+            break
+    started = time.perf_counter()
+    steady_changed = await discovery.discover_centre(tenant)
+    steady = time.perf_counter() - started
+    worst = max(seconds for seconds, _, _ in runs)
+    for n, (seconds, changed, rows) in enumerate(runs, 1):
+        print(
+            f"  discovery run {n}: {seconds:.3f} s, listing rows {rows:,} read "
+            f"(pages of 1000), {changed:,} row(s) adopted or changed"
+        )
+    print(
+        f"  discovery over {history:,} campaigns made in Sarbacane: read through "
+        f"in {len(runs)} runs (at most {discovery.MAX_PAGES_PER_CYCLE} pages of "
+        f"1000 per run), worst run {worst:.3f} s; a steady run (nothing new, "
+        f"the next sweep's first pages) {steady:.3f} s, {steady_changed} changed"
+    )
+    return True
+
+
 async def request_latency(env: BenchEnv, sarbacane_id: str) -> str:
     """Serial latency of one GET /campaigns/{id}, and of the simulator alone."""
     client = env.client()
@@ -297,6 +344,7 @@ async def run(env: BenchEnv, count: int, cycles: int, history: int) -> bool:
                 sim,
                 cycles,
             )
+            ok &= await discovery_cost(env, history)
         cost, rows = await asyncio.to_thread(
             simulator_list_cost, env, MODERATION_S + 10
         )

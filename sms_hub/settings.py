@@ -105,6 +105,8 @@ class Settings:
     stuck_after_seconds: float
     redis_url: str = ""
     workers: int | None = None
+    #: How often the poller's leader looks for campaigns made in Sarbacane.
+    discovery_interval_seconds: float = 300.0
 
     def sarbacane_link(self, path_template: str, **ids: str) -> str:
         """A link into Sarbacane's web application (or the simulator's pages)."""
@@ -183,6 +185,7 @@ def load_settings() -> Settings:
         workers=_env_optional_int(
             "WORKERS", _env_optional_int("GRANIAN_WORKERS", None)
         ),
+        discovery_interval_seconds=_env_float("DISCOVERY_INTERVAL_SECONDS", 300.0),
     )
 
 

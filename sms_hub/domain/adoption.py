@@ -28,3 +28,25 @@ def is_adoptable(kind: str | None) -> bool:
     if kind is None:
         return False
     return kind.strip().upper() in ADOPTABLE_KINDS
+
+
+#: ``Campaign.origin`` of a campaign made from Hub3E / in Sarbacane's interface.
+FROM_HUB = "hub"
+FROM_SARBACANE = "sarbacane"
+
+#: The badge next to the name of a campaign made in Sarbacane's interface.
+ADOPTED_BADGE = "Créée sur Sarbacane"
+
+#: Shown before a launch of a campaign made in Sarbacane whose SMS text
+#: Hub3E cannot see or that has none (the French user documentation).
+NO_TEMPLATE_WARNING = (
+    "Si une campagne a été créée sur Sarbacane sans modèle de SMSing et est "
+    "envoyée depuis l'interface Hub3E, elle restera bloquée au statut Reçue par "
+    "le serveur d'envoi."
+)
+
+
+def lacks_visible_text(origin: str, content: str | None) -> bool:
+    """Whether a launch must warn that the campaign may stay stuck: it was
+    made in Sarbacane and Hub3E sees no SMS text of it."""
+    return origin == FROM_SARBACANE and not (content or "").strip()

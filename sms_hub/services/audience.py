@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sms_hub.domain.adoption import FROM_SARBACANE
 from sms_hub.domain.audit import AuditAction
 from sms_hub.domain.campaign import (
     UNSUBSCRIBE_LIST_ID,
@@ -28,9 +29,9 @@ from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.lifecycle import RULES, Action
 from sms_hub.domain.phone import display_phone
 from sms_hub.sarbacane import MAX_BATCH, RecipientIn, SarbacaneClient
-from sms_hub.services import audit
+from sms_hub.services import adopted_recipients, audit
 from sms_hub.services.context import Actor, in_thread
-from sms_hub.services.errors import GatewayError, NotAllowed
+from sms_hub.services.errors import GatewayError, NotAllowed, NotFound
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_for, campaign_in_centre, load_campaign
 from sms_hub.services.lease_holders import holder_is_gone, new_holder
@@ -256,6 +257,17 @@ async def unpushed_count(actor: Actor, campaign_id: int) -> int:
 async def recipients_page(
     actor: Actor, campaign_id: int, *, search: str, offset: int, limit: int
 ) -> tuple[list[RecipientView], int]:
+    try:
+        found = await in_thread(campaign_in_centre, actor, campaign_id)
+    except NotFound:
+        found = None  # another centre's: the local query finds nothing
+    if found is not None and found.campaign.origin == FROM_SARBACANE:
+        # Made in Sarbacane's interface: its recipients are read there.
+        rows, total = await adopted_recipients.recipients_page(
+            actor, found, search=search, offset=offset, limit=limit
+        )
+        return [RecipientView(*row) for row in rows], total
+
     def page() -> tuple[list[RecipientView], int]:
         with _scope() as session:
             rows, total = queries.recipient_page(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from sms_hub.domain import calendar, lifecycle, sms_text
+from sms_hub.domain.adoption import NO_TEMPLATE_WARNING, lacks_visible_text
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.campaign import (
     NO_STOP_LIST_AUDIT,
@@ -69,6 +70,9 @@ class LaunchPreview:
     #: Non-empty for an SMS Marketing without the unsubscribe (STOP) list:
     #: its launch must be confirmed.
     stop_list_warning: str = ""
+    #: Non-empty for a campaign made in Sarbacane whose SMS text Hub3E does
+    #: not see: it may stay stuck under *Reçue par le serveur d'envoi*.
+    no_template_warning: str = ""
 
 
 def sending_window(tenant: Tenant) -> calendar.SendingWindow:
@@ -113,6 +117,9 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         next_slot_local=note.slot_local,
         timezone=tenant.timezone,
         stop_list_warning=NO_STOP_LIST_WARNING if no_stop_list else "",
+        no_template_warning=NO_TEMPLATE_WARNING
+        if lacks_visible_text(campaign.origin, campaign.content)
+        else "",
     )
 
 

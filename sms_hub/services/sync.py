@@ -55,7 +55,7 @@ from sms_hub.sarbacane import (
     SarbacaneError,
     SarbacaneNotFound,
 )
-from sms_hub.services import audit
+from sms_hub.services import audit, discovery
 from sms_hub.services.accounts import (
     AccountNotConfigured,
     client_for,
@@ -499,6 +499,7 @@ async def run_poller(
     leadership = Leadership(holder or this_process(), lease_ttl(interval))
     await leadership.beat()
     heartbeat = asyncio.create_task(leadership.keep())
+    discovering: asyncio.Task | None = None
     try:
         while True:
             if leadership.held():
@@ -511,8 +512,26 @@ async def run_poller(
                             await resume_replacements()
                 except Exception:
                     log.exception("status poll failed; retrying")
+                # Campaigns made in Sarbacane's interface, at their own cadence
+                # and beside the status polls (a long read never delays them).
+                if discovering is None or discovering.done():
+                    discovering = asyncio.create_task(_discover(on_change))
             await asyncio.sleep(interval)
     finally:
-        heartbeat.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await heartbeat
+        for task in (heartbeat, discovering):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+
+async def _discover(on_change: Callable[[set[int]], Awaitable[None]] | None) -> None:
+    """One due discovery run; the centres that gained or changed campaigns
+    are pushed to their open tabs."""
+    try:
+        adopted = await discovery.run_due()
+    except Exception:
+        log.exception("campaign discovery failed; retrying at its next turn")
+        return
+    if adopted and on_change is not None:
+        await on_change(set(adopted))

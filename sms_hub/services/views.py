@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from sms_hub.domain.adoption import FROM_SARBACANE
 from sms_hub.domain.campaign import kind_label
 from sms_hub.domain.formatting import date_time_fr, number_fr
 from sms_hub.domain.lifecycle import (
@@ -53,6 +54,8 @@ class CampaignRow:
     progress: str = ""
     stuck: bool = False
     actions: list[ActionView] = field(default_factory=list)
+    #: Made in Sarbacane's own interface (« Créée sur Sarbacane »).
+    adopted: bool = False
 
 
 def _progress(campaign: Campaign, status: Status) -> str:
@@ -132,4 +135,5 @@ def campaign_row(campaign: Campaign, settings: Settings) -> CampaignRow:
             timedelta(seconds=settings.stuck_after_seconds),
         ),
         actions=action_views(campaign, settings),
+        adopted=campaign.origin == FROM_SARBACANE,
     )

@@ -83,6 +83,12 @@ class Campaign(SQLModel, table=True):
     #: When Hub3E last wrote to or read its Sarbacane campaign: a later
     #: ``edited`` there means someone changed it in Sarbacane.
     sarbacane_seen_at: datetime | None = None
+    #: ``hub``: made from Hub3E; ``sarbacane``: made in Sarbacane's own
+    #: interface and taken in by discovery (« Créée sur Sarbacane »).
+    origin: str = Field(default="hub", max_length=16)
+    #: Sarbacane's ``edited`` last seen for an adopted campaign (its name is
+    #: read again when Sarbacane's is newer).
+    sarbacane_edited: datetime | None = None
 
 
 class ContactList(SQLModel, table=True):

@@ -78,6 +78,7 @@ def server_env(tmp_path_factory) -> dict[str, str]:
         "SIMULATOR_MODERATION_SECONDS": "4",
         "SIMULATOR_RECIPIENTS_PER_SECOND": "1",
         "POLL_INTERVAL_SECONDS": "1",
+        "DISCOVERY_INTERVAL_SECONDS": "2",
         "PAGE_SIZE": "20",
     }
     for name in ("SARBACANE_API_URL", "DATABASE_URL", "REDIS_URL"):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
 from sms_hub.store.db import get_engine, session_scope
 from sms_hub.store.migrate import alembic_config, upgrade
-from sms_hub.store.models import Campaign, Tenant
+from sms_hub.store.models import Campaign, Tenant, utcnow
 from tests.integration.postgres_support import postgres_cluster
 
 
@@ -22,19 +22,6 @@ def test_migrations_match_the_models(tmp_path):
             MigrationContext.configure(connection), SQLModel.metadata
         )
     assert differences == []
-
-
-def _campaign(tenant_id: int, account_id: str, sarbacane_id: str) -> Campaign:
-    return Campaign(
-        tenant_id=tenant_id,
-        sarbacane_account_id=account_id,
-        sarbacane_id=sarbacane_id,
-        name=sarbacane_id,
-        kind="SMS_NOTIFICATION",
-        sender="CENTRE",
-        content="Bonjour",
-        status="finished",
-    )
 
 
 def test_existing_campaigns_record_their_centres_account(tmp_path):
@@ -55,21 +42,29 @@ def _check_backfill(url: str) -> None:
         demo = Tenant(slug="demo", name="Démo")
         session.add_all([lyon, demo])
         session.flush()
-        rows = [
-            _campaign(lyon.id, "", "sb-1"),
-            _campaign(lyon.id, "acc-ancien", "sb-2"),
-            _campaign(lyon.id, "acc-lyon", "sb-3"),
-            _campaign(lyon.id, "", "sb-3"),  # the same Sarbacane campaign again
-            _campaign(demo.id, "", "sb-4"),
-        ]
-        # Only the columns of that revision (later ones add others).
-        columns = {
-            column["name"]
-            for column in sa.inspect(session.connection()).get_columns("campaign")
-        }
+        # The rows as 0006 stored them (its columns only, not today's model).
+        columns = (
+            "tenant_id, sarbacane_account_id, sarbacane_id, name, kind, sender,"
+            " content, status, recipient_count, processed_count, created_by,"
+            " created_at, updated_at, status_changed_at"
+        )
         session.execute(
-            sa.insert(Campaign.__table__),
-            [row.model_dump(include=columns - {"id"}) for row in rows],
+            text(
+                f"INSERT INTO campaign ({columns}) VALUES (:tenant_id, :account,"
+                " :sarbacane_id, :sarbacane_id, 'SMS_NOTIFICATION', 'CENTRE',"
+                " 'Bonjour', 'finished', 0, 0, '', :now, :now, :now)"
+            ),
+            [
+                {"tenant_id": tenant, "account": account, "sarbacane_id": sb_id}
+                | {"now": utcnow()}
+                for tenant, account, sb_id in [
+                    (lyon.id, "", "sb-1"),
+                    (lyon.id, "acc-ancien", "sb-2"),
+                    (lyon.id, "acc-lyon", "sb-3"),
+                    (lyon.id, "", "sb-3"),  # the same Sarbacane campaign again
+                    (demo.id, "", "sb-4"),
+                ]
+            ],
         )
     upgrade(url)
     with session_scope(url) as session:

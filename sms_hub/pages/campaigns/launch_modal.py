@@ -42,6 +42,8 @@ class LaunchState(CampaignModalState):
     #: An SMS Marketing without the STOP list: the risk, and the user's consent.
     stop_list_warning: str = ""
     stop_list_confirmed: bool = False
+    #: A campaign made in Sarbacane whose SMS text Hub3E does not see.
+    no_template_warning: str = ""
 
     @rx.event
     async def open_launch(self, campaign_id: int, name: str):
@@ -68,6 +70,7 @@ class LaunchState(CampaignModalState):
         )
         self.relaunch_warning = preview.relaunch_warning
         self.stop_list_warning = preview.stop_list_warning
+        self.no_template_warning = preview.no_template_warning
         self.window_note, self.next_slot = preview.window_note, preview.next_slot
         self.timezone = preview.timezone
         self.time_label = (
@@ -263,6 +266,15 @@ def launch_modal() -> rx.Component:
         rx.cond(
             s.relaunch_warning != "",
             rx.callout(s.relaunch_warning, icon="triangle-alert", color_scheme="amber"),
+        ),
+        rx.cond(
+            s.no_template_warning != "",
+            rx.callout(
+                s.no_template_warning,
+                icon="triangle-alert",
+                color_scheme="amber",
+                class_name="no-template-warning",
+            ),
         ),
         _facts(),
         _stop_list_warning(),

@@ -15,6 +15,7 @@ from sms_hub.components.icon_action import icon_action
 from sms_hub.components.layout import page_shell, spinner_until
 from sms_hub.components.search_field import search_input
 from sms_hub.components.status_badge import status_badge
+from sms_hub.domain.adoption import ADOPTED_BADGE
 from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, STUCK_WARNING, Action
 from sms_hub.pages.campaigns.cancel_dialog import CancelState, cancel_dialog
 from sms_hub.pages.campaigns.copy_dialogs import (
@@ -175,7 +176,24 @@ def _actions(row: CampaignRow) -> rx.Component:
 
 def _row(row: CampaignRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(rx.text(row.name, weight="medium")),
+        rx.table.row_header_cell(
+            rx.hstack(
+                rx.text(row.name, weight="medium"),
+                rx.cond(
+                    row.adopted,
+                    rx.badge(
+                        ADOPTED_BADGE,
+                        color_scheme="orange",
+                        variant="surface",
+                        size="1",
+                        class_name="adopted-badge",
+                    ),
+                ),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            )
+        ),
         rx.table.cell(row.kind_label),
         rx.table.cell(rx.code(row.sender, variant="ghost")),
         rx.table.cell(

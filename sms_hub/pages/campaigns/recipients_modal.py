@@ -52,7 +52,11 @@ class RecipientsState(CampaignModalState):
     async def open_recipients(self, campaign_id: int, name: str):
         self._target(campaign_id, name)
         self.recipients_page, self.recipients_search = 1, ""
-        await self._load_recipients()
+        try:
+            await self._load_recipients()
+        except ServiceError as error:
+            yield rx.toast.error(error.user_message)
+            return
         self.recipients_open = True
 
     @rx.event

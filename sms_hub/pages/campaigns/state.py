@@ -8,6 +8,7 @@ import reflex as rx
 
 from sms_hub.domain.formatting import number_fr
 from sms_hub.services import campaigns as campaign_service
+from sms_hub.services import discovery
 from sms_hub.services.paging import (
     CampaignPageQuery,
     CampaignSort,
@@ -72,6 +73,17 @@ class CampaignsState(SessionState):
     async def on_load(self, launch: dict | None = None):
         if await self._ensure_session(launch):
             await self._refresh()
+            return CampaignsState.discover_campaigns
+
+    @rx.event(background=True)
+    async def discover_campaigns(self):
+        """Look for campaigns made in Sarbacane's interface (at most once a
+        minute per centre), without holding the page; new rows then show."""
+        async with self:
+            tenant_id = self._tenant_id
+        if tenant_id and await discovery.discover_if_due(tenant_id):
+            async with self:
+                await self._changed()
 
     @rx.event
     async def set_search(self, value: str):

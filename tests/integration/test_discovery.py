@@ -1,0 +1,341 @@
+"""Campaigns made in Sarbacane's own interface appear in SMS Hub.
+
+Each test works in a fresh Sarbacane account of the simulator (its
+campaigns written as Sarbacane's interface writes them) and a fresh centre
+in the app's database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import pytest
+from sqlmodel import select
+
+from sms_hub.domain.adoption import NO_TEMPLATE_WARNING
+from sms_hub.domain.campaign import CampaignKind, NewCampaign
+from sms_hub.domain.lifecycle import Status
+from sms_hub.sarbacane.simulator import Store
+from sms_hub.services import audience, discovery, sending
+from sms_hub.services import campaigns as campaign_service
+from sms_hub.services.context import Actor
+from sms_hub.services.paging import CampaignPageQuery
+from sms_hub.store import secret_box
+from sms_hub.store.db import session_scope
+from sms_hub.store.migrate import upgrade
+from sms_hub.store.models import AuditEvent, Campaign, Tenant
+from tests.integration.postgres_support import postgres_cluster
+from tests.integration.sarbacane_support import Simulator, simulator_settings
+from tests.integration.test_audience_and_sending import _scope
+
+pytest_plugins = ["tests.integration.app_fixtures"]
+
+CLOCK = [1_800_000_000.0]
+
+
+def _now() -> float:
+    CLOCK[0] += 1
+    return CLOCK[0]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_discovery(monkeypatch) -> None:
+    """Each test's centre starts with no discovery run remembered."""
+    monkeypatch.setattr(discovery, "_sweeps", {})
+    monkeypatch.setattr(discovery, "_last_run", {})
+    monkeypatch.setattr(discovery, "_last_cycle", [])
+
+
+def _centre(actor: Actor, sim: Simulator, label: str) -> tuple[Actor, Store]:
+    """A centre with an account of its own, and the simulator's store of it."""
+    account, key = f"acc-{label}-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    sim.add_account(account, key, name=f"Centre {label}", sms_credits=5000)
+    with _scope() as session:
+        tenant = Tenant(
+            slug=f"centre-{account[-12:]}",
+            name=f"Centre {label}",
+            opt_out_mention="STOP au 36111",
+            sarbacane_account_id=account,
+            sarbacane_api_key_encrypted=secret_box.encrypt(key),
+        )
+        session.add(tenant)
+        session.flush()
+        centre = Actor(tenant_id=tenant.id or 0, user=f"{label}@centre.fr")
+    return centre, Store(simulator_settings(sim.db_path)).for_account(account)
+
+
+def _made_in_sarbacane(store: Store, name: str, kind: str, content: str = "") -> str:
+    return store.create_in_app(
+        name=name, kind=kind, sms_from="Centre", content=content, now=_now()
+    )["id"]
+
+
+def _tenant(centre: Actor) -> Tenant:
+    with _scope() as session:
+        tenant = session.get(Tenant, centre.tenant_id)
+        assert tenant is not None
+        return tenant
+
+
+def _rows(centre: Actor) -> list[Campaign]:
+    with _scope() as session:
+        return list(
+            session.exec(
+                select(Campaign).where(Campaign.tenant_id == centre.tenant_id)
+            ).all()
+        )
+
+
+async def test_standard_sms_made_in_sarbacane_appear_email_and_automated_do_not(
+    actor, sim
+):
+    centre, store = _centre(actor, sim, "a")
+    marketing = _made_in_sarbacane(store, "Portes ouvertes", "SMS_MARKETING", "Hello")
+    notice = _made_in_sarbacane(store, "Rappel examen", "SMS_NOTIFICATION")
+    _made_in_sarbacane(store, "Lettre d'information", "EMAIL")
+    _made_in_sarbacane(store, "Relance automatique", "SMS_AUTOMATION", "Auto")
+    store.add_recipients(
+        marketing, [{"phone": "+33612340001"}, {"phone": "+33612340002"}], _now()
+    )
+    own = await campaign_service.create_campaign(
+        centre,
+        NewCampaign("Faite dans Hub3E", CampaignKind.NOTIFICATION, "Centre", "Bjr"),
+    )
+
+    await discovery.discover_centre(_tenant(centre))
+
+    page = await campaign_service.campaign_page(centre, CampaignPageQuery())
+    shown = {row.name: row for row in page.rows}
+    assert set(shown) == {"Portes ouvertes", "Rappel examen", "Faite dans Hub3E"}
+    assert shown["Portes ouvertes"].adopted and shown["Rappel examen"].adopted
+    assert not shown["Faite dans Hub3E"].adopted
+    assert shown["Portes ouvertes"].kind == "SMS_MARKETING"
+    assert shown["Rappel examen"].kind == "SMS_NOTIFICATION"
+    assert shown["Portes ouvertes"].status == Status.DRAFT.value
+    assert shown["Portes ouvertes"].recipient_count == 2
+    assert shown["Faite dans Hub3E"].id == own.id
+    # The SMS Marketing got the STOP list, in Sarbacane too.
+    marketing_row = shown["Portes ouvertes"]
+    assert await audience.current_exclusions(centre, marketing_row.id)
+    assert "DEFAULT_BLACKLIST" in store.campaign(marketing, _now())["blacklists"]
+    # A second run adds nothing.
+    await discovery.discover_centre(_tenant(centre))
+    assert len(_rows(centre)) == 3
+    assert {r.sarbacane_id for r in _rows(centre)} >= {marketing, notice}
+
+
+async def test_two_concurrent_discoveries_adopt_one_row(actor, sim):
+    centre, store = _centre(actor, sim, "race")
+    made = [
+        _made_in_sarbacane(store, f"Session {n}", "SMS_NOTIFICATION") for n in range(30)
+    ]
+    tenant = _tenant(centre)
+
+    async def worker() -> int:
+        # Each worker process has its own memory of where its reading stands.
+        discovery._sweeps.clear()
+        return await discovery.discover_centre(tenant)
+
+    await asyncio.gather(worker(), worker(), worker())
+
+    rows = _rows(centre)
+    assert sorted(r.sarbacane_id for r in rows) == sorted(made)
+
+
+async def test_a_centre_never_adopts_another_accounts_campaigns(actor, sim):
+    centre_a, store_a = _centre(actor, sim, "a")
+    centre_b, store_b = _centre(actor, sim, "b")
+    _made_in_sarbacane(store_a, "Campagne de A", "SMS_NOTIFICATION")
+    _made_in_sarbacane(store_b, "Campagne de B", "SMS_NOTIFICATION")
+
+    await discovery.discover_all()
+
+    assert [r.name for r in _rows(centre_a)] == ["Campagne de A"]
+    assert [r.name for r in _rows(centre_b)] == ["Campagne de B"]
+    assert (
+        _rows(centre_a)[0].sarbacane_account_id
+        == _tenant(centre_a).sarbacane_account_id
+    )
+
+
+async def test_a_name_changed_in_sarbacane_is_shown(actor, sim):
+    centre, store = _centre(actor, sim, "n")
+    made = _made_in_sarbacane(store, "Ancien nom", "SMS_NOTIFICATION", "Texte")
+    await discovery.discover_centre(_tenant(centre))
+    assert [r.name for r in _rows(centre)] == ["Ancien nom"]
+
+    store.edit_draft(made, name="Nouveau nom", content=None, now=_now())
+    await discovery.discover_centre(_tenant(centre))
+
+    assert [r.name for r in _rows(centre)] == ["Nouveau nom"]
+
+
+async def test_a_campaign_deleted_in_sarbacane_leaves_the_list(actor, sim):
+    centre, store = _centre(actor, sim, "d")
+    kept = _made_in_sarbacane(store, "Gardée", "SMS_NOTIFICATION", "Texte")
+    gone = _made_in_sarbacane(store, "Supprimée", "SMS_NOTIFICATION", "Texte")
+    await discovery.discover_centre(_tenant(centre))
+    assert len(_rows(centre)) == 2
+
+    store.delete_campaign(gone, _now())
+    await discovery.discover_centre(_tenant(centre))
+
+    assert [r.sarbacane_id for r in _rows(centre)] == [kept]
+    with _scope() as session:
+        details = [e.detail for e in session.exec(select(AuditEvent)).all()]
+    assert "La campagne n'existe plus dans Sarbacane." in details
+
+
+async def test_a_campaign_sent_in_sarbacane_takes_sarbacanes_status(actor, sim):
+    centre, store = _centre(actor, sim, "s")
+    made = _made_in_sarbacane(store, "Déjà envoyée", "SMS_NOTIFICATION", "Texte")
+    store.add_recipients(made, [{"phone": "+33612340003"}], _now())
+    tenant = _tenant(centre)
+    from sms_hub.services.accounts import client_for
+
+    await client_for(tenant).send_now(made)
+    deadline = time.monotonic() + 20
+    while (await client_for(tenant).get_campaign(made)).state != "FINISH":
+        assert time.monotonic() < deadline, "the simulator did not send"
+        await asyncio.sleep(0.05)
+
+    await discovery.discover_centre(tenant)
+
+    (row,) = _rows(centre)
+    assert row.status == Status.FINISHED.value
+
+
+async def test_the_launch_of_an_adopted_campaign_without_text_warns(actor, sim):
+    centre, store = _centre(actor, sim, "t")
+    _made_in_sarbacane(store, "Sans modèle", "SMS_NOTIFICATION")
+    await discovery.discover_centre(_tenant(centre))
+    (row,) = _rows(centre)
+
+    preview = await sending.preview(centre, row.id or 0)
+
+    assert preview.no_template_warning == NO_TEMPLATE_WARNING
+    own = await campaign_service.create_campaign(
+        centre, NewCampaign("Avec texte", CampaignKind.NOTIFICATION, "Centre", "Bjr")
+    )
+    assert (await sending.preview(centre, own.id)).no_template_warning == ""
+
+
+async def test_an_adopted_campaigns_recipients_are_read_in_sarbacane(actor, sim):
+    centre, store = _centre(actor, sim, "r")
+    made = _made_in_sarbacane(store, "Liste Sarbacane", "SMS_NOTIFICATION", "Txt")
+    numbers = [f"+336123{n:05d}" for n in range(1203)]
+    store.add_recipients(made, [{"phone": n} for n in numbers], _now())
+    await discovery.discover_centre(_tenant(centre))
+    (row,) = _rows(centre)
+    assert row.recipient_count == 1203
+
+    shown, total = await audience.recipients_page(
+        centre, row.id or 0, search="", offset=1200, limit=20
+    )
+    assert total == 1203
+    assert [r.phone for r in shown] == numbers[1200:]
+    found, matching = await audience.recipients_page(
+        centre, row.id or 0, search="06 12 30 00 07", offset=0, limit=20
+    )
+    assert matching == 1 and found[0].phone == "+33612300007"
+
+
+async def test_an_adopted_draft_sent_from_sarbacane_follows_its_state(actor, sim):
+    centre, store = _centre(actor, sim, "f")
+    made = _made_in_sarbacane(store, "Envoyée ensuite", "SMS_NOTIFICATION", "Txt")
+    store.add_recipients(made, [{"phone": "+33612340009"}], _now())
+    tenant = _tenant(centre)
+    await discovery.discover_centre(tenant)
+    assert _rows(centre)[0].status == Status.DRAFT.value
+    from sms_hub.services.accounts import client_for
+
+    await client_for(tenant).send_now(made)
+    deadline = time.monotonic() + 20
+    while (await client_for(tenant).get_campaign(made)).state != "FINISH":
+        assert time.monotonic() < deadline, "the simulator did not send"
+        await asyncio.sleep(0.05)
+
+    await discovery.discover_centre(tenant)
+
+    assert _rows(centre)[0].status == Status.FINISHED.value
+
+
+async def test_a_campaign_stored_before_accounts_were_recorded_is_not_adopted(
+    actor, sim
+):
+    centre, store = _centre(actor, sim, "l")
+    made = _made_in_sarbacane(store, "Ancienne", "SMS_NOTIFICATION", "Txt")
+    with _scope() as session:
+        session.add(
+            Campaign(
+                tenant_id=centre.tenant_id,
+                sarbacane_account_id="",
+                sarbacane_id=made,
+                name="Ancienne",
+                kind="SMS_NOTIFICATION",
+                sender="Centre",
+                content="Txt",
+                status=Status.DRAFT.value,
+            )
+        )
+
+    await discovery.discover_centre(_tenant(centre))
+
+    assert [(r.sarbacane_id, r.origin) for r in _rows(centre)] == [(made, "hub")]
+
+
+def _adopt_twice_at_once(url: str) -> None:
+    """Two workers adopting the same Sarbacane campaign at once: one row."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from sms_hub.store import adoption_queries
+
+    with session_scope(url) as session:
+        tenant = Tenant(slug=f"c-{uuid.uuid4().hex[:6]}", name="Centre")
+        session.add(tenant)
+        session.flush()
+        tenant_id = tenant.id
+    barrier = Barrier(2)
+
+    def adopt() -> int | None:
+        with session_scope(url) as session:
+            barrier.wait(timeout=10)
+            return adoption_queries.adopt(
+                session,
+                {
+                    "tenant_id": tenant_id,
+                    "sarbacane_account_id": "acc-pair",
+                    "sarbacane_id": "sb-pair",
+                    "name": "Créée sur Sarbacane",
+                    "kind": "SMS_NOTIFICATION",
+                    "sender": "",
+                    "content": "",
+                    "status": Status.DRAFT.value,
+                    "recipient_count": 0,
+                },
+            )
+
+    with ThreadPoolExecutor(2) as pool:
+        ids = list(pool.map(lambda _: adopt(), range(2)))
+    assert sorted(ids, key=lambda i: i is None)[1] is None
+    assert any(ids)
+    with session_scope(url) as session:
+        rows = session.exec(
+            select(Campaign).where(Campaign.sarbacane_id == "sb-pair")
+        ).all()
+    assert len(rows) == 1
+
+
+def test_an_adoption_is_insert_or_ignore_on_sqlite(tmp_path):
+    url = f"sqlite:///{tmp_path / 'adopt.db'}"
+    upgrade(url)
+    _adopt_twice_at_once(url)
+
+
+def test_an_adoption_is_insert_or_ignore_on_postgresql():
+    with postgres_cluster() as url:
+        upgrade(url)
+        _adopt_twice_at_once(url)
