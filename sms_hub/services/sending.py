@@ -60,7 +60,8 @@ class LaunchPreview:
     exclusions: list[str]
     parts: int
     encoding: str
-    credits_needed: int
+    #: None when Hub3E sees no text of the campaign (made in Sarbacane).
+    credits_needed: int | None
     credits_left: int | None
     relaunch_warning: str
     window_note: str
@@ -107,7 +108,9 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         exclusions=names,
         parts=measure.parts,
         encoding=measure.encoding,
-        credits_needed=sms_text.credits(measure.parts, campaign.recipient_count),
+        credits_needed=None
+        if lacks_visible_text(campaign.origin, campaign.content)
+        else sms_text.credits(measure.parts, campaign.recipient_count),
         credits_left=credits_left,
         relaunch_warning=RELAUNCH_WARNING
         if campaign.status == Status.CANCELLED

@@ -51,6 +51,7 @@ def test_a_campaign_made_in_sarbacane_appears_and_is_sent(
     row.get_by_role("button", name=LAUNCH).click()
     launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
     expect(launch).to_contain_text(NO_TEMPLATE_WARNING)
+    expect(launch).to_contain_text("Crédits estimésinconnus")
     expect(launch).to_contain_text("Destinataires4")
     axe("adopted-launch")
     launch.get_by_role("button", name="Lancer la campagne").click()

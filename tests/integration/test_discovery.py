@@ -216,10 +216,14 @@ async def test_the_launch_of_an_adopted_campaign_without_text_warns(actor, sim):
     preview = await sending.preview(centre, row.id or 0)
 
     assert preview.no_template_warning == NO_TEMPLATE_WARNING
+    # No text seen: the credits it will take are unknown, never "0".
+    assert preview.credits_needed is None
     own = await campaign_service.create_campaign(
         centre, NewCampaign("Avec texte", CampaignKind.NOTIFICATION, "Centre", "Bjr")
     )
-    assert (await sending.preview(centre, own.id)).no_template_warning == ""
+    own_preview = await sending.preview(centre, own.id)
+    assert own_preview.no_template_warning == ""
+    assert own_preview.credits_needed == 0  # a text seen, no recipient yet
 
 
 async def test_an_adopted_campaigns_recipients_are_read_in_sarbacane(actor, sim):

@@ -62,7 +62,11 @@ class LaunchState(CampaignModalState):
         self.recipients = number_fr(preview.recipients)
         self.exclusions = ", ".join(preview.exclusions) or "aucune"
         self.parts, self.encoding = preview.parts, preview.encoding
-        self.credits_needed = number_fr(preview.credits_needed)
+        self.credits_needed = (
+            f"{number_fr(preview.credits_needed)} crédits SMS"
+            if preview.credits_needed is not None
+            else "inconnus (le texte du SMS n'est pas visible depuis Hub3E)"
+        )
         self.credits_left = (
             number_fr(preview.credits_left)
             if preview.credits_left is not None
@@ -162,7 +166,7 @@ def _facts() -> rx.Component:
         _fact("Destinataires", s.recipients),
         _fact("Listes d'exclusion", s.exclusions),
         _fact("SMS par message", rx.text(s.parts, " (encodage ", s.encoding, ")")),
-        _fact("Crédits estimés", rx.text(s.credits_needed, " crédits SMS")),
+        _fact("Crédits estimés", s.credits_needed),
         _fact("Crédits restants", s.credits_left),
         size="2",
     )
