@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from sms_hub.domain import calendar, lifecycle, sms_text
+from sms_hub.domain import calendar, lifecycle, sms_text, unsubscribes
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.campaign import (
     NO_STOP_LIST_AUDIT,
@@ -45,6 +45,9 @@ from sms_hub.services.errors import AlreadyDone, GatewayError, NotAllowed, Servi
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_in_centre, claim_campaign
 from sms_hub.services.recipient_zones import recipient_zones
+from sms_hub.settings import get_settings
+from sms_hub.store import unsubscribe_queries
+from sms_hub.store.db import session_scope
 from sms_hub.store.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -69,6 +72,10 @@ class LaunchPreview:
     #: Non-empty for an SMS Marketing without the unsubscribe (STOP) list:
     #: its launch must be confirmed.
     stop_list_warning: str = ""
+    #: Recipients the unsubscribe (STOP) list leaves out: not counted in
+    #: ``credits_needed``; its French line (empty when none).
+    unsubscribed: int = 0
+    unsubscribed_message: str = ""
 
 
 def sending_window(tenant: Tenant) -> calendar.SendingWindow:
@@ -90,6 +97,10 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
     pairs = await exclusion_pairs(actor, campaign_id)
     names = [name for _, name in pairs]
     no_stop_list = lacks_unsubscribe_list(campaign.kind, [i for i, _ in pairs])
+    unsubscribed = 0
+    if unsubscribes.excluded_by(i for i, _ in pairs):
+        unsubscribed = await in_thread(_unsubscribed_recipients, actor, campaign_id)
+    receiving = max(0, campaign.recipient_count - unsubscribed)
     measure = sms_text.measure(campaign.content)
     credits_left = await credits.sms_credits_left(
         tenant.id or 0, tenant.sarbacane_account_id or "", found.sarbacane()
@@ -103,7 +114,7 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         exclusions=names,
         parts=measure.parts,
         encoding=measure.encoding,
-        credits_needed=sms_text.credits(measure.parts, campaign.recipient_count),
+        credits_needed=sms_text.credits(measure.parts, receiving),
         credits_left=credits_left,
         relaunch_warning=RELAUNCH_WARNING
         if campaign.status == Status.CANCELLED
@@ -113,7 +124,16 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         next_slot_local=note.slot_local,
         timezone=tenant.timezone,
         stop_list_warning=NO_STOP_LIST_WARNING if no_stop_list else "",
+        unsubscribed=unsubscribed,
+        unsubscribed_message=unsubscribes.excluded_message(unsubscribed),
     )
+
+
+def _unsubscribed_recipients(actor: Actor, campaign_id: int) -> int:
+    with session_scope(get_settings().database_url) as session:
+        return unsubscribe_queries.count_unsubscribed_recipients(
+            session, actor.tenant_id, campaign_id
+        )
 
 
 async def launch(

@@ -42,6 +42,8 @@ class LaunchState(CampaignModalState):
     #: An SMS Marketing without the STOP list: the risk, and the user's consent.
     stop_list_warning: str = ""
     stop_list_confirmed: bool = False
+    #: « 3 destinataires désinscrits ne recevront pas ce SMS » (or empty).
+    unsubscribed_message: str = ""
 
     @rx.event
     async def open_launch(self, campaign_id: int, name: str):
@@ -68,6 +70,7 @@ class LaunchState(CampaignModalState):
         )
         self.relaunch_warning = preview.relaunch_warning
         self.stop_list_warning = preview.stop_list_warning
+        self.unsubscribed_message = preview.unsubscribed_message
         self.window_note, self.next_slot = preview.window_note, preview.next_slot
         self.timezone = preview.timezone
         self.time_label = (
@@ -265,6 +268,10 @@ def launch_modal() -> rx.Component:
             rx.callout(s.relaunch_warning, icon="triangle-alert", color_scheme="amber"),
         ),
         _facts(),
+        rx.cond(
+            s.unsubscribed_message != "",
+            rx.callout(s.unsubscribed_message, icon="user-x", color_scheme="blue"),
+        ),
         _stop_list_warning(),
         _window_note(),
         _deferral(),
