@@ -13,7 +13,7 @@ session reminder or a convocation.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sms_hub.domain.campaign import UNSUBSCRIBE_LIST_ID, CampaignKind
 from sms_hub.domain.formatting import count_fr, date_time_fr
@@ -32,9 +32,6 @@ REFRESH_FAILED = (
 
 PHONE = "phone"
 EMAIL = "email"
-
-#: The default cadence of the poller's refresh, in seconds.
-DEFAULT_REFRESH_SECONDS = 900.0
 
 
 def phone_key(raw: str | None) -> str | None:
@@ -70,11 +67,6 @@ def leaves_out_unsubscribed(kind: str | CampaignKind) -> bool:
 def excluded_by(blacklist_ids: Iterable[str]) -> bool:
     """Whether the campaign's exclusion lists include the unsubscribe list."""
     return UNSUBSCRIBE_LIST_ID in set(blacklist_ids)
-
-
-def is_due(read_at: datetime | None, now: datetime, every_seconds: float) -> bool:
-    """Whether the centre's copy is older than the refresh cadence."""
-    return read_at is None or now - read_at >= timedelta(seconds=every_seconds)
 
 
 def read_at_label(read_at: datetime | None, timezone: str | None = None) -> str:
