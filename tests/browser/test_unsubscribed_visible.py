@@ -47,8 +47,8 @@ def test_a_stop_contact_is_badged_and_counted_out_of_the_launch(
     page.get_by_role("option", name=FILTER_ONLY).click()
     expect(page.get_by_role("row").filter(has_text="06 11 00 04 0")).to_have_count(0)
     expect(stop_row).to_contain_text(BADGE)
+    axe("contact-list-unsubscribed")  # waits for the dialog to be shown, then the shot
     shot("contact-list-unsubscribed")
-    axe("contact-list-unsubscribed")
 
     # A notification takes them all (no opt-out); with the STOP list among
     # its exclusion lists, the launch leaves the unsubscribed one out.
@@ -62,8 +62,8 @@ def test_a_stop_contact_is_badged_and_counted_out_of_the_launch(
         recipients.get_by_role("row").filter(has_text="06 00 00 09 99")
     ).to_contain_text(BADGE)
     expect(recipients.get_by_role("row").filter(has_text=BADGE)).to_have_count(1)
+    axe("recipients-unsubscribed")  # waits for the dialog to be shown, then the shot
     shot("recipients-unsubscribed")
-    axe("recipients-unsubscribed")
     recipients.get_by_role("button", name="Fermer").click()
 
     _row(page, name).get_by_role("button", name=EXCLUSIONS).click()
@@ -77,5 +77,5 @@ def test_a_stop_contact_is_badged_and_counted_out_of_the_launch(
     expect(launch).to_contain_text("Destinataires4")
     expect(launch).to_contain_text("1 destinataire désinscrit ne recevra pas ce SMS")
     expect(launch).to_contain_text("3 crédits SMS")
+    axe("launch-unsubscribed")  # waits for the dialog to be shown, then the shot
     shot("launch-unsubscribed")
-    axe("launch-unsubscribed")

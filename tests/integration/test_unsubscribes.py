@@ -9,7 +9,7 @@ from sqlmodel import select
 from sms_hub.domain.campaign import UNSUBSCRIBE_LIST_ID, CampaignKind, NewCampaign
 from sms_hub.domain.paging import PageQuery
 from sms_hub.sarbacane import SarbacaneClient, get_client
-from sms_hub.services import audience, sending, unsubscribes
+from sms_hub.services import audience, copies, sending, unsubscribes
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services import contact_lists as list_service
 from sms_hub.services.context import Actor
@@ -212,3 +212,17 @@ async def test_another_centres_stop_list_marks_nothing_here(actor, sim):
     list_id = _mixed_list(other_actor)
     page = await list_service.contact_page(other_actor, list_id, PageQuery(limit=50))
     assert not any(row.unsubscribed for row in page.rows)
+
+
+async def test_a_duplicated_marketing_campaign_leaves_the_unsubscribed_out(actor, sim):
+    """Imported before the number was known as unsubscribed, then duplicated."""
+    marketing = await _draft(actor, CampaignKind.MARKETING)
+    await audience.import_lists(actor, marketing, [_mixed_list(actor)])
+    assert (await sending.preview(actor, marketing)).recipients == 9
+    await _stop_entries()
+    await unsubscribes.refresh(actor)
+
+    preview = await copies.duplicate_preview(actor, marketing)
+    assert preview.recipients == len(KEPT)
+    result = await copies.duplicate_campaign(actor, marketing, with_recipients=True)
+    assert result.recipients == len(KEPT)
