@@ -107,6 +107,8 @@ class Settings:
     workers: int | None = None
     #: How often the poller's leader looks for campaigns made in Sarbacane.
     discovery_interval_seconds: float = 300.0
+    #: How often the poller's leader reads each centre's unsubscribe list.
+    stop_refresh_seconds: float = 900.0
 
     def sarbacane_link(self, path_template: str, **ids: str) -> str:
         """A link into Sarbacane's web application (or the simulator's pages)."""
@@ -171,6 +173,7 @@ def load_settings() -> Settings:
         page_size=_env_int("PAGE_SIZE", 20),
         frame_ancestors=_env("FRAME_ANCESTORS", "'self'"),
         poll_interval_seconds=_env_float("POLL_INTERVAL_SECONDS", 2.0),
+        stop_refresh_seconds=_env_float("STOP_REFRESH_SECONDS", 900.0),
         portal_signing_key=_env("PORTAL_SIGNING_KEY", ""),
         portal_public_key=_env("PORTAL_PUBLIC_KEY", ""),
         portal_issuer=_env("PORTAL_ISSUER", "hub3e-portal"),

@@ -28,6 +28,7 @@ from sms_hub.domain.campaign import (
 from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.lifecycle import RULES, Action
 from sms_hub.domain.phone import display_phone
+from sms_hub.domain.unsubscribes import leaves_out_unsubscribed, skipped_message
 from sms_hub.sarbacane import MAX_BATCH, RecipientIn, SarbacaneClient
 from sms_hub.services import adopted_recipients, audit
 from sms_hub.services.context import Actor, in_thread
@@ -36,7 +37,7 @@ from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_for, campaign_in_centre, load_campaign
 from sms_hub.services.lease_holders import holder_is_gone, new_holder
 from sms_hub.settings import get_settings
-from sms_hub.store import queries, replacement_queries
+from sms_hub.store import queries, replacement_queries, unsubscribe_queries
 from sms_hub.store.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,12 @@ class ImportSummary:
     skipped: int
     pushed: int
     total: int
+    #: Unsubscribed contacts (STOP) an SMS Marketing left out.
+    unsubscribed: int = 0
+
+    @property
+    def unsubscribed_message(self) -> str:
+        return skipped_message(self.unsubscribed)
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,8 @@ class RecipientView:
     email: str
     phone: str
     phone_label: str
+    #: On the centre's unsubscribe list, or answered STOP (« Désinscrit (STOP) »).
+    unsubscribed: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,27 +117,43 @@ async def import_lists(
                 session, actor.tenant_id, campaign_id, editable
             ):
                 raise NotAllowed(RULES[Action.IMPORT_CONTACTS].refused)
-            candidates = queries.contacts_in_lists(session, actor.tenant_id, list_ids)
-            added = queries.copy_list_contacts_into_campaign(
-                session, actor.tenant_id, campaign_id, list_ids
-            )
             campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+            candidates = queries.contacts_in_lists(session, actor.tenant_id, list_ids)
+            # An SMS Marketing never takes an unsubscribed contact (STOP).
+            skip = campaign is not None and leaves_out_unsubscribed(campaign.kind)
+            unsubscribed = (
+                queries.unsubscribed_in_lists(
+                    session, actor.tenant_id, campaign_id, list_ids
+                )
+                if skip
+                else 0
+            )
+            added = queries.copy_list_contacts_into_campaign(
+                session, actor.tenant_id, campaign_id, list_ids, skip_unsubscribed=skip
+            )
             queries.refresh_recipient_count(session, campaign)
+            present = candidates - added - unsubscribed
+            detail = f"{number_fr(added)} ajoutés, {number_fr(present)} déjà présents"
+            if unsubscribed:
+                detail += f", {number_fr(unsubscribed)} désinscrits (STOP) ignorés"
             audit.record_in(
                 session,
                 actor,
                 AuditAction.IMPORT_CONTACTS,
                 campaign=campaign,
-                detail=(
-                    f"{number_fr(added)} ajoutés, "
-                    f"{number_fr(candidates - added)} déjà présents"
-                ),
+                detail=detail,
             )
-            return added, candidates - added
+            return added, present, unsubscribed
 
-    added, skipped = await in_thread(copy)
+    added, skipped, unsubscribed = await in_thread(copy)
     pushed, total = await push_pending(actor, campaign_id, progress)
-    return ImportSummary(added=added, skipped=skipped, pushed=pushed, total=total)
+    return ImportSummary(
+        added=added,
+        skipped=skipped,
+        pushed=pushed,
+        total=total,
+        unsubscribed=unsubscribed,
+    )
 
 
 async def push_pending(
@@ -255,7 +280,13 @@ async def unpushed_count(actor: Actor, campaign_id: int) -> int:
 
 
 async def recipients_page(
-    actor: Actor, campaign_id: int, *, search: str, offset: int, limit: int
+    actor: Actor,
+    campaign_id: int,
+    *,
+    search: str,
+    offset: int,
+    limit: int,
+    only_unsubscribed: bool = False,
 ) -> tuple[list[RecipientView], int]:
     try:
         found = await in_thread(campaign_in_centre, actor, campaign_id)
@@ -277,9 +308,18 @@ async def recipients_page(
                 search=search,
                 offset=offset,
                 limit=limit,
+                only_unsubscribed=only_unsubscribed,
+            )
+            stopped = unsubscribe_queries.unsubscribed_among(
+                session, actor.tenant_id, [(r.phone, r.email) for r in rows]
             )
             return [
-                RecipientView(r.email or "", r.phone, display_phone(r.phone))
+                RecipientView(
+                    r.email or "",
+                    r.phone,
+                    display_phone(r.phone),
+                    unsubscribed=r.phone in stopped,
+                )
                 for r in rows
             ], total
 

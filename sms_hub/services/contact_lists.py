@@ -45,7 +45,7 @@ from sms_hub.services.downloads import Download
 from sms_hub.services.errors import InvalidFile, InvalidInput, ServiceError
 from sms_hub.services.guard import load_contact_list
 from sms_hub.settings import get_settings
-from sms_hub.store import contact_queries
+from sms_hub.store import contact_queries, unsubscribe_queries
 from sms_hub.store.contact_queries import INSERT_CHUNK
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import Contact, ContactList
@@ -92,6 +92,8 @@ class ContactRow:
     email: str
     last_name: str
     first_name: str
+    #: On the centre's unsubscribe list, or answered STOP (« Désinscrit (STOP) »).
+    unsubscribed: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ def list_row(contact_list: ContactList) -> ContactListRow:
     )
 
 
-def contact_row(contact: Contact) -> ContactRow:
+def contact_row(contact: Contact, unsubscribed: bool = False) -> ContactRow:
     return ContactRow(
         id=contact.id or 0,
         phone=contact.phone,
@@ -151,6 +153,7 @@ def contact_row(contact: Contact) -> ContactRow:
         email=contact.email or "",
         last_name=contact.last_name or "",
         first_name=contact.first_name or "",
+        unsubscribed=unsubscribed,
     )
 
 
@@ -255,20 +258,35 @@ async def contact_list_page(actor: Actor, query: PageQuery) -> ContactListPage:
     return await in_thread(_list_page, actor, query)
 
 
-def _contact_page(actor: Actor, list_id: int, query: PageQuery) -> ContactPage:
+def _contact_page(
+    actor: Actor, list_id: int, query: PageQuery, only_unsubscribed: bool
+) -> ContactPage:
     with session_scope(get_settings().database_url) as session:
         contact_list = load_contact_list(session, actor, list_id)
         rows, total = contact_queries.contact_page(
-            session, actor.tenant_id, list_id, query
+            session,
+            actor.tenant_id,
+            list_id,
+            query,
+            only_unsubscribed=only_unsubscribed,
+        )
+        stopped = unsubscribe_queries.unsubscribed_among(
+            session, actor.tenant_id, [(c.phone, c.email) for c in rows]
         )
         return ContactPage(
-            list_id, contact_list.name, [contact_row(c) for c in rows], total
+            list_id,
+            contact_list.name,
+            [contact_row(c, c.phone in stopped) for c in rows],
+            total,
         )
 
 
-async def contact_page(actor: Actor, list_id: int, query: PageQuery) -> ContactPage:
-    """One page of a list's contacts, searched on e-mail, phone and names."""
-    return await in_thread(_contact_page, actor, list_id, query)
+async def contact_page(
+    actor: Actor, list_id: int, query: PageQuery, *, only_unsubscribed: bool = False
+) -> ContactPage:
+    """One page of a list's contacts, searched on e-mail, phone and names;
+    each marked when unsubscribed (only those with ``only_unsubscribed``)."""
+    return await in_thread(_contact_page, actor, list_id, query, only_unsubscribed)
 
 
 # --- Import -----------------------------------------------------------------

@@ -24,6 +24,7 @@ from sms_hub.domain.lifecycle import (
     sarbacane_state,
 )
 from sms_hub.domain.statistics import NEVER_RESENT_OUTCOMES, RESENT_OUTCOMES
+from sms_hub.domain.unsubscribes import leaves_out_unsubscribed
 from sms_hub.services import audit
 from sms_hub.services.audience import Progress, push_pending, with_stop_list
 from sms_hub.services.campaigns import (
@@ -89,10 +90,15 @@ def _exclusions_of(actor: Actor, campaign_id: int) -> list[tuple[str, str]]:
         ]
 
 
-def _count(actor: Actor, campaign_id: int, only: list[str] | None) -> int:
+def _count(actor: Actor, campaign_id: int, only: list[str] | None, kind: str) -> int:
     with _scope() as session:
         return queries.count_copied_recipients(
-            session, actor.tenant_id, campaign_id, only=only, never=_NEVER
+            session,
+            actor.tenant_id,
+            campaign_id,
+            only=only,
+            never=_NEVER,
+            unsubscribed=leaves_out_unsubscribed(kind),
         )
 
 
@@ -100,7 +106,7 @@ async def duplicate_preview(actor: Actor, campaign_id: int) -> CopyPreview:
     """The copy's name, the recipients it may take, the exclusion lists it keeps."""
     found = await in_thread(campaign_in_centre, actor, campaign_id, Action.DUPLICATE)
     exclusions = await in_thread(_exclusions_of, actor, campaign_id)
-    recipients = await in_thread(_count, actor, campaign_id, None)
+    recipients = await in_thread(_count, actor, campaign_id, None, found.campaign.kind)
     return CopyPreview(
         copy_name(found.campaign.name, COPY_SUFFIX),
         recipients,
@@ -118,7 +124,7 @@ async def resend_preview(actor: Actor, campaign_id: int) -> CopyPreview:
     exclusions = await in_thread(_exclusions_of, actor, campaign_id)
     return CopyPreview(
         copy_name(found.campaign.name, RESEND_SUFFIX),
-        await in_thread(_count, actor, campaign_id, _RESENT),
+        await in_thread(_count, actor, campaign_id, _RESENT, found.campaign.kind),
         [name for _, name in exclusions],
     )
 
@@ -160,7 +166,7 @@ async def resend_to_failed(
     addressed to its recipients whose SMS failed, never to a STOP."""
     found = await _resendable(actor, campaign_id)
     source = found.campaign
-    if not await in_thread(_count, actor, campaign_id, _RESENT):
+    if not await in_thread(_count, actor, campaign_id, _RESENT, source.kind):
         raise NotAllowed(NO_FAILURE)
     name = copy_name(source.name, RESEND_SUFFIX)
     copy = _Copy(
@@ -246,6 +252,8 @@ def _insert_copy(
                 row.id or 0,
                 only=copy.only,
                 never=_NEVER,
+                # An SMS Marketing never takes an unsubscribed contact (STOP).
+                unsubscribed=leaves_out_unsubscribed(source.kind),
             )
             queries.refresh_recipient_count(session, row)
         count = count_fr(added, "destinataire", "destinataires")

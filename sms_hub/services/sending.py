@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from sms_hub.domain import calendar, lifecycle, sms_text
+from sms_hub.domain import calendar, lifecycle, sms_text, unsubscribes
 from sms_hub.domain.adoption import NO_TEMPLATE_WARNING, lacks_visible_text
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.campaign import (
@@ -46,6 +46,9 @@ from sms_hub.services.errors import AlreadyDone, GatewayError, NotAllowed, Servi
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_in_centre, claim_campaign
 from sms_hub.services.recipient_zones import recipient_zones
+from sms_hub.settings import get_settings
+from sms_hub.store import unsubscribe_queries
+from sms_hub.store.db import session_scope
 from sms_hub.store.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -74,6 +77,10 @@ class LaunchPreview:
     #: Non-empty for a campaign made in Sarbacane whose SMS text Hub3E does
     #: not see: it may stay stuck under *Reçue par le serveur d'envoi*.
     no_template_warning: str = ""
+    #: Recipients the unsubscribe (STOP) list leaves out: not counted in
+    #: ``credits_needed``; its French line (empty when none).
+    unsubscribed: int = 0
+    unsubscribed_message: str = ""
 
 
 def sending_window(tenant: Tenant) -> calendar.SendingWindow:
@@ -95,6 +102,10 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
     pairs = await exclusion_pairs(actor, campaign_id)
     names = [name for _, name in pairs]
     no_stop_list = lacks_unsubscribe_list(campaign.kind, [i for i, _ in pairs])
+    unsubscribed = 0
+    if unsubscribes.excluded_by(i for i, _ in pairs):
+        unsubscribed = await in_thread(_unsubscribed_recipients, actor, campaign_id)
+    receiving = max(0, campaign.recipient_count - unsubscribed)
     measure = sms_text.measure(campaign.content)
     credits_left = await credits.sms_credits_left(
         tenant.id or 0, tenant.sarbacane_account_id or "", found.sarbacane()
@@ -110,7 +121,7 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         encoding=measure.encoding,
         credits_needed=None
         if lacks_visible_text(campaign.origin, campaign.content)
-        else sms_text.credits(measure.parts, campaign.recipient_count),
+        else sms_text.credits(measure.parts, receiving),
         credits_left=credits_left,
         relaunch_warning=RELAUNCH_WARNING
         if campaign.status == Status.CANCELLED
@@ -123,7 +134,16 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
         no_template_warning=NO_TEMPLATE_WARNING
         if lacks_visible_text(campaign.origin, campaign.content)
         else "",
+        unsubscribed=unsubscribed,
+        unsubscribed_message=unsubscribes.excluded_message(unsubscribed),
     )
+
+
+def _unsubscribed_recipients(actor: Actor, campaign_id: int) -> int:
+    with session_scope(get_settings().database_url) as session:
+        return unsubscribe_queries.count_unsubscribed_recipients(
+            session, actor.tenant_id, campaign_id
+        )
 
 
 async def launch(

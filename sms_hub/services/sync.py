@@ -55,7 +55,7 @@ from sms_hub.sarbacane import (
     SarbacaneError,
     SarbacaneNotFound,
 )
-from sms_hub.services import audit, discovery
+from sms_hub.services import audit, discovery, unsubscribes
 from sms_hub.services.accounts import (
     AccountNotConfigured,
     client_for,
@@ -510,6 +510,11 @@ async def run_poller(
                     with contextlib.suppress(TimeoutError):
                         async with asyncio.timeout(CENTRE_READ_SECONDS):
                             await resume_replacements()
+                    # The centres' unsubscribe (STOP) lists, every
+                    # STOP_REFRESH_SECONDS, bounded the same way.
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(CENTRE_READ_SECONDS):
+                            await unsubscribes.refresh_due(CENTRE_READ_SECONDS)
                 except Exception:
                     log.exception("status poll failed; retrying")
                 # Campaigns made in Sarbacane's interface, at their own cadence

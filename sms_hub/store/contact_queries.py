@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from sms_hub.domain.paging import PageQuery
 from sms_hub.domain.phone import search_digits
+from sms_hub.store import unsubscribe_queries
 from sms_hub.store.models import Contact, ContactList, utcnow
 from sms_hub.store.query_helpers import (
     Row,
@@ -123,15 +124,25 @@ def refresh_contact_count(session: Session, tenant_id: int, list_id: int) -> int
 
 
 def contact_page(
-    session: Session, tenant_id: int, list_id: int, query: PageQuery
+    session: Session,
+    tenant_id: int,
+    list_id: int,
+    query: PageQuery,
+    *,
+    only_unsubscribed: bool = False,
 ) -> tuple[list[Contact], int]:
-    """One page of a list's contacts (search on e-mail, phone, names), and the total.
+    """One page of a list's contacts (search on e-mail, phone, names), and the total;
+    with ``only_unsubscribed``, the unsubscribed ones only.
 
     Empty if the list is not the tenant's.
     """
     if contact_list_by_id(session, tenant_id, list_id) is None:
         return [], 0
     where = [Contact.list_id == list_id]
+    if only_unsubscribed:
+        where.append(
+            unsubscribe_queries.is_unsubscribed(tenant_id, Contact.phone, Contact.email)
+        )
     search = query.search.strip()
     if search:
         lowered, as_typed = contains(search.lower()), contains(search)

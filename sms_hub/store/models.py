@@ -212,3 +212,22 @@ class DownloadUse(SQLModel, table=True):
     used_at: datetime
     expires_at: datetime
     finished_at: datetime | None = None
+
+
+class Unsubscriber(SQLModel, table=True):
+    """A number (E.164) or an e-mail (lower case) on the centre's Sarbacane
+    unsubscribe list (``DEFAULT_BLACKLIST``), as last read."""
+
+    __table_args__ = (UniqueConstraint("tenant_id", "kind", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id")
+    kind: str = Field(max_length=5)  # "phone" or "email"
+    value: str = Field(max_length=320)
+
+
+class UnsubscribersRead(SQLModel, table=True):
+    """When the centre's unsubscribe list was last read from Sarbacane."""
+
+    tenant_id: int = Field(foreign_key="tenant.id", primary_key=True)
+    read_at: datetime

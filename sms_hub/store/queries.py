@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.paging import CampaignPageQuery, CampaignSort
 from sms_hub.domain.phone import search_digits
+from sms_hub.store import unsubscribe_queries
 from sms_hub.store.models import (
     AuditEvent,
     Campaign,
@@ -317,12 +318,21 @@ _COPIED_RECIPIENTS = """
 """
 
 
-def _copied_recipients(only: list[str] | None) -> str:
-    return _COPIED_RECIPIENTS.format(only="AND r.outcome IN :only" if only else "")
+def _copied_recipients(only: list[str] | None, unsubscribed: bool = False) -> str:
+    found = _COPIED_RECIPIENTS.format(only="AND r.outcome IN :only" if only else "")
+    if unsubscribed:  # leave out the centre's unsubscribed contacts too
+        found += " AND NOT " + unsubscribe_queries.unsubscribed_sql(
+            "r.phone", "r.email"
+        )
+    return found
 
 
 def _copy_params(
-    tenant_id: int, source_id: int, only: list[str] | None, never: list[str]
+    tenant_id: int,
+    source_id: int,
+    only: list[str] | None,
+    never: list[str],
+    unsubscribed: bool = False,
 ) -> tuple[list[Any], dict[str, Any]]:
     binds = [bindparam("never", expanding=True)]
     params: dict[str, Any] = {
@@ -333,6 +343,9 @@ def _copy_params(
     if only:
         binds.append(bindparam("only", expanding=True))
         params["only"] = only
+    if unsubscribed:
+        binds.append(bindparam("stop_outcomes", expanding=True))
+        params.update(unsubscribe_queries.unsubscribed_text_params(tenant_id))
     return binds, params
 
 
@@ -343,12 +356,16 @@ def count_copied_recipients(
     *,
     only: list[str] | None,
     never: list[str],
+    unsubscribed: bool = False,
 ) -> int:
     """How many of the centre's campaign's recipients a copy would take:
     those whose outcome is in ``only`` (all when None), never a number that
-    had an outcome in ``never`` in any campaign of the centre."""
-    binds, params = _copy_params(tenant_id, source_id, only, never)
-    statement = text("SELECT COUNT(*) " + _copied_recipients(only)).bindparams(*binds)
+    had an outcome in ``never`` in any campaign of the centre, nor (with
+    ``unsubscribed``) a contact on the centre's unsubscribe list."""
+    binds, params = _copy_params(tenant_id, source_id, only, never, unsubscribed)
+    statement = text(
+        "SELECT COUNT(*) " + _copied_recipients(only, unsubscribed)
+    ).bindparams(*binds)
     return int(session.execute(statement, params).scalar_one())
 
 
@@ -360,17 +377,18 @@ def copy_campaign_recipients(
     *,
     only: list[str] | None,
     never: list[str],
+    unsubscribed: bool = False,
 ) -> int:
     """Copy those recipients (see :func:`count_copied_recipients`) into the
     centre's campaign ``target_id``, not yet pushed to Sarbacane; how many."""
     if campaign_by_id(session, tenant_id, target_id) is None:
         return 0
-    binds, params = _copy_params(tenant_id, source_id, only, never)
+    binds, params = _copy_params(tenant_id, source_id, only, never, unsubscribed)
     statement = text(
         "INSERT INTO campaignrecipient "
         "(campaign_id, email, phone, source_list_id, pushed) "
         "SELECT :target_id, r.email, r.phone, r.source_list_id, :pushed "
-        + _copied_recipients(only)
+        + _copied_recipients(only, unsubscribed)
         + " AND NOT EXISTS (SELECT 1 FROM campaignrecipient t "
         "WHERE t.campaign_id = :target_id AND t.phone = r.phone)"
     ).bindparams(*binds)
@@ -381,17 +399,28 @@ def copy_campaign_recipients(
 
 
 def copy_list_contacts_into_campaign(
-    session: Session, tenant_id: int, campaign_id: int, list_ids: list[int]
+    session: Session,
+    tenant_id: int,
+    campaign_id: int,
+    list_ids: list[int],
+    *,
+    skip_unsubscribed: bool = False,
 ) -> int:
     """Copy the lists' contacts into the campaign, one row per phone number.
 
     A number already in the campaign, or in several lists, is copied once
-    (the first list wins). Returns how many recipients were added.
+    (the first list wins); with ``skip_unsubscribed``, an unsubscribed
+    contact never (``unsubscribe_queries.is_unsubscribed``). Returns how
+    many recipients were added.
     """
     if not list_ids or campaign_by_id(session, tenant_id, campaign_id) is None:
         return 0
     placeholders = ", ".join(f":l{i}" for i in range(len(list_ids)))
     params = {f"l{i}": list_id for i, list_id in enumerate(list_ids)}
+    skip = ""
+    if skip_unsubscribed:
+        skip = "AND NOT " + unsubscribe_queries.unsubscribed_sql("c.phone", "c.email")
+        params.update(unsubscribe_queries.unsubscribed_text_params(tenant_id))
     statement = text(
         f"""
         INSERT INTO campaignrecipient (campaign_id, email, phone, source_list_id, pushed)
@@ -401,14 +430,42 @@ def copy_list_contacts_into_campaign(
           AND NOT EXISTS (
             SELECT 1 FROM campaignrecipient r
             WHERE r.campaign_id = :campaign_id AND r.phone = c.phone)
+          {skip}
         GROUP BY c.phone
         """
     )
+    if skip_unsubscribed:
+        statement = statement.bindparams(bindparam("stop_outcomes", expanding=True))
     result = session.execute(
         statement,
         {"campaign_id": campaign_id, "tenant_id": tenant_id, "pushed": False, **params},
     )
     return result.rowcount or 0
+
+
+def unsubscribed_in_lists(
+    session: Session, tenant_id: int, campaign_id: int, list_ids: list[int]
+) -> int:
+    """How many distinct numbers of the lists, not yet in the campaign, are
+    unsubscribed (what an import into an SMS Marketing leaves out)."""
+    if not list_ids:
+        return 0
+    placeholders = ", ".join(f":l{i}" for i in range(len(list_ids)))
+    params: dict[str, Any] = {f"l{i}": list_id for i, list_id in enumerate(list_ids)}
+    params.update(unsubscribe_queries.unsubscribed_text_params(tenant_id))
+    statement = text(
+        f"""
+        SELECT COUNT(DISTINCT c.phone)
+        FROM contact c JOIN contactlist l ON l.id = c.list_id
+        WHERE l.tenant_id = :tenant_id AND c.list_id IN ({placeholders})
+          AND NOT EXISTS (
+            SELECT 1 FROM campaignrecipient r
+            WHERE r.campaign_id = :campaign_id AND r.phone = c.phone)
+          AND {unsubscribe_queries.unsubscribed_sql("c.phone", "c.email")}
+        """
+    ).bindparams(bindparam("stop_outcomes", expanding=True))
+    found = session.execute(statement, {"campaign_id": campaign_id, **params})
+    return int(found.scalar_one())
 
 
 def contacts_in_lists(session: Session, tenant_id: int, list_ids: list[int]) -> int:
@@ -485,10 +542,17 @@ def recipient_page(
     search: str = "",
     offset: int = 0,
     limit: int = 20,
+    only_unsubscribed: bool = False,
 ) -> tuple[list[CampaignRecipient], int]:
     if campaign_by_id(session, tenant_id, campaign_id) is None:
         return [], 0
     where = [CampaignRecipient.campaign_id == campaign_id]
+    if only_unsubscribed:
+        where.append(
+            unsubscribe_queries.is_unsubscribed(
+                tenant_id, CampaignRecipient.phone, CampaignRecipient.email
+            )
+        )
     if search.strip():
         pattern = contains(search.strip().lower())
         matches = func.lower(func.coalesce(CampaignRecipient.email, "")).like(

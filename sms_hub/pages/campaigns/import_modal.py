@@ -97,6 +97,8 @@ class ImportState(CampaignModalState):
                 f"(même numéro). La campagne compte {number_fr(summary.total)} "
                 "destinataire(s)."
             )
+            if summary.unsubscribed_message:
+                self.import_message += " " + summary.unsubscribed_message
             await self._changed()
 
 

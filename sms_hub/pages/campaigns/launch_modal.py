@@ -44,6 +44,8 @@ class LaunchState(CampaignModalState):
     stop_list_confirmed: bool = False
     #: A campaign made in Sarbacane whose SMS text Hub3E does not see.
     no_template_warning: str = ""
+    #: « 3 destinataires désinscrits ne recevront pas ce SMS » (or empty).
+    unsubscribed_message: str = ""
 
     @rx.event
     async def open_launch(self, campaign_id: int, name: str):
@@ -75,6 +77,7 @@ class LaunchState(CampaignModalState):
         self.relaunch_warning = preview.relaunch_warning
         self.stop_list_warning = preview.stop_list_warning
         self.no_template_warning = preview.no_template_warning
+        self.unsubscribed_message = preview.unsubscribed_message
         self.window_note, self.next_slot = preview.window_note, preview.next_slot
         self.timezone = preview.timezone
         self.time_label = (
@@ -281,6 +284,10 @@ def launch_modal() -> rx.Component:
             ),
         ),
         _facts(),
+        rx.cond(
+            s.unsubscribed_message != "",
+            rx.callout(s.unsubscribed_message, icon="user-x", color_scheme="blue"),
+        ),
         _stop_list_warning(),
         _window_note(),
         _deferral(),

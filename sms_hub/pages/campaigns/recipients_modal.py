@@ -7,6 +7,11 @@ import reflex as rx
 from sms_hub.components.data_table import data_table, download_button, pager
 from sms_hub.components.modal import close_button, modal
 from sms_hub.components.search_field import search_input
+from sms_hub.components.unsubscribed import (
+    ONLY,
+    unsubscribed_badge,
+    unsubscribed_filter,
+)
 from sms_hub.domain.formatting import number_fr
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import audience, downloads
@@ -25,6 +30,8 @@ class RecipientsState(CampaignModalState):
     recipients_total: int = 0
     recipients_page: int = 1
     recipients_search: str = ""
+    #: « Désinscrits uniquement ».
+    recipients_only_unsubscribed: bool = False
 
     @rx.var
     def recipients_total_label(self) -> str:
@@ -45,6 +52,7 @@ class RecipientsState(CampaignModalState):
             search=self.recipients_search,
             offset=(self.recipients_page - 1) * RECIPIENTS_PAGE_SIZE,
             limit=RECIPIENTS_PAGE_SIZE,
+            only_unsubscribed=self.recipients_only_unsubscribed,
         )
         self.recipients, self.recipients_total = rows, total
 
@@ -52,6 +60,7 @@ class RecipientsState(CampaignModalState):
     async def open_recipients(self, campaign_id: int, name: str):
         self._target(campaign_id, name)
         self.recipients_page, self.recipients_search = 1, ""
+        self.recipients_only_unsubscribed = False
         try:
             await self._load_recipients()
         except ServiceError as error:
@@ -66,6 +75,11 @@ class RecipientsState(CampaignModalState):
     @rx.event
     async def search_recipients(self, value: str):
         self.recipients_search, self.recipients_page = value, 1
+        await self._load_recipients()
+
+    @rx.event
+    async def filter_recipients_unsubscribed(self, value: str):
+        self.recipients_only_unsubscribed, self.recipients_page = value == ONLY, 1
         await self._load_recipients()
 
     @rx.event
@@ -90,6 +104,7 @@ def _recipient_row(row: audience.RecipientView) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row.email),
         rx.table.cell(rx.text(row.phone_label, white_space="nowrap")),
+        rx.table.cell(unsubscribed_badge(row.unsubscribed)),
     )
 
 
@@ -106,22 +121,32 @@ def recipients_modal() -> rx.Component:
                 aria_label="Rechercher un destinataire",
                 width="100%",
             ),
+            unsubscribed_filter(
+                "recipients-unsubscribed",
+                s.recipients_only_unsubscribed,
+                s.filter_recipients_unsubscribed,
+            ),
             download_button(s.export_recipients),
             width="100%",
+            align="center",
         ),
         rx.cond(
             s.recipients_total > 0,
             data_table(
-                ["Email", "Mobile"],
+                ["Email", "Mobile", "Désinscription"],
                 s.recipients,
                 _recipient_row,
                 size="1",
                 variant="ghost",
             ),
-            rx.callout(
-                "Aucun destinataire. Importez les contacts d'une liste de "
-                "contacts dans la campagne.",
-                icon="info",
+            rx.cond(
+                s.recipients_only_unsubscribed,
+                rx.callout("Aucun destinataire désinscrit.", icon="info"),
+                rx.callout(
+                    "Aucun destinataire. Importez les contacts d'une liste de "
+                    "contacts dans la campagne.",
+                    icon="info",
+                ),
             ),
         ),
         pager(

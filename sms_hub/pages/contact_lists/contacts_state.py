@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from sms_hub.components.unsubscribed import ONLY
 from sms_hub.pages.contact_lists.lists_state import (
     ContactListsState,
     page_query,
@@ -11,7 +12,7 @@ from sms_hub.pages.contact_lists.lists_state import (
     plural,
 )
 from sms_hub.services import contact_lists as service
-from sms_hub.services import downloads
+from sms_hub.services import downloads, unsubscribes
 from sms_hub.services.contact_lists import ContactRow
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import NotFound, ServiceError
@@ -25,6 +26,10 @@ class ContactsState(ContactListsState):
     contacts_total: int = 0
     contacts_page: int = 1
     contacts_search: str = ""
+    #: « Désinscrits uniquement »; the unsubscribe list's age, its refresh.
+    only_unsubscribed: bool = False
+    unsubscribes_label: str = ""
+    refreshing_unsubscribes: bool = False
 
     @rx.var
     def contacts_page_count(self) -> int:
@@ -47,6 +52,7 @@ class ContactsState(ContactListsState):
                 self._actor(),
                 self.selected_id,
                 page_query(self.contacts_search, self.contacts_page),
+                only_unsubscribed=self.only_unsubscribed,
             )
         except NotFound:
             self._close_list()
@@ -57,6 +63,7 @@ class ContactsState(ContactListsState):
     async def _select(self, list_id: int) -> None:
         self.selected_id = list_id
         self.contacts_page, self.contacts_search = 1, ""
+        self.only_unsubscribed = False
         await self._refresh_contacts()
 
     def _close_list(self) -> None:
@@ -68,6 +75,7 @@ class ContactsState(ContactListsState):
         if await self._ensure_session(launch):
             await self._refresh_lists()
             await self._refresh_contacts()
+            self.unsubscribes_label = await unsubscribes.read_label(self._actor())
 
     @rx.event
     async def select_list(self, list_id: int):
@@ -80,6 +88,26 @@ class ContactsState(ContactListsState):
     @rx.event
     async def search_contacts(self, value: str):
         self.contacts_search, self.contacts_page = value, 1
+        await self._refresh_contacts()
+
+    @rx.event
+    async def filter_unsubscribed(self, value: str):
+        self.only_unsubscribed, self.contacts_page = value == ONLY, 1
+        await self._refresh_contacts()
+
+    @rx.event
+    async def refresh_unsubscribes(self):
+        """« Actualiser »: read the centre's unsubscribe list from Sarbacane now."""
+        if self.refreshing_unsubscribes:
+            return
+        self.refreshing_unsubscribes = True
+        yield
+        try:
+            self.unsubscribes_label = await unsubscribes.refresh(self._actor())
+        except ServiceError as error:
+            yield rx.toast.error(error.user_message)
+        finally:
+            self.refreshing_unsubscribes = False
         await self._refresh_contacts()
 
     @rx.event

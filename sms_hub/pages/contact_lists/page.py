@@ -15,6 +15,7 @@ from sms_hub.components.data_table import (
 from sms_hub.components.icon_action import icon_action
 from sms_hub.components.layout import page_shell, section_card, spinner_until
 from sms_hub.components.search_field import search_field
+from sms_hub.components.unsubscribed import unsubscribed_badge, unsubscribed_filter
 from sms_hub.pages.contact_lists.contacts_state import ContactsState
 from sms_hub.pages.contact_lists.delete_dialog import DeleteListState, delete_dialog
 from sms_hub.pages.contact_lists.history_dialog import (
@@ -158,13 +159,17 @@ def _contact_row(contact: ContactRow) -> rx.Component:
         rx.table.cell(contact.first_name),
         rx.table.cell(contact.email),
         rx.table.cell(rx.text(contact.phone_label, white_space="nowrap")),
+        rx.table.cell(unsubscribed_badge(contact.unsubscribed)),
     )
 
 
 def _contacts_table() -> rx.Component:
     return paged_table(
         data_table(
-            ["Nom", "Prénom", "Email", "Téléphone"], S.contacts, _contact_row, size="1"
+            ["Nom", "Prénom", "Email", "Téléphone", "Désinscription"],
+            S.contacts,
+            _contact_row,
+            size="1",
         ),
         pager(
             count_text(S.contacts_total_label),
@@ -175,7 +180,7 @@ def _contacts_table() -> rx.Component:
         ),
         has_rows=S.contacts.length() > 0,
         empty=empty_message(
-            S.contacts_search != "",
+            (S.contacts_search != "") | S.only_unsubscribed,
             "Aucun contact ne correspond à cette recherche.",
             "Cette liste ne contient aucun contact. Cliquez sur « Importer un "
             "fichier CSV » pour en ajouter.",
@@ -208,15 +213,47 @@ def _contacts_section() -> rx.Component:
         S.selected_id != 0,
         section_card(
             _contacts_header(),
-            search_field(
-                "Rechercher un contact (nom, email ou numéro)",
-                "contacts-search",
-                S.contacts_search,
-                S.search_contacts,
+            rx.hstack(
+                rx.box(
+                    search_field(
+                        "Rechercher un contact (nom, email ou numéro)",
+                        "contacts-search",
+                        S.contacts_search,
+                        S.search_contacts,
+                    ),
+                    flex_grow="1",
+                ),
+                unsubscribed_filter(
+                    "contacts-unsubscribed", S.only_unsubscribed, S.filter_unsubscribed
+                ),
+                width="100%",
+                align="end",
+                spacing="3",
+                wrap="wrap",
             ),
             _contacts_table(),
             spacing="4",
         ),
+    )
+
+
+def _unsubscribes_line() -> rx.Component:
+    """The unsubscribe list's age, and « Actualiser » (read it now)."""
+    return rx.hstack(
+        rx.icon("user-x", size=16, aria_hidden="true"),
+        rx.text(S.unsubscribes_label, size="2", color_scheme="gray"),
+        rx.button(
+            rx.icon("refresh-cw", size=14),
+            "Actualiser",
+            on_click=S.refresh_unsubscribes,
+            loading=S.refreshing_unsubscribes,
+            aria_label="Actualiser la liste des désinscrits",
+            variant="soft",
+            size="1",
+        ),
+        align="center",
+        spacing="2",
+        wrap="wrap",
     )
 
 
@@ -225,6 +262,7 @@ def contact_lists_page() -> rx.Component:
         TITLE,
         rx.vstack(
             _toolbar(),
+            _unsubscribes_line(),
             _lists_table(),
             _contacts_section(),
             width="100%",
