@@ -141,3 +141,38 @@ def test_the_job_runs_once_a_day_per_centre(actor: Actor):
         assert session.get(Tenant, actor.tenant_id).retention_count == 1
     # A day after, with one month kept, BOTH and RECENT are past it too.
     assert retention.run_due(NOW + timedelta(days=1)) == 2
+
+
+async def test_the_settings_page_keeps_the_limit_and_shows_the_last_run(
+    actor: Actor,
+):
+    from dataclasses import replace
+
+    import pytest
+
+    from sms_hub.domain.centre_settings import CentreSettings
+    from sms_hub.pages.settings.state import retention_last_run
+    from sms_hub.services import centre_settings
+    from sms_hub.services.errors import InvalidInput
+
+    admin = replace(actor, is_admin=True)
+    view = await centre_settings.centre_settings(admin)
+    assert view.settings.retention_months == 36  # the default
+    assert retention_last_run(view.retention_run_on, view.retention_count) == (
+        "Le nettoyage quotidien n'a pas encore eu lieu."
+    )
+    wanted: CentreSettings = replace(view.settings, retention_months=24)
+    saved = await centre_settings.save_centre_settings(admin, wanted, "", "")
+    assert saved.settings.retention_months == 24
+    with pytest.raises(InvalidInput) as refused:
+        await centre_settings.save_centre_settings(
+            admin, replace(wanted, retention_months=0), "", ""
+        )
+    assert "entre 1 et 120 mois" in refused.value.field_errors["retention_months"]
+
+    _arrange(actor)  # with 24 months kept, OLD, BOTH and RECENT are past it
+    retention.run_due(NOW)
+    view = await centre_settings.centre_settings(admin)
+    assert retention_last_run(view.retention_run_on, view.retention_count) == (
+        "Dernier nettoyage le 04/12/2026 04:00 : 3 personnes anonymisées."
+    )
