@@ -22,7 +22,8 @@ MAX_LENGTH = 11
 
 SENDER_HELP = (
     "3 à 11 caractères, lettres sans accent et chiffres uniquement, dont au moins "
-    "une lettre. Un libellé personnalisé ne peut pas recevoir de réponse : "
+    "une lettre ; il donne le nom du centre, pas un service (ALERTE, RDV…). "
+    "Un libellé personnalisé ne peut pas recevoir de réponse : "
     "le STOP passe par le numéro court de la mention."
 )
 

@@ -53,6 +53,10 @@ def test_sender_help_states_the_rule_and_no_replies() -> None:
     assert "réponse" in SENDER_HELP
 
 
+def test_sender_help_says_the_label_names_the_centre() -> None:
+    assert "le nom du centre" in SENDER_HELP and "ALERTE" in SENDER_HELP
+
+
 GENERIC = (
     "Ce libellé désigne un service, pas votre centre : les opérateurs refusent les "
     "libellés génériques comme ALERTE, RDV ou PAIEMENT. Utilisez le nom de votre "
