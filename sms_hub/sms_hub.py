@@ -5,6 +5,8 @@ import reflex as rx
 from sms_hub.http import build_api
 from sms_hub.pages.campaigns import page as campaigns
 from sms_hub.pages.campaigns.state import CampaignsState
+from sms_hub.pages.contact_data import page as contact_data
+from sms_hub.pages.contact_data.state import ContactDataState
 from sms_hub.pages.contact_lists import page as contact_lists
 from sms_hub.pages.contact_lists.contacts_state import ContactsState
 from sms_hub.pages.settings import page as settings
@@ -45,6 +47,12 @@ PAGES = (
         templates.ROUTE,
         templates.TITLE,
         TemplatesState.on_load,
+    ),
+    (
+        contact_data.contact_data_page,
+        contact_data.ROUTE,
+        contact_data.TITLE,
+        ContactDataState.on_load,
     ),
     (settings.settings_page, settings.ROUTE, settings.TITLE, SettingsState.on_load),
 )

@@ -35,6 +35,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
 
 #: Shown to the centre's admins only.
 ADMIN_SECTION = ("Paramètres du centre", "/parametres", "settings")
+CONTACT_DATA_SECTION = ("Données d'un contact", "/donnees-contact", "user-search")
 
 
 def _nav_link(label: str, href: str, icon: str, current: str) -> rx.Component:
@@ -53,6 +54,7 @@ def _nav(current: str, session: type[rx.State]) -> rx.Component:
     return rx.el.nav(
         rx.hstack(
             *[_nav_link(*section, current) for section in SECTIONS],
+            rx.cond(session.is_admin, _nav_link(*CONTACT_DATA_SECTION, current)),
             rx.cond(session.is_admin, _nav_link(*ADMIN_SECTION, current)),
             spacing="5",
         ),

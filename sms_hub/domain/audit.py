@@ -27,6 +27,8 @@ class AuditAction(StrEnum):
     TEMPLATE_EDIT = "template_edit"
     TEMPLATE_DELETE = "template_delete"
     MODIFY = "modify"
+    CONTACT_EXPORT = "contact_export"
+    CONTACT_ERASE = "contact_erase"
 
 
 class AuditOutcome(StrEnum):
@@ -43,6 +45,8 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.EXCLUSIONS: "Listes d'exclusion",
     AuditAction.DUPLICATE: "Duplication",
     AuditAction.MODIFY: "Modifiée",
+    AuditAction.CONTACT_EXPORT: "Export des données d'un contact",
+    AuditAction.CONTACT_ERASE: "Effacement d'un contact",
     AuditAction.RESEND_FAILED: "Renvoi aux échecs",
     AuditAction.SETTINGS: "Paramètres du centre",
     AuditAction.LIST_CREATE: "Création d'une liste de contacts",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-from sms_hub.domain import calendar
+from sms_hub.domain import calendar, retention
 from sms_hub.domain.formatting import count_fr
 from sms_hub.domain.lifecycle import ACTIVE_STATUSES, STATUS_INFO, Status
 from sms_hub.domain.sender import validate_sender
@@ -33,6 +33,8 @@ class CentreSettings:
     window_end: str
     timezone: str
     alsace_moselle: bool
+    #: « Durée de conservation », in months (see ``domain.retention``).
+    retention_months: int = retention.DEFAULT_MONTHS
 
     @property
     def subdivision(self) -> str | None:
@@ -81,6 +83,9 @@ def validate_centre_settings(settings: CentreSettings) -> dict[str, str]:
         errors["opt_out_mention"] = (
             f"La mention ne peut pas dépasser {MENTION_MAX_LENGTH} caractères."
         )
+    retention_problem = retention.validate_months(settings.retention_months)
+    if retention_problem:
+        errors["retention_months"] = retention_problem
     if settings.timezone not in calendar.TIMEZONES:
         errors["timezone"] = "Choisissez un fuseau horaire de la liste."
         return errors

@@ -45,6 +45,9 @@ class CentreSettingsView:
     account_id: str
     key_configured_on: str
     settings: CentreSettings
+    #: The retention job's last run (« » before the first) and its count.
+    retention_run_on: str = ""
+    retention_count: int = 0
 
 
 def _require_admin(actor: Actor) -> None:
@@ -61,6 +64,7 @@ def _settings_of(tenant: Tenant) -> CentreSettings:
         window_end=tenant.window_end,
         timezone=tenant.timezone,
         alsace_moselle=tenant.holiday_subdivision == "57",
+        retention_months=tenant.retention_months,
     )
 
 
@@ -72,6 +76,10 @@ def _view(tenant: Tenant) -> CentreSettingsView:
         if configured and tenant.sarbacane_api_key_encrypted
         else "",
         settings=_settings_of(tenant),
+        retention_run_on=date_time_fr(tenant.retention_run_at, tenant.timezone)
+        if tenant.retention_run_at
+        else "",
+        retention_count=tenant.retention_count,
     )
 
 
@@ -115,6 +123,7 @@ def _save(
             "timezone": settings.timezone,
             "holiday_subdivision": settings.subdivision,
             "sarbacane_account_id": account_id or None,
+            "retention_months": settings.retention_months,
         }
         if account_id != before.account_id:
             active = queries.count_campaigns_outside_account(

@@ -72,6 +72,8 @@ class Download(StrEnum):
     CONTACTS = "contacts"
     STATISTICS = "statistiques"
     IMPORT_REPORT = "rapport"
+    #: A contact's data (« Données d'un contact »), kept in a file like a report.
+    CONTACT_DATA = "donnees-contact"
 
 
 class DownloadRefused(ServiceError):
@@ -176,7 +178,7 @@ def check(link: DownloadLink) -> None:
 
 def stream(link: DownloadLink) -> Iterator[str]:
     """The CSV, a chunk at a time (blocking), read within one session."""
-    if link.kind is Download.IMPORT_REPORT:
+    if link.kind in (Download.IMPORT_REPORT, Download.CONTACT_DATA):
         yield from _report_chunks(link)
         return
     with session_scope(get_settings().database_url) as session:

@@ -168,6 +168,30 @@ async def modify_campaign(
         await in_thread(_release_lease, campaign_id, holder)
 
 
+async def remake_campaign(actor: Actor, campaign_id: int, detail: str) -> ModifyOutcome:
+    """Replace the Sarbacane campaign with unchanged fields and push the
+    campaign's recipients as they are now (after recipients were removed
+    locally: Sarbacane cannot remove one). The same steps as a modification,
+    recorded with ``detail``."""
+    found = await in_thread(campaign_in_centre, actor, campaign_id, Action.MODIFY)
+    campaign = found.campaign
+    values = {f: getattr(campaign, f) for f in ("name", "kind", "sender", "content")}
+    client = found.sarbacane()
+    holder = new_holder()
+    if not await in_thread(_take_lease, campaign_id, holder):
+        raise GatewayError(ALREADY_RUNNING)
+    try:
+        if campaign.replacement is not None and not await _resume(
+            client, campaign, holder
+        ):
+            raise GatewayError(ALREADY_RUNNING)
+        return await _replace(
+            actor, campaign_id, client, values, (), holder, detail=detail
+        )
+    finally:
+        await in_thread(_release_lease, campaign_id, holder)
+
+
 async def _replace(
     actor: Actor,
     campaign_id: int,
@@ -175,13 +199,15 @@ async def _replace(
     values: dict[str, str],
     changed: tuple[str, ...],
     holder: str,
+    *,
+    detail: str | None = None,
 ) -> ModifyOutcome:
     loaded = await in_thread(_load, actor.tenant_id, campaign_id)
     if loaded is None:
         raise NotAllowed(KEPT_PREVIOUS)
     campaign = loaded[0]
     failed_as = {"campaign_id": campaign_id, "name": campaign.name}
-    detail = changes_detail(changed)
+    detail = detail or changes_detail(changed)
     if campaign.status == Status.CANCELLED:
         # The previous send's report goes with its Sarbacane campaign: the
         # history keeps its figures (read first: no report, no replacement).

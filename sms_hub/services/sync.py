@@ -64,6 +64,7 @@ from sms_hub.services.accounts import (
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.lease_holders import holder_is_gone, this_process
 from sms_hub.services.modify import resume_replacements
+from sms_hub.services.retention import run_due_retention
 from sms_hub.settings import get_settings
 from sms_hub.store import poll_queries, queries
 from sms_hub.store.db import session_scope
@@ -515,6 +516,10 @@ async def run_poller(
                     with contextlib.suppress(TimeoutError):
                         async with asyncio.timeout(CENTRE_READ_SECONDS):
                             await unsubscribes.refresh_due(CENTRE_READ_SECONDS)
+                    # « Durée de conservation »: each centre once a day.
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(CENTRE_READ_SECONDS):
+                            await run_due_retention()
                 except Exception:
                     log.exception("status poll failed; retrying")
                 # Campaigns made in Sarbacane's interface, at their own cadence

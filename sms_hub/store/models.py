@@ -39,6 +39,11 @@ class Tenant(SQLModel, table=True):
     holiday_subdivision: str | None = Field(default=None, max_length=8)
     templates_given: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+    #: « Durée de conservation » (months after the last campaign that reached
+    #: a person), and the retention job's last run and how many it anonymised.
+    retention_months: int = 36
+    retention_run_at: datetime | None = None
+    retention_count: int = 0
 
 
 class Campaign(SQLModel, table=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -38,10 +39,25 @@ def test_existing_campaigns_record_their_centres_account_on_postgresql():
 def _check_backfill(url: str) -> None:
     command.upgrade(alembic_config(url), "0006")
     with session_scope(url) as session:
-        lyon = Tenant(slug="lyon", name="Lyon", sarbacane_account_id="acc-lyon")
-        demo = Tenant(slug="demo", name="Démo")
-        session.add_all([lyon, demo])
-        session.flush()
+        # Centres too get only the columns of that revision.
+        tenant_table = sa.Table(
+            "tenant", sa.MetaData(), autoload_with=session.connection()
+        )
+        tenant_columns = set(tenant_table.columns.keys())
+        for tenant in (
+            Tenant(slug="lyon", name="Lyon", sarbacane_account_id="acc-lyon"),
+            Tenant(slug="demo", name="Démo"),
+        ):
+            session.execute(
+                sa.insert(tenant_table),
+                [tenant.model_dump(include=tenant_columns - {"id"})],
+            )
+        ids = dict(
+            session.execute(sa.select(tenant_table.c.slug, tenant_table.c.id)).all()
+        )
+        lyon, demo = (
+            Tenant(id=ids[slug], slug=slug, name="") for slug in ("lyon", "demo")
+        )
         # The rows as 0006 stored them (its columns only, not today's model).
         columns = (
             "tenant_id, sarbacane_account_id, sarbacane_id, name, kind, sender,"

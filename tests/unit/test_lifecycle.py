@@ -121,6 +121,8 @@ def test_audit_values_are_the_stored_strings():
         "template_edit",
         "template_delete",
         "modify",
+        "contact_export",
+        "contact_erase",
     ]
     assert [o.value for o in AuditOutcome] == ["ok", "failed"]
 

@@ -51,3 +51,32 @@ def test_sender_with_surrounding_spaces_is_refused() -> None:
 def test_sender_help_states_the_rule_and_no_replies() -> None:
     assert "3 à 11" in SENDER_HELP
     assert "réponse" in SENDER_HELP
+
+
+def test_sender_help_says_the_label_names_the_centre() -> None:
+    assert "le nom du centre" in SENDER_HELP and "ALERTE" in SENDER_HELP
+
+
+GENERIC = (
+    "Ce libellé désigne un service, pas votre centre : les opérateurs refusent les "
+    "libellés génériques comme ALERTE, RDV ou PAIEMENT. Utilisez le nom de votre "
+    "centre."
+)
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["ALERTE", "RDV", "PAIEMENT", "Info", "infos", "Rappel", "CODE", "sms", "NOTIF"],
+)
+def test_generic_service_label_is_refused(label: str) -> None:
+    assert validate_sender(label) == GENERIC
+
+
+@pytest.mark.parametrize("label", ["SÉCURITÉ", "Sécurité", "VÉRIF", "Alérte"])
+def test_generic_label_is_recognised_with_accents(label: str) -> None:
+    assert validate_sender(label) == GENERIC
+
+
+@pytest.mark.parametrize("label", ["CFAInfo", "RDVCentre", "AlerteCFA", "Codeur"])
+def test_label_that_only_contains_a_generic_word_is_accepted(label: str) -> None:
+    assert validate_sender(label) is None

@@ -18,6 +18,7 @@ from sms_hub.components.layout import (
 )
 from sms_hub.domain.calendar import TIMEZONES
 from sms_hub.domain.centre_settings import DAY_LABELS
+from sms_hub.domain.retention import RETENTION_HELP
 from sms_hub.domain.sender import SENDER_HELP
 from sms_hub.pages.settings.state import (
     ACCOUNT_FIELD_ID,
@@ -233,6 +234,29 @@ def _message_section() -> rx.Component:
     )
 
 
+def _retention_section() -> rx.Component:
+    return _section(
+        "Durée de conservation",
+        text_field(
+            "Durée de conservation (mois après la dernière campagne reçue)",
+            "retention-months",
+            S.retention_months,
+            S.set_retention_months,
+            error=S.errors.get("retention_months", ""),
+            help_text=help_note(RETENTION_HELP),
+            input_mode="numeric",
+            max_length=3,
+        ),
+        rx.text(
+            S.retention_last_run,
+            size="2",
+            color_scheme="gray",
+            high_contrast=True,
+            id="retention-last-run",
+        ),
+    )
+
+
 def _actions() -> rx.Component:
     return rx.hstack(
         rx.button(
@@ -267,6 +291,7 @@ def _form() -> rx.Component:
             _account_section(),
             _window_section(),
             _message_section(),
+            _retention_section(),
             _actions(),
             spacing="5",
             width="100%",

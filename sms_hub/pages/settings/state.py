@@ -11,6 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.domain.centre_settings import CentreSettings
+from sms_hub.domain.formatting import count_fr
 from sms_hub.services import centre_settings as service
 from sms_hub.services.errors import InvalidInput, ServiceError
 from sms_hub.state.session import SessionState
@@ -26,6 +27,15 @@ READ_ACCOUNT_FIELDS = (
 )
 
 
+def retention_last_run(run_on: str, count: int) -> str:
+    if not run_on:
+        return "Le nettoyage quotidien n'a pas encore eu lieu."
+    return (
+        f"Dernier nettoyage le {run_on} : "
+        f"{count_fr(count, 'personne anonymisée', 'personnes anonymisées')}."
+    )
+
+
 class SettingsState(SessionState):
     loaded: bool = False
     refused: str = ""
@@ -38,6 +48,9 @@ class SettingsState(SessionState):
     window_end: str = "20:00"
     timezone: str = "Europe/Paris"
     alsace_moselle: bool = False
+    retention_months: str = "36"
+    #: « Dernier passage le … : N personnes anonymisées », or "".
+    retention_last_run: str = ""
     errors: dict[str, str] = {}
     saved_message: str = ""
     connection_message: str = ""
@@ -55,6 +68,10 @@ class SettingsState(SessionState):
         self.days = [day in settings.sending_days for day in range(6)]
         self.window_start, self.window_end = settings.window_start, settings.window_end
         self.timezone, self.alsace_moselle = settings.timezone, settings.alsace_moselle
+        self.retention_months = str(settings.retention_months)
+        self.retention_last_run = retention_last_run(
+            view.retention_run_on, view.retention_count
+        )
 
     def _entered(self) -> CentreSettings:
         return CentreSettings(
@@ -65,6 +82,9 @@ class SettingsState(SessionState):
             window_end=self.window_end,
             timezone=self.timezone,
             alsace_moselle=self.alsace_moselle,
+            retention_months=int(self.retention_months)
+            if self.retention_months.strip().isdigit()
+            else 0,
         )
 
     async def on_load(self, launch: dict | None = None):
@@ -98,6 +118,10 @@ class SettingsState(SessionState):
     @rx.event
     def set_window_end(self, value: str):
         self.window_end = value
+
+    @rx.event
+    def set_retention_months(self, value: str):
+        self.retention_months = value
 
     @rx.event
     def set_timezone(self, value: str):
