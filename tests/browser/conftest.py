@@ -18,6 +18,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
+
+# Each expectation waits for what the user would see, up to this bound. A
+# click often runs several Sarbacane calls on the server (creating an SMS
+# Marketing also assigns its STOP list); on a busy 2-core CI machine 5 s (the
+# default) is too close to their time, 15 s is not.
+expect.set_options(timeout=15_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The server runs the demo (DEMO_MODE=1) and also accepts portal tokens
