@@ -3,8 +3,8 @@
 The one table of the product's rules about statuses. The UI (badges,
 enabled icons, tooltips), the services (what they refuse, the
 compare-and-set of a launch or a cancel) and the status poller (what a
-Sarbacane state means) all read it, so each rule of the seed is decided here
-once.
+Sarbacane state means) all read it, so each rule of the user documentation
+is decided here once.
 
 Two statuses are Hub3E's own (Sarbacane has no state for them): *Planifiée*
 (a send requested for a future date) and *Envoi annulé par l'utilisateur*.
@@ -307,6 +307,9 @@ def status_after_sync(
         return None
     return mapped if mapped is not local else None
 
+
+#: What a campaign shows (and the audit says) once Sarbacane no longer has it.
+GONE_FROM_SARBACANE = "La campagne n'existe plus dans Sarbacane."
 
 #: What the audit says when a campaign claimed as sent was never sent.
 NOT_SENT_DETAIL = (

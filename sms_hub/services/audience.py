@@ -330,7 +330,8 @@ async def exclusion_choices(actor: Actor, campaign_id: int) -> list[ExclusionCho
     """Sarbacane's exclusion lists, with the campaign's current choice.
 
     A marketing campaign with no choice yet gets the STOP unsubscribe list
-    preselected (the seed's RGPD note).
+    preselected: the user documentation calls it « fortement recommandée »
+    (RGPD).
     """
     found = await in_thread(campaign_in_centre, actor, campaign_id)
     campaign = found.campaign

@@ -253,7 +253,7 @@ def _insert_campaign(
 async def delete_campaign(actor: Actor, campaign_id: int) -> str:
     """Delete a campaign in Sarbacane and locally; returns its name.
 
-    Refused while Sarbacane is sending it (the seed: cancel first). The
+    Refused while Sarbacane is sending it (it must be cancelled first). The
     campaign is first claimed *Suppression en cours* (a compare-and-set), so
     a launch at the same moment is refused; a failed delete puts the
     previous status back.

@@ -38,6 +38,7 @@ from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.campaign import CampaignKind
 from sms_hub.domain.lifecycle import (
     ACTIVE_STATUSES,
+    GONE_FROM_SARBACANE,
     INITIAL_STATUS,
     Status,
     status_after_sync,
@@ -68,7 +69,6 @@ MAX_PAGES_PER_CYCLE = 2
 ON_OPEN_MIN_INTERVAL_SECONDS = 60.0
 #: Who the audit names for what discovery does.
 DISCOVERY_ACTOR = "Synchronisation Sarbacane"
-GONE = "La campagne n'existe plus dans Sarbacane."
 
 
 @dataclass
@@ -210,7 +210,7 @@ def _mark_gone(tenant_id: int, campaign_ids: list[int]) -> int:
                     now=now,
                     read=True,
                     status=target.value,
-                    last_error=GONE,
+                    last_error=GONE_FROM_SARBACANE,
                 )
             elif queries.delete_campaign_rows(
                 session, tenant_id, campaign_id, [campaign.status]
@@ -221,7 +221,7 @@ def _mark_gone(tenant_id: int, campaign_ids: list[int]) -> int:
                     AuditAction.DELETE,
                     AuditOutcome.OK,
                     campaign=campaign,
-                    detail=GONE,
+                    detail=GONE_FROM_SARBACANE,
                 )
                 changed += 1
     return changed

@@ -41,6 +41,7 @@ from datetime import UTC, datetime, timedelta
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.lifecycle import (
     ACTIVE_STATUSES,
+    GONE_FROM_SARBACANE,
     NOT_SENT_DETAIL,
     REMOTE_ACTIVE_STATES,
     REMOTE_SENDING_STATE,
@@ -85,7 +86,6 @@ _CONCURRENCY = 8
 _CENTRES_AT_ONCE = 16
 PROGRESS_READS_PER_CYCLE = 40
 _lease_executor: ThreadPoolExecutor | None = None
-_GONE = "La campagne n'existe plus dans Sarbacane."
 #: Who the audit names for a change the poller makes.
 SYNC_ACTOR = "Synchronisation Sarbacane"
 
@@ -387,7 +387,7 @@ def _apply(reads: list[CentreRead]) -> dict[int, int]:
                 now=now,
                 read=seen.detailed,
                 status=target.value if target else None,
-                last_error=_GONE if target and seen.gone else None,
+                last_error=GONE_FROM_SARBACANE if target and seen.gone else None,
                 processed_count=processed,
                 remote_state=seen.state,
             )

@@ -1,4 +1,4 @@
-"""The seed's status → action table, every pair, and the reasons shown."""
+"""The user documentation's status → action table, every pair, and the reasons shown."""
 
 import pytest
 

@@ -17,7 +17,8 @@ so it survives restarts and agrees across worker processes):
   keeps *Planifiée* as its own, and the simulator exposes
   ``requestedSendDate`` so the difference can be seen;
 - ``MODERATION`` for ``moderation_seconds`` (forever when the SMS content is
-  empty: the seed's trap, a campaign without an SMS never leaves it);
+  empty: « si une campagne a été créée sur Sarbacane sans modèle de SMSing
+  [...] elle restera bloquée au statut Reçue par le serveur d'envoi »);
 - ``ROUTING`` at ``recipients_per_second``, recipients in insertion order;
 - ``FINISH`` when every recipient is processed.
 
