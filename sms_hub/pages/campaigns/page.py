@@ -16,24 +16,13 @@ from sms_hub.components.layout import page_shell, spinner_until
 from sms_hub.components.search_field import search_input
 from sms_hub.components.status_badge import status_badge
 from sms_hub.domain.adoption import ADOPTED_BADGE
-from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, STUCK_WARNING, Action
-from sms_hub.pages.campaigns.cancel_dialog import CancelState, cancel_dialog
-from sms_hub.pages.campaigns.copy_dialogs import (
-    DuplicateState,
-    ResendState,
-    duplicate_dialog,
-    resend_dialog,
+from sms_hub.domain.statuses import ACTION_INFO, STUCK_WARNING, Action
+from sms_hub.pages.campaigns.actions import (
+    ACTION_HANDLERS,
+    action_views,
+    campaign_modals,
 )
-from sms_hub.pages.campaigns.create_modal import (
-    CreateCampaignState,
-    create_campaign_modal,
-)
-from sms_hub.pages.campaigns.delete_dialog import DeleteCampaignState, delete_dialog
-from sms_hub.pages.campaigns.exclusions_modal import ExclusionsState, exclusions_modal
-from sms_hub.pages.campaigns.history_dialog import HistoryState, history_dialog
-from sms_hub.pages.campaigns.import_modal import ImportState, import_modal
-from sms_hub.pages.campaigns.launch_modal import LaunchState, launch_modal
-from sms_hub.pages.campaigns.recipients_modal import RecipientsState, recipients_modal
+from sms_hub.pages.campaigns.create_modal import CreateCampaignState
 from sms_hub.pages.campaigns.state import CampaignsState
 from sms_hub.services.paging import CampaignSort
 from sms_hub.services.views import ActionView, CampaignRow
@@ -123,28 +112,6 @@ def _columns() -> list[str | rx.Component]:
     ]
 
 
-#: What each in-app action icon opens, called with (campaign id, name). The
-#: other actions (``ACTION_INFO[action].opens_new_tab``) are links to Sarbacane.
-ACTION_HANDLERS = {
-    Action.RECIPIENTS: RecipientsState.open_recipients,
-    Action.STATS_HUB3E: CampaignsState.open_statistics,
-    Action.EXCLUSIONS: ExclusionsState.open_exclusions,
-    Action.IMPORT_CONTACTS: ImportState.open_import,
-    Action.LAUNCH: LaunchState.open_launch,
-    Action.CANCEL: CancelState.open_cancel,
-    Action.DUPLICATE: DuplicateState.open_duplicate,
-    Action.MODIFY: CreateCampaignState.open_modify,
-    Action.RESEND_FAILED: ResendState.open_resend,
-    Action.HISTORY: HistoryState.open_history,
-    Action.DELETE: DeleteCampaignState.ask_delete,
-}
-
-
-def _action_views(row: CampaignRow) -> dict[Action, ActionView]:
-    """The row's availability of each action, by action (listed in ACTION_ORDER)."""
-    return {action: row.actions[i] for i, action in enumerate(ACTION_ORDER)}
-
-
 def _action(row: CampaignRow, action: Action, view: ActionView) -> rx.Component:
     info = ACTION_INFO[action]
     if info.opens_new_tab:
@@ -167,7 +134,7 @@ def _action(row: CampaignRow, action: Action, view: ActionView) -> rx.Component:
 
 def _actions(row: CampaignRow) -> rx.Component:
     return rx.hstack(
-        *[_action(row, a, view) for a, view in _action_views(row).items()],
+        *[_action(row, a, view) for a, view in action_views(row).items()],
         spacing="1",
         align="center",
         wrap="nowrap",
@@ -296,16 +263,7 @@ def campaigns_page() -> rx.Component:
             width="100%",
             spacing="4",
         ),
-        create_campaign_modal(),
-        delete_dialog(),
-        recipients_modal(),
-        import_modal(),
-        exclusions_modal(),
-        launch_modal(),
-        cancel_dialog(),
-        duplicate_dialog(),
-        resend_dialog(),
-        history_dialog(),
+        *campaign_modals(),
         _live_rows(),
         session=CampaignsState,
     )
