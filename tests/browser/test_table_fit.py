@@ -142,6 +142,7 @@ def test_on_a_phone_each_campaign_is_a_card(page: Page, campaigns):
     _shot(page, 390)
     for status, name in campaigns.items():
         card = page.locator(".campaign-row").filter(has_text=name)
+        card.scroll_into_view_if_needed()
         expect(card.get_by_text(name, exact=True)).to_be_in_viewport()
         expect(card.get_by_text(STATUS_INFO[status].label, exact=True)).to_be_visible()
         expect(card.get_by_role("button", name=MORE)).to_be_visible()

@@ -203,7 +203,7 @@ def _more_actions(row: CampaignRow) -> rx.Component:
         rx.dropdown_menu.trigger(
             rx.icon_button(
                 rx.icon("ellipsis", size=ICON_PX),
-                variant="soft",
+                variant="ghost",
                 color_scheme="gray",
                 size="2",
                 aria_label=MORE_ACTIONS,
