@@ -115,7 +115,7 @@ def campaigns(page: Page, app_url: str, portal_token, database_url):
     return names
 
 
-def _shot(page: Page, width: int) -> None:
+def _shot(page: Page, width: int | str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{SHOTS}/table-{width}.png", full_page=True)
@@ -204,6 +204,7 @@ def test_a_refused_action_says_why_in_the_menu_and_the_menu_is_accessible(
         "Disponible uniquement lorsque la campagne est au statut Envoi terminé."
     )
     axe("campaign-row-menu")
+    _shot(page, "1024-menu")
     # Arrow keys walk the available items; Enter opens the chosen one.
     history = menu.get_by_role("menuitem", name="Historique")
     for _ in range(8):
