@@ -14,6 +14,7 @@ def data_table(
     *,
     size: str = "2",
     variant: str = "surface",
+    class_name: str = "",
 ) -> rx.Component:
     """A column given as text is a plain header cell."""
     cells = [
@@ -26,6 +27,7 @@ def data_table(
         variant=variant,
         size=size,
         width="100%",
+        class_name=class_name,
     )
 
 
@@ -95,6 +97,7 @@ def pager(
         width="100%",
         align="center",
         spacing="3",
+        wrap="wrap",
     )
 
 

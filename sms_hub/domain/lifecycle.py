@@ -230,6 +230,43 @@ def is_allowed(
     return refusal(action, status, recipient_count, failed_count) is None
 
 
+#: The actions of the user documentation's list, in its order (the others
+#: were added since: « Modifier », « Dupliquer », « Renvoyer aux échecs »,
+#: « Historique »).
+DOCUMENTED_ACTIONS: tuple[Action, ...] = tuple(
+    a
+    for a in ACTION_ORDER
+    if a not in {Action.MODIFY, Action.DUPLICATE, Action.RESEND_FAILED, Action.HISTORY}
+)
+
+
+def primary_actions(status: Status) -> tuple[Action, ...]:
+    """The actions a row shows first, as icons, for a campaign in ``status``:
+    the documented ones this status allows, in the documentation's order.
+
+    The others (the added actions, and those this status refuses, with
+    their reason) are listed in the row's menu « Plus d'actions ».
+    """
+    return tuple(a for a in DOCUMENTED_ACTIONS if status in RULES[a].allowed_from)
+
+
+def on_row(
+    action: Action,
+    status: Status,
+    recipient_count: int,
+    failed_count: int | None = None,
+) -> bool:
+    """Whether ``action`` is an icon on the row (else an item of its menu).
+
+    A primary action refused for another reason (a draft without any
+    recipient cannot be launched) moves to the menu too, where its reason
+    is written under its label: a touch screen has no hover tooltip.
+    """
+    return action in primary_actions(status) and is_allowed(
+        action, status, recipient_count, failed_count
+    )
+
+
 def already_done(action: Action, status: Status) -> bool:
     """Whether a repeat of ``action`` finds the campaign already where it leads."""
     return status in RULES[action].done_in

@@ -26,6 +26,10 @@ class NotAllowed(ServiceError):
     pass
 
 
+class OutsideWindow(NotAllowed):
+    """The send falls outside the sending calendar (the message says when it may)."""
+
+
 class AlreadyDone(NotAllowed):
     """The campaign is already where the action leads: a repeat, a no-op."""
 

@@ -42,7 +42,13 @@ from sms_hub.services.audience import (
     unpushed_count,
 )
 from sms_hub.services.context import Actor, in_thread
-from sms_hub.services.errors import AlreadyDone, GatewayError, NotAllowed, ServiceError
+from sms_hub.services.errors import (
+    AlreadyDone,
+    GatewayError,
+    NotAllowed,
+    OutsideWindow,
+    ServiceError,
+)
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_in_centre, claim_campaign
 from sms_hub.services.recipient_zones import recipient_zones
@@ -174,7 +180,7 @@ async def launch(
         campaign.kind, when_utc, sending_window(found.tenant), datetime.now(UTC), zones
     )
     if date_problem:
-        raise NotAllowed(date_problem)
+        raise OutsideWindow(date_problem)
     no_stop_list = lacks_unsubscribe_list(
         campaign.kind, [i for i, _ in await exclusion_pairs(actor, campaign_id)]
     )

@@ -20,6 +20,7 @@ from sms_hub.domain.lifecycle import (
     Action,
     Status,
     is_stuck,
+    on_row,
     refusal,
 )
 from sms_hub.settings import Settings
@@ -34,6 +35,8 @@ class ActionView:
     enabled: bool
     reason: str
     href: str = ""
+    #: An icon on the row (else an item of its menu « Plus d'actions »).
+    on_row: bool = False
 
 
 @dataclass
@@ -105,6 +108,7 @@ def action_views(campaign: Campaign, settings: Settings) -> list[ActionView]:
                 enabled=reason is None,
                 reason=reason or "",
                 href=_href(action, campaign, settings) if info.opens_new_tab else "",
+                on_row=on_row(action, status, campaign.recipient_count, failed),
             )
         )
     return views

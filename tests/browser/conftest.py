@@ -329,3 +329,32 @@ def replace_secrets(settings):
     import dataclasses
 
     return dataclasses.replace(settings, secrets_keys=(SECRETS_KEY,))
+
+
+#: The row's menu of the actions not shown as icons (``lifecycle.on_row``).
+MORE_ACTIONS = "Plus d'actions"
+
+
+def open_row_action(page, row, label: str) -> None:
+    """Choose a campaign row's action by its label: its icon on the row, or
+    else its item in the row's menu « Plus d'actions »."""
+    icon = row.get_by_role("button", name=label, exact=True)
+    if icon.count():
+        icon.click()
+        return
+    row.get_by_role("button", name=MORE_ACTIONS).click()
+    page.get_by_role("menu").get_by_role("menuitem", name=label).click()
+
+
+def expect_row_action_refused(page, row, label: str, reason) -> None:
+    """The action is not offered on the row: its menu item is disabled and
+    says why (``reason``, a text or a pattern) under its label."""
+    from playwright.sync_api import expect
+
+    expect(row.get_by_role("button", name=label, exact=True)).to_have_count(0)
+    row.get_by_role("button", name=MORE_ACTIONS).click()
+    item = page.get_by_role("menu").get_by_role("menuitem", name=label)
+    expect(item).to_be_disabled()
+    expect(item).to_contain_text(reason)
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("menu")).to_be_hidden()

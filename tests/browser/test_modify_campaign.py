@@ -11,6 +11,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from sms_hub.settings import SIMULATOR_ACCOUNT_ID, SIMULATOR_API_KEY, SIMULATOR_MOUNT
+from tests.browser.conftest import expect_row_action_refused, open_row_action
 from tests.browser.test_campaigns_page import _open, _row
 from tests.browser.test_sending_lifecycle import (
     CANCEL,
@@ -54,7 +55,7 @@ def _remote_phones(app_url: str, sarbacane_id: str) -> list[str]:
 
 
 def _modify(page: Page, name: str, *, sender: str, text: str):
-    _row(page, name).get_by_role("button", name=MODIFY).click()
+    open_row_action(page, _row(page, name), MODIFY)
     dialog = page.get_by_role("dialog", name=MODIFY)
     expect(dialog.get_by_label("Nom de la campagne")).to_have_value(name)
     expect(dialog.get_by_label("Libellé de l'expéditeur")).to_have_value("CentreForm")
@@ -84,7 +85,7 @@ def test_a_draft_is_modified_and_sarbacane_holds_one_campaign_for_it(
     _import(page, name, list_name)
     [before] = _remote_campaigns(app_url, name)
 
-    _row(page, name).get_by_role("button", name=MODIFY).click()
+    open_row_action(page, _row(page, name), MODIFY)
     dialog = page.get_by_role("dialog", name=MODIFY)
     expect(dialog).to_contain_text("Votre session commence lundi à 9h.")
     shot("modify-campaign")
@@ -126,10 +127,8 @@ def test_a_cancelled_campaign_is_modified_then_relaunched_with_the_warning(
     launch.get_by_role("button", name="Planifier la campagne").click()
     expect(row.get_by_text("Planifiée", exact=True)).to_be_visible()
     # Refused while planned, greyed with the table's reason.
-    modify = row.get_by_role("button", name=MODIFY)
-    expect(modify).to_be_disabled()
-    expect(modify).to_have_attribute(
-        "title", re.compile("Brouillon ou Envoi annulé par l'utilisateur")
+    expect_row_action_refused(
+        page, row, MODIFY, re.compile("Brouillon ou Envoi annulé par l'utilisateur")
     )
 
     row.get_by_role("button", name=CANCEL).click()
@@ -147,7 +146,9 @@ def test_a_cancelled_campaign_is_modified_then_relaunched_with_the_warning(
     expect(launch).to_contain_text("il est probable que des contacts aient déjà reçu")
     launch.get_by_role("button", name="Lancer la campagne").click()
     expect(row.get_by_text("Reçue par le serveur d'envoi")).to_be_visible()
-    expect(row.get_by_role("button", name=MODIFY)).to_be_disabled()
+    expect_row_action_refused(
+        page, row, MODIFY, re.compile("Brouillon ou Envoi annulé par l'utilisateur")
+    )
 
 
 def test_the_form_says_when_the_campaign_was_edited_in_sarbacane(
@@ -156,7 +157,7 @@ def test_the_form_says_when_the_campaign_was_edited_in_sarbacane(
     name = f"Modifiée ailleurs {uuid.uuid4().hex[:5]}"
     _open(page, app_url)
     _notification(page, name)
-    _row(page, name).get_by_role("button", name=MODIFY).click()
+    open_row_action(page, _row(page, name), MODIFY)
     dialog = page.get_by_role("dialog", name=MODIFY)
     expect(dialog.get_by_label("Nom de la campagne")).to_have_value(name)
     expect(dialog.locator("#edited-in-sarbacane")).to_have_count(0)
@@ -169,7 +170,7 @@ def test_the_form_says_when_the_campaign_was_edited_in_sarbacane(
     )
     assert edited.status_code == 303  # saved, back to the campaign's page
 
-    _row(page, name).get_by_role("button", name=MODIFY).click()
+    open_row_action(page, _row(page, name), MODIFY)
     expect(dialog.locator("#edited-in-sarbacane")).to_contain_text(
         "Cette campagne a été modifiée dans Sarbacane depuis sa dernière lecture"
     )

@@ -8,6 +8,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import expect_row_action_refused, open_row_action
 from tests.browser.test_campaigns_page import _open
 from tests.browser.test_sending_lifecycle import LAUNCH, _import, _notification
 
@@ -33,7 +34,7 @@ def _settled(dialog) -> None:
 
 
 def _history(page: Page, name: str):
-    _row(page, name).get_by_role("button", name=HISTORY, exact=True).click()
+    open_row_action(page, _row(page, name), HISTORY)
     dialog = page.get_by_role("dialog", name=HISTORY)
     expect(dialog).to_be_visible()
     return dialog
@@ -54,7 +55,7 @@ def test_duplicate_with_recipients_shows_live_in_every_tab_and_in_its_history(
     expect(_row(other_tab, name)).to_have_count(1)
     page.bring_to_front()
 
-    _row(page, name).get_by_role("button", name=DUPLICATE).click()
+    open_row_action(page, _row(page, name), DUPLICATE)
     dialog = page.get_by_role("dialog", name=DUPLICATE)
     expect(dialog).to_contain_text(f"Nouvelle campagne« {copy} »")
     expect(dialog).to_contain_text("StatutBrouillon")
@@ -84,9 +85,7 @@ def test_duplicate_with_recipients_shows_live_in_every_tab_and_in_its_history(
     # The centre's other tab gets the new row through the live push.
     expect(_row(other_tab, copy)).to_have_count(1, timeout=10_000)
     # A draft cannot be resent to its failures, and says why.
-    resend = row.get_by_role("button", name=RESEND)
-    expect(resend).to_be_disabled()
-    expect(resend).to_have_attribute("title", re.compile("Envoi terminé"))
+    expect_row_action_refused(page, row, RESEND, re.compile("Envoi terminé"))
 
     history = _history(page, copy)
     event = history.get_by_role("row").filter(
@@ -122,17 +121,14 @@ def test_resend_to_failures_counts_them_then_creates_a_draft_for_them(
     _notification(page, name)
     _import(page, name, list_name)
     row = _row(page, name)
-    resend = row.get_by_role("button", name=RESEND)
-    expect(resend).to_be_disabled()
+    expect_row_action_refused(page, row, RESEND, re.compile("Envoi terminé"))
 
     row.get_by_role("button", name=LAUNCH).click()
     page.get_by_role("dialog", name="Lancer ou planifier l'envoi").get_by_role(
         "button", name="Lancer la campagne"
     ).click()
     expect(row.get_by_text("Envoi terminé")).to_be_visible(timeout=45_000)
-    expect(resend).to_be_enabled()
-
-    resend.click()
+    open_row_action(page, row, RESEND)
     dialog = page.get_by_role("dialog", name=RESEND)
     # One SMS failed (…13); the STOP answer (…99) is never resent.
     expect(dialog.get_by_text("1 destinataire en échec")).to_be_visible(timeout=15_000)

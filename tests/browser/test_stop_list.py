@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from sms_hub.domain.calendar import TZ, SendingWindow, is_allowed
 from sms_hub.domain.campaign import NO_STOP_LIST_CONFIRM, NO_STOP_LIST_WARNING
+from tests.browser.conftest import open_row_action
 from tests.browser.test_campaigns_page import _create, _open, _row
 from tests.browser.test_sending_lifecycle import EXCLUSIONS, LAUNCH, _import
 
@@ -79,7 +80,7 @@ def test_the_launch_names_the_lists_and_asks_to_confirm_without_the_stop_list(
     row = _row(page, name)
     expect(row.get_by_text("Planifiée", exact=True)).to_be_visible()
 
-    row.get_by_role("button", name=HISTORY, exact=True).click()
+    open_row_action(page, row, HISTORY)
     history = page.get_by_role("dialog", name=HISTORY)
     expect(history).to_contain_text(
         "sans la liste des désinscrits (STOP) : confirmé par l'utilisateur"

@@ -14,7 +14,24 @@ from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.rate_limit import SARBACANE_READS
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import sending
-from sms_hub.services.errors import ServiceError
+from sms_hub.services.errors import OutsideWindow, ServiceError
+
+
+def window_text(note: str, slot: str) -> str:
+    """The calendar's callout: why a send now is not allowed, and the next slot."""
+    return f"{note} Prochain créneau autorisé : {slot}." if note else ""
+
+
+def launch_messages(shown: str, error: ServiceError, deferred: bool) -> tuple[str, str]:
+    """(the calendar's callout, the red error line) after a refused launch.
+
+    A send now refused by the sending calendar says so in the callout (the
+    refusal's fresher wording), not a second time in red; any other refusal,
+    or a deferred date refused, is the error line.
+    """
+    if isinstance(error, OutsideWindow) and not deferred:
+        return error.user_message, ""
+    return shown, error.user_message
 
 
 class LaunchState(CampaignModalState):
@@ -29,6 +46,9 @@ class LaunchState(CampaignModalState):
     credits_left: str = ""
     relaunch_warning: str = ""
     window_note: str = ""
+    #: The calendar's callout (``window_text``), red once a send now was refused.
+    window_message: str = ""
+    window_refused: bool = False
     next_slot: str = ""
     next_slot_date: str = ""
     next_slot_time: str = ""
@@ -79,6 +99,8 @@ class LaunchState(CampaignModalState):
         self.no_template_warning = preview.no_template_warning
         self.unsubscribed_message = preview.unsubscribed_message
         self.window_note, self.next_slot = preview.window_note, preview.next_slot
+        self.window_message = window_text(preview.window_note, preview.next_slot)
+        self.window_refused = False
         self.timezone = preview.timezone
         self.time_label = (
             f"Heure d'envoi ({calendar.LOCAL_TIME_LABELS[preview.timezone]})"
@@ -145,7 +167,11 @@ class LaunchState(CampaignModalState):
                 without_stop_list_confirmed=self.stop_list_confirmed,
             )
         except ServiceError as error:
-            self.launch_error = error.user_message
+            shown, self.launch_error = launch_messages(
+                self.window_message, error, self.deferred
+            )
+            self.window_refused = self.window_refused or not self.launch_error
+            self.window_message = shown
             self.launching = False
             return
         self.launching = False
@@ -202,11 +228,13 @@ def _stop_list_warning() -> rx.Component:
 def _window_note() -> rx.Component:
     s = LaunchState
     return rx.cond(
-        s.window_note != "",
+        s.window_message != "",
         rx.callout(
             rx.vstack(
-                rx.text(
-                    s.window_note, " Prochain créneau autorisé : ", s.next_slot, "."
+                rx.cond(
+                    s.window_refused,
+                    rx.text(s.window_message, role="alert"),
+                    rx.text(s.window_message),
                 ),
                 rx.button(
                     "Planifier au prochain créneau",
@@ -217,7 +245,7 @@ def _window_note() -> rx.Component:
                 spacing="2",
             ),
             icon="clock",
-            color_scheme="amber",
+            color_scheme=rx.cond(s.window_refused, "red", "amber"),
         ),
     )
 

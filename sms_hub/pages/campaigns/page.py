@@ -11,7 +11,7 @@ from sms_hub.components.data_table import (
     paged_table,
     pager,
 )
-from sms_hub.components.icon_action import icon_action
+from sms_hub.components.icon_action import ICON_PX, icon_action
 from sms_hub.components.layout import page_shell, spinner_until
 from sms_hub.components.search_field import search_input
 from sms_hub.components.status_badge import status_badge
@@ -74,7 +74,9 @@ def _toolbar() -> rx.Component:
     )
 
 
-def _sortable_header(label: str, sort: CampaignSort) -> rx.Component:
+def _sortable_header(label: str, sort: CampaignSort, after: str = "") -> rx.Component:
+    """A header sorting by ``label``'s column; ``after``: what else the column
+    shows (not a sort key)."""
     is_current = CampaignsState.sort == sort.value
     arrow = rx.cond(
         is_current,
@@ -92,6 +94,7 @@ def _sortable_header(label: str, sort: CampaignSort) -> rx.Component:
             class_name="sort-button",
             aria_label=f"Trier par {label.lower()}",
         ),
+        after,
         aria_sort=rx.cond(
             is_current,
             rx.cond(CampaignsState.descending, "descending", "ascending"),
@@ -103,8 +106,7 @@ def _sortable_header(label: str, sort: CampaignSort) -> rx.Component:
 def _columns() -> list[str | rx.Component]:
     return [
         _sortable_header("Nom", CampaignSort.NAME),
-        _sortable_header("Type", CampaignSort.KIND),
-        "Expéditeur",
+        _sortable_header("Type", CampaignSort.KIND, after=" / Expéditeur"),
         _sortable_header("Statut", CampaignSort.STATUS),
         _sortable_header("Destinataires", CampaignSort.RECIPIENTS),
         _sortable_header("Création", CampaignSort.CREATED),
@@ -132,12 +134,107 @@ def _action(row: CampaignRow, action: Action, view: ActionView) -> rx.Component:
     )
 
 
-def _actions(row: CampaignRow) -> rx.Component:
+#: The accessible name of each row's menu of the actions not shown as icons.
+MORE_ACTIONS = "Plus d'actions"
+
+
+def _menu_item_content(action: Action, view: ActionView) -> rx.Component:
+    """Icon and label; a refused action's reason written under its label."""
+    info = ACTION_INFO[action]
     return rx.hstack(
-        *[_action(row, a, view) for a, view in action_views(row).items()],
+        rx.icon(info.icon, size=16, flex_shrink="0", margin_top="2px"),
+        rx.vstack(
+            rx.text(info.label, size="2"),
+            rx.cond(
+                ~view.enabled,
+                rx.text(view.reason, size="1", class_name="menu-reason"),
+            ),
+            spacing="0",
+        ),
+        spacing="2",
+        align="start",
+    )
+
+
+def _menu_item(
+    row: CampaignRow, action: Action, view: ActionView
+) -> tuple[rx.Component, rx.Component]:
+    """The item of an action available now, and of the action refused."""
+    info = ACTION_INFO[action]
+    content = _menu_item_content(action, view)
+    if info.opens_new_tab:
+        allowed = rx.dropdown_menu.item(
+            rx.el.a(
+                content,
+                href=view.href,
+                target="_blank",
+                rel="noopener noreferrer",
+            ),
+            as_child=True,
+            class_name="menu-action",
+        )
+    else:
+        allowed = rx.dropdown_menu.item(
+            content,
+            on_select=ACTION_HANDLERS[action](row.id, row.name),
+            color_scheme="red" if action is Action.DELETE else None,
+            class_name="menu-action",
+        )
+    refused = rx.dropdown_menu.item(
+        content, disabled=True, class_name="menu-action menu-action-refused"
+    )
+    return allowed, refused
+
+
+def _menu_items(row: CampaignRow) -> list[rx.Component]:
+    """The actions available now first, then those refused (with their reason)."""
+    items = {a: _menu_item(row, a, v) for a, v in action_views(row).items()}
+    views = action_views(row)
+    return [
+        *[rx.cond(~v.on_row & v.enabled, items[a][0]) for a, v in views.items()],
+        rx.dropdown_menu.separator(),
+        *[rx.cond(~v.enabled, items[a][1]) for a, v in views.items()],
+    ]
+
+
+def _more_actions(row: CampaignRow) -> rx.Component:
+    """The row's menu: the actions not shown as icons, by their label."""
+    return rx.dropdown_menu.root(
+        rx.dropdown_menu.trigger(
+            rx.icon_button(
+                rx.icon("ellipsis", size=ICON_PX),
+                variant="ghost",
+                color_scheme="gray",
+                size="2",
+                aria_label=MORE_ACTIONS,
+                title=MORE_ACTIONS,
+                class_name="more-actions",
+            ),
+        ),
+        rx.dropdown_menu.content(
+            *_menu_items(row),
+            align="end",
+            max_width="min(360px, calc(100vw - 16px))",
+            class_name="more-actions-menu",
+        ),
+        # Not modal: the rest of the page is not hidden from assistive
+        # technologies while the menu is open (Escape or a click closes it).
+        modal=False,
+    )
+
+
+def _actions(row: CampaignRow) -> rx.Component:
+    """The status's first actions as icons (``lifecycle.on_row``), then the menu."""
+    return rx.hstack(
+        *[
+            rx.cond(view.on_row, _action(row, a, view))
+            for a, view in action_views(row).items()
+        ],
+        _more_actions(row),
         spacing="1",
         align="center",
         wrap="nowrap",
+        class_name="row-actions",
     )
 
 
@@ -145,7 +242,7 @@ def _row(row: CampaignRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.hstack(
-                rx.text(row.name, weight="medium"),
+                rx.text(row.name, weight="medium", class_name="campaign-name"),
                 rx.cond(
                     row.adopted,
                     rx.badge(
@@ -161,8 +258,14 @@ def _row(row: CampaignRow) -> rx.Component:
                 wrap="wrap",
             )
         ),
-        rx.table.cell(row.kind_label),
-        rx.table.cell(rx.code(row.sender, variant="ghost")),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row.kind_label, size="2"),
+                rx.code(row.sender, variant="ghost", size="2"),
+                spacing="0",
+            ),
+            custom_attrs={"data-label": "Type et expéditeur"},
+        ),
         rx.table.cell(
             rx.vstack(
                 status_badge(row.status_label, row.status_colour, row.status_animated),
@@ -194,9 +297,14 @@ def _row(row: CampaignRow) -> rx.Component:
                 ),
                 spacing="1",
                 align="start",
-            )
+            ),
+            custom_attrs={"data-label": "Statut"},
         ),
-        rx.table.cell(row.recipient_count_label, text_align="right"),
+        rx.table.cell(
+            row.recipient_count_label,
+            text_align="right",
+            custom_attrs={"data-label": "Destinataires"},
+        ),
         rx.table.cell(
             rx.vstack(
                 rx.text(row.created_at, size="2"),
@@ -207,9 +315,10 @@ def _row(row: CampaignRow) -> rx.Component:
                     ),
                 ),
                 spacing="0",
-            )
+            ),
+            custom_attrs={"data-label": "Création"},
         ),
-        rx.table.cell(_actions(row)),
+        rx.table.cell(_actions(row), class_name="actions-cell"),
         align="center",
         class_name="campaign-row",
     )
@@ -217,7 +326,7 @@ def _row(row: CampaignRow) -> rx.Component:
 
 def _table() -> rx.Component:
     return paged_table(
-        data_table(_columns(), CampaignsState.rows, _row),
+        data_table(_columns(), CampaignsState.rows, _row, class_name="campaigns-table"),
         pager(
             count_text(
                 CampaignsState.total_label,
