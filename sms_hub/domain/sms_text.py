@@ -32,6 +32,8 @@ SINGLE_PART_GSM = 160
 MULTI_PART_GSM = 153
 SINGLE_PART_UCS2 = 70
 MULTI_PART_UCS2 = 67
+#: Longest message accepted, in SMS parts (a long SMS beyond that is refused).
+MAX_PARTS = 10
 
 # The escape character (0x1B) is left out: it only introduces the extension
 # table and means nothing typed on its own.
