@@ -8,6 +8,7 @@ from enum import StrEnum
 from sms_hub.domain import sms_text
 from sms_hub.domain.sender import validate_sender
 from sms_hub.domain.sms_templates import placeholder_error
+from sms_hub.domain.sms_text import MAX_PARTS
 
 
 class CampaignKind(StrEnum):
@@ -41,8 +42,6 @@ NAME_NOTE = "Chaque campagne d'emailing / de SMSing doit avoir un nom."
 #: guide and help pages were searched); 100 keeps a name readable in a row.
 NAME_MAX_LENGTH = 100
 NAME_LIMIT_NOTE = f"{NAME_MAX_LENGTH} caractères au maximum."
-#: Longest message accepted, in SMS parts (a long SMS beyond that is refused).
-MAX_PARTS = 10
 
 
 def has_opt_out(kind: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from sms_hub.domain import sms_text
+from sms_hub.domain.sms_text import MAX_PARTS
 
 #: Placeholder → the label of its field in the creation form.
 PLACEHOLDERS: dict[str, str] = {
@@ -95,8 +96,6 @@ def placeholder_error(text: str) -> str:
 
 def validate_template(name: str, content: str) -> dict[str, str]:
     """French error message per invalid field (empty when valid)."""
-    from sms_hub.domain.campaign import MAX_PARTS  # campaign.py reads this module
-
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "Le nom du modèle est obligatoire."

@@ -16,6 +16,14 @@ Counting rules (those operators apply):
 - UCS-2: 1 unit per UTF-16 code unit, so a character outside the Basic
   Multilingual Plane (most emoji) takes 2, and the surrogate pair is never
   split across two parts either.
+- What the reader sees as one character (an extended grapheme cluster: 👍🏽,
+  an emoji and its skin tone; 👨‍👩‍👧, emoji joined by zero-width joiners; a
+  flag; a letter and its combining accent; CR LF) is never split across two
+  parts: the part ends before it. So the count is never below what the
+  operator bills, at worst one part above. Only a cluster longer than a
+  part (a run of combining marks) is cut inside, never inside a pair.
+- A combining accent is not in the GSM alphabet: ``é`` typed as one
+  character is GSM, an ``e`` followed by U+0301 forces UCS-2.
 - One SMS holds 160 GSM units or 70 UCS-2 units; each part of a long
   (concatenated) SMS holds 153 or 67, the rest being the concatenation header.
 """
@@ -25,6 +33,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+import regex
+
 GSM = "GSM"
 UCS2 = "UCS-2"
 
@@ -32,6 +42,8 @@ SINGLE_PART_GSM = 160
 MULTI_PART_GSM = 153
 SINGLE_PART_UCS2 = 70
 MULTI_PART_UCS2 = 67
+#: Longest message accepted, in SMS parts (a long SMS beyond that is refused).
+MAX_PARTS = 10
 
 # The escape character (0x1B) is left out: it only introduces the extension
 # table and means nothing typed on its own.
@@ -132,6 +144,62 @@ def _layout(text: str) -> tuple[str, int, int, list[int], tuple[str, ...]]:
     return GSM, SINGLE_PART_GSM, MULTI_PART_GSM, widths, non_gsm
 
 
+_CLUSTER = regex.compile(r"\X")
+#: A character that may belong to a cluster with its neighbour (UAX #29:
+#: combining marks and emoji modifiers, joiners, regional indicators,
+#: Hangul jamo, prepended marks, CR before LF). Between two other characters
+#: there is always a cluster boundary.
+_JOINING = regex.compile(
+    r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}\p{GCB=RI}"
+    r"\p{GCB=L}\p{GCB=V}\p{GCB=T}\p{GCB=LV}\p{GCB=LVT}\r]"
+)
+
+
+def _has_clusters(text: str, non_gsm: tuple[str, ...]) -> bool:
+    """Whether some characters of ``text`` form one cluster. The GSM
+    alphabet has no joining character: there only CR LF is one cluster."""
+    return "\r\n" in text or any(_JOINING.match(ch) for ch in non_gsm)
+
+
+def _cluster_start(text: str, index: int, floor: int) -> int:
+    """Where the cluster holding ``text[index]`` starts (``floor`` at the
+    earliest). Clusters are read from the last sure boundary before it."""
+    sure = index
+    while sure > floor and (
+        _JOINING.match(text, sure) or _JOINING.match(text, sure - 1)
+    ):
+        sure -= 1
+    for cluster in _CLUSTER.finditer(text, sure):
+        if cluster.end() > index:
+            return cluster.start()
+    return index
+
+
+def _part_starts(
+    text: str, multi: int, widths: list[int], clusters: bool
+) -> tuple[list[int], int]:
+    """Where each part of a long SMS starts (character offsets), and the
+    units used in the last part. A part is filled a character at a time (an
+    escape or a surrogate pair is one character here); when the next one
+    does not fit, the cut moves back to the start of its cluster, unless that
+    cluster started the part (then it is longer than a part: cut inside)."""
+    if not clusters and sum(widths) == len(widths):  # one unit each: no search
+        starts = list(range(0, len(widths), multi))
+        return starts, len(widths) - starts[-1]
+    starts, used = [0], 0
+    for index, width in enumerate(widths):
+        if used + width > multi:
+            cut = index
+            if clusters:
+                cut = _cluster_start(text, index, starts[-1])
+                if cut <= starts[-1]:
+                    cut = index
+            starts.append(cut)
+            used = sum(widths[cut:index])
+        used += width
+    return starts, used
+
+
 def measure(text: str) -> SmsMeasure:
     """Encoding, units, parts and room left for ``text`` as it will be sent."""
     encoding, single, multi, widths, non_gsm = _layout(text)
@@ -139,32 +207,19 @@ def measure(text: str) -> SmsMeasure:
     if units <= single:
         parts = 1 if units else 0
         return SmsMeasure(encoding, units, parts, single, single - units, non_gsm)
-
-    parts, used = 1, 0
-    for w in widths:
-        if used + w > multi:
-            parts += 1
-            used = 0
-        used += w
-    return SmsMeasure(encoding, units, parts, multi, multi - used, non_gsm)
+    starts, used = _part_starts(text, multi, widths, _has_clusters(text, non_gsm))
+    return SmsMeasure(encoding, units, len(starts), multi, multi - used, non_gsm)
 
 
 def split_parts(text: str) -> list[str]:
     """The text of each SMS part as the phone receives it, cut where
-    :func:`measure` counts a new part (an escape pair or a surrogate pair is
-    never split)."""
-    _, single, multi, widths, _ = _layout(text)
+    :func:`measure` counts a new part (an escape pair, a surrogate pair or a
+    grapheme cluster is never split)."""
+    _, single, multi, widths, non_gsm = _layout(text)
     if sum(widths) <= single:
         return [text] if text else []
-    parts: list[str] = []
-    start, used = 0, 0
-    for index, width in enumerate(widths):
-        if used + width > multi:
-            parts.append(text[start:index])
-            start, used = index, 0
-        used += width
-    parts.append(text[start:])
-    return parts
+    starts, _ = _part_starts(text, multi, widths, _has_clusters(text, non_gsm))
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
 
 
 def describe_char(ch: str) -> str:

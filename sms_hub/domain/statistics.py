@@ -37,6 +37,11 @@ OUTCOME_COLOURS: dict[Outcome, str] = {
 }
 
 
+def outcome_label(outcome: str | None) -> str:
+    """A recipient's outcome as the statistics show it (none yet: pending)."""
+    return OUTCOME_LABELS[Outcome(outcome or Outcome.PENDING)]
+
+
 #: A kept report that still has outcomes pending is read again after this
 #: long: delivery receipts may come hours after the campaign finished.
 PENDING_REREAD_AFTER = timedelta(minutes=15)

@@ -5,6 +5,7 @@
 
 from sms_hub.sarbacane._client import MAX_BATCH, MAX_PAGES, SarbacaneClient
 from sms_hub.sarbacane._errors import (
+    ErrorKind,
     SarbacaneConfigError,
     SarbacaneError,
     SarbacaneNotFound,
@@ -42,6 +43,7 @@ __all__ = [
     "CampaignSummary",
     "CreditEntry",
     "Credits",
+    "ErrorKind",
     "ListingPage",
     "Recipient",
     "RecipientIn",

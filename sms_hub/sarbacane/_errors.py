@@ -1,39 +1,41 @@
 """Errors raised by the Sarbacane client.
 
-Every error carries a French ``user_message`` that can be shown as is, the
-HTTP status (``None`` when no response arrived) and Sarbacane's ``code`` (the
-``message`` field of its JSON error body, when there was one)::
+The gateway speaks codes only: every error carries its ``kind`` (an
+:class:`ErrorKind`, what went wrong, for the service layer to put into
+words: ``services/gateway.py``), the HTTP status (``None`` when no response
+arrived), Sarbacane's ``code`` (the ``message`` field of its JSON error
+body, when there was one) and a ``detail`` for the logs::
 
-    SarbacaneError
-    ├── SarbacaneConfigError   credentials missing or refused (401); never retried
-    ├── SarbacaneNotFound      plain 404: the campaign or list no longer exists
-    ├── SarbacaneRejected      any other 4xx: Sarbacane refused the request
-    └── SarbacaneUnavailable   timeouts, connection errors, 5xx, lock errors,
-                               SERVICE_*_UNREACHABLE, 429: after the retries
+    SarbacaneError             ErrorKind.UNKNOWN
+    ├── SarbacaneConfigError   CONFIG: credentials missing or refused (401); never retried
+    ├── SarbacaneNotFound      NOT_FOUND: plain 404, the campaign or list no longer exists
+    ├── SarbacaneRejected      REJECTED: any other 4xx, Sarbacane refused the request
+    └── SarbacaneUnavailable   UNAVAILABLE: timeouts, connection errors, 5xx, lock
+                               errors, SERVICE_*_UNREACHABLE, 429, after the retries;
+                               UNCONFIRMED when the request may have taken effect
 """
 
 from __future__ import annotations
 
-CONFIG_MESSAGE = (
-    "La connexion à Sarbacane est mal configurée (identifiants refusés). "
-    "Contactez l'administrateur."
-)
-NOT_FOUND_MESSAGE = "Cette campagne n'existe plus dans Sarbacane."
-REJECTED_MESSAGE = "Sarbacane a refusé la demande : {message}"
-UNAVAILABLE_MESSAGE = (
-    "Sarbacane ne répond pas pour le moment. "
-    "Réessayez dans quelques instants ; rien n'a été modifié."
-)
-MAYBE_APPLIED_MESSAGE = (
-    "Sarbacane ne répond pas pour le moment et n'a pas confirmé la demande. "
-    "Vérifiez l'état de la campagne avant de réessayer."
-)
+from enum import StrEnum
+
+
+class ErrorKind(StrEnum):
+    """What a Sarbacane failure means for the user (one message each)."""
+
+    UNKNOWN = "unknown"
+    CONFIG = "config"
+    NOT_FOUND = "not_found"
+    REJECTED = "rejected"
+    UNAVAILABLE = "unavailable"
+    #: Unavailable, and the last request may have been carried out unseen.
+    UNCONFIRMED = "unconfirmed"
 
 
 class SarbacaneError(Exception):
     """Base of every error of the Sarbacane gateway."""
 
-    default_message = "Erreur Sarbacane."
+    kind = ErrorKind.UNKNOWN
 
     def __init__(
         self,
@@ -41,53 +43,43 @@ class SarbacaneError(Exception):
         *,
         status_code: int | None = None,
         code: str | None = None,
-        user_message: str | None = None,
     ) -> None:
+        self.detail = detail
         self.status_code = status_code
         self.code = code
-        self.user_message = user_message or self.default_message
-        super().__init__(detail or self.user_message)
+        super().__init__(detail or self.kind.value)
+
+    @property
+    def reason(self) -> str:
+        """Sarbacane's own word for it: its code, else the detail, else the status."""
+        return self.code or self.detail or f"HTTP {self.status_code}"
 
 
 class SarbacaneConfigError(SarbacaneError):
     """Credentials missing or refused: only an administrator can fix it."""
 
-    default_message = CONFIG_MESSAGE
+    kind = ErrorKind.CONFIG
 
 
 class SarbacaneNotFound(SarbacaneError):
     """The campaign (or list) does not exist, or no longer exists."""
 
-    default_message = NOT_FOUND_MESSAGE
+    kind = ErrorKind.NOT_FOUND
 
 
 class SarbacaneRejected(SarbacaneError):
-    """Sarbacane understood the request and refused it."""
+    """Sarbacane understood the request and refused it (``reason`` says why)."""
 
-    def __init__(
-        self,
-        detail: str = "",
-        *,
-        status_code: int | None = None,
-        code: str | None = None,
-        user_message: str | None = None,
-    ) -> None:
-        message = user_message or REJECTED_MESSAGE.format(
-            message=code or detail or f"HTTP {status_code}"
-        )
-        super().__init__(
-            detail, status_code=status_code, code=code, user_message=message
-        )
+    kind = ErrorKind.REJECTED
 
 
 class SarbacaneUnavailable(SarbacaneError):
     """Sarbacane did not answer usefully, even after the retries.
 
     ``maybe_applied`` is true when the last request may have taken effect
-    without its answer reaching us (the message then says to check).
+    without its answer reaching us (kind ``UNCONFIRMED``: check before
+    trying again).
     """
-
-    default_message = UNAVAILABLE_MESSAGE
 
     def __init__(
         self,
@@ -95,12 +87,8 @@ class SarbacaneUnavailable(SarbacaneError):
         *,
         status_code: int | None = None,
         code: str | None = None,
-        user_message: str | None = None,
         maybe_applied: bool = False,
     ) -> None:
         self.maybe_applied = maybe_applied
-        if user_message is None and maybe_applied:
-            user_message = MAYBE_APPLIED_MESSAGE
-        super().__init__(
-            detail, status_code=status_code, code=code, user_message=user_message
-        )
+        self.kind = ErrorKind.UNCONFIRMED if maybe_applied else ErrorKind.UNAVAILABLE
+        super().__init__(detail, status_code=status_code, code=code)

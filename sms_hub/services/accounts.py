@@ -16,11 +16,11 @@ from collections.abc import AsyncIterator
 from sms_hub.domain.centre_settings import OTHER_ACCOUNT, made_in_account
 from sms_hub.sarbacane import SarbacaneClient, close_clients, get_client
 from sms_hub.services.errors import NotAllowed, ServiceError
+from sms_hub.services.tenants import DEMO_SLUG
 from sms_hub.settings import Settings, get_settings
 from sms_hub.store import secret_box
 from sms_hub.store.models import Tenant
 
-DEMO_SLUG = "demo"
 NOT_CONFIGURED = (
     "Le compte Sarbacane de votre centre n'est pas configuré : un administrateur "
     "du centre doit saisir l'identifiant du compte et la clé d'API dans "

@@ -23,7 +23,7 @@ from sms_hub.domain.centre_settings import (
 from sms_hub.domain.formatting import date_time_fr, number_fr
 from sms_hub.domain.lifecycle import ACTIVE_STATUSES
 from sms_hub.sarbacane import SarbacaneClient, SarbacaneError
-from sms_hub.services import audit
+from sms_hub.services import audit, gateway
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import InvalidInput, NotAllowed, NotFound
 from sms_hub.settings import get_settings
@@ -203,7 +203,7 @@ async def try_connection(actor: Actor, account_id: str, api_key: str) -> str:
         info = await client.info()
         credits = await client.credits()
     except SarbacaneError as error:
-        return f"Échec de la connexion : {error.user_message}"
+        return f"Échec de la connexion : {gateway.user_message(error)}"
     finally:
         await client.aclose()
     name = info.name or info.email or account_id

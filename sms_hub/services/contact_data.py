@@ -26,6 +26,7 @@ from sms_hub.domain.contacts_csv import csv_lines
 from sms_hub.domain.formatting import PARIS, count_fr
 from sms_hub.domain.lifecycle import STATUS_INFO, Status
 from sms_hub.domain.phone import display_phone, normalize_mobile
+from sms_hub.domain.statistics import outcome_label
 from sms_hub.services import audit, downloads
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.downloads import Download
@@ -147,8 +148,6 @@ def _recipients(session: Session, tenant_id: int, who: Who):
 
 
 def _held(actor: Actor, who: Who) -> list[HeldRow]:
-    from sms_hub.services.statistics import outcome_label
-
     _admin(actor)
     with _scope() as session:
         rows = [

@@ -38,10 +38,9 @@ from sms_hub.domain.contacts_csv import (
 from sms_hub.domain.formatting import PARIS, count_fr, date_time_fr, number_fr
 from sms_hub.domain.paging import PageQuery
 from sms_hub.domain.phone import Rejection, display_phone
-from sms_hub.services import audit, downloads
+from sms_hub.services import audit
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.csv_spool import RejectionSpool
-from sms_hub.services.downloads import Download
 from sms_hub.services.errors import InvalidFile, InvalidInput, ServiceError
 from sms_hub.services.guard import load_contact_list
 from sms_hub.settings import get_settings
@@ -457,15 +456,6 @@ def report_chunks(report: ImportReport) -> Iterator[str]:
 
 
 # --- Export -----------------------------------------------------------------
-
-
-async def contacts_csv(actor: Actor, list_id: int) -> str:
-    """Every contact of a list as a CSV (``;``, UTF-8 with BOM, formula-safe).
-
-    The page downloads it through a signed link (``services/downloads.py``);
-    this is the same file as one string.
-    """
-    return await in_thread(downloads.whole_file, actor, Download.CONTACTS, list_id)
 
 
 def csv_filename(prefix: str, name: str, moment: datetime | None = None) -> str:

@@ -51,10 +51,11 @@ from sms_hub.sarbacane import (
     SarbacaneNotFound,
 )
 from sms_hub.services import audit
-from sms_hub.services.accounts import DEMO_SLUG, AccountNotConfigured, client_for
+from sms_hub.services.accounts import AccountNotConfigured, client_for
 from sms_hub.services.audience import assign_unsubscribe_list
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import ServiceError
+from sms_hub.services.tenants import DEMO_SLUG
 from sms_hub.settings import get_settings
 from sms_hub.store import adoption_queries as adopted_q
 from sms_hub.store import queries

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sms_hub.domain.contacts_csv import csv_lines
+from sms_hub.domain.statistics import outcome_label
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import ServiceError
 from sms_hub.services.guard import campaign_for, load_contact_list
@@ -197,8 +198,6 @@ def stream(link: DownloadLink) -> Iterator[str]:
                 ((email, phone) for email, phone, _ in recipients), RECIPIENTS_HEADER
             )
         else:
-            from sms_hub.services.statistics import outcome_label
-
             recipients = queries.campaign_recipients(session, tenant_id, object_id)
             yield from csv_lines(
                 (
@@ -355,10 +354,3 @@ async def prepare(
     link = DownloadLink(kind, actor, str(object_id), filename)
     await in_thread(check, link)
     return link_for(actor, kind, str(object_id), filename)
-
-
-def whole_file(actor: Actor, kind: Download, object_id: int | str) -> str:
-    """The same CSV as one string (blocking): for small files and tests."""
-    link = DownloadLink(kind, actor, str(object_id), "")
-    check(link)
-    return "".join(stream(link))

@@ -1,6 +1,9 @@
 """The one place a Sarbacane error becomes a service error.
 
-Every use case calls Sarbacane inside :func:`sarbacane_call`: a
+The gateway (``sms_hub/sarbacane``) speaks codes only: each error carries an
+:class:`~sms_hub.sarbacane.ErrorKind`. Here a kind becomes the French
+sentence users read (:data:`MESSAGES`, :func:`user_message`). Every use case
+calls Sarbacane inside :func:`sarbacane_call`: a
 :class:`~sms_hub.sarbacane.SarbacaneError` is undone (``undo``), audited as
 failed (``audit``) and raised as :class:`GatewayError` with its French
 message, so the pages only ever see service errors.
@@ -12,12 +15,40 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from sms_hub.domain.audit import AuditAction, AuditOutcome
-from sms_hub.sarbacane import SarbacaneError
+from sms_hub.sarbacane import ErrorKind, SarbacaneError
 from sms_hub.services import audit
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import GatewayError
 
 Undo = Callable[[SarbacaneError], Awaitable[None]]
+
+#: What users read for each kind of Sarbacane failure (``{reason}``:
+#: Sarbacane's own code for a refusal).
+MESSAGES: dict[ErrorKind, str] = {
+    ErrorKind.UNKNOWN: "Erreur Sarbacane.",
+    ErrorKind.CONFIG: (
+        "La connexion à Sarbacane est mal configurée (identifiants refusés). "
+        "Contactez l'administrateur."
+    ),
+    ErrorKind.NOT_FOUND: "Cette campagne n'existe plus dans Sarbacane.",
+    ErrorKind.REJECTED: "Sarbacane a refusé la demande : {reason}",
+    ErrorKind.UNAVAILABLE: (
+        "Sarbacane ne répond pas pour le moment. "
+        "Réessayez dans quelques instants ; rien n'a été modifié."
+    ),
+    ErrorKind.UNCONFIRMED: (
+        "Sarbacane ne répond pas pour le moment et n'a pas confirmé la demande. "
+        "Vérifiez l'état de la campagne avant de réessayer."
+    ),
+}
+
+
+def user_message(error: SarbacaneError) -> str:
+    """The French sentence for a Sarbacane failure, as the screens show it."""
+    message = MESSAGES[error.kind]
+    if error.kind is ErrorKind.REJECTED:
+        return message.format(reason=error.reason)
+    return message
 
 
 @asynccontextmanager
@@ -49,7 +80,7 @@ async def sarbacane_call(
                 AuditOutcome.FAILED,
                 campaign_id=campaign_id,
                 campaign_name=name,
-                detail=error.user_message,
+                detail=user_message(error),
             )
-        message = f"{error.user_message} {hint}" if hint else error.user_message
-        raise GatewayError(message) from error
+        message = user_message(error)
+        raise GatewayError(f"{message} {hint}" if hint else message) from error

@@ -19,6 +19,7 @@ from sms_hub.domain.statistics import (
     OUTCOME_COLOURS,
     OUTCOME_LABELS,
     Outcome,
+    outcome_label,
     outcome_of,
     report_needs_reading,
     summarize,
@@ -220,10 +221,6 @@ async def campaign_statistics(actor: Actor, campaign_id: int) -> StatisticsView:
     )
 
 
-def outcome_label(outcome: str | None) -> str:
-    return OUTCOME_LABELS[Outcome(outcome or Outcome.PENDING)]
-
-
 async def outcome_page(
     actor: Actor, campaign_id: int, *, outcome: str, offset: int, limit: int
 ) -> tuple[list[OutcomeRow], int]:
@@ -248,11 +245,3 @@ async def outcome_page(
             ], total
 
     return await in_thread(read)
-
-
-async def outcomes_csv(actor: Actor, campaign_id: int) -> str:
-    """Every recipient and outcome as a CSV; the page downloads it through a
-    signed link (``services/downloads.py``), this is the same file as a string."""
-    from sms_hub.services.downloads import Download, whole_file
-
-    return await in_thread(whole_file, actor, Download.STATISTICS, campaign_id)

@@ -10,6 +10,8 @@ from sms_hub.settings import get_settings
 from sms_hub.store import centre_queries
 from sms_hub.store.db import session_scope
 
+#: The demo centre (demo mode only), the one centre that may use the
+#: built-in simulator's account.
 DEMO_SLUG = "demo"
 
 

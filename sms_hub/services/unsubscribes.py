@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 from sms_hub.domain.campaign import UNSUBSCRIBE_LIST_ID
 from sms_hub.domain.unsubscribes import entry_keys, read_at_label
 from sms_hub.sarbacane import MAX_BATCH, SarbacaneClient, SarbacaneNotFound
-from sms_hub.services.accounts import DEMO_SLUG, client_for, is_configured
+from sms_hub.services.accounts import client_for, is_configured
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import NotFound
 from sms_hub.services.gateway import sarbacane_call
+from sms_hub.services.tenants import DEMO_SLUG
 from sms_hub.settings import get_settings
 from sms_hub.store import queries, unsubscribe_queries
 from sms_hub.store.db import session_scope

@@ -13,11 +13,13 @@ from sms_hub.sarbacane import SarbacaneClient, get_client
 from sms_hub.services import audience, sending, sync
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.context import Actor
+from sms_hub.services.downloads import Download
 from sms_hub.services.errors import GatewayError, NotAllowed
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import Contact, ContactList
+from tests.integration.download_support import downloaded
 
 pytest_plugins = ["tests.integration.app_fixtures"]
 
@@ -307,7 +309,7 @@ async def test_statistics_match_the_simulator_outcomes(actor, sim):
     assert total == 2
     assert {r.phone for r in failed} == {"+33612345613", "+33612345713"}
     assert {r.phone_label for r in failed} == {"06 12 34 56 13", "06 12 34 57 13"}
-    csv_text = await statistics.outcomes_csv(actor, campaign_id)
+    csv_text = await downloaded(actor, Download.STATISTICS, campaign_id)
     assert "+33612345699;STOP (désinscrit)" in csv_text
 
     # A finished campaign's report is read once and kept: reopening is local.

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlmodel import select
 
 from sms_hub.domain.contacts_csv import REJECTED_ROWS_KEPT
@@ -15,12 +16,14 @@ from sms_hub.domain.contacts_csv import reading as contacts_csv
 from sms_hub.domain.paging import PageQuery
 from sms_hub.services import contact_lists as service
 from sms_hub.services.context import Actor
+from sms_hub.services.downloads import Download
 from sms_hub.services.errors import InvalidFile, InvalidInput, NotFound
 from sms_hub.settings import get_settings
 from sms_hub.store import contact_queries
 from sms_hub.store.db import session_scope
 from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import Contact, ContactList, Tenant
+from tests.integration.download_support import downloaded
 
 
 @pytest.fixture
@@ -29,6 +32,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 't.db'}"
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SECRETS_KEY", Fernet.generate_key().decode())  # links
     monkeypatch.delenv("CSV_MAX_BYTES", raising=False)
     get_settings.cache_clear()
     upgrade(url)
@@ -163,7 +167,7 @@ async def test_another_centres_list_is_out_of_reach(actor: Actor, other_actor: A
     with pytest.raises(NotFound):
         await service.contact_page(other_actor, row.id, PageQuery())
     with pytest.raises(NotFound):
-        await service.contacts_csv(other_actor, row.id)
+        await downloaded(other_actor, Download.CONTACTS, row.id)
 
 
 async def test_list_pages_are_sorted_by_name_and_searchable(actor: Actor):
@@ -427,7 +431,7 @@ async def test_export_is_excel_ready_and_formula_safe(actor: Actor):
     await service.import_csv(
         actor, row.id, _csv("Nom;Prénom;Email;Mobile\n=CMD();Zoé;@x;0612345678\n")
     )
-    text = await service.contacts_csv(actor, row.id)
+    text = await downloaded(actor, Download.CONTACTS, row.id)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows == [
@@ -439,7 +443,7 @@ async def test_export_is_excel_ready_and_formula_safe(actor: Actor):
 async def test_an_export_imports_back_into_another_list(actor: Actor, database: str):
     first = await service.create_contact_list(actor, "Stagiaires")
     await service.import_csv(actor, first.id, _csv(SAMPLE))
-    exported = await service.contacts_csv(actor, first.id)
+    exported = await downloaded(actor, Download.CONTACTS, first.id)
     copy = await service.create_contact_list(actor, "Copie")
     report = await service.import_csv(actor, copy.id, _csv(exported))
     assert report.rejected == []

@@ -41,6 +41,7 @@ from sms_hub.sarbacane import (
     get_client,
 )
 from sms_hub.sarbacane.simulator import DEFAULT_BLACKLIST, Knobs, Store, create_app
+from sms_hub.services.gateway import user_message
 from sms_hub.settings import SIMULATOR_RESPONSE_STYLES, load_settings
 from tests.integration.sarbacane_fake import WRAPPED_LOCK
 from tests.integration.sarbacane_fixtures import running_simulator
@@ -122,7 +123,7 @@ async def test_refused_credentials_are_a_config_error_never_retried(
     await client.aclose()
     assert caught.value.status_code == 401
     assert caught.value.code == code
-    assert "mal configurée" in caught.value.user_message
+    assert "mal configurée" in user_message(caught.value)
     assert sim.count("GET /v1/info") == 1
 
 
@@ -218,8 +219,8 @@ async def test_create_refused_is_a_rejection_with_the_reason(
             name=unique_name(), kind="EMAIL", sms_from=None, content="x"
         )
     assert caught.value.status_code == 400
-    assert caught.value.user_message.startswith("Sarbacane a refusé la demande : ")
-    assert "INVALID_KIND" in caught.value.user_message
+    assert user_message(caught.value).startswith("Sarbacane a refusé la demande : ")
+    assert "INVALID_KIND" in user_message(caught.value)
 
 
 async def test_list_campaigns_searches_by_name_and_filters_by_state(
@@ -303,7 +304,7 @@ def test_the_state_filter_agrees_with_each_campaign_at_every_boundary(
 async def test_unknown_campaign_is_not_found(client: SarbacaneClient) -> None:
     with pytest.raises(SarbacaneNotFound) as caught:
         await client.get_campaign("does-not-exist")
-    assert caught.value.user_message == "Cette campagne n'existe plus dans Sarbacane."
+    assert user_message(caught.value) == "Cette campagne n'existe plus dans Sarbacane."
 
 
 async def test_delete_removes_the_campaign_and_is_idempotent(

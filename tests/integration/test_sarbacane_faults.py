@@ -18,6 +18,7 @@ from starlette.routing import Mount
 from sms_hub.sarbacane import SarbacaneClient, SarbacaneUnavailable
 from sms_hub.sarbacane.simulator import create_app
 from sms_hub.sarbacane.simulator._store import Store
+from sms_hub.services.gateway import user_message
 from sms_hub.settings import SIMULATOR_MOUNT
 from tests.integration.sarbacane_fake import WRAPPED_LOCK
 from tests.integration.sarbacane_support import (
@@ -70,7 +71,7 @@ async def test_retries_are_bounded_then_unavailable(
         await client.info()
     assert caught.value.status_code == 500
     assert caught.value.code == "INTERNAL_SERVER_ERROR"
-    assert "rien n'a été modifié" in caught.value.user_message
+    assert "rien n'a été modifié" in user_message(caught.value)
     assert sim.count("GET /v1/info") == 1 + client.max_retries
 
 
@@ -305,7 +306,7 @@ async def test_a_lost_batch_without_a_known_offset_is_reported_as_uncertain(
     with pytest.raises(SarbacaneUnavailable) as caught:
         await client.add_recipients(campaign_id, [(None, n) for n in phones(2)])
     assert caught.value.maybe_applied
-    assert "Vérifiez" in caught.value.user_message
+    assert "Vérifiez" in user_message(caught.value)
     assert sim.count(RECIPIENTS) == 1
 
 

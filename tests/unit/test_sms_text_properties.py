@@ -3,14 +3,19 @@
 The reference encodes the text for real, then cuts the encoded stream into
 parts: GSM 03.38 septets from the table written out below (position by
 position, as the standard prints it, independently of ``sms_text``), UCS-2
-code units from Python's own ``utf-16-be`` codec. An escape septet or a
-high surrogate is never left at the end of a part.
+code units from Python's own ``utf-16-be`` codec. A part ends at the last
+boundary of a grapheme cluster (what the reader sees as one character:
+👍🏽, a flag, a letter and its combining accent) that fits; only a cluster
+longer than a part is cut inside, and then an escape septet or a high
+surrogate is never left at the end of a part. ``whole_clusters=False``
+gives the count by code units alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,7 +82,17 @@ class Reference:
     units_left: int
 
 
-def reference(text: str) -> Reference:
+def _cluster_ends(text: str, gsm: bool) -> set[int]:
+    """Where each grapheme cluster ends, in units of the encoded stream."""
+    ends, offset = set(), 0
+    for cluster in regex.findall(r"\X", text):
+        units = gsm_septets(cluster) if gsm else ucs2_units(cluster)
+        offset += len(units or ())
+        ends.add(offset)
+    return ends
+
+
+def reference(text: str, *, whole_clusters: bool = True) -> Reference:
     septets = gsm_septets(text)
     gsm = septets is not None
     stream = septets if gsm else ucs2_units(text)
@@ -86,13 +101,18 @@ def reference(text: str) -> Reference:
     if len(stream) <= single:
         parts = 1 if stream else 0
         return Reference(encoding, len(stream), parts, single, single - len(stream))
+    ends = _cluster_ends(text, gsm) if whole_clusters else set()
     chunks: list[list[int]] = []
-    rest = list(stream)
-    while rest:
-        chunk, rest = rest[:multi], rest[multi:]
-        if rest and _ends_a_pair(chunk, gsm):
-            chunk, rest = chunk[:-1], chunk[-1:] + rest
-        chunks.append(chunk)
+    start = 0
+    while start < len(stream):
+        stop = min(start + multi, len(stream))
+        fitting = [end for end in ends if start < end <= stop]
+        if stop < len(stream) and fitting:
+            stop = max(fitting)
+        elif stop < len(stream) and _ends_a_pair(stream[start:stop], gsm):
+            stop -= 1
+        chunks.append(stream[start:stop])
+        start = stop
     return Reference(encoding, len(stream), len(chunks), multi, multi - len(chunks[-1]))
 
 

@@ -18,8 +18,7 @@ from sms_hub.services import audience, downloads
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import ServiceError
 from sms_hub.services.paging import page_count, page_position
-
-RECIPIENTS_PAGE_SIZE = 20
+from sms_hub.settings import get_settings
 
 
 class RecipientsState(CampaignModalState):
@@ -39,19 +38,20 @@ class RecipientsState(CampaignModalState):
 
     @rx.var
     def recipients_page_count(self) -> int:
-        return page_count(self.recipients_total, RECIPIENTS_PAGE_SIZE)
+        return page_count(self.recipients_total, get_settings().page_size)
 
     @rx.var
     def recipients_page_position(self) -> str:
         return page_position(self.recipients_page, self.recipients_page_count)
 
     async def _load_recipients(self) -> None:
+        size = get_settings().page_size
         rows, total = await audience.recipients_page(
             self._actor(),
             self.campaign_id,
             search=self.recipients_search,
-            offset=(self.recipients_page - 1) * RECIPIENTS_PAGE_SIZE,
-            limit=RECIPIENTS_PAGE_SIZE,
+            offset=(self.recipients_page - 1) * size,
+            limit=size,
             only_unsubscribed=self.recipients_only_unsubscribed,
         )
         self.recipients, self.recipients_total = rows, total

@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.components.unsubscribed import ONLY
+from sms_hub.domain.formatting import count_fr
 from sms_hub.pages.contact_lists.lists_state import (
     ContactListsState,
     page_query,
     pages,
-    plural,
 )
 from sms_hub.services import contact_lists as service
 from sms_hub.services import downloads, unsubscribes
@@ -41,7 +41,7 @@ class ContactsState(ContactListsState):
 
     @rx.var
     def contacts_total_label(self) -> str:
-        return plural(self.contacts_total, "contact", "contacts")
+        return count_fr(self.contacts_total, "contact", "contacts")
 
     async def _refresh_contacts(self) -> None:
         if not self.selected_id:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.components.modal import confirm_dialog
+from sms_hub.domain.formatting import count_fr
 from sms_hub.pages.contact_lists.contacts_state import ContactsState
-from sms_hub.pages.contact_lists.lists_state import plural
 from sms_hub.services import contact_lists as service
 from sms_hub.state.confirm import ConfirmDialogState
 
@@ -18,7 +18,7 @@ class DeleteListState(ConfirmDialogState, ContactsState):
 
     @rx.var
     def delete_count_label(self) -> str:
-        return plural(self.delete_count, "contact", "contacts")
+        return count_fr(self.delete_count, "contact", "contacts")
 
     @rx.event
     def ask_delete(self, list_id: int, name: str, count: int):

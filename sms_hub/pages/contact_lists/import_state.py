@@ -17,9 +17,8 @@ from typing import Any, BinaryIO
 import reflex as rx
 
 from sms_hub.domain.contacts_csv import CsvFileTooLarge, size_fr
-from sms_hub.domain.formatting import number_fr
+from sms_hub.domain.formatting import count_fr, number_fr
 from sms_hub.pages.contact_lists.contacts_state import ContactsState
-from sms_hub.pages.contact_lists.lists_state import plural
 from sms_hub.services import contact_lists as service
 from sms_hub.services import downloads
 from sms_hub.services.contact_lists import ImportReport
@@ -229,9 +228,9 @@ class CsvImportState(ContactsState):
         self.import_status = ""
         self.report_ready = True
         self.report_title = (
-            f"{plural(report.imported, 'contact importé', 'contacts importés')} "
+            f"{count_fr(report.imported, 'contact importé', 'contacts importés')} "
             f"dans « {report.list_name} », qui compte maintenant "
-            f"{plural(report.contact_count, 'contact', 'contacts')}. "
+            f"{count_fr(report.contact_count, 'contact', 'contacts')}. "
             f"Fichier lu en {report.encoding}, séparateur : {report.delimiter}."
         )
         self.report_counts = [

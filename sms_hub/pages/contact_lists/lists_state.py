@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.domain.formatting import number_fr
+from sms_hub.domain.formatting import count_fr
 from sms_hub.services import contact_lists as service
 from sms_hub.services.contact_lists import ContactListRow
 from sms_hub.services.paging import PageQuery, page_count, page_position
@@ -24,10 +24,6 @@ def pages(total: int) -> int:
 def page_query(search: str, page: int) -> PageQuery:
     size = get_settings().page_size
     return PageQuery(search=search, offset=(page - 1) * size, limit=size)
-
-
-def plural(count: int, one: str, many: str) -> str:
-    return f"{number_fr(count)} {one if count <= 1 else many}"
 
 
 class ContactListsState(SessionState):
@@ -47,7 +43,7 @@ class ContactListsState(SessionState):
 
     @rx.var
     def lists_total_label(self) -> str:
-        return plural(self.lists_total, "liste", "listes")
+        return count_fr(self.lists_total, "liste", "listes")
 
     async def _refresh_lists(self) -> None:
         result = await service.contact_list_page(

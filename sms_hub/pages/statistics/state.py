@@ -13,9 +13,9 @@ from sms_hub.services import downloads, statistics
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import ServiceError
 from sms_hub.services.paging import page_count, page_position
+from sms_hub.settings import get_settings
 from sms_hub.state.session import SessionState
 
-PAGE_SIZE = 20
 ALL = "all"
 #: Beyond this many time buckets a bar is about a pixel wide: no gap then,
 #: or the bars would fade into the gaps.
@@ -66,19 +66,20 @@ class StatisticsState(SessionState):
 
     @rx.var
     def rows_page_count(self) -> int:
-        return page_count(self.rows_total, PAGE_SIZE)
+        return page_count(self.rows_total, get_settings().page_size)
 
     @rx.var
     def rows_page_position(self) -> str:
         return page_position(self.rows_page, self.rows_page_count)
 
     async def _load_rows(self) -> None:
+        size = get_settings().page_size
         self.rows, self.rows_total = await statistics.outcome_page(
             self._actor(),
             self.campaign_id,
             outcome="" if self.outcome_filter == ALL else self.outcome_filter,
-            offset=(self.rows_page - 1) * PAGE_SIZE,
-            limit=PAGE_SIZE,
+            offset=(self.rows_page - 1) * size,
+            limit=size,
         )
 
     @rx.event
