@@ -8,8 +8,12 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_campaigns_page import _open
-from tests.browser.test_sending_lifecycle import LAUNCH, _import, _notification
+from tests.support.pages import (
+    LAUNCH,
+    create_notification,
+    import_contacts,
+    open_campaigns,
+)
 
 DUPLICATE = "Dupliquer la campagne"
 RESEND = "Renvoyer aux échecs"
@@ -46,11 +50,11 @@ def test_duplicate_with_recipients_shows_live_in_every_tab_and_in_its_history(
     seed_contact_list(list_name, PHONES)
     name = f"Journée portes ouvertes {uuid.uuid4().hex[:5]}"
     copy = f"{name} (copie)"
-    _open(page, app_url)
-    _notification(page, name)
-    _import(page, name, list_name)
+    open_campaigns(page, app_url)
+    create_notification(page, name)
+    import_contacts(page, name, list_name)
     other_tab = page.context.new_page()
-    _open(other_tab, app_url)
+    open_campaigns(other_tab, app_url)
     expect(_row(other_tab, name)).to_have_count(1)
     page.bring_to_front()
 
@@ -118,9 +122,9 @@ def test_resend_to_failures_counts_them_then_creates_a_draft_for_them(
     seed_contact_list(list_name, PHONES)
     name = f"Rappel examen {uuid.uuid4().hex[:5]}"
     resent = f"{name} (renvoi aux échecs)"
-    _open(page, app_url)
-    _notification(page, name)
-    _import(page, name, list_name)
+    open_campaigns(page, app_url)
+    create_notification(page, name)
+    import_contacts(page, name, list_name)
     row = _row(page, name)
     resend = row.get_by_role("button", name=RESEND)
     expect(resend).to_be_disabled()
