@@ -1,17 +1,14 @@
 """Throwaway Redis and PostgreSQL servers on loopback for the load test.
 
-PostgreSQL comes from the integration tests' cluster (Debian's
-``postgresql``: ``initdb``/``pg_ctl``); Redis is ``redis-server`` without
-persistence (``apt-get install -y redis-server`` when it is missing). Both
-live in temporary directories and stop on exit.
+Both come from the integration tests' support: PostgreSQL is Debian's
+``postgresql`` cluster (``initdb``/``pg_ctl``), Redis is ``redis-server``
+without persistence (``apt-get install -y redis-server`` when it is missing).
+Both live in temporary directories and stop on exit; here they also tell
+what they cost (CPU, memory, commands).
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +16,9 @@ from pathlib import Path
 
 import redis
 
-from benchmarks._server import cpu_seconds, family_pids, free_port, pids_where
+from benchmarks._server import cpu_seconds, family_pids, pids_where
 from tests.integration.postgres_support import postgres_cluster
+from tests.integration.redis_support import redis_process
 
 
 @dataclass
@@ -42,48 +40,12 @@ class RedisServer:
 
 @contextmanager
 def redis_server() -> Iterator[RedisServer]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("redis-server is missing: apt-get install -y redis-server")
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="bench-redis-") as tmp:
-        process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                tmp,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(host="127.0.0.1", port=port)
+    with redis_process() as (url, process):
+        client = redis.Redis.from_url(url)
         try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    client.ping()
-                    break
-                except redis.ConnectionError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        raise
-                    time.sleep(0.1)
-            yield RedisServer(f"redis://127.0.0.1:{port}", process.pid, client)
+            yield RedisServer(url, process.pid, client)
         finally:
             client.close()
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
 
 
 @dataclass

@@ -20,34 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet
-from starlette.applications import Starlette
-from starlette.routing import Mount
 
-from sms_hub.sarbacane.simulator import create_app
 from sms_hub.services.context import Actor
-from sms_hub.settings import SIMULATOR_MOUNT, get_settings
-from sms_hub.store import secret_box
-from sms_hub.store.db import get_engine, session_scope
+from sms_hub.settings import get_settings
+from sms_hub.store.db import get_engine
 from sms_hub.store.migrate import upgrade
-from sms_hub.store.models import Tenant
 from tests.integration.sarbacane_support import (
     ACCOUNT_ID,
     API_KEY,
-    ServerThread,
     make_client,
-    simulator_settings,
+    serving_simulator,
 )
-
-_ENV_NAMES = (
-    "DATA_DIR",
-    "DATABASE_URL",
-    "SARBACANE_API_URL",
-    "SARBACANE_ACCOUNT_ID",
-    "SARBACANE_API_KEY",
-    "SECRETS_KEY",
-    "SARBACANE_MAX_RETRIES",
-    "SARBACANE_TIMEOUT_SECONDS",
-)
+from tests.support.factories import add_centre
 
 
 @dataclass
@@ -67,66 +51,62 @@ class BenchEnv:
 
 
 @contextmanager
+def settings_from(values: dict[str, str | None]) -> Iterator[None]:
+    """This process's settings read ``values`` (None: unset) until exit; then
+    the database engine is disposed and the environment restored."""
+    saved = {name: os.environ.get(name) for name in values}
+    _set_environ(values)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        get_engine(get_settings().database_url).dispose()
+        get_engine.cache_clear()
+        _set_environ(saved)
+        get_settings.cache_clear()
+
+
+def _set_environ(values: dict[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@contextmanager
 def bench_env(prefix: str, **simulator_overrides: Any) -> Iterator[BenchEnv]:
-    saved = {name: os.environ.get(name) for name in _ENV_NAMES}
     with tempfile.TemporaryDirectory(prefix=f"bench-{prefix}-") as tmp:
         work = Path(tmp)
         simulator_db = work / "simulator.db"
         database_url = f"sqlite:///{work / 'app.db'}"
-        app = Starlette(
-            routes=[
-                Mount(
-                    SIMULATOR_MOUNT,
-                    app=create_app(
-                        simulator_settings(simulator_db, **simulator_overrides)
-                    ),
-                )
-            ]
-        )
-        with ServerThread(app) as server:
-            root = server.url + SIMULATOR_MOUNT
-            os.environ.update(
+        with (
+            serving_simulator(simulator_db, **simulator_overrides) as sim,
+            settings_from(
                 {
                     "DATA_DIR": str(work),
                     "DATABASE_URL": database_url,
-                    "SARBACANE_API_URL": root + "/v1",
+                    "SARBACANE_API_URL": sim.api_url,
                     "SARBACANE_ACCOUNT_ID": ACCOUNT_ID,
                     "SARBACANE_API_KEY": API_KEY,
                     "SARBACANE_MAX_RETRIES": "2",
                     "SARBACANE_TIMEOUT_SECONDS": "30",
                     "SECRETS_KEY": Fernet.generate_key().decode(),
                 }
+            ),
+        ):
+            upgrade(database_url)
+            actor = add_centre(
+                "bench", user="bench@centre.fr", account=(ACCOUNT_ID, API_KEY)
             )
-            get_settings.cache_clear()
-            try:
-                upgrade(database_url)
-                with session_scope(database_url) as session:
-                    tenant = Tenant(
-                        slug="bench",
-                        name="Centre bench",
-                        sarbacane_account_id=ACCOUNT_ID,
-                        sarbacane_api_key_encrypted=secret_box.encrypt(API_KEY),
-                    )
-                    session.add(tenant)
-                    session.flush()
-                    tenant_id = tenant.id or 0
-                yield BenchEnv(
-                    work=work,
-                    database_url=database_url,
-                    api_url=root + "/v1",
-                    simulator_root=root,
-                    simulator_db=simulator_db,
-                    actor=Actor(tenant_id=tenant_id, user="bench@centre.fr"),
-                )
-            finally:
-                get_engine(database_url).dispose()
-                get_engine.cache_clear()
-                for name, value in saved.items():
-                    if value is None:
-                        os.environ.pop(name, None)
-                    else:
-                        os.environ[name] = value
-                get_settings.cache_clear()
+            yield BenchEnv(
+                work=work,
+                database_url=database_url,
+                api_url=sim.api_url,
+                simulator_root=sim.root,
+                simulator_db=simulator_db,
+                actor=actor,
+            )
 
 
 def mobiles(count: int, start: int = 0) -> list[str]:

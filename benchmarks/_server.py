@@ -1,37 +1,27 @@
-"""The production server for the browser benchmark, as the browser tests start it.
+"""The production server for the browser benchmarks, as the browser tests start it.
 
-``reflex run --env prod`` on a free port (frontend and backend on one port),
-with a temporary ``DATA_DIR`` (SQLite database and simulator file) and the
-built-in Sarbacane simulator. ``.web/`` is shared with other builds on this
-machine: before starting, wait while another build is running.
+The launcher is the tests' (``tests.support.servers``): ``reflex run --env
+prod`` on a free port, a temporary ``DATA_DIR`` and the built-in Sarbacane
+simulator. ``.web/`` is shared with other builds on this machine: before
+starting, a benchmark waits while another build is running, so that its
+start-up time is its own.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from tests.support.ports import free_port
+from tests.support.servers import ROOT, Server, answers, production_env
+from tests.support.servers import production_server as serve
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+__all__ = ["Server", "production_server"]
 _BUILD_MARKERS = ("react-router build", "vite build", "npm install", "npm run export")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _processes() -> list[tuple[int, str]]:
@@ -66,16 +56,13 @@ def builds_in_progress() -> list[str]:
             if "python" not in command.split(" ", 1)[0]:
                 continue  # a wrapper (timeout, sh): its python child is checked
             port = re.search(r"--(?:frontend|backend)-port[ =](\d+)", command)
-            if " export" in command or port is None or not _answers(int(port[1])):
+            if (
+                " export" in command
+                or port is None
+                or not answers(f"http://127.0.0.1:{port[1]}")
+            ):
                 busy.append(command.strip()[:120])
     return busy
-
-
-def _answers(port: int) -> bool:
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def wait_for_other_builds(limit_s: float = 900) -> float:
@@ -93,115 +80,26 @@ def wait_for_other_builds(limit_s: float = 900) -> float:
     return time.monotonic() - started
 
 
-@dataclass
-class Server:
-    url: str
-    port: int
-    pid: int
-    data_dir: Path
-    env: dict[str, str]
-    log: Path
-    build_seconds: float
-
-    @property
-    def database_path(self) -> Path:
-        return self.data_dir / "sms_hub.db"
-
-    @property
-    def simulator_path(self) -> Path:
-        return self.data_dir / "simulator.db"
-
-
 @contextmanager
 def production_server(
     work: Path, extra_env: dict[str, str], start_limit_s: float = 900
 ) -> Iterator[Server]:
-    """Serve the app from ``reflex run --env prod``; kill its process group after.
-
-    The caller's ``DATABASE_URL``, ``REDIS_URL`` and ``SARBACANE_API_URL``
-    are not inherited; ``extra_env`` may set them (e.g. a throwaway
-    PostgreSQL and Redis, with ``GRANIAN_WORKERS``).
-    """
+    """Serve the app from ``work`` (its data, uploads and log there) once no
+    other build runs. The caller's ``DATABASE_URL``, ``REDIS_URL`` and
+    ``SARBACANE_API_URL`` are not inherited; ``extra_env`` may set them (e.g. a
+    throwaway PostgreSQL and Redis, with ``GRANIAN_WORKERS``)."""
     data_dir = work / "data"
     data_dir.mkdir()
-    port = free_port()
-    inherited = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ("SARBACANE_API_URL", "DATABASE_URL", "REDIS_URL")
-    }
-    env = {
-        **inherited,
-        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        "DEMO_MODE": "1",
-        "PORT": str(port),
-        "DATA_DIR": str(data_dir),
-        "REFLEX_USE_NPM": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "POLL_INTERVAL_SECONDS": "1",
-        "PAGE_SIZE": "20",
+    env = production_env(
+        free_port(),
+        data_dir,
         # Keep the server's files in the temporary directory, not the project.
-        "REFLEX_UPLOADED_FILES_DIR": str(work / "uploaded_files"),
+        REFLEX_UPLOADED_FILES_DIR=str(work / "uploaded_files"),
         **extra_env,
-    }
-    subprocess.run(
-        [sys.executable, "-m", "sms_hub.store.migrate"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
     )
     wait_for_other_builds()
-    log = work / "server.log"
-    started = time.monotonic()
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                str(BIN / "reflex"),
-                "run",
-                "--env",
-                "prod",
-                "--frontend-port",
-                str(port),
-                "--backend-port",
-                str(port),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://localhost:{port}"
-    try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server stopped:\n{log.read_text()[-4000:]}")
-            if time.monotonic() - started > start_limit_s:
-                raise RuntimeError(
-                    f"the server did not start:\n{log.read_text()[-4000:]}"
-                )
-            if _answers(port):
-                break
-            time.sleep(1)
-        yield Server(
-            url=url,
-            port=port,
-            pid=process.pid,
-            data_dir=data_dir,
-            env=env,
-            log=log,
-            build_seconds=time.monotonic() - started,
-        )
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+    with serve(ROOT, env, work / "server.log", start_limit_s) as server:
+        yield server
 
 
 # -- what the server's processes use ---------------------------------------------

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._fake_tabs import TabFleet
-from benchmarks._harness import mobiles, verdict
+from benchmarks._harness import mobiles, settings_from, verdict
 from benchmarks._server import (
     Server,
     cpu_seconds,
@@ -53,15 +53,10 @@ from benchmarks._server import (
     machine_busy_seconds,
     production_server,
 )
+from tests.support.pages import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+BENCH_CHROMIUM_ARGS = [
+    *CHROMIUM_ARGS,
     # Keep every tab running as a visible one would.
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
@@ -158,29 +153,9 @@ class Loop:
 @contextmanager
 def services_of(server: Server) -> Iterator[None]:
     """Make this process's settings read the server's database and simulator."""
-    from sms_hub.settings import get_settings
-    from sms_hub.store.db import get_engine
-
     names = ("PORT", "DATA_DIR", "DATABASE_URL", "SARBACANE_API_URL", "DEMO_MODE")
-    saved = {name: os.environ.get(name) for name in names}
-    for name in names:
-        if name in server.env:
-            os.environ[name] = server.env[name]
-        else:
-            os.environ.pop(name, None)
-    get_settings.cache_clear()
-    try:
+    with settings_from({name: server.env.get(name) for name in names}):
         yield
-    finally:
-        url = get_settings().database_url
-        get_engine(url).dispose()
-        get_engine.cache_clear()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        get_settings.cache_clear()
 
 
 def demo_actor():
@@ -577,7 +552,7 @@ def run(args: argparse.Namespace) -> bool:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM, args=CHROMIUM_ARGS
+                    executable_path=CHROMIUM, args=BENCH_CHROMIUM_ARGS
                 )
                 context = browser.new_context(
                     locale="fr-FR",

@@ -59,8 +59,8 @@ from benchmarks._server import (
     rss_bytes,
 )
 from benchmarks.bench_live import (
+    BENCH_CHROMIUM_ARGS,
     CHROMIUM,
-    CHROMIUM_ARGS,
     FINISHED,
     HEADING,
     MODERATION_S,
@@ -215,7 +215,9 @@ def record_frames(browser, url: str) -> dict[str, str]:
 
 
 def chromium(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, args=BENCH_CHROMIUM_ARGS
+    )
 
 
 # -- (1) idle tabs on one worker ------------------------------------------------

@@ -6,19 +6,24 @@ the built-in Sarbacane simulator (fast pace), as a user would get it.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import expect
+
+from tests.support.pages import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONES,
+    create_notification,
+    import_contacts,
+    open_campaigns,
+)
+from tests.support.ports import free_port
+from tests.support.servers import ROOT, production_env, production_server
 
 # Each expectation waits for what the user would see, up to this bound. A
 # click often runs several Sarbacane calls on the server (creating an SMS
@@ -26,13 +31,10 @@ from playwright.sync_api import expect
 # default) is too close to their time, 15 s is not.
 expect.set_options(timeout=15_000)
 
-ROOT = Path(__file__).resolve().parents[2]
 #: The server runs the demo (DEMO_MODE=1) and also accepts portal tokens
 #: signed with this key, so one server shows both the demo and real centres.
 PORTAL_KEY = "browser-tests-portal-signing-key-0123456789"
 SECRETS_KEY = "bXlfYnJvd3Nlcl90ZXN0c19zZWNyZXRzX2tleV8wMDA="
-BIN = Path(sys.executable).parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "screenshots"
 #: Installed from the npm registry by `make test` (tests/browser/package.json).
 AXE_SCRIPT = ROOT / "tests/browser/node_modules/axe-core/axe.min.js"
@@ -48,92 +50,24 @@ _AXE_RUN = """async (tags) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_served(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 900
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server stopped:\n{log.read_text()[-4000:]}")
-        try:
-            if httpx.get(url + "/", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"the server did not start:\n{log.read_text()[-4000:]}")
-
-
 @pytest.fixture(scope="session")
 def server_env(tmp_path_factory) -> dict[str, str]:
-    data_dir = tmp_path_factory.mktemp("data")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        "DEMO_MODE": "1",
-        "PORTAL_SIGNING_KEY": PORTAL_KEY,
-        "SECRETS_KEY": SECRETS_KEY,
-        "PORT": str(port),
-        "DATA_DIR": str(data_dir),
-        "REFLEX_USE_NPM": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "SIMULATOR_MODERATION_SECONDS": "4",
-        "SIMULATOR_RECIPIENTS_PER_SECOND": "1",
-        "POLL_INTERVAL_SECONDS": "1",
-        "DISCOVERY_INTERVAL_SECONDS": "2",
-        "PAGE_SIZE": "20",
-    }
-    for name in ("SARBACANE_API_URL", "DATABASE_URL", "REDIS_URL"):
-        env.pop(name, None)
-    return env
-
-
-@contextmanager
-def production_server(project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
-    """Migrate, then serve ``project`` with ``reflex run --env prod`` on
-    ``env["PORT"]``; yields its URL and stops its process group after."""
-    port = env["PORT"]
-    subprocess.run(
-        [sys.executable, "-m", "sms_hub.store.migrate"],
-        cwd=project,
-        env=env,
-        check=True,
+    return production_env(
+        free_port(),
+        tmp_path_factory.mktemp("data"),
+        PORTAL_SIGNING_KEY=PORTAL_KEY,
+        SECRETS_KEY=SECRETS_KEY,
+        SIMULATOR_MODERATION_SECONDS="4",
+        SIMULATOR_RECIPIENTS_PER_SECOND="1",
+        DISCOVERY_INTERVAL_SECONDS="2",
     )
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                str(BIN / "reflex"),
-                *("run", "--env", "prod"),
-                *("--frontend-port", port, "--backend-port", port),
-            ],
-            cwd=project,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://localhost:{port}"
-    try:
-        _wait_until_served(url, process, log)
-        yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")
 def app_url(server_env, tmp_path_factory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("log") / "server.log"
-    with production_server(ROOT, server_env, log) as url:
-        yield url
+    with production_server(ROOT, server_env, log) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -141,14 +75,7 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
+        "args": CHROMIUM_ARGS,
     }
 
 
@@ -201,25 +128,37 @@ def axe(page):
 
 
 @pytest.fixture(scope="session")
-def seed_contact_list(server_env, app_url):
-    """Put a contact list in the server's database for the demo centre (arrange step)."""
-    from sqlmodel import select
+def database_url(server_env) -> str:
+    return f"sqlite:///{server_env['DATA_DIR']}/sms_hub.db"
 
+
+@pytest.fixture(scope="session")
+def demo_centre_id(app_url, database_url) -> int:
+    """The demo centre's id in the server's database (made as its first
+    sign-in makes it, when no test signed in yet)."""
+    from sms_hub.store import centre_queries
     from sms_hub.store.db import session_scope
-    from sms_hub.store.models import Contact, ContactList, Tenant
 
-    database_url = f"sqlite:///{server_env['DATA_DIR']}/sms_hub.db"
+    with session_scope(database_url) as session:
+        tenant = centre_queries.upsert_tenant(
+            session,
+            slug="demo",
+            name="Centre de formation Horizon",
+            opt_out_mention="STOP au 36111",
+        )
+        return tenant.id or 0
+
+
+@pytest.fixture(scope="session")
+def seed_contact_list(database_url, demo_centre_id):
+    """Put a contact list in the server's database for the demo centre (arrange step)."""
+    from sms_hub.store.db import session_scope
+    from sms_hub.store.models import Contact, ContactList
 
     def seed(name: str, phones: list[str]) -> None:
-        httpx.get(app_url + "/", timeout=10)
         with session_scope(database_url) as session:
-            tenant = session.exec(select(Tenant).where(Tenant.slug == "demo")).first()
-            if tenant is None:
-                tenant = Tenant(slug="demo", name="Centre de formation Horizon")
-                session.add(tenant)
-                session.flush()
             contact_list = ContactList(
-                tenant_id=tenant.id, name=name, contact_count=len(phones)
+                tenant_id=demo_centre_id, name=name, contact_count=len(phones)
             )
             session.add(contact_list)
             session.flush()
@@ -238,9 +177,24 @@ def seed_contact_list(server_env, app_url):
     return seed
 
 
-@pytest.fixture(scope="session")
-def database_url(server_env) -> str:
-    return f"sqlite:///{server_env['DATA_DIR']}/sms_hub.db"
+@pytest.fixture
+def notification_with_contacts(page, app_url, seed_contact_list):
+    """Arrange step on the campaigns page: a Notification SMS holding the four
+    contacts of a new list (``phones``); returns its name. Names get a random
+    suffix; ``shot`` and ``axe`` check the import dialog when given."""
+
+    def make(
+        name: str, list_name: str, shot=None, axe=None, phones: list[str] = PHONES
+    ) -> str:
+        suffix = uuid.uuid4().hex[:5]
+        name, list_name = f"{name} {suffix}", f"{list_name} {suffix}"
+        seed_contact_list(list_name, phones)
+        open_campaigns(page, app_url)
+        create_notification(page, name)
+        import_contacts(page, name, list_name, shot, axe)
+        return name
+
+    return make
 
 
 @pytest.fixture(scope="session")
@@ -294,67 +248,7 @@ def seed_centre(app_url, database_url):
     return seed
 
 
-#: Where the portal stand-in lives; a test serves its own version of that
-#: page (same origin as the app) to hand over a token of its choosing.
-PORTAL_PAGE = "/_portal-demo"
-APP_TITLE = "Gestion des campagnes de SMSing"
-
-
-def open_from_portal(page, app_url: str, token: str):
-    """Open the app as the Hub3E portal does: the portal's page frames it and
-    hands ``token`` over by ``postMessage`` when the app asks. Returns the
-    frame. The frame shares the tab's session with a top-level page of the
-    app's origin, so a test may then go on at the top level."""
-    from playwright.sync_api import expect
-
-    from sms_hub.portal_demo import render
-    from sms_hub.settings import load_settings
-
-    html = render(load_settings(), token)
-    url = app_url + PORTAL_PAGE
-    page.unroute(url)
-    page.route(
-        url,
-        lambda route: route.fulfill(
-            status=200, content_type="text/html; charset=utf-8", body=html
-        ),
-    )
-    page.goto(url)
-    frame = page.frame_locator(f'iframe[title="{APP_TITLE}"]')
-    expect(frame.get_by_role("heading", name=APP_TITLE)).to_be_visible(timeout=30_000)
-    return frame
-
-
 def replace_secrets(settings):
     import dataclasses
 
     return dataclasses.replace(settings, secrets_keys=(SECRETS_KEY,))
-
-
-#: The row's menu of the actions not shown as icons (``lifecycle.on_row``).
-MORE_ACTIONS = "Plus d'actions"
-
-
-def open_row_action(page, row, label: str) -> None:
-    """Choose a campaign row's action by its label: its icon on the row, or
-    else its item in the row's menu « Plus d'actions »."""
-    icon = row.get_by_role("button", name=label, exact=True)
-    if icon.count():
-        icon.click()
-        return
-    row.get_by_role("button", name=MORE_ACTIONS).click()
-    page.get_by_role("menu").get_by_role("menuitem", name=label).click()
-
-
-def expect_row_action_refused(page, row, label: str, reason) -> None:
-    """The action is not offered on the row: its menu item is disabled and
-    says why (``reason``, a text or a pattern) under its label."""
-    from playwright.sync_api import expect
-
-    expect(row.get_by_role("button", name=label, exact=True)).to_have_count(0)
-    row.get_by_role("button", name=MORE_ACTIONS).click()
-    item = page.get_by_role("menu").get_by_role("menuitem", name=label)
-    expect(item).to_be_disabled()
-    expect(item).to_contain_text(reason)
-    page.keyboard.press("Escape")
-    expect(page.get_by_role("menu")).to_be_hidden()

@@ -9,8 +9,7 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from sms_hub.domain.adoption import ADOPTED_BADGE, NO_TEMPLATE_WARNING
-from tests.browser.test_campaigns_page import _open, _row
-from tests.browser.test_sending_lifecycle import LAUNCH, _import
+from tests.support.pages import LAUNCH, campaign_row, import_contacts, open_campaigns
 
 #: Numbers of this test only, none answering STOP (the demo account's STOP
 #: list is shared by every browser test).
@@ -24,7 +23,7 @@ def test_a_campaign_made_in_sarbacane_appears_and_is_sent(
     name = f"Forum {tag}"
     list_name = f"Forum liste {tag}"
     seed_contact_list(list_name, PHONES)
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     expect(page.get_by_role("rowheader", name=name)).to_have_count(0)
 
     sarbacane = page.context.new_page()
@@ -39,7 +38,7 @@ def test_a_campaign_made_in_sarbacane_appears_and_is_sent(
     )
     sarbacane.close()
 
-    row = _row(page, name)
+    row = campaign_row(page, name)
     expect(row).to_have_count(1, timeout=30_000)
     expect(row.get_by_text(ADOPTED_BADGE, exact=True)).to_be_visible()
     expect(row).to_contain_text("Notification SMS")
@@ -47,7 +46,7 @@ def test_a_campaign_made_in_sarbacane_appears_and_is_sent(
     shot("adopted-campaign")
     axe("adopted-campaign")
 
-    _import(page, name, list_name)
+    import_contacts(page, name, list_name)
     row.get_by_role("button", name=LAUNCH).click()
     launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
     expect(launch).to_contain_text(NO_TEMPLATE_WARNING)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_campaigns_page import _create, _open, _row
+from tests.support.pages import campaign_row, create_campaign, open_campaigns
 
 CSV_TEXT = (
     "Nom;Prénom;Téléphone portable;Email\n"
@@ -87,11 +87,11 @@ def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
         expect(page.get_by_role("cell", name=phone, exact=True)).to_be_visible()
     shot("contacts-french-numbers")
 
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     campaign = f"Info collective {uuid.uuid4().hex[:5]}"
-    _create(page, campaign)
-    expect(_row(page, campaign)).to_have_count(1)
-    _row(page, campaign).get_by_role(
+    create_campaign(page, campaign)
+    expect(campaign_row(page, campaign)).to_have_count(1)
+    campaign_row(page, campaign).get_by_role(
         "button", name="Importer les contacts d'une liste de contacts dans la campagne"
     ).click()
     modal = page.get_by_role("dialog", name="Importer les contacts d'une liste")
@@ -101,7 +101,7 @@ def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
     expect(modal).to_contain_text("3 destinataire(s) ajouté(s)")
     modal.get_by_role("button", name="Fermer").click()
 
-    _row(page, campaign).get_by_role(
+    campaign_row(page, campaign).get_by_role(
         "button", name="Voir la liste des destinataires"
     ).click()
     recipients = page.get_by_role("dialog", name="Liste des destinataires")
@@ -121,7 +121,7 @@ def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
     ]
     recipients.get_by_role("button", name="Fermer").click()
 
-    _row(page, campaign).get_by_role(
+    campaign_row(page, campaign).get_by_role(
         "button", name="Choisir les listes d'exclusion à utiliser pour la campagne"
     ).click()
     exclusions = page.get_by_role("dialog", name="Choisir les listes d'exclusion")
@@ -132,7 +132,7 @@ def test_csv_into_a_list_then_into_a_campaign_with_exclusions(
     exclusions.get_by_role("button", name="Assigner ces listes à la campagne").click()
     expect(page.get_by_text("Listes d'exclusion assignées")).to_be_visible()
 
-    _row(page, campaign).get_by_role(
+    campaign_row(page, campaign).get_by_role(
         "button", name="Choisir les listes d'exclusion à utiliser pour la campagne"
     ).click()
     expect(stop).to_be_checked()

@@ -8,47 +8,26 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from sms_hub.domain.lifecycle import Status, on_row, primary_actions
-from tests.browser.conftest import expect_row_action_refused
-
-CREATE = "Créer une campagne standard"
-
-
-def _open(page: Page, app_url: str) -> None:
-    page.goto(app_url + "/")
-    expect(
-        page.get_by_role("heading", name="Gestion des campagnes de SMSing")
-    ).to_be_visible(timeout=30_000)
-
-
-def _create(
-    page: Page,
-    name: str,
-    sender: str = "CentreForm",
-    content: str = "Bonjour, les inscriptions sont ouvertes.",
-) -> None:
-    page.get_by_role("button", name=CREATE).click()
-    dialog = page.get_by_role("dialog", name=CREATE)
-    expect(dialog).to_be_visible()
-    dialog.get_by_label("Nom de la campagne").fill(name)
-    dialog.get_by_label("Libellé de l'expéditeur").fill(sender)
-    dialog.get_by_label("Contenu du SMS").fill(content)
-    dialog.get_by_role("button", name="Créer la campagne").click()
-
-
-def _row(page: Page, name: str):
-    return page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=name))
+from tests.support.pages import (
+    CREATE,
+    campaign_row,
+    create_campaign,
+    expect_row_action_refused,
+    open_campaigns,
+    sms_parts,
+)
 
 
 def test_create_a_campaign_then_delete_it(page: Page, app_url: str, shot, axe):
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     name = f"Rentrée {uuid.uuid4().hex[:6]}"
-    _create(page, name)
+    create_campaign(page, name)
 
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(
         page.get_by_text(f"La campagne « {name} » a été créée au statut Brouillon.")
     ).to_be_visible()
-    row = _row(page, name)
+    row = campaign_row(page, name)
     expect(row).to_have_count(1)
     expect(row.get_by_text("Brouillon", exact=True)).to_be_visible()
     expect(row.get_by_text("SMS Marketing")).to_be_visible()
@@ -77,14 +56,14 @@ def test_create_a_campaign_then_delete_it(page: Page, app_url: str, shot, axe):
     axe("delete-confirmation")
     confirm.get_by_role("button", name="Supprimer définitivement").click()
     expect(page.get_by_text(f"La campagne « {name} » a été supprimée.")).to_be_visible()
-    expect(_row(page, name)).to_have_count(0)
+    expect(campaign_row(page, name)).to_have_count(0)
 
 
 def test_invalid_fields_show_a_message_under_each_and_send_nothing(
     page: Page, app_url: str, shot, axe
 ):
-    _open(page, app_url)
-    _create(page, name="", sender="Centre-Form", content="")
+    open_campaigns(page, app_url)
+    create_campaign(page, name="", sender="Centre-Form", content="")
     dialog = page.get_by_role("dialog", name=CREATE)
     expect(dialog.locator("#campaign-name-error")).to_contain_text(
         "Le nom de la campagne est obligatoire"
@@ -106,7 +85,7 @@ def test_invalid_fields_show_a_message_under_each_and_send_nothing(
 def test_the_counter_follows_the_text_and_the_opt_out_mention(
     page: Page, app_url: str, shot, axe
 ):
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     page.get_by_role("button", name=CREATE).click()
     dialog = page.get_by_role("dialog", name=CREATE)
     dialog.get_by_label("Contenu du SMS").fill("Bonjour")
@@ -129,7 +108,7 @@ def test_the_counter_follows_the_text_and_the_opt_out_mention(
 
 
 def test_advanced_campaign_opens_sarbacane_in_a_new_tab(page: Page, app_url: str):
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     with page.context.expect_page() as new_tab:
         page.get_by_role("link", name="Créer une campagne avancée").click()
     tab = new_tab.value
@@ -146,7 +125,7 @@ _SET_BY_SCRIPT = """(element, value) => {
 
 
 def test_a_campaign_name_stops_at_its_limit(page: Page, app_url: str, shot):
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     page.get_by_role("button", name=CREATE).click()
     dialog = page.get_by_role("dialog", name=CREATE)
     expect(dialog).to_contain_text("100 caractères au maximum.")
@@ -170,10 +149,10 @@ def test_a_campaign_name_stops_at_its_limit(page: Page, app_url: str, shot):
 
 
 def test_a_row_action_icons_sit_on_one_line(page: Page, app_url: str, shot):
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     name = f"Alignement {uuid.uuid4().hex[:6]}"
-    _create(page, name)
-    row = _row(page, name)
+    create_campaign(page, name)
+    row = campaign_row(page, name)
     link = row.get_by_role("link", name="Ouvrir la campagne dans Sarbacane")
     expect(link).to_be_visible()
     buttons = row.get_by_role("button")
@@ -202,7 +181,7 @@ def test_a_row_action_icons_sit_on_one_line(page: Page, app_url: str, shot):
 def test_the_phone_preview_shows_the_sender_and_each_sms_part(
     page: Page, app_url: str, shot, axe
 ):
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     page.get_by_role("button", name=CREATE).click()
     dialog = page.get_by_role("dialog", name=CREATE)
     dialog.get_by_label("Libellé de l'expéditeur").fill("CentreForm")
@@ -212,11 +191,7 @@ def test_the_phone_preview_shows_the_sender_and_each_sms_part(
     expect(phone).to_contain_text("CentreForm")
     expect(dialog.locator("#sms-counter")).to_contain_text("2 SMS · encodage GSM")
     # 173 characters + line feed + "STOP au 36111": 188 units, 2 parts of 153.
-    expect(phone.get_by_text("SMS 1/2")).to_be_visible()
-    expect(phone.get_by_text("SMS 2/2")).to_be_visible()
-    bubbles = phone.locator(".sms-bubble")
-    expect(bubbles).to_have_count(2)
-    first, second = bubbles.all_inner_texts()
+    first, second = sms_parts(phone, 2)
     assert len(first) == 153
     assert (first + second).endswith("STOP au 36111")
     assert first + second == text.strip() + "\nSTOP au 36111"
@@ -231,7 +206,7 @@ def test_the_phone_preview_shows_the_sender_and_each_sms_part(
 def test_the_phone_sits_beside_the_form_or_under_it_on_a_narrow_screen(
     page: Page, app_url: str, shot
 ):
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     page.get_by_role("button", name=CREATE).click()
     dialog = page.get_by_role("dialog", name=CREATE)
     phone = dialog.get_by_role("group", name="Aperçu du SMS sur le téléphone")

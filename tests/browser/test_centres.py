@@ -10,9 +10,15 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import open_from_portal
-from tests.browser.test_campaigns_page import _create, _row
-from tests.browser.test_sending_lifecycle import LAUNCH, PHONES, _import
+from sms_hub.domain.calendar import TZ
+from tests.support.pages import (
+    LAUNCH,
+    PHONES,
+    campaign_row,
+    create_campaign,
+    import_contacts,
+    open_from_portal,
+)
 
 SETTINGS = "Paramètres du centre"
 
@@ -130,8 +136,8 @@ def test_a_tab_reloaded_with_another_centres_token_shows_that_centre_only(
     _signed_in(page, app_url, token_b, "Centre Bêta")
     _seed_rows(database_url, b, campaign=f"Campagne {b}")
     page.reload()
-    expect(_row(page, f"Campagne {b}")).to_have_count(1, timeout=30_000)
-    expect(_row(page, f"Campagne {a}")).to_have_count(0)
+    expect(campaign_row(page, f"Campagne {b}")).to_have_count(1, timeout=30_000)
+    expect(campaign_row(page, f"Campagne {a}")).to_have_count(0)
     expect(page.get_by_text("Centre Alpha")).to_have_count(0)
 
 
@@ -163,11 +169,11 @@ def test_a_reunion_centre_scheduling_at_21h_is_refused_with_the_next_local_slot(
     seed_centre(slug, timezone="Indian/Reunion", holiday_subdivision="974")
     _seed_rows(database_url, slug, phones=REUNION_PHONES)
     name = f"Relance {uuid.uuid4().hex[:5]}"
-    _create(page, name)  # SMS Marketing, in the centre's own Sarbacane account
-    _import(page, name, f"Liste {slug}")
+    create_campaign(page, name)  # SMS Marketing, in the centre's own Sarbacane account
+    import_contacts(page, name, f"Liste {slug}")
 
     day = _weekday_ahead(ZoneInfo("Indian/Reunion"))
-    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    campaign_row(page, name).get_by_role("button", name=LAUNCH).click()
     launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
     launch.get_by_text("Lancement différé de la campagne").click()
     launch.get_by_label("Date d'envoi").fill(day.isoformat())
@@ -180,7 +186,9 @@ def test_a_reunion_centre_scheduling_at_21h_is_refused_with_the_next_local_slot(
         f"Prochain créneau autorisé : {next_day:%d/%m/%Y} 08:00."
     )
     launch.get_by_role("button", name="Annuler").click()
-    expect(_row(page, name).get_by_text("Brouillon", exact=True)).to_be_visible()
+    expect(
+        campaign_row(page, name).get_by_text("Brouillon", exact=True)
+    ).to_be_visible()
 
 
 def test_a_cayenne_centre_cannot_reach_paris_numbers_at_night(
@@ -195,8 +203,8 @@ def test_a_cayenne_centre_cannot_reach_paris_numbers_at_night(
     seed_centre(slug, timezone="America/Cayenne", holiday_subdivision="973")
     _seed_rows(database_url, slug, phones=PHONES)  # metropolitan mobiles
     name = f"Relance {uuid.uuid4().hex[:5]}"
-    _create(page, name)
-    _import(page, name, f"Liste {slug}")
+    create_campaign(page, name)
+    import_contacts(page, name, f"Liste {slug}")
 
     cayenne, paris = ZoneInfo("America/Cayenne"), ZoneInfo("Europe/Paris")
     day = _weekday_ahead(cayenne, "973", None)
@@ -204,7 +212,7 @@ def test_a_cayenne_centre_cannot_reach_paris_numbers_at_night(
     slot_day = paris_at.date() + timedelta(days=paris_at.time() >= time(8, 0))
     slot = datetime.combine(slot_day, time(8, 0), paris)
     slot_in_cayenne = slot.astimezone(cayenne)
-    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    campaign_row(page, name).get_by_role("button", name=LAUNCH).click()
     launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
     launch.get_by_text("Lancement différé de la campagne").click()
     launch.get_by_label("Date d'envoi").fill(day.isoformat())
@@ -217,7 +225,9 @@ def test_a_cayenne_centre_cannot_reach_paris_numbers_at_night(
         "(heure de la Guyane)."
     )
     launch.get_by_role("button", name="Annuler").click()
-    expect(_row(page, name).get_by_text("Brouillon", exact=True)).to_be_visible()
+    expect(
+        campaign_row(page, name).get_by_text("Brouillon", exact=True)
+    ).to_be_visible()
 
 
 def test_a_bad_token_on_a_live_session_ends_it(page: Page, app_url: str, portal_token):
@@ -290,3 +300,33 @@ def test_a_reload_or_a_reconnect_after_the_token_expired_keeps_the_session(
     expect(frame.get_by_text("CFA Durée", exact=True)).to_be_visible()
     expect(frame.get_by_role("alert")).to_have_count(0)
     assert all("token" not in f.url for f in page.frames), [f.url for f in page.frames]
+
+
+# The launch dialog says the sending calendar's refusal once, in its callout.
+def test_a_send_now_outside_the_window_says_the_calendar_once(
+    page: Page, app_url: str, portal_token, seed_centre, database_url
+):
+    slug = _slug("cfa-creneau")
+    token = portal_token(slug, "CFA Créneau", role="admin")
+    _signed_in(page, app_url, token, "CFA Créneau")
+    # The centre sends on one weekday only, three days from today: closed now.
+    closed_today = (datetime.now(TZ).weekday() + 3) % 7
+    seed_centre(slug, sending_days=str(closed_today))
+    _seed_rows(database_url, slug, phones=PHONES)
+    name = f"Relance {uuid.uuid4().hex[:5]}"
+    create_campaign(page, name)  # SMS Marketing
+    import_contacts(page, name, f"Liste {slug}")
+
+    campaign_row(page, name).get_by_role("button", name=LAUNCH).click()
+    launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
+    expect(launch.get_by_text("Prochain créneau autorisé")).to_have_count(1)
+    launch.get_by_role("button", name="Lancer la campagne").click()
+    alert = launch.get_by_role("alert")
+    expect(alert).to_have_count(1)
+    expect(alert).to_contain_text("Prochain créneau autorisé")
+    # Said once: the refusal is the calendar's callout, not a second red line.
+    expect(launch.get_by_text("Prochain créneau autorisé")).to_have_count(1)
+    launch.get_by_role("button", name="Annuler").click()
+    expect(
+        campaign_row(page, name).get_by_text("Brouillon", exact=True)
+    ).to_be_visible()

@@ -10,14 +10,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sms_hub.settings import SIMULATOR_ACCOUNT_ID, SIMULATOR_API_KEY, SIMULATOR_MOUNT
-from tests.browser.test_campaigns_page import _open, _row
-from tests.browser.test_sending_lifecycle import (
+from tests.support.pages import (
     IMPORT,
     LAUNCH,
-    PHONES,
     STATS,
-    _import,
-    _notification,
+    campaign_row,
+    create_notification,
+    open_campaigns,
 )
 
 FAULTS = f"{SIMULATOR_MOUNT}/_admin/faults"
@@ -28,14 +27,9 @@ def _french(count: int) -> str:
 
 
 def test_the_launch_modal_shows_the_sms_credits_and_ignores_the_email_ones(
-    page: Page, app_url: str, seed_contact_list
+    page: Page, app_url: str, notification_with_contacts
 ):
-    list_name = f"Crédits {uuid.uuid4().hex[:5]}"
-    seed_contact_list(list_name, PHONES)
-    name = f"Rappel {uuid.uuid4().hex[:5]}"
-    _open(page, app_url)
-    _notification(page, name)
-    _import(page, name, list_name)
+    name = notification_with_contacts("Rappel", "Crédits")
     answer = httpx.get(
         f"{app_url}{SIMULATOR_MOUNT}/v1/credits",
         headers={"accountId": SIMULATOR_ACCOUNT_ID, "apiKey": SIMULATOR_API_KEY},
@@ -44,7 +38,7 @@ def test_the_launch_modal_shows_the_sms_credits_and_ignores_the_email_ones(
     sms, email = counts["SMS"], counts["EMAIL_CAMPAIGNS"]
     assert sms != email
 
-    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    campaign_row(page, name).get_by_role("button", name=LAUNCH).click()
     launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
     expect(launch).to_contain_text(f"Crédits restants{_french(sms)}")
     expect(launch).not_to_contain_text(_french(email))
@@ -70,10 +64,10 @@ def test_counts_of_a_large_campaign_read_the_french_way(
     list_name = f"Grande liste {uuid.uuid4().hex[:5]}"
     seed_contact_list(list_name, [f"+3365{n:07d}" for n in range(1200)])
     name = f"Relance {uuid.uuid4().hex[:5]}"
-    _open(page, app_url)
-    _notification(page, name)
+    open_campaigns(page, app_url)
+    create_notification(page, name)
 
-    _row(page, name).get_by_role("button", name=IMPORT).click()
+    campaign_row(page, name).get_by_role("button", name=IMPORT).click()
     dialog = page.get_by_role("dialog", name="Importer les contacts d'une liste")
     option = dialog.get_by_role("checkbox", name=re.compile(list_name))
     expect(dialog).to_contain_text(f"({_french(1200)} contacts)")
@@ -85,16 +79,16 @@ def test_counts_of_a_large_campaign_read_the_french_way(
     )
     dialog.get_by_role("button", name="Fermer").click()
     expect(
-        _row(page, name).get_by_role("cell", name=_french(1200), exact=True)
+        campaign_row(page, name).get_by_role("cell", name=_french(1200), exact=True)
     ).to_be_visible()
 
-    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    campaign_row(page, name).get_by_role("button", name=LAUNCH).click()
     launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
     expect(launch).to_contain_text(f"Destinataires{_french(1200)}")
     expect(launch).to_contain_text(f"{_french(1200)} crédits SMS")
 
     launch.get_by_role("button", name="Lancer la campagne").click()
-    row = _row(page, name)
+    row = campaign_row(page, name)
     expect(row.get_by_text("Envoi terminé")).to_be_visible(timeout=60_000)
     row.get_by_role("button", name=STATS).click()
     expect(

@@ -11,13 +11,14 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from sms_hub.settings import SIMULATOR_ACCOUNT_ID, SIMULATOR_API_KEY, SIMULATOR_MOUNT
-from tests.browser.conftest import expect_row_action_refused, open_row_action
-from tests.browser.test_campaigns_page import _open, _row
-from tests.browser.test_sending_lifecycle import (
+from tests.support.pages import (
     CANCEL,
     LAUNCH,
-    _import,
-    _notification,
+    campaign_row,
+    create_notification,
+    expect_row_action_refused,
+    open_campaigns,
+    open_row_action,
 )
 
 MODIFY = "Modifier la campagne"
@@ -55,7 +56,7 @@ def _remote_phones(app_url: str, sarbacane_id: str) -> list[str]:
 
 
 def _modify(page: Page, name: str, *, sender: str, text: str):
-    open_row_action(page, _row(page, name), MODIFY)
+    open_row_action(page, campaign_row(page, name), MODIFY)
     dialog = page.get_by_role("dialog", name=MODIFY)
     expect(dialog.get_by_label("Nom de la campagne")).to_have_value(name)
     expect(dialog.get_by_label("Libellé de l'expéditeur")).to_have_value("CentreForm")
@@ -75,17 +76,12 @@ def _modify(page: Page, name: str, *, sender: str, text: str):
 
 
 def test_a_draft_is_modified_and_sarbacane_holds_one_campaign_for_it(
-    page: Page, app_url: str, seed_contact_list, shot, axe
+    page: Page, app_url: str, notification_with_contacts, shot, axe
 ):
-    list_name = f"Modif {uuid.uuid4().hex[:5]}"
-    seed_contact_list(list_name, PHONES)
-    name = f"Convocation modifiée {uuid.uuid4().hex[:5]}"
-    _open(page, app_url)
-    _notification(page, name)
-    _import(page, name, list_name)
+    name = notification_with_contacts("Convocation modifiée", "Modif", phones=PHONES)
     [before] = _remote_campaigns(app_url, name)
 
-    open_row_action(page, _row(page, name), MODIFY)
+    open_row_action(page, campaign_row(page, name), MODIFY)
     dialog = page.get_by_role("dialog", name=MODIFY)
     expect(dialog).to_contain_text("Votre session commence lundi à 9h.")
     shot("modify-campaign")
@@ -93,7 +89,7 @@ def test_a_draft_is_modified_and_sarbacane_holds_one_campaign_for_it(
     dialog.get_by_role("button", name="Annuler").click()
     _modify(page, name, sender="Formation", text="Votre session commence mardi.")
 
-    row = _row(page, name)
+    row = campaign_row(page, name)
     expect(row).to_contain_text("Formation")
     expect(row.get_by_role("cell", name="4", exact=True)).to_be_visible()
     [after] = _remote_campaigns(app_url, name)
@@ -108,16 +104,11 @@ def test_a_draft_is_modified_and_sarbacane_holds_one_campaign_for_it(
 
 
 def test_a_cancelled_campaign_is_modified_then_relaunched_with_the_warning(
-    page: Page, app_url: str, seed_contact_list
+    page: Page, app_url: str, notification_with_contacts
 ):
-    list_name = f"Annulée {uuid.uuid4().hex[:5]}"
-    seed_contact_list(list_name, PHONES)
-    name = f"Rappel modifié {uuid.uuid4().hex[:5]}"
-    _open(page, app_url)
-    _notification(page, name)
-    _import(page, name, list_name)
+    name = notification_with_contacts("Rappel modifié", "Annulée", phones=PHONES)
 
-    row = _row(page, name)
+    row = campaign_row(page, name)
     row.get_by_role("button", name=LAUNCH).click()
     launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
     launch.get_by_text("Lancement différé de la campagne").click()
@@ -155,9 +146,9 @@ def test_the_form_says_when_the_campaign_was_edited_in_sarbacane(
     page: Page, app_url: str
 ):
     name = f"Modifiée ailleurs {uuid.uuid4().hex[:5]}"
-    _open(page, app_url)
-    _notification(page, name)
-    open_row_action(page, _row(page, name), MODIFY)
+    open_campaigns(page, app_url)
+    create_notification(page, name)
+    open_row_action(page, campaign_row(page, name), MODIFY)
     dialog = page.get_by_role("dialog", name=MODIFY)
     expect(dialog.get_by_label("Nom de la campagne")).to_have_value(name)
     expect(dialog.locator("#edited-in-sarbacane")).to_have_count(0)
@@ -170,7 +161,7 @@ def test_the_form_says_when_the_campaign_was_edited_in_sarbacane(
     )
     assert edited.status_code == 303  # saved, back to the campaign's page
 
-    open_row_action(page, _row(page, name), MODIFY)
+    open_row_action(page, campaign_row(page, name), MODIFY)
     expect(dialog.locator("#edited-in-sarbacane")).to_contain_text(
         "Cette campagne a été modifiée dans Sarbacane depuis sa dernière lecture"
     )

@@ -18,11 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 
-from tests.browser.test_campaigns_page import _row
+from tests.support.pages import APP_TITLE, IMPORT, LAUNCH, PORTAL_PAGE, campaign_row
 
-APP_TITLE = "Gestion des campagnes de SMSing"
-IMPORT = "Importer les contacts d'une liste de contacts dans la campagne"
-LAUNCH = "Lancer ou planifier l'envoi de la campagne"
 CSV_TEXT = (
     "Nom;Prénom;Mobile;Email\n"
     "Martin;Léa;06 12 34 56 78;lea@exemple.fr\n"
@@ -32,7 +29,7 @@ CSV_TEXT = (
 
 
 def _app_in_portal(page: Page, app_url: str) -> FrameLocator:
-    page.goto(app_url + "/_portal-demo")
+    page.goto(app_url + PORTAL_PAGE)
     expect(page).to_have_title("Portail Hub3E (démonstration)")
     frame = page.frame_locator(f'iframe[title="{APP_TITLE}"]')
     expect(frame.get_by_role("heading", name=APP_TITLE)).to_be_visible(timeout=30_000)
@@ -81,7 +78,7 @@ def test_a_campaign_from_creation_to_a_live_badge_inside_the_portal_frame(
     create.get_by_label("Libellé de l'expéditeur").fill("CentreForm")
     create.get_by_label("Contenu du SMS").fill("Votre session commence lundi à 9h.")
     create.get_by_role("button", name="Créer la campagne").click()
-    row = _row(frame, name)
+    row = campaign_row(frame, name)
     expect(row.get_by_text("Brouillon", exact=True)).to_be_visible()
 
     row.get_by_role("button", name=IMPORT).click()

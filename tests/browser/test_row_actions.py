@@ -8,9 +8,14 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import expect_row_action_refused, open_row_action
-from tests.browser.test_campaigns_page import _open
-from tests.browser.test_sending_lifecycle import LAUNCH, _import, _notification
+from tests.support.pages import (
+    LAUNCH,
+    create_notification,
+    expect_row_action_refused,
+    import_contacts,
+    open_campaigns,
+    open_row_action,
+)
 
 DUPLICATE = "Dupliquer la campagne"
 RESEND = "Renvoyer aux échecs"
@@ -19,7 +24,7 @@ PHONES = ["+33622000001", "+33622000002", "+33622000013", "+33622000099"]
 FRENCH_DATE = re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}")
 
 
-def _row(page: Page, name: str):
+def exact_row(page: Page, name: str):
     """The row of exactly this campaign (its copy's name starts with it)."""
     return page.get_by_role("row").filter(
         has=page.get_by_role("rowheader", name=name, exact=True)
@@ -34,7 +39,7 @@ def _settled(dialog) -> None:
 
 
 def _history(page: Page, name: str):
-    open_row_action(page, _row(page, name), HISTORY)
+    open_row_action(page, exact_row(page, name), HISTORY)
     dialog = page.get_by_role("dialog", name=HISTORY)
     expect(dialog).to_be_visible()
     return dialog
@@ -47,15 +52,15 @@ def test_duplicate_with_recipients_shows_live_in_every_tab_and_in_its_history(
     seed_contact_list(list_name, PHONES)
     name = f"Journée portes ouvertes {uuid.uuid4().hex[:5]}"
     copy = f"{name} (copie)"
-    _open(page, app_url)
-    _notification(page, name)
-    _import(page, name, list_name)
+    open_campaigns(page, app_url)
+    create_notification(page, name)
+    import_contacts(page, name, list_name)
     other_tab = page.context.new_page()
-    _open(other_tab, app_url)
-    expect(_row(other_tab, name)).to_have_count(1)
+    open_campaigns(other_tab, app_url)
+    expect(exact_row(other_tab, name)).to_have_count(1)
     page.bring_to_front()
 
-    open_row_action(page, _row(page, name), DUPLICATE)
+    open_row_action(page, exact_row(page, name), DUPLICATE)
     dialog = page.get_by_role("dialog", name=DUPLICATE)
     expect(dialog).to_contain_text(f"Nouvelle campagne« {copy} »")
     expect(dialog).to_contain_text("StatutBrouillon")
@@ -78,12 +83,12 @@ def test_duplicate_with_recipients_shows_live_in_every_tab_and_in_its_history(
         )
     ).to_be_visible(timeout=15_000)
     expect(dialog).to_be_hidden()
-    row = _row(page, copy)
+    row = exact_row(page, copy)
     expect(row.get_by_text("Brouillon", exact=True)).to_be_visible()
     expect(row.get_by_text("Notification SMS")).to_be_visible()
     expect(row.get_by_role("cell", name="4", exact=True)).to_be_visible()
     # The centre's other tab gets the new row through the live push.
-    expect(_row(other_tab, copy)).to_have_count(1, timeout=10_000)
+    expect(exact_row(other_tab, copy)).to_have_count(1, timeout=10_000)
     # A draft cannot be resent to its failures, and says why.
     expect_row_action_refused(page, row, RESEND, re.compile("Envoi terminé"))
 
@@ -117,10 +122,10 @@ def test_resend_to_failures_counts_them_then_creates_a_draft_for_them(
     seed_contact_list(list_name, PHONES)
     name = f"Rappel examen {uuid.uuid4().hex[:5]}"
     resent = f"{name} (renvoi aux échecs)"
-    _open(page, app_url)
-    _notification(page, name)
-    _import(page, name, list_name)
-    row = _row(page, name)
+    open_campaigns(page, app_url)
+    create_notification(page, name)
+    import_contacts(page, name, list_name)
+    row = exact_row(page, name)
     expect_row_action_refused(page, row, RESEND, re.compile("Envoi terminé"))
 
     row.get_by_role("button", name=LAUNCH).click()
@@ -145,7 +150,7 @@ def test_resend_to_failures_counts_them_then_creates_a_draft_for_them(
             "(1 destinataire)."
         )
     ).to_be_visible(timeout=15_000)
-    copy_row = _row(page, resent)
+    copy_row = exact_row(page, resent)
     expect(copy_row.get_by_text("Brouillon", exact=True)).to_be_visible()
     expect(copy_row.get_by_role("cell", name="1", exact=True)).to_be_visible()
 

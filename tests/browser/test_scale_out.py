@@ -10,7 +10,6 @@ workers instead of trusting chance.
 
 from __future__ import annotations
 
-import os
 import pickle
 import shutil
 import subprocess
@@ -22,11 +21,11 @@ import pytest
 import redis
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import BIN, ROOT, _free_port, production_server
-from tests.browser.test_campaigns_page import _row
-from tests.browser.test_sending_lifecycle import _notification
 from tests.integration.postgres_support import postgres_cluster
 from tests.integration.redis_support import redis_server
+from tests.support.pages import campaign_row, create_notification
+from tests.support.ports import free_port
+from tests.support.servers import ROOT, production_env, production_server
 
 SOCKET_RECORD = "token_manager_socket_record_"
 MAX_TABS = 12
@@ -53,24 +52,16 @@ def two_workers(tmp_path_factory) -> Iterator[tuple[str, str]]:
     """The app with 2 workers on PostgreSQL and Redis; yields (url, redis url)."""
     with postgres_cluster() as database_url, redis_server() as redis_url:
         project = _project_copy(tmp_path_factory.mktemp("project"))
-        port = str(_free_port())
-        env = {
-            **os.environ,
-            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-            "DEMO_MODE": "1",
-            "PORT": port,
-            "DATA_DIR": str(tmp_path_factory.mktemp("data")),
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "WORKERS": "2",
-            "REFLEX_USE_NPM": "1",
-            "REFLEX_TELEMETRY_ENABLED": "false",
-            "POLL_INTERVAL_SECONDS": "1",
-        }
-        env.pop("SARBACANE_API_URL", None)
+        env = production_env(
+            free_port(),
+            tmp_path_factory.mktemp("data"),
+            DATABASE_URL=database_url,
+            REDIS_URL=redis_url,
+            WORKERS="2",
+        )
         log = tmp_path_factory.mktemp("log") / "server.log"
-        with production_server(project, env, log) as url:
-            yield url, redis_url
+        with production_server(project, env, log) as server:
+            yield server.url, redis_url
 
 
 def _worker_of(page: Page, store: redis.Redis) -> str | None:
@@ -109,9 +100,11 @@ def test_a_change_in_a_tab_on_one_worker_shows_live_on_the_other(
         assert len(tabs) == 2, f"{MAX_TABS} tabs all landed on one worker"
         first, second = tabs.values()
         name = f"Deux workers {uuid.uuid4().hex[:5]}"
-        _notification(first, name)
-        expect(_row(second, name)).to_have_count(1, timeout=30_000)
-        expect(_row(second, name).get_by_text("Brouillon", exact=True)).to_be_visible()
+        create_notification(first, name)
+        expect(campaign_row(second, name)).to_have_count(1, timeout=30_000)
+        expect(
+            campaign_row(second, name).get_by_text("Brouillon", exact=True)
+        ).to_be_visible()
     finally:
         context.close()
         store.close()

@@ -9,56 +9,28 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import expect_row_action_refused
-from tests.browser.test_campaigns_page import _create, _open, _row
-
-IMPORT = "Importer les contacts d'une liste de contacts dans la campagne"
-EXCLUSIONS = "Choisir les listes d'exclusion à utiliser pour la campagne"
-LAUNCH = "Lancer ou planifier l'envoi de la campagne"
-CANCEL = "Annuler l'envoi de la campagne"
-DELETE = "Supprimer la campagne"
-STATS = "Voir les données statistiques de la campagne sur l'interface Hub3E"
-RECIPIENTS = "Voir la liste des destinataires"
-PHONES = ["+33611000001", "+33611000002", "+33611000013", "+33611000099"]
-
-
-def _notification(page: Page, name: str) -> None:
-    page.get_by_role("button", name="Créer une campagne standard").click()
-    dialog = page.get_by_role("dialog", name="Créer une campagne standard")
-    dialog.get_by_text("Notification SMS").click()
-    dialog.get_by_label("Nom de la campagne").fill(name)
-    dialog.get_by_label("Libellé de l'expéditeur").fill("CentreForm")
-    dialog.get_by_label("Contenu du SMS").fill("Votre session commence lundi à 9h.")
-    dialog.get_by_role("button", name="Créer la campagne").click()
-    expect(_row(page, name)).to_have_count(1)
-
-
-def _import(page: Page, name: str, list_name: str, shot=None, axe=None) -> None:
-    _row(page, name).get_by_role("button", name=IMPORT).click()
-    dialog = page.get_by_role("dialog", name="Importer les contacts d'une liste")
-    dialog.get_by_role("checkbox", name=re.compile(list_name)).click()
-    expect(dialog).to_contain_text("4 contact(s) avec un numéro de mobile")
-    if shot:
-        shot("import-contacts")
-    if axe:
-        axe("import-contacts")
-    dialog.get_by_role("button", name="Importer les contacts").click()
-    expect(dialog).to_contain_text("4 destinataire(s) ajouté(s)")
-    dialog.get_by_role("button", name="Fermer").click()
-    expect(_row(page, name).get_by_role("cell", name="4", exact=True)).to_be_visible()
+from tests.support.pages import (
+    CANCEL,
+    DELETE,
+    EXCLUSIONS,
+    LAUNCH,
+    RECIPIENTS,
+    STATS,
+    campaign_row,
+    create_campaign,
+    create_notification,
+    expect_row_action_refused,
+    import_contacts,
+    open_campaigns,
+)
 
 
 def test_launch_follows_the_badges_live_to_the_statistics(
-    page: Page, app_url: str, seed_contact_list, shot, axe
+    page: Page, app_url: str, notification_with_contacts, shot, axe
 ):
-    list_name = f"Promo {uuid.uuid4().hex[:5]}"
-    seed_contact_list(list_name, PHONES)
-    name = f"Convocation {uuid.uuid4().hex[:5]}"
-    _open(page, app_url)
-    _notification(page, name)
-    _import(page, name, list_name, shot, axe)
+    name = notification_with_contacts("Convocation", "Promo", shot, axe)
 
-    _row(page, name).get_by_role("button", name=RECIPIENTS).click()
+    campaign_row(page, name).get_by_role("button", name=RECIPIENTS).click()
     recipients = page.get_by_role("dialog", name="Liste des destinataires")
     expect(recipients).to_contain_text("4 destinataire(s)")
     expect(
@@ -68,7 +40,7 @@ def test_launch_follows_the_badges_live_to_the_statistics(
     axe("recipients")
     recipients.get_by_role("button", name="Fermer").click()
 
-    _row(page, name).get_by_role("button", name=EXCLUSIONS).click()
+    campaign_row(page, name).get_by_role("button", name=EXCLUSIONS).click()
     exclusions = page.get_by_role("dialog", name="Choisir les listes d'exclusion")
     expect(exclusions).to_contain_text("Le RGPD rend obligatoire")
     exclusions.get_by_role("checkbox", name=re.compile("Désinscrits STOP")).click()
@@ -76,16 +48,16 @@ def test_launch_follows_the_badges_live_to_the_statistics(
     axe("exclusions")
     exclusions.get_by_role("button", name="Assigner ces listes à la campagne").click()
     expect(page.get_by_text("Listes d'exclusion assignées")).to_be_visible()
-    _row(page, name).get_by_role("button", name=EXCLUSIONS).click()
+    campaign_row(page, name).get_by_role("button", name=EXCLUSIONS).click()
     expect(
         exclusions.get_by_role("checkbox", name=re.compile("Désinscrits STOP"))
     ).to_be_checked()
     exclusions.get_by_role("button", name="Annuler").click()
 
     second_tab = page.context.new_page()
-    _open(second_tab, app_url)
+    open_campaigns(second_tab, app_url)
 
-    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    campaign_row(page, name).get_by_role("button", name=LAUNCH).click()
     launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
     expect(launch).to_contain_text("Destinataires4")
     expect(launch).to_contain_text("Désinscrits STOP")
@@ -93,7 +65,7 @@ def test_launch_follows_the_badges_live_to_the_statistics(
     shot("launch")
     axe("launch")
     launch.get_by_role("button", name="Lancer la campagne").click()
-    row = _row(page, name)
+    row = campaign_row(page, name)
     expect(row.get_by_text("Reçue par le serveur d'envoi")).to_be_visible(
         timeout=10_000
     )
@@ -101,7 +73,7 @@ def test_launch_follows_the_badges_live_to_the_statistics(
     shot("sending")
     axe("sending")
     expect(row.get_by_text("Envoi terminé")).to_be_visible(timeout=30_000)
-    expect(_row(second_tab, name).get_by_text("Envoi terminé")).to_be_visible(
+    expect(campaign_row(second_tab, name).get_by_text("Envoi terminé")).to_be_visible(
         timeout=5_000
     )
 
@@ -121,16 +93,11 @@ def test_launch_follows_the_badges_live_to_the_statistics(
 
 
 def test_schedule_then_cancel_then_relaunch_warns(
-    page: Page, app_url: str, seed_contact_list, shot, axe
+    page: Page, app_url: str, notification_with_contacts, shot, axe
 ):
-    list_name = f"Relance {uuid.uuid4().hex[:5]}"
-    seed_contact_list(list_name, PHONES)
-    name = f"Rappel {uuid.uuid4().hex[:5]}"
-    _open(page, app_url)
-    _notification(page, name)
-    _import(page, name, list_name)
+    name = notification_with_contacts("Rappel", "Relance")
 
-    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    campaign_row(page, name).get_by_role("button", name=LAUNCH).click()
     launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
     launch.get_by_text("Lancement différé de la campagne").click()
     yesterday = date.today() - timedelta(days=1)
@@ -142,7 +109,7 @@ def test_schedule_then_cancel_then_relaunch_warns(
     in_two_days = date.today() + timedelta(days=2)
     launch.get_by_label("Date d'envoi").fill(in_two_days.isoformat())
     launch.get_by_role("button", name="Planifier la campagne").click()
-    row = _row(page, name)
+    row = campaign_row(page, name)
     expect(row.get_by_text("Planifiée", exact=True)).to_be_visible()
     expect(row).to_contain_text(
         f"Planifiée le {in_two_days.strftime('%d/%m/%Y')} 10:00"
@@ -171,21 +138,23 @@ def test_schedule_then_cancel_then_relaunch_warns(
 def test_a_tab_that_reconnects_after_a_network_cut_shows_the_current_state(
     page: Page, app_url: str, browser
 ):
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     page.context.set_offline(True)
     other = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
     try:
         other_page = other.new_page()
-        _open(other_page, app_url)
+        open_campaigns(other_page, app_url)
         name = f"Pendant la coupure {uuid.uuid4().hex[:5]}"
-        _notification(other_page, name)
+        create_notification(other_page, name)
     finally:
         other.close()
     page.wait_for_timeout(2_000)
-    expect(_row(page, name)).to_have_count(0)  # cut off: it cannot know yet
+    expect(campaign_row(page, name)).to_have_count(0)  # cut off: it cannot know yet
     page.context.set_offline(False)
-    expect(_row(page, name)).to_have_count(1, timeout=30_000)
-    expect(_row(page, name).get_by_text("Brouillon", exact=True)).to_be_visible()
+    expect(campaign_row(page, name)).to_have_count(1, timeout=30_000)
+    expect(
+        campaign_row(page, name).get_by_text("Brouillon", exact=True)
+    ).to_be_visible()
 
 
 def test_marketing_on_a_sunday_is_refused_with_the_next_allowed_slot(
@@ -199,16 +168,16 @@ def test_marketing_on_a_sunday_is_refused_with_the_next_allowed_slot(
     # Not PHONES: its STOP number, answered earlier, keeps out of any marketing.
     seed_contact_list(list_name, [f"+336110003{n:02d}" for n in range(1, 5)])
     name = f"Promo {uuid.uuid4().hex[:5]}"
-    _open(page, app_url)
-    _create(page, name)  # SMS Marketing
-    _import(page, name, list_name)
+    open_campaigns(page, app_url)
+    create_campaign(page, name)  # SMS Marketing
+    import_contacts(page, name, list_name)
     today = date.today()
     sunday = today + timedelta(days=(6 - today.weekday()) % 7 or 7)
     expected = next_allowed(
         datetime.combine(sunday, time(10, 0), tzinfo=TZ), SendingWindow()
     )
 
-    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    campaign_row(page, name).get_by_role("button", name=LAUNCH).click()
     launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
     launch.get_by_text("Lancement différé de la campagne").click()
     launch.get_by_label("Date d'envoi").fill(sunday.isoformat())
@@ -220,4 +189,6 @@ def test_marketing_on_a_sunday_is_refused_with_the_next_allowed_slot(
         f"Prochain créneau autorisé : {expected.strftime('%d/%m/%Y %H:%M')}"
     )
     launch.get_by_role("button", name="Annuler").click()
-    expect(_row(page, name).get_by_text("Brouillon", exact=True)).to_be_visible()
+    expect(
+        campaign_row(page, name).get_by_text("Brouillon", exact=True)
+    ).to_be_visible()

@@ -14,8 +14,12 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.integration.sarbacane_fixtures import running_simulator
-from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY, Simulator
+from tests.integration.sarbacane_support import (
+    ACCOUNT_ID,
+    API_KEY,
+    Simulator,
+    running_simulator,
+)
 
 
 @pytest.fixture(scope="module")

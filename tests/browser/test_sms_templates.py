@@ -7,7 +7,7 @@ import uuid
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from tests.browser.test_campaigns_page import CREATE, _open, _row
+from tests.support.pages import CREATE, campaign_row, open_campaigns, sms_parts
 
 TEMPLATE = (
     "Bienvenue à la formation {formation} le {date} à {heure}, {lieu}. "
@@ -58,7 +58,7 @@ def test_a_template_is_created_used_filled_edited_and_deleted(
     name = f"Accueil {uuid.uuid4().hex[:5]}"
     _create_template(page, app_url, name, shot, axe)
 
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     campaign = f"Session {uuid.uuid4().hex[:5]}"
     page.get_by_role("button", name=CREATE).click()
     modal = page.get_by_role("dialog", name=CREATE)
@@ -79,7 +79,7 @@ def test_a_template_is_created_used_filled_edited_and_deleted(
     expect(modal.get_by_text("À renseigner.")).to_be_visible()
     shot("create-unfilled")
     axe("create-unfilled")
-    expect(_row(page, campaign)).to_have_count(0)
+    expect(campaign_row(page, campaign)).to_have_count(0)
 
     modal.get_by_label("Lieu").fill("salle 2")
     expect(modal.get_by_label("Lieu")).to_have_attribute("aria-invalid", "false")
@@ -89,11 +89,7 @@ def test_a_template_is_created_used_filled_edited_and_deleted(
     expect(modal.locator("#sms-counter")).to_contain_text(
         "192 caractères (mention de désinscription incluse) · 2 SMS · encodage GSM"
     )
-    expect(phone.get_by_text("SMS 1/2")).to_be_visible()
-    expect(phone.get_by_text("SMS 2/2")).to_be_visible()
-    bubbles = phone.locator(".sms-bubble")
-    expect(bubbles).to_have_count(2)
-    first, second = bubbles.all_inner_texts()
+    first, second = sms_parts(phone, 2)
     assert len(first) == 153
     assert first + second == f"{FILLED}\n{MENTION}"
     expect(phone).to_contain_text("CentreForm")
@@ -104,7 +100,7 @@ def test_a_template_is_created_used_filled_edited_and_deleted(
 
     modal.get_by_role("button", name="Créer la campagne").click()
     expect(modal).to_be_hidden()
-    expect(_row(page, campaign)).to_have_count(1)
+    expect(campaign_row(page, campaign)).to_have_count(1)
 
     from sms_hub.store.db import session_scope
     from sms_hub.store.models import Campaign

@@ -17,29 +17,22 @@ ACCENT_9 = "rgb(62, 99, 221)"  # Radix indigo 9, the app's accent
 
 
 @pytest.fixture
-def finished_campaign(app_url, database_url):
+def finished_campaign(database_url, demo_centre_id):
     """A finished campaign of the demo centre whose report was read and kept,
     its deliveries spread over ``hours`` (arrange step: written as the
     statistics service keeps it)."""
-    from sqlmodel import select
-
     from sms_hub.domain.lifecycle import Status
     from sms_hub.services.statistics import _summary
     from sms_hub.store.db import session_scope
-    from sms_hub.store.models import Campaign, CampaignRecipient, Tenant, utcnow
+    from sms_hub.store.models import Campaign, CampaignRecipient, utcnow
 
     def make(name: str, moments: list[datetime]) -> int:
         summary = _summary(
             len(moments), [Outcome.DELIVERED] * len(moments), moments, parts=1
         )
         with session_scope(database_url) as session:
-            tenant = session.exec(select(Tenant).where(Tenant.slug == "demo")).first()
-            if tenant is None:
-                tenant = Tenant(slug="demo", name="Centre de formation Horizon")
-                session.add(tenant)
-                session.flush()
             campaign = Campaign(
-                tenant_id=tenant.id or 0,
+                tenant_id=demo_centre_id,
                 sarbacane_id=f"stats-{uuid.uuid4().hex[:8]}",
                 name=name,
                 kind="notification",

@@ -11,9 +11,15 @@ from playwright.sync_api import Page, expect
 
 from sms_hub.domain.calendar import TZ, SendingWindow, is_allowed
 from sms_hub.domain.campaign import NO_STOP_LIST_CONFIRM, NO_STOP_LIST_WARNING
-from tests.browser.conftest import open_row_action
-from tests.browser.test_campaigns_page import _create, _open, _row
-from tests.browser.test_sending_lifecycle import EXCLUSIONS, LAUNCH, _import
+from tests.support.pages import (
+    EXCLUSIONS,
+    LAUNCH,
+    campaign_row,
+    create_campaign,
+    import_contacts,
+    open_campaigns,
+    open_row_action,
+)
 
 HISTORY = "Historique"
 
@@ -37,11 +43,11 @@ def test_the_launch_names_the_lists_and_asks_to_confirm_without_the_stop_list(
     # (PHONES holds one) keeps a number out of every later SMS Marketing.
     seed_contact_list(list_name, [f"+336110002{n:02d}" for n in range(1, 5)])
     name = f"Portes ouvertes {uuid.uuid4().hex[:5]}"
-    _open(page, app_url)
-    _create(page, name)  # SMS Marketing: made with the STOP list
-    _import(page, name, list_name)
+    open_campaigns(page, app_url)
+    create_campaign(page, name)  # SMS Marketing: made with the STOP list
+    import_contacts(page, name, list_name)
 
-    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    campaign_row(page, name).get_by_role("button", name=LAUNCH).click()
     launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
     expect(launch).to_contain_text("Listes d'exclusionDésinscrits STOP")
     expect(launch).not_to_contain_text(NO_STOP_LIST_WARNING)
@@ -50,7 +56,7 @@ def test_the_launch_names_the_lists_and_asks_to_confirm_without_the_stop_list(
     expect(launch).to_be_hidden()
 
     # The user takes the STOP list off and chooses another one.
-    _row(page, name).get_by_role("button", name=EXCLUSIONS).click()
+    campaign_row(page, name).get_by_role("button", name=EXCLUSIONS).click()
     exclusions = page.get_by_role("dialog", name="Choisir les listes d'exclusion")
     stop = exclusions.get_by_role("checkbox", name=re.compile("Désinscrits STOP"))
     expect(stop).to_be_checked()
@@ -59,7 +65,7 @@ def test_the_launch_names_the_lists_and_asks_to_confirm_without_the_stop_list(
     exclusions.get_by_role("button", name="Assigner ces listes à la campagne").click()
     expect(page.get_by_text("Listes d'exclusion assignées")).to_be_visible()
 
-    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    campaign_row(page, name).get_by_role("button", name=LAUNCH).click()
     expect(launch).to_contain_text("Listes d'exclusionSalariés du centre")
     expect(launch).to_contain_text(NO_STOP_LIST_WARNING)
     consent = launch.get_by_role("checkbox", name=NO_STOP_LIST_CONFIRM)
@@ -77,7 +83,7 @@ def test_the_launch_names_the_lists_and_asks_to_confirm_without_the_stop_list(
     consent.click()
     expect(schedule).to_be_enabled()
     schedule.click()
-    row = _row(page, name)
+    row = campaign_row(page, name)
     expect(row.get_by_text("Planifiée", exact=True)).to_be_visible()
 
     open_row_action(page, row, HISTORY)

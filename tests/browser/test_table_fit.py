@@ -14,8 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sms_hub.domain.lifecycle import ACTION_INFO, STATUS_INFO, Action, Status
-from tests.browser.conftest import open_from_portal
-from tests.browser.test_campaigns_page import _row
+from tests.support.pages import campaign_row, open_from_portal
 
 MORE = "Plus d'actions"
 ALL_LABELS = {info.label for info in ACTION_INFO.values()}
@@ -111,7 +110,7 @@ def campaigns(page: Page, app_url: str, portal_token, database_url):
     names = _seed_campaigns(database_url, slug, tag)
     page.reload()
     for name in names.values():
-        expect(_row(page, name)).to_have_count(1, timeout=30_000)
+        expect(campaign_row(page, name)).to_have_count(1, timeout=30_000)
     return names
 
 
@@ -127,12 +126,14 @@ def test_nothing_is_cut_and_nothing_scrolls_sideways_at_the_portals_widths(
 ):
     page.set_viewport_size({"width": width, "height": 768})
     for name in campaigns.values():
-        expect(_row(page, name).get_by_role("button", name=MORE)).to_be_visible()
+        expect(
+            campaign_row(page, name).get_by_role("button", name=MORE)
+        ).to_be_visible()
     _shot(page, width)
     assert page.evaluate(_PAST_RIGHT_EDGE) == []
     assert page.evaluate(_NO_SIDEWAYS_SCROLL)
     for name in campaigns.values():
-        header = _row(page, name).get_by_role("rowheader")
+        header = campaign_row(page, name).get_by_role("rowheader")
         assert header.evaluate(_NAME_LINES) <= 2, name
 
 
@@ -152,10 +153,10 @@ def test_on_a_phone_each_campaign_is_a_card(page: Page, campaigns):
     assert page.evaluate(_NO_SIDEWAYS_SCROLL)
 
 
-def _labels_of_row(page: Page, name: str) -> tuple[set[str], set[str]]:
+def _labels_ofcampaign_row(page: Page, name: str) -> tuple[set[str], set[str]]:
     """The labels of a row's icons, and of its menu's items (the menu opened
     and closed by keyboard)."""
-    row = _row(page, name)
+    row = campaign_row(page, name)
     icons = {
         b.get_attribute("aria-label") or ""
         for b in row.get_by_role("button").all() + row.get_by_role("link").all()
@@ -179,7 +180,7 @@ def _labels_of_row(page: Page, name: str) -> tuple[set[str], set[str]]:
 def test_every_action_of_every_status_is_reachable_by_its_label(page: Page, campaigns):
     page.set_viewport_size({"width": 1024, "height": 768})
     for name in campaigns.values():
-        icons, items = _labels_of_row(page, name)
+        icons, items = _labels_ofcampaign_row(page, name)
         assert icons | items == ALL_LABELS, name
         assert not icons & items, name
 
@@ -188,7 +189,7 @@ def test_a_refused_action_says_why_in_the_menu_and_the_menu_is_accessible(
     page: Page, campaigns, axe
 ):
     page.set_viewport_size({"width": 1024, "height": 768})
-    row = _row(page, campaigns[Status.DRAFT])
+    row = campaign_row(page, campaigns[Status.DRAFT])
     # Tab reaches the menu's trigger after the row's icons.
     row.get_by_role("button", name=ACTION_INFO[Action.DELETE].label).focus()
     page.keyboard.press("Tab")

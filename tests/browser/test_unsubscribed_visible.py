@@ -10,13 +10,14 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from sms_hub.domain.unsubscribes import BADGE, FILTER_ONLY
-from tests.browser.test_campaigns_page import _open, _row
-from tests.browser.test_sending_lifecycle import (
+from tests.support.pages import (
     EXCLUSIONS,
     LAUNCH,
     RECIPIENTS,
-    _import,
-    _notification,
+    campaign_row,
+    create_notification,
+    import_contacts,
+    open_campaigns,
 )
 
 #: On the simulator's STOP list from the start (DEFAULT_BLACKLIST).
@@ -53,10 +54,10 @@ def test_a_stop_contact_is_badged_and_counted_out_of_the_launch(
     # A notification takes them all (no opt-out); with the STOP list among
     # its exclusion lists, the launch leaves the unsubscribed one out.
     name = f"Convocation {uuid.uuid4().hex[:5]}"
-    _open(page, app_url)
-    _notification(page, name)
-    _import(page, name, list_name)
-    _row(page, name).get_by_role("button", name=RECIPIENTS).click()
+    open_campaigns(page, app_url)
+    create_notification(page, name)
+    import_contacts(page, name, list_name)
+    campaign_row(page, name).get_by_role("button", name=RECIPIENTS).click()
     recipients = page.get_by_role("dialog", name="Liste des destinataires")
     expect(
         recipients.get_by_role("row").filter(has_text="06 00 00 09 99")
@@ -66,13 +67,13 @@ def test_a_stop_contact_is_badged_and_counted_out_of_the_launch(
     shot("recipients-unsubscribed")
     recipients.get_by_role("button", name="Fermer").click()
 
-    _row(page, name).get_by_role("button", name=EXCLUSIONS).click()
+    campaign_row(page, name).get_by_role("button", name=EXCLUSIONS).click()
     exclusions = page.get_by_role("dialog", name="Choisir les listes d'exclusion")
     exclusions.get_by_role("checkbox", name=re.compile("Désinscrits STOP")).click()
     exclusions.get_by_role("button", name="Assigner ces listes à la campagne").click()
     expect(page.get_by_text("Listes d'exclusion assignées")).to_be_visible()
 
-    _row(page, name).get_by_role("button", name=LAUNCH).click()
+    campaign_row(page, name).get_by_role("button", name=LAUNCH).click()
     launch = page.get_by_role("dialog", name="Lancer ou planifier l'envoi")
     expect(launch).to_contain_text("Destinataires4")
     expect(launch).to_contain_text("1 destinataire désinscrit ne recevra pas ce SMS")

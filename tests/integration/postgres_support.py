@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.integration.sarbacane_support import free_port
+from tests.support.ports import free_port
 
 
 def _bin(name: str) -> str:

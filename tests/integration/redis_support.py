@@ -1,7 +1,7 @@
 """A throwaway Redis server on a loopback port (Debian's redis-server).
 
-Use ``redis_server()`` as a context manager, or the ``redis_url`` fixture
-(``pytest_plugins = ["tests.integration.redis_support"]``). A missing
+Use ``redis_server()`` as a context manager (``redis_process()`` also gives
+its process), or the ``redis_url`` fixture of the integration tests. A missing
 ``redis-server`` is an error, never a skip: ``make test`` installs it.
 """
 
@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import redis
 
-from tests.integration.sarbacane_support import free_port
+from tests.support.ports import free_port
 
 START_TIMEOUT_SECONDS = 20
 
@@ -57,9 +56,10 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def redis_server() -> Iterator[str]:
+def redis_process() -> Iterator[tuple[str, subprocess.Popen]]:
     """Start redis-server in a fresh temporary folder, with no persistence;
-    yields its ``redis://127.0.0.1:<port>/0`` URL and stops it afterwards."""
+    yields its ``redis://127.0.0.1:<port>/0`` URL and its process, and stops
+    it afterwards."""
     binary = _redis_server_binary()
     root = Path(tempfile.mkdtemp(prefix="sms-hub-redis-"))
     log = root / "redis.log"
@@ -80,7 +80,7 @@ def redis_server() -> Iterator[str]:
     url = f"redis://127.0.0.1:{port}/0"
     try:
         _wait_until_up(url, process, log)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
@@ -91,8 +91,8 @@ def redis_server() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    """The URL of a Redis server private to the test module."""
-    with redis_server() as url:
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """A fresh redis-server (see ``redis_process``); yields its URL."""
+    with redis_process() as (url, _process):
         yield url

@@ -13,24 +13,26 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from sms_hub.sarbacane import SarbacaneClient
-from sms_hub.settings import SimulatorSettings
+from sms_hub.sarbacane.simulator import create_app
+from sms_hub.settings import SIMULATOR_MOUNT, SimulatorSettings
+from tests.support.ports import free_port
+
+if TYPE_CHECKING:
+    import pytest
 
 ACCOUNT_ID = "acc-test"
 API_KEY = "key-test"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Blackhole:
@@ -223,6 +225,34 @@ class Simulator:
     def reset(self) -> None:
         self.admin("DELETE", "faults")
         self.admin("DELETE", "stats")
+
+
+@contextmanager
+def serving_simulator(
+    db_path: Path, wrap: Callable[[Any], Any] | None = None, **overrides: Any
+) -> Iterator[Simulator]:
+    """The simulator served on a loopback port over the SQLite file ``db_path``
+    (its ASGI app passed through ``wrap`` when given, e.g. a ``Blackhole``)."""
+    app = create_app(simulator_settings(db_path, **overrides))
+    app = Starlette(routes=[Mount(SIMULATOR_MOUNT, app=wrap(app) if wrap else app)])
+    with ServerThread(app) as server:
+        sim = Simulator(root=server.url + SIMULATOR_MOUNT, db_path=db_path)
+        try:
+            yield sim
+        finally:
+            sim.http.close()
+
+
+@contextmanager
+def running_simulator(
+    tmp_path_factory: pytest.TempPathFactory,
+    wrap: Callable[[Any], Any] | None = None,
+    **overrides: Any,
+) -> Iterator[Simulator]:
+    """``serving_simulator`` over a fresh file in a temporary folder."""
+    db_path = tmp_path_factory.mktemp("sarbacane") / "simulator.db"
+    with serving_simulator(db_path, wrap, **overrides) as sim:
+        yield sim
 
 
 def make_client(base_url: str, **overrides: Any) -> SarbacaneClient:

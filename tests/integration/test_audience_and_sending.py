@@ -7,66 +7,32 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sms_hub.domain.campaign import CampaignKind, NewCampaign
+from sms_hub.domain.campaign import CampaignKind
 from sms_hub.domain.lifecycle import Status
-from sms_hub.sarbacane import SarbacaneClient, get_client
 from sms_hub.services import audience, sending, sync
-from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.context import Actor
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import GatewayError, NotAllowed
-from sms_hub.settings import get_settings
 from sms_hub.store import queries
-from sms_hub.store.db import session_scope
-from sms_hub.store.models import Contact, ContactList
 from tests.integration.download_support import downloaded
-
-pytest_plugins = ["tests.integration.app_fixtures"]
-
-
-def sarbacane() -> SarbacaneClient:
-    """The test centre's Sarbacane account, read directly (what Sarbacane holds)."""
-    return get_client(get_settings())
-
-
-def _scope():
-    return session_scope(get_settings().database_url)
-
-
-def _list(actor: Actor, name: str, phones: list[str]) -> int:
-    with _scope() as session:
-        contact_list = ContactList(
-            tenant_id=actor.tenant_id, name=name, contact_count=len(phones)
-        )
-        session.add(contact_list)
-        session.flush()
-        for i, phone in enumerate(phones):
-            session.add(
-                Contact(list_id=contact_list.id, phone=phone, email=f"c{i}@{name}.fr")
-            )
-        return contact_list.id
-
-
-def _phones(start: int, count: int) -> list[str]:
-    return [f"+336{n:08d}" for n in range(start, start + count)]
-
-
-async def _draft(actor: Actor, kind=CampaignKind.NOTIFICATION) -> int:
-    row = await campaign_service.create_campaign(
-        actor, NewCampaign("Session de janvier", kind, "CentreForm", "Bonjour")
-    )
-    return row.id
-
-
-def _campaign(actor: Actor, campaign_id: int):
-    with _scope() as session:
-        return queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+from tests.support.factories import (
+    add_contact_list,
+    create_draft,
+    db_scope,
+    mobile_numbers,
+    poll_until_finished,
+    remote_phones,
+    sarbacane_account,
+    stored_campaign,
+)
 
 
 async def test_import_dedupes_by_number_and_pushes_each_recipient_once(actor, sim):
-    campaign_id = await _draft(actor)
-    first = _list(actor, "stagiaires", _phones(0, 1500))
-    second = _list(actor, "anciens", _phones(1000, 700))  # 500 in common
+    campaign_id = await create_draft(actor)
+    first = add_contact_list(actor, "stagiaires", mobile_numbers(0, 1500))
+    second = add_contact_list(
+        actor, "anciens", mobile_numbers(1000, 700)
+    )  # 500 in common
     assert await audience.contacts_to_add(actor, campaign_id, [first, second]) == 1700
     seen: list[tuple[int, int]] = []
 
@@ -77,42 +43,36 @@ async def test_import_dedupes_by_number_and_pushes_each_recipient_once(actor, si
     assert (summary.added, summary.skipped, summary.pushed) == (1700, 0, 1700)
     assert seen == [(0, 1700), (1000, 1700), (1700, 1700)]
     assert sim.count("POST /v1/campaigns/{campaign_id}/recipients") == 2
-    remote = _campaign(actor, campaign_id).sarbacane_id
+    remote = stored_campaign(actor, campaign_id).sarbacane_id
     phones = []
     for offset in range(0, 3000, 1000):
-        page = await sarbacane().list_recipients(remote, offset=offset, limit=1000)
+        page = await sarbacane_account().list_recipients(
+            remote, offset=offset, limit=1000
+        )
         phones += [r.phone for r in page]
-    assert sorted(phones) == _phones(0, 1700)
+    assert sorted(phones) == mobile_numbers(0, 1700)
 
     again = await audience.import_lists(actor, campaign_id, [first])
     assert (again.added, again.skipped, again.pushed) == (0, 1500, 0)
-    assert _campaign(actor, campaign_id).recipient_count == 1700
-
-
-async def _remote_phones(campaign) -> list[str]:
-    phones: list[str] = []
-    for offset in range(0, 5000, 1000):
-        page = await sarbacane().list_recipients(
-            campaign.sarbacane_id, offset=offset, limit=1000
-        )
-        phones += [r.phone for r in page]
-    return phones
+    assert stored_campaign(actor, campaign_id).recipient_count == 1700
 
 
 async def test_a_lost_answer_on_a_batch_is_read_back_not_pushed_again(actor, sim):
-    campaign_id = await _draft(actor)
-    list_id = _list(actor, "perdu", _phones(0, 2500))
+    campaign_id = await create_draft(actor)
+    list_id = add_contact_list(actor, "perdu", mobile_numbers(0, 2500))
     route = "POST /v1/campaigns/{campaign_id}/recipients"
     sim.set_faults(fault_route=route, drop_response_after_commit=1)
     summary = await audience.import_lists(actor, campaign_id, [list_id])
     assert summary.pushed == 2500
     assert sim.count(route) == 3
-    assert await _remote_phones(_campaign(actor, campaign_id)) == _phones(0, 2500)
+    assert await remote_phones(stored_campaign(actor, campaign_id)) == mobile_numbers(
+        0, 2500
+    )
 
 
 async def test_a_push_interrupted_by_faults_resumes_without_duplicates(actor, sim):
-    campaign_id = await _draft(actor)
-    list_id = _list(actor, "gros", _phones(0, 2500))
+    campaign_id = await create_draft(actor)
+    list_id = add_contact_list(actor, "gros", mobile_numbers(0, 2500))
 
     async def fail_after_first_batch(done: int, total: int) -> None:
         if done == 1000:
@@ -127,31 +87,35 @@ async def test_a_push_interrupted_by_faults_resumes_without_duplicates(actor, si
     _, total = await audience.push_pending(actor, campaign_id)
     assert total == 2500
     assert await audience.unpushed_count(actor, campaign_id) == 0
-    assert await _remote_phones(_campaign(actor, campaign_id)) == _phones(0, 2500)
+    assert await remote_phones(stored_campaign(actor, campaign_id)) == mobile_numbers(
+        0, 2500
+    )
 
 
 async def test_a_batch_acknowledged_before_a_crash_is_not_pushed_again(actor, sim):
-    campaign_id = await _draft(actor)
-    list_id = _list(actor, "crash", _phones(0, 1500))
+    campaign_id = await create_draft(actor)
+    list_id = add_contact_list(actor, "crash", mobile_numbers(0, 1500))
     sim.set_faults(error_rate=1.0)
     with pytest.raises(GatewayError):
         await audience.import_lists(actor, campaign_id, [list_id])
     sim.reset()
-    campaign = _campaign(actor, campaign_id)
+    campaign = stored_campaign(actor, campaign_id)
     # The app pushed the first batch, then died before marking it pushed.
-    with _scope() as session:
+    with db_scope() as session:
         first = queries.pending_recipients(session, campaign_id, 1000)
-    await sarbacane().add_recipients(
+    await sarbacane_account().add_recipients(
         campaign.sarbacane_id, [(email, phone) for _, email, phone in first]
     )
     await audience.push_pending(actor, campaign_id)
-    assert await _remote_phones(campaign) == _phones(0, 1500)
+    assert await remote_phones(campaign) == mobile_numbers(0, 1500)
 
 
 async def test_recipients_read_the_french_way_and_are_found_as_read(actor, sim):
-    campaign_id = await _draft(actor)
+    campaign_id = await create_draft(actor)
     phones = ["+33612345678", "+262692123456", "+32470123456"]
-    await audience.import_lists(actor, campaign_id, [_list(actor, "fr", phones)])
+    await audience.import_lists(
+        actor, campaign_id, [add_contact_list(actor, "fr", phones)]
+    )
     rows, total = await audience.recipients_page(
         actor, campaign_id, search="", offset=0, limit=20
     )
@@ -174,7 +138,7 @@ async def test_recipients_read_the_french_way_and_are_found_as_read(actor, sim):
 
 
 async def test_exclusions_preselect_stop_list_for_marketing_and_are_saved(actor, sim):
-    campaign_id = await _draft(actor, kind=CampaignKind.MARKETING)
+    campaign_id = await create_draft(actor, kind=CampaignKind.MARKETING)
     choices = await audience.exclusion_choices(actor, campaign_id)
     assert choices[0].id == "DEFAULT_BLACKLIST"
     assert choices[0].chosen and choices[0].recommended
@@ -189,39 +153,41 @@ async def test_exclusions_preselect_stop_list_for_marketing_and_are_saved(actor,
     )
     again = await audience.exclusion_choices(actor, campaign_id)
     assert {c.id for c in again if c.chosen} == {"DEFAULT_BLACKLIST", other.id}
-    remote = await sarbacane().get_campaign(_campaign(actor, campaign_id).sarbacane_id)
+    remote = await sarbacane_account().get_campaign(
+        stored_campaign(actor, campaign_id).sarbacane_id
+    )
     assert set(remote.blacklists) == {"DEFAULT_BLACKLIST", other.id}
 
 
 async def test_launch_needs_a_recipient(actor):
-    campaign_id = await _draft(actor)
+    campaign_id = await create_draft(actor)
     with pytest.raises(NotAllowed, match="au minimum 1 destinataire"):
         await sending.launch(actor, campaign_id, None)
 
 
 async def test_launch_twice_sends_once_and_the_poller_follows_to_finish(actor, sim):
-    campaign_id = await _draft(actor)
-    await audience.import_lists(actor, campaign_id, [_list(actor, "l", _phones(0, 20))])
+    campaign_id = await create_draft(actor)
+    await audience.import_lists(
+        actor, campaign_id, [add_contact_list(actor, "l", mobile_numbers(0, 20))]
+    )
     results = await asyncio.gather(
         sending.launch(actor, campaign_id, None),
         sending.launch(actor, campaign_id, None),
     )
     assert sorted(results) == [False, True]
     assert sim.count("POST /v1/campaigns/{campaign_id}/send") == 1
-    assert _campaign(actor, campaign_id).status == Status.RECEIVED
-    for _ in range(100):
-        await sync.poll_once()
-        if _campaign(actor, campaign_id).status == Status.FINISHED:
-            break
-        await asyncio.sleep(0.05)
-    campaign = _campaign(actor, campaign_id)
+    assert stored_campaign(actor, campaign_id).status == Status.RECEIVED
+    await poll_until_finished(actor, campaign_id)
+    campaign = stored_campaign(actor, campaign_id)
     assert campaign.status == Status.FINISHED
     assert campaign.processed_count == 20
 
 
 async def test_a_send_whose_answer_is_lost_is_not_sent_twice(actor, sim):
-    campaign_id = await _draft(actor)
-    await audience.import_lists(actor, campaign_id, [_list(actor, "p", _phones(0, 5))])
+    campaign_id = await create_draft(actor)
+    await audience.import_lists(
+        actor, campaign_id, [add_contact_list(actor, "p", mobile_numbers(0, 5))]
+    )
     sim.set_faults(drop_response_after_commit=1)
     assert await sending.launch(actor, campaign_id, None) is True
     stats = sim.stats()
@@ -230,27 +196,31 @@ async def test_a_send_whose_answer_is_lost_is_not_sent_twice(actor, sim):
 
 
 async def test_schedule_in_the_past_is_refused_and_a_future_one_is_planned(actor, sim):
-    campaign_id = await _draft(actor)
-    await audience.import_lists(actor, campaign_id, [_list(actor, "s", _phones(0, 3))])
+    campaign_id = await create_draft(actor)
+    await audience.import_lists(
+        actor, campaign_id, [add_contact_list(actor, "s", mobile_numbers(0, 3))]
+    )
     with pytest.raises(NotAllowed, match="La date d'envoi est passée"):
         await sending.launch(actor, campaign_id, datetime.now(UTC) - timedelta(hours=1))
     when = datetime.now(UTC) + timedelta(days=2)
     assert await sending.launch(actor, campaign_id, when)
-    campaign = _campaign(actor, campaign_id)
+    campaign = stored_campaign(actor, campaign_id)
     assert campaign.status == Status.SCHEDULED
     await sync.poll_once()
-    assert _campaign(actor, campaign_id).status == Status.SCHEDULED
+    assert stored_campaign(actor, campaign_id).status == Status.SCHEDULED
     assert await sending.cancel(actor, campaign_id)
-    assert _campaign(actor, campaign_id).status == Status.CANCELLED
+    assert stored_campaign(actor, campaign_id).status == Status.CANCELLED
     preview = await sending.preview(actor, campaign_id)
     assert "déjà reçu le SMS" in preview.relaunch_warning
     assert await sending.launch(actor, campaign_id, None)
-    assert _campaign(actor, campaign_id).status == Status.RECEIVED
+    assert stored_campaign(actor, campaign_id).status == Status.RECEIVED
 
 
 async def test_marketing_outside_the_window_offers_the_next_slot(actor):
-    campaign_id = await _draft(actor, kind=CampaignKind.MARKETING)
-    await audience.import_lists(actor, campaign_id, [_list(actor, "m", _phones(0, 3))])
+    campaign_id = await create_draft(actor, kind=CampaignKind.MARKETING)
+    await audience.import_lists(
+        actor, campaign_id, [add_contact_list(actor, "m", mobile_numbers(0, 3))]
+    )
     sunday_noon = datetime(2027, 1, 10, 11, 0, tzinfo=UTC)
     with pytest.raises(
         NotAllowed, match="Prochain créneau autorisé : 11/01/2027 08:00"
@@ -259,35 +229,31 @@ async def test_marketing_outside_the_window_offers_the_next_slot(actor):
 
 
 async def test_the_poller_survives_sarbacane_errors_and_catches_up(actor, sim):
-    campaign_id = await _draft(actor)
-    await audience.import_lists(actor, campaign_id, [_list(actor, "e", _phones(0, 4))])
+    campaign_id = await create_draft(actor)
+    await audience.import_lists(
+        actor, campaign_id, [add_contact_list(actor, "e", mobile_numbers(0, 4))]
+    )
     await sending.launch(actor, campaign_id, None)
     sim.set_faults(error_rate=1.0)
     assert await sync.poll_once() == 0  # the centre is skipped, nothing breaks
-    assert _campaign(actor, campaign_id).status == Status.RECEIVED
+    assert stored_campaign(actor, campaign_id).status == Status.RECEIVED
     sim.set_faults(error_rate=0.0)
-    for _ in range(100):
-        await sync.poll_once()
-        if _campaign(actor, campaign_id).status == Status.FINISHED:
-            break
-        await asyncio.sleep(0.05)
-    assert _campaign(actor, campaign_id).status == Status.FINISHED
+    await poll_until_finished(actor, campaign_id)
+    assert stored_campaign(actor, campaign_id).status == Status.FINISHED
 
 
 async def test_statistics_match_the_simulator_outcomes(actor, sim):
     from sms_hub.services import statistics
 
-    campaign_id = await _draft(actor)
-    phones = [*_phones(0, 10), "+33612345613", "+33612345699", "+33612345713"]
-    await audience.import_lists(actor, campaign_id, [_list(actor, "st", phones)])
+    campaign_id = await create_draft(actor)
+    phones = [*mobile_numbers(0, 10), "+33612345613", "+33612345699", "+33612345713"]
+    await audience.import_lists(
+        actor, campaign_id, [add_contact_list(actor, "st", phones)]
+    )
     with pytest.raises(NotAllowed, match="Envoi terminé"):
         await statistics.campaign_statistics(actor, campaign_id)
     await sending.launch(actor, campaign_id, None)
-    for _ in range(100):
-        await sync.poll_once()
-        if _campaign(actor, campaign_id).status == Status.FINISHED:
-            break
-        await asyncio.sleep(0.05)
+    await poll_until_finished(actor, campaign_id)
     view = await statistics.campaign_statistics(actor, campaign_id)
     figures = {f.label: (f.value, f.rate) for f in view.figures}
     assert figures["Destinataires"] == ("13", "")
@@ -331,22 +297,20 @@ async def test_a_kept_report_with_pending_outcomes_is_read_again_later(actor, si
     from sms_hub.services import statistics
     from sms_hub.store.models import Campaign
 
-    campaign_id = await _draft(actor)
-    phones = _phones(20, 3)
-    await audience.import_lists(actor, campaign_id, [_list(actor, "pd", phones)])
+    campaign_id = await create_draft(actor)
+    phones = mobile_numbers(20, 3)
+    await audience.import_lists(
+        actor, campaign_id, [add_contact_list(actor, "pd", phones)]
+    )
     await sending.launch(actor, campaign_id, None)
-    for _ in range(100):
-        await sync.poll_once()
-        if _campaign(actor, campaign_id).status == Status.FINISHED:
-            break
-        await asyncio.sleep(0.05)
+    await poll_until_finished(actor, campaign_id)
     await statistics.campaign_statistics(actor, campaign_id)
     reads = sim.count("GET /v1/reports/{campaign_id}/recipients")
 
     def kept(pending: int, age: timedelta) -> None:
-        summary = json.loads(_campaign(actor, campaign_id).report_summary or "{}")
+        summary = json.loads(stored_campaign(actor, campaign_id).report_summary or "{}")
         summary["pending"] = pending
-        with _scope() as session:
+        with db_scope() as session:
             session.exec(
                 update(Campaign)
                 .where(col(Campaign.id) == campaign_id)
@@ -378,9 +342,9 @@ async def test_a_poll_cycle_costs_bulk_reads_plus_capped_progress_reads(
     sim.set_faults(recipients_per_second=0.5, moderation_seconds=0.0)
     ids = []
     for name in ("a", "b", "c"):
-        campaign_id = await _draft(actor)
+        campaign_id = await create_draft(actor)
         await audience.import_lists(
-            actor, campaign_id, [_list(actor, name, _phones(0, 50))]
+            actor, campaign_id, [add_contact_list(actor, name, mobile_numbers(0, 50))]
         )
         await sending.launch(actor, campaign_id, None)
         ids.append(campaign_id)
@@ -391,21 +355,23 @@ async def test_a_poll_cycle_costs_bulk_reads_plus_capped_progress_reads(
     stats = sim.stats()
     assert stats.get("GET /v1/campaigns", 0) == 2  # MODERATION and ROUTING lists
     assert stats.get("GET /v1/campaigns/{campaign_id}", 0) == 1
-    assert {_campaign(actor, i).status for i in ids} == {Status.SENDING}
+    assert {stored_campaign(actor, i).status for i in ids} == {Status.SENDING}
 
 
 async def test_a_campaign_deleted_in_sarbacane_is_marked(actor, sim):
-    campaign_id = await _draft(actor)
+    campaign_id = await create_draft(actor)
     await audience.import_lists(
-        actor, campaign_id, [_list(actor, "del", _phones(0, 2))]
+        actor, campaign_id, [add_contact_list(actor, "del", mobile_numbers(0, 2))]
     )
     sim.set_faults(moderation_seconds=3600)
     await sending.launch(actor, campaign_id, None)
     sim.reset()
-    await sarbacane().cancel(_campaign(actor, campaign_id).sarbacane_id)
-    await sarbacane().delete_campaign(_campaign(actor, campaign_id).sarbacane_id)
+    await sarbacane_account().cancel(stored_campaign(actor, campaign_id).sarbacane_id)
+    await sarbacane_account().delete_campaign(
+        stored_campaign(actor, campaign_id).sarbacane_id
+    )
     await sync.poll_once()
-    campaign = _campaign(actor, campaign_id)
+    campaign = stored_campaign(actor, campaign_id)
     assert campaign.status == Status.CANCELLED
     assert campaign.last_error == "La campagne n'existe plus dans Sarbacane."
 
@@ -414,9 +380,11 @@ async def test_marketing_waits_for_the_window_of_every_recipient_zone(actor, sim
     """A Paris centre writing to Paris and La Réunion: 18:30 in Paris is 21:30
     in La Réunion, so the schedule is refused, naming La Réunion, and the
     slot offered is open for both."""
-    campaign_id = await _draft(actor, kind=CampaignKind.MARKETING)
-    phones = [*_phones(0, 3), "+262692123456", "+262693000001"]
-    await audience.import_lists(actor, campaign_id, [_list(actor, "dom", phones)])
+    campaign_id = await create_draft(actor, kind=CampaignKind.MARKETING)
+    phones = [*mobile_numbers(0, 3), "+262692123456", "+262693000001"]
+    await audience.import_lists(
+        actor, campaign_id, [add_contact_list(actor, "dom", phones)]
+    )
     evening = datetime(2027, 1, 5, 17, 30, tzinfo=UTC)  # Tuesday 18:30 in Paris
     with pytest.raises(NotAllowed) as refused:
         await sending.launch(actor, campaign_id, evening)
@@ -425,19 +393,26 @@ async def test_marketing_waits_for_the_window_of_every_recipient_zone(actor, sim
         "commerciaux sont envoyés entre 08h00 et 20h00. "
         "Prochain créneau autorisé : 06/01/2027 08:00 (heure de Paris)."
     )
-    assert _campaign(actor, campaign_id).status == Status.DRAFT
+    assert stored_campaign(actor, campaign_id).status == Status.DRAFT
     slot = datetime(2027, 1, 6, 7, 0, tzinfo=UTC)  # 08:00 Paris, 11:00 La Réunion
     assert await sending.launch(actor, campaign_id, slot)
-    assert _campaign(actor, campaign_id).status == Status.SCHEDULED
+    assert stored_campaign(actor, campaign_id).status == Status.SCHEDULED
 
 
 async def test_the_recipient_zones_come_from_one_grouped_query(actor):
     from sms_hub.services.recipient_zones import recipient_zones
 
-    campaign_id = await _draft(actor, kind=CampaignKind.MARKETING)
-    phones = [*_phones(0, 2000), "+262692123456", "+262639012345", "+32470123456"]
-    await audience.import_lists(actor, campaign_id, [_list(actor, "z", phones)])
-    with _scope() as session:
+    campaign_id = await create_draft(actor, kind=CampaignKind.MARKETING)
+    phones = [
+        *mobile_numbers(0, 2000),
+        "+262692123456",
+        "+262639012345",
+        "+32470123456",
+    ]
+    await audience.import_lists(
+        actor, campaign_id, [add_contact_list(actor, "z", phones)]
+    )
+    with db_scope() as session:
         tenant = queries.tenant_by_id(session, actor.tenant_id)
         samples = queries.recipient_number_samples(
             session, actor.tenant_id, campaign_id, 9, "+33"
@@ -451,7 +426,7 @@ async def test_the_recipient_zones_come_from_one_grouped_query(actor):
         "de l'indicatif +32 (Belgique)",
     ]
     stranger = Actor(tenant_id=actor.tenant_id + 1, user="autre@centre.fr")
-    with _scope() as session:
+    with db_scope() as session:
         assert not queries.recipient_number_samples(
             session, stranger.tenant_id, campaign_id, 9, "+33"
         )

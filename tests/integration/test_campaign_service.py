@@ -20,8 +20,6 @@ from sms_hub.store.db import session_scope
 from sms_hub.store.models import AuditEvent, Campaign
 from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
 
-pytest_plugins = ["tests.integration.app_fixtures"]
-
 
 def _new(
     name: str = "Rentrée", kind=CampaignKind.MARKETING, content="Bonjour"

@@ -25,9 +25,7 @@ from sms_hub.store import secret_box
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import AuditEvent, Campaign, Tenant
 from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
-from tests.integration.test_audience_and_sending import _list
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from tests.support.factories import add_contact_list
 
 SECRET = "sarbacane-api-key-that-must-never-leak"
 
@@ -161,7 +159,7 @@ async def _active_campaign(admin: Actor, name: str, *, scheduled: bool) -> int:
         admin, NewCampaign(name, CampaignKind.NOTIFICATION, "CentreForm", "Bonjour")
     )
     phones = [f"+3361234{n:04d}" for n in range(3)]
-    await audience.import_lists(admin, row.id, [_list(admin, name, phones)])
+    await audience.import_lists(admin, row.id, [add_contact_list(admin, name, phones)])
     when = datetime.now(UTC) + timedelta(days=2) if scheduled else None
     assert await sending.launch(admin, row.id, when)
     return row.id
@@ -220,7 +218,9 @@ async def test_campaigns_of_the_old_account_are_never_read_through_the_new_one(
     draft = await create_campaign(
         admin, NewCampaign("Brouillon", CampaignKind.NOTIFICATION, "Centre", "Bonjour")
     )
-    await audience.import_lists(admin, draft.id, [_list(admin, "b", ["+33612349999"])])
+    await audience.import_lists(
+        admin, draft.id, [add_contact_list(admin, "b", ["+33612349999"])]
+    )
     sim.add_account("acc-nouveau", "key-nouveau", name="Nouveau compte")
     # The account changes under a campaign still sending (as a launch racing
     # the change of « Paramètres du centre » would leave it).

@@ -24,10 +24,8 @@ from sms_hub.services.downloads import Download
 from sms_hub.services.errors import InvalidInput, NotAllowed
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
-from sms_hub.store.db import session_scope
 from sms_hub.store.models import Campaign, CampaignRecipient, Contact, ContactList
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from tests.support.factories import db_scope
 
 PERSON = "+33612345678"
 PERSON_EMAIL = "Camille.Martin@exemple.fr"
@@ -36,16 +34,12 @@ OTHERS = ["+33610000001", "+33610000002"]
 TRACES = ["612345678", "6 12 34 56 78", "camille.martin", "Camille.Martin"]
 
 
-def _scope():
-    return session_scope(get_settings().database_url)
-
-
 def _admin(actor: Actor) -> Actor:
     return replace(actor, is_admin=True)
 
 
 def _list(actor: Actor, name: str) -> int:
-    with _scope() as session:
+    with db_scope() as session:
         contact_list = ContactList(
             tenant_id=actor.tenant_id, name=name, contact_count=3
         )
@@ -68,7 +62,7 @@ def _list(actor: Actor, name: str) -> int:
 def _sent_campaign(actor: Actor) -> int:
     """A finished campaign with its kept per-recipient outcomes."""
     outcomes = {PERSON: "stop", OTHERS[0]: "delivered", OTHERS[1]: "failed"}
-    with _scope() as session:
+    with db_scope() as session:
         campaign = Campaign(
             tenant_id=actor.tenant_id,
             sarbacane_id="sent-1",
@@ -110,7 +104,7 @@ async def _pushed_draft(actor: Actor, list_id: int) -> int:
 def _traces() -> list[tuple[str, str, str]]:
     """(table, column, value) of every text cell holding a trace of the person."""
     found = []
-    with _scope() as session:
+    with db_scope() as session:
         tables = session.exec(
             text("SELECT name FROM sqlite_master WHERE type = 'table'")
         ).all()
@@ -133,7 +127,7 @@ def _traces() -> list[tuple[str, str, str]]:
 
 
 def _outcomes(campaign_id: int) -> Counter:
-    with _scope() as session:
+    with db_scope() as session:
         rows = session.exec(
             text("SELECT outcome FROM campaignrecipient WHERE campaign_id = :c"),
             params={"c": campaign_id},
@@ -180,7 +174,7 @@ async def test_erasure_leaves_no_trace_and_keeps_the_counts(actor: Actor, sim):
     list_id = _list(actor, "Stagiaires")
     sent_id = _sent_campaign(actor)
     draft_id = await _pushed_draft(actor, list_id)
-    with _scope() as session:
+    with db_scope() as session:
         old_sarbacane_id = queries.campaign_by_id(
             session, actor.tenant_id, draft_id
         ).sarbacane_id
@@ -194,7 +188,7 @@ async def test_erasure_leaves_no_trace_and_keeps_the_counts(actor: Actor, sim):
     assert _traces() == []
     assert _outcomes(sent_id) == before  # the sent campaign's counts stay
     assert await contact_data.find(admin, "0612345678") == []
-    with _scope() as session:
+    with db_scope() as session:
         draft = queries.campaign_by_id(session, actor.tenant_id, draft_id)
         sent = queries.campaign_by_id(session, actor.tenant_id, sent_id)
         contact_list = session.get(ContactList, list_id)

@@ -21,8 +21,8 @@ from sms_hub.services.errors import InvalidFile
 from sms_hub.settings import get_settings
 from sms_hub.store import contact_queries
 from sms_hub.store.db import session_scope
-from sms_hub.store.migrate import upgrade
-from sms_hub.store.models import AuditEvent, Contact, ContactList, Tenant
+from sms_hub.store.models import AuditEvent
+from tests.support.factories import add_centre, contact_list_state
 
 ROWS = 300_000
 #: Peak of Python allocations allowed for importing ROWS rows left out and
@@ -33,35 +33,8 @@ INVALID = "voir le dossier du stagiaire au secrétariat"
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 't.db'}"
-    monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.delenv("CSV_MAX_BYTES", raising=False)
-    monkeypatch.delenv("CSV_MAX_ROWS", raising=False)
-    get_settings.cache_clear()
-    upgrade(url)
-    yield url
-    get_settings.cache_clear()
-
-
-@pytest.fixture
 def actor(database: str) -> Actor:
-    with session_scope(database) as session:
-        tenant = Tenant(slug="horizon", name="Centre Horizon")
-        session.add(tenant)
-        session.flush()
-        return Actor(tenant_id=tenant.id or 0, user="horizon@exemple.fr")
-
-
-def _list_state(url: str, list_id: int) -> tuple[list[str], int]:
-    with session_scope(url) as session:
-        phones = session.exec(
-            select(Contact.phone).where(Contact.list_id == list_id).order_by(Contact.id)
-        ).all()
-        contact_list = session.get(ContactList, list_id)
-        assert contact_list is not None
-        return list(phones), contact_list.contact_count
+    return add_centre("horizon")
 
 
 def _all_invalid(path: Path, rows: int) -> None:
@@ -105,7 +78,7 @@ async def test_many_rows_left_out_keep_memory_flat_and_the_report_complete(
     assert report.imported == imported
     assert report.rejected_count == ROWS - imported
     assert peak < PEAK_BOUND_MB * 1e6, f"peak {peak / 1e6:.1f} MB"
-    assert _list_state(database, row.id)[1] == imported
+    assert contact_list_state(row.id)[1] == imported
     rows = _report_rows(actor, report_id)
     assert next(rows) == ["Ligne", "Motif", "Numéro lu", "Détail"]
     count = 0
@@ -159,7 +132,7 @@ async def test_a_file_over_the_row_cap_is_refused_and_the_list_unchanged(
     await service.import_csv(
         actor, row.id, io.BytesIO(b"Mobile\n06 99 99 99 01\n06 99 99 99 02\n")
     )
-    before = _list_state(database, row.id)
+    before = contact_list_state(row.id)
     assert before == (["+33699999901", "+33699999902"], 2)
     monkeypatch.setenv("CSV_MAX_ROWS", "10")
     get_settings.cache_clear()
@@ -186,7 +159,7 @@ async def test_a_file_over_the_row_cap_is_refused_and_the_list_unchanged(
         "Découpez-le en plusieurs fichiers. Aucun contact n'a été importé."
     )
     assert written == [4, 4]
-    assert _list_state(database, row.id) == before
+    assert contact_list_state(row.id) == before
     with session_scope(database) as session:
         failed = session.exec(
             select(AuditEvent).where(AuditEvent.outcome == AuditOutcome.FAILED)
@@ -199,4 +172,4 @@ async def test_a_file_over_the_row_cap_is_refused_and_the_list_unchanged(
         actor, row.id, io.BytesIO(("Mobile\n" + numbers[15:]).encode())
     )
     assert report.rows_read == 10
-    assert _list_state(database, row.id)[1] == 12
+    assert contact_list_state(row.id)[1] == 12

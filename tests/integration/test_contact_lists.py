@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,41 +20,25 @@ from sms_hub.services.errors import InvalidFile, InvalidInput, NotFound
 from sms_hub.settings import get_settings
 from sms_hub.store import contact_queries
 from sms_hub.store.db import session_scope
-from sms_hub.store.migrate import upgrade
-from sms_hub.store.models import Contact, ContactList, Tenant
+from sms_hub.store.models import Contact, ContactList
 from tests.integration.download_support import downloaded
+from tests.support.factories import add_centre
 
 
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A migrated database of its own; the settings cache restored afterwards."""
-    url = f"sqlite:///{tmp_path / 't.db'}"
-    monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("SECRETS_KEY", Fernet.generate_key().decode())  # links
-    monkeypatch.delenv("CSV_MAX_BYTES", raising=False)
-    get_settings.cache_clear()
-    upgrade(url)
-    yield url
-    get_settings.cache_clear()
-
-
-def _tenant(url: str, slug: str) -> Actor:
-    with session_scope(url) as session:
-        tenant = Tenant(slug=slug, name=f"Centre {slug}")
-        session.add(tenant)
-        session.flush()
-        return Actor(tenant_id=tenant.id or 0, user=f"{slug}@exemple.fr")
+@pytest.fixture(autouse=True)
+def signing_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exports are read through a signed single-use link, as a page does."""
+    monkeypatch.setenv("SECRETS_KEY", Fernet.generate_key().decode())
 
 
 @pytest.fixture
 def actor(database: str) -> Actor:
-    return _tenant(database, "horizon")
+    return add_centre("horizon")
 
 
 @pytest.fixture
 def other_actor(database: str) -> Actor:
-    return _tenant(database, "autre")
+    return add_centre("autre")
 
 
 def _csv(text: str, encoding: str = "utf-8") -> io.BytesIO:

@@ -20,6 +20,7 @@ from sms_hub.domain.lifecycle import Status
 from sms_hub.sarbacane.simulator import Store
 from sms_hub.services import audience, discovery, sending
 from sms_hub.services import campaigns as campaign_service
+from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor
 from sms_hub.services.paging import CampaignPageQuery
 from sms_hub.store import secret_box
@@ -28,9 +29,7 @@ from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import AuditEvent, Campaign, Tenant
 from tests.integration.postgres_support import postgres_cluster
 from tests.integration.sarbacane_support import Simulator, simulator_settings
-from tests.integration.test_audience_and_sending import _scope
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from tests.support.factories import db_scope
 
 CLOCK = [1_800_000_000.0]
 
@@ -52,7 +51,7 @@ def _centre(actor: Actor, sim: Simulator, label: str) -> tuple[Actor, Store]:
     """A centre with an account of its own, and the simulator's store of it."""
     account, key = f"acc-{label}-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
     sim.add_account(account, key, name=f"Centre {label}", sms_credits=5000)
-    with _scope() as session:
+    with db_scope() as session:
         tenant = Tenant(
             slug=f"centre-{account[-12:]}",
             name=f"Centre {label}",
@@ -73,14 +72,14 @@ def _made_in_sarbacane(store: Store, name: str, kind: str, content: str = "") ->
 
 
 def _tenant(centre: Actor) -> Tenant:
-    with _scope() as session:
+    with db_scope() as session:
         tenant = session.get(Tenant, centre.tenant_id)
         assert tenant is not None
         return tenant
 
 
 def _rows(centre: Actor) -> list[Campaign]:
-    with _scope() as session:
+    with db_scope() as session:
         return list(
             session.exec(
                 select(Campaign).where(Campaign.tenant_id == centre.tenant_id)
@@ -183,9 +182,20 @@ async def test_a_campaign_deleted_in_sarbacane_leaves_the_list(actor, sim):
     await discovery.discover_centre(_tenant(centre))
 
     assert [r.sarbacane_id for r in _rows(centre)] == [kept]
-    with _scope() as session:
+    with db_scope() as session:
         details = [e.detail for e in session.exec(select(AuditEvent)).all()]
     assert "La campagne n'existe plus dans Sarbacane." in details
+
+
+async def _sent_from_sarbacane(tenant: Tenant, made: str) -> None:
+    """Send the campaign as a person would in Sarbacane's interface, and wait
+    (up to 20 s) until Sarbacane says it is sent."""
+    client = client_for(tenant)
+    await client.send_now(made)
+    deadline = time.monotonic() + 20
+    while (await client.get_campaign(made)).state != "FINISH":
+        assert time.monotonic() < deadline, "the simulator did not send"
+        await asyncio.sleep(0.05)
 
 
 async def test_a_campaign_sent_in_sarbacane_takes_sarbacanes_status(actor, sim):
@@ -193,13 +203,7 @@ async def test_a_campaign_sent_in_sarbacane_takes_sarbacanes_status(actor, sim):
     made = _made_in_sarbacane(store, "Déjà envoyée", "SMS_NOTIFICATION", "Texte")
     store.add_recipients(made, [{"phone": "+33612340003"}], _now())
     tenant = _tenant(centre)
-    from sms_hub.services.accounts import client_for
-
-    await client_for(tenant).send_now(made)
-    deadline = time.monotonic() + 20
-    while (await client_for(tenant).get_campaign(made)).state != "FINISH":
-        assert time.monotonic() < deadline, "the simulator did not send"
-        await asyncio.sleep(0.05)
+    await _sent_from_sarbacane(tenant, made)
 
     await discovery.discover_centre(tenant)
 
@@ -253,13 +257,7 @@ async def test_an_adopted_draft_sent_from_sarbacane_follows_its_state(actor, sim
     tenant = _tenant(centre)
     await discovery.discover_centre(tenant)
     assert _rows(centre)[0].status == Status.DRAFT.value
-    from sms_hub.services.accounts import client_for
-
-    await client_for(tenant).send_now(made)
-    deadline = time.monotonic() + 20
-    while (await client_for(tenant).get_campaign(made)).state != "FINISH":
-        assert time.monotonic() < deadline, "the simulator did not send"
-        await asyncio.sleep(0.05)
+    await _sent_from_sarbacane(tenant, made)
 
     await discovery.discover_centre(tenant)
 
@@ -271,7 +269,7 @@ async def test_a_campaign_stored_before_accounts_were_recorded_is_not_adopted(
 ):
     centre, store = _centre(actor, sim, "l")
     made = _made_in_sarbacane(store, "Ancienne", "SMS_NOTIFICATION", "Txt")
-    with _scope() as session:
+    with db_scope() as session:
         session.add(
             Campaign(
                 tenant_id=centre.tenant_id,

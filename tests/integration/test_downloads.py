@@ -23,9 +23,12 @@ from sms_hub.settings import get_settings
 from sms_hub.store.db import get_engine
 from sms_hub.store.models import Contact, ContactList, Tenant
 from tests.integration.sarbacane_support import ServerThread
-from tests.integration.test_audience_and_sending import _draft, _list, _phones, _scope
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from tests.support.factories import (
+    add_contact_list,
+    create_draft,
+    db_scope,
+    mobile_numbers,
+)
 
 
 @pytest.fixture
@@ -39,9 +42,9 @@ def _rows(body: str) -> list[list[str]]:
 
 
 async def _campaign_with_recipients(actor: Actor, count: int = 3) -> int:
-    campaign_id = await _draft(actor)
+    campaign_id = await create_draft(actor)
     await audience.import_lists(
-        actor, campaign_id, [_list(actor, "dl", _phones(700, count))]
+        actor, campaign_id, [add_contact_list(actor, "dl", mobile_numbers(700, count))]
     )
     return campaign_id
 
@@ -57,7 +60,7 @@ async def test_a_signed_link_streams_the_campaigns_recipients(actor, sim, http):
     rows = _rows(response.text)
     assert rows[0] == ["email", "mobile"]
     # a leading + is made inert for spreadsheets, as every export does
-    assert [r[1] for r in rows[1:]] == ["'" + p for p in _phones(700, 3)]
+    assert [r[1] for r in rows[1:]] == ["'" + p for p in mobile_numbers(700, 3)]
 
 
 async def test_forged_expired_or_foreign_links_are_refused(actor, sim, http):
@@ -73,7 +76,7 @@ async def test_forged_expired_or_foreign_links_are_refused(actor, sim, http):
     with pytest.raises(DownloadRefused):
         downloads.open_link(url.removeprefix(downloads.ROUTE_PREFIX), late)
 
-    with _scope() as session:
+    with db_scope() as session:
         other = Tenant(slug="autre", name="Autre centre")
         session.add(other)
         session.flush()
@@ -152,7 +155,7 @@ BIG_LIST_ROWS = 150_000
 
 
 def _big_list(actor: Actor) -> int:
-    with _scope() as session:
+    with db_scope() as session:
         contact_list = ContactList(
             tenant_id=actor.tenant_id, name="Grande liste", contact_count=BIG_LIST_ROWS
         )
@@ -209,7 +212,7 @@ async def test_stalled_streams_hold_no_database_connection(actor):
         # five clients stopped reading in the middle of their file: they hold
         # no database connection, so another centre's query never waits on them
         assert engine.pool.checkedout() == 0
-        with _scope() as session:
+        with db_scope() as session:
             assert session.get(Tenant, actor.tenant_id) is not None
 
 

@@ -27,10 +27,8 @@ from sms_hub.services.context import Actor
 from sms_hub.services.errors import GatewayError, InvalidInput, NotAllowed
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
-from sms_hub.store.db import session_scope
-from sms_hub.store.models import Campaign, Contact, ContactList
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from sms_hub.store.models import Contact, ContactList
+from tests.support.factories import db_scope, stored_campaign
 
 CREATE = "POST /v1/campaigns/sms"
 BLACKLISTS = "POST /v1/campaigns/{campaign_id}/blacklists"
@@ -43,20 +41,11 @@ class Crash(BaseException):
     """The process dies here: no handler of the service runs."""
 
 
-def _scope():
-    return session_scope(get_settings().database_url)
-
-
-def _campaign(actor: Actor, campaign_id: int) -> Campaign:
-    with _scope() as session:
-        return queries.campaign_by_id(session, actor.tenant_id, campaign_id)
-
-
 async def _draft(actor: Actor, name: str) -> int:
     row = await campaign_service.create_campaign(
         actor, NewCampaign(name, CampaignKind.MARKETING, "CentreForm", "Bonjour")
     )
-    with _scope() as session:
+    with db_scope() as session:
         contact_list = ContactList(
             tenant_id=actor.tenant_id, name=f"liste {name}", contact_count=3
         )
@@ -90,7 +79,7 @@ async def _remote_phones(sarbacane_id: str) -> list[str]:
 
 
 async def _assert_linked_to_only(actor: Actor, campaign_id: int, names: list[str]):
-    campaign = _campaign(actor, campaign_id)
+    campaign = stored_campaign(actor, campaign_id)
     assert campaign.replacement is None
     found = []
     for name in names:
@@ -101,7 +90,7 @@ async def _assert_linked_to_only(actor: Actor, campaign_id: int, names: list[str
 
 async def test_a_modification_replaces_the_sarbacane_campaign(actor: Actor, sim):
     campaign_id = await _draft(actor, "Modif ok")
-    old = _campaign(actor, campaign_id)
+    old = stored_campaign(actor, campaign_id)
     outcome = await modify.modify_campaign(actor, campaign_id, _wanted("Modif ok2"))
     assert outcome.message == SAVED
     assert outcome.changed == ("name", "sender", "content")
@@ -117,7 +106,7 @@ async def test_a_modification_replaces_the_sarbacane_campaign(actor: Actor, sim)
     client = get_client(get_settings())
     remote = await client.get_campaign(new.sarbacane_id)
     assert remote.blacklists == ("DEFAULT_BLACKLIST",)
-    with _scope() as session:
+    with db_scope() as session:
         events = queries.audit_events(session, actor.tenant_id, campaign_id)
         assert [(e.action, e.outcome) for e in events][-1] == ("modify", "ok")
         assert events[-1].detail == "Modifié : nom, expéditeur, texte"
@@ -147,7 +136,7 @@ async def test_modify_is_refused_outside_draft_and_cancelled(
     actor: Actor, sim, status: Status
 ):
     campaign_id = await _draft(actor, f"Refus {status}")
-    with _scope() as session:
+    with db_scope() as session:
         queries.campaign_by_id(session, actor.tenant_id, campaign_id).status = status
     with pytest.raises(NotAllowed, match="Brouillon ou Envoi annulé"):
         await modify.modify_campaign(actor, campaign_id, _wanted("X"))
@@ -157,7 +146,7 @@ async def test_a_cancelled_campaign_is_modified_and_still_warns_on_relaunch(
     actor: Actor, sim
 ):
     campaign_id = await _draft(actor, "Annulée")
-    with _scope() as session:
+    with db_scope() as session:
         row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
         row.status = Status.CANCELLED
     outcome = await modify.modify_campaign(actor, campaign_id, _wanted("Annulée"))
@@ -169,15 +158,22 @@ async def test_a_cancelled_campaign_is_modified_and_still_warns_on_relaunch(
     )
 
 
-async def test_a_failed_create_keeps_the_previous_version(actor: Actor, sim):
-    campaign_id = await _draft(actor, "Echec creation")
-    old = _campaign(actor, campaign_id)
-    sim.set_faults(fault_route=CREATE, error_next=10)
+@pytest.mark.parametrize(
+    ("route", "name"),
+    [(CREATE, "Echec creation"), (BLACKLISTS, "Echec exclusions")],
+    ids=["the_create_fails", "the_exclusions_fail_and_the_new_one_is_deleted"],
+)
+async def test_a_failed_step_keeps_the_previous_version(
+    actor: Actor, sim, route: str, name: str
+):
+    campaign_id = await _draft(actor, name)
+    old = stored_campaign(actor, campaign_id)
+    sim.set_faults(fault_route=route, error_next=10)
     with pytest.raises(GatewayError) as raised:
-        await modify.modify_campaign(actor, campaign_id, _wanted("Echec creation"))
+        await modify.modify_campaign(actor, campaign_id, _wanted(name))
     assert raised.value.user_message.startswith(KEPT_PREVIOUS)
     sim.reset()
-    kept = await _assert_linked_to_only(actor, campaign_id, ["Echec creation"])
+    kept = await _assert_linked_to_only(actor, campaign_id, [name])
     assert (kept.sarbacane_id, kept.content) == (old.sarbacane_id, old.content)
 
 
@@ -190,18 +186,6 @@ async def test_a_lost_create_answer_is_read_back_without_a_duplicate(actor: Acto
     assert outcome.message == SAVED
     campaign = await _assert_linked_to_only(actor, campaign_id, ["Reponse perdue"])
     assert await _remote_phones(campaign.sarbacane_id) == PHONES
-
-
-async def test_a_failure_at_the_exclusions_deletes_the_new_one(actor: Actor, sim):
-    campaign_id = await _draft(actor, "Echec exclusions")
-    old = _campaign(actor, campaign_id)
-    sim.set_faults(fault_route=BLACKLISTS, error_next=10)
-    with pytest.raises(GatewayError) as raised:
-        await modify.modify_campaign(actor, campaign_id, _wanted("Echec exclusions"))
-    assert raised.value.user_message.startswith(KEPT_PREVIOUS)
-    sim.reset()
-    kept = await _assert_linked_to_only(actor, campaign_id, ["Echec exclusions"])
-    assert (kept.sarbacane_id, kept.content) == (old.sarbacane_id, old.content)
 
 
 async def test_a_failed_push_keeps_the_new_version_and_resumes(actor: Actor, sim):
@@ -219,14 +203,14 @@ async def test_a_failed_push_keeps_the_new_version_and_resumes(actor: Actor, sim
 
 async def test_a_failed_delete_of_the_old_one_is_retried_later(actor: Actor, sim):
     campaign_id = await _draft(actor, "Echec suppression")
-    old = _campaign(actor, campaign_id)
+    old = stored_campaign(actor, campaign_id)
     sim.set_faults(fault_route=DELETE, error_next=10)
     outcome = await modify.modify_campaign(
         actor, campaign_id, _wanted("Echec suppression")
     )
     assert outcome.message == SAVED
     sim.reset()
-    campaign = _campaign(actor, campaign_id)
+    campaign = stored_campaign(actor, campaign_id)
     step = Replacement.loads(campaign.replacement)
     assert (step.phase, step.old_id) == (Phase.DELETE_OLD, old.sarbacane_id)
     assert campaign.sarbacane_id == step.new_id
@@ -239,7 +223,7 @@ async def test_a_crash_after_the_create_is_cleaned_by_its_marker(
     actor: Actor, sim, monkeypatch
 ):
     campaign_id = await _draft(actor, "Crash creation")
-    old = _campaign(actor, campaign_id)
+    old = stored_campaign(actor, campaign_id)
     real = SarbacaneClient.create_sms_campaign
 
     async def created_then_crash(self, **kwargs):
@@ -251,7 +235,7 @@ async def test_a_crash_after_the_create_is_cleaned_by_its_marker(
         await modify.modify_campaign(actor, campaign_id, _wanted("Crash creation"))
     monkeypatch.undo()
     assert len(await _remote_ids("Crash creation")) == 2
-    assert Replacement.loads(_campaign(actor, campaign_id).replacement).phase is (
+    assert Replacement.loads(stored_campaign(actor, campaign_id).replacement).phase is (
         Phase.CREATE
     )
     assert await modify.resume_replacements() == 1
@@ -263,7 +247,7 @@ async def test_a_crash_before_the_link_moves_is_undone_by_the_next_attempt(
     actor: Actor, sim, monkeypatch
 ):
     campaign_id = await _draft(actor, "Crash liaison")
-    old = _campaign(actor, campaign_id)
+    old = stored_campaign(actor, campaign_id)
 
     def crash(*args, **kwargs):
         raise Crash()
@@ -272,7 +256,7 @@ async def test_a_crash_before_the_link_moves_is_undone_by_the_next_attempt(
     with pytest.raises(Crash):
         await modify.modify_campaign(actor, campaign_id, _wanted("Crash liaison"))
     monkeypatch.undo()
-    assert _campaign(actor, campaign_id).sarbacane_id == old.sarbacane_id
+    assert stored_campaign(actor, campaign_id).sarbacane_id == old.sarbacane_id
     assert len(await _remote_ids("Crash liaison")) == 2
     outcome = await modify.modify_campaign(actor, campaign_id, _wanted("Crash liaison"))
     assert outcome.message == SAVED
@@ -290,7 +274,7 @@ async def test_the_form_warns_when_the_campaign_was_edited_in_sarbacane(
         "Bonjour",
         "",
     )
-    campaign = _campaign(actor, campaign_id)
+    campaign = stored_campaign(actor, campaign_id)
     client = get_client(get_settings())
     remote = await client.get_campaign(campaign.sarbacane_id)
     edited = httpx.post(
@@ -307,18 +291,18 @@ async def test_the_form_warns_when_the_campaign_was_edited_in_sarbacane(
 
 async def test_the_history_keeps_the_figures_of_a_cancelled_send(actor: Actor, sim):
     campaign_id = await _draft(actor, "Envoi partiel")
-    campaign = _campaign(actor, campaign_id)
+    campaign = stored_campaign(actor, campaign_id)
     client = get_client(get_settings())
     await client.send_now(campaign.sarbacane_id)
     sim.set_faults(moderation_seconds=0, clock_offset_seconds=3600)
     assert len(await client.report_recipients(campaign.sarbacane_id)) == 3
-    with _scope() as session:
+    with db_scope() as session:
         row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
         row.status = Status.CANCELLED
     outcome = await modify.modify_campaign(actor, campaign_id, _wanted("Envoi partiel"))
     assert outcome.message == SAVED
     await _assert_linked_to_only(actor, campaign_id, ["Envoi partiel"])
-    with _scope() as session:
+    with db_scope() as session:
         event = queries.audit_events(session, actor.tenant_id, campaign_id)[-1]
     assert event.action == "modify"
     assert event.detail.startswith(

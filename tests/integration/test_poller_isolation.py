@@ -27,14 +27,15 @@ from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor
 from sms_hub.services.lease_holders import this_process
 from sms_hub.settings import get_settings
-from sms_hub.store import queries, secret_box
+from sms_hub.store import queries
 from sms_hub.store.models import Lease, PollHealth, Tenant, utcnow
-from tests.integration.sarbacane_fixtures import running_simulator
-from tests.integration.sarbacane_support import Blackhole, Simulator
-from tests.integration.test_audience_and_sending import _campaign, _scope
-from tests.integration.test_compare_and_set import _launched
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from tests.integration.sarbacane_support import Blackhole, Simulator, running_simulator
+from tests.support.factories import (
+    add_centre,
+    db_scope,
+    launched_campaign,
+    stored_campaign,
+)
 
 #: Bound of every wait on a condition (a busy 2-core CI machine).
 WITHIN = 30.0
@@ -85,16 +86,13 @@ def silent(actor: Actor, sim: Simulator, monkeypatch) -> Centre:
     get_settings.cache_clear()
     account, key = f"acc-silent-{uuid.uuid4().hex[:6]}", "key-of-the-silent-centre"
     sim.add_account(account, key, name="Centre muet")
-    with _scope() as session:
-        tenant = Tenant(
-            slug=f"centre-muet-{account[-6:]}",
-            name="Centre muet",
-            sarbacane_account_id=account,
-            sarbacane_api_key_encrypted=secret_box.encrypt(key),
-        )
-        session.add(tenant)
-        session.flush()
-        return Centre(Actor(tenant_id=tenant.id or 0, user="c@muet.fr"), account)
+    silent = add_centre(
+        f"centre-muet-{account[-6:]}",
+        name="Centre muet",
+        user="c@muet.fr",
+        account=(account, key),
+    )
+    return Centre(silent, account)
 
 
 async def _until(condition: Callable[[], bool], within: float = WITHIN) -> None:
@@ -107,9 +105,9 @@ async def _until(condition: Callable[[], bool], within: float = WITHIN) -> None:
 
 async def _moved_on(actor: Actor, campaign_id: int) -> None:
     """Until Sarbacane has the launched campaign past MODERATION."""
-    with _scope() as session:
+    with db_scope() as session:
         tenant = session.get(Tenant, actor.tenant_id)
-    remote_id = _campaign(actor, campaign_id).sarbacane_id
+    remote_id = stored_campaign(actor, campaign_id).sarbacane_id
     deadline = time.monotonic() + WITHIN
     while (await client_for(tenant).get_campaign(remote_id)).state == "MODERATION":
         assert time.monotonic() < deadline, "Sarbacane never moved on"
@@ -121,8 +119,8 @@ async def _healthy_and_silent(
 ) -> tuple[int, int]:
     """A campaign of each centre, launched and moved on in Sarbacane; then the
     silent centre's account stops answering."""
-    healthy = await _launched(actor)
-    quiet = await _launched(silent.actor)
+    healthy = await launched_campaign(actor)
+    quiet = await launched_campaign(silent.actor)
     await _moved_on(actor, healthy)
     await _moved_on(silent.actor, quiet)
     blackhole.hold(silent.account)
@@ -130,13 +128,13 @@ async def _healthy_and_silent(
 
 
 def _health(actor: Actor) -> PollHealth | None:
-    with _scope() as session:
+    with db_scope() as session:
         return session.get(PollHealth, actor.tenant_id)
 
 
 def _due_now(actor: Actor) -> None:
     """The backoff has run out (as if its wait had passed)."""
-    with _scope() as session:
+    with db_scope() as session:
         health = session.get(PollHealth, actor.tenant_id)
         assert health is not None
         health.next_attempt_at = utcnow() - timedelta(seconds=1)
@@ -152,8 +150,8 @@ async def test_one_cycle_writes_the_healthy_centre_and_flags_the_silent_one(
     changes = await asyncio.wait_for(sync.poll_changes(), WITHIN)
 
     assert changes == {actor.tenant_id: 1}
-    assert _campaign(actor, healthy).status != Status.RECEIVED
-    assert _campaign(silent.actor, quiet).status == Status.RECEIVED
+    assert stored_campaign(actor, healthy).status != Status.RECEIVED
+    assert stored_campaign(silent.actor, quiet).status == Status.RECEIVED
     assert blackhole.held(silent.account) == 1  # asked once, never retried
     health = _health(silent.actor)
     assert health is not None
@@ -175,7 +173,7 @@ async def test_a_centre_waiting_for_its_account_does_not_hold_back_the_others_wr
 
     cycle = asyncio.create_task(sync.poll_changes(on_change=on_change))
     try:
-        await _until(lambda: _campaign(actor, healthy).status != Status.RECEIVED)
+        await _until(lambda: stored_campaign(actor, healthy).status != Status.RECEIVED)
         await _until(lambda: bool(pushed))
         assert pushed == [{actor.tenant_id}]  # pushed to its tabs at once
         assert not cycle.done()  # the silent account is still being waited for
@@ -209,14 +207,14 @@ async def test_a_failing_account_is_backed_off_and_cleared_once_it_answers(
     blackhole.answer(silent.account)
     _due_now(silent.actor)
     assert await sync.poll_changes() == {silent.actor.tenant_id: 1}
-    assert _campaign(silent.actor, quiet).status != Status.RECEIVED
+    assert stored_campaign(silent.actor, quiet).status != Status.RECEIVED
     health = _health(silent.actor)
     assert (health.consecutive_failures, health.next_attempt_at) == (0, None)
     assert health.recovered_at is not None
 
 
 async def test_the_poller_does_not_retry_a_failed_read(actor, sim):
-    campaign_id = await _launched(actor)
+    campaign_id = await launched_campaign(actor)
     await _moved_on(actor, campaign_id)
     sim.reset()
     sim.set_faults(error_next=1, fault_route="GET /v1/campaigns")
@@ -227,7 +225,7 @@ async def test_the_poller_does_not_retry_a_failed_read(actor, sim):
     health = _health(actor)
     assert health is not None and health.consecutive_failures == 1
     assert health.last_error_code is not None
-    assert _campaign(actor, campaign_id).status == Status.RECEIVED
+    assert stored_campaign(actor, campaign_id).status == Status.RECEIVED
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -266,7 +264,7 @@ async def test_the_lease_outlives_a_silent_account_and_the_healthy_change_lands(
     ]
     try:
         await asyncio.wait_for(pushed.wait(), WITHIN)
-        assert _campaign(actor, healthy).status != Status.RECEIVED
+        assert stored_campaign(actor, healthy).status != Status.RECEIVED
         leader = next(holder for holder, won in attempts if won)
 
         def tries(holder: str) -> int:
@@ -278,9 +276,9 @@ async def test_the_lease_outlives_a_silent_account_and_the_healthy_change_lands(
         assert blackhole.held(silent.account) == 1
         assert {holder for holder, won in attempts if won} == {leader}
         assert all(won for holder, won in attempts if holder == leader)
-        with _scope() as session:
+        with db_scope() as session:
             assert session.get(Lease, sync.LEASE_NAME).holder == leader
-        assert _campaign(silent.actor, quiet).status == Status.RECEIVED
+        assert stored_campaign(silent.actor, quiet).status == Status.RECEIVED
     finally:
         for loop in loops:
             loop.cancel()

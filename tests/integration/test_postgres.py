@@ -16,14 +16,13 @@ from sms_hub.services import audience, sending
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.context import Actor
 from sms_hub.settings import get_settings
-from sms_hub.store import queries, secret_box
+from sms_hub.store import queries
 from sms_hub.store.db import session_scope
 from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import Contact, ContactList, Tenant
 from tests.integration.postgres_support import postgres_cluster
 from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
-
-pytest_plugins = ["tests.integration.sarbacane_fixtures"]
+from tests.support.factories import add_centre, db_scope
 
 
 @pytest.fixture(scope="module")
@@ -45,22 +44,13 @@ def pg_actor(postgres_url, sim, tmp_path, monkeypatch):
     }.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
-    with session_scope(postgres_url) as session:
-        tenant = Tenant(
-            slug=f"pg-{tmp_path.name}",
-            name="Centre PostgreSQL",
-            sarbacane_account_id=ACCOUNT_ID,
-            sarbacane_api_key_encrypted=secret_box.encrypt(API_KEY),
-        )
-        session.add(tenant)
-        session.flush()
-        tenant_id = tenant.id
-    yield Actor(tenant_id=tenant_id, user="pg@centre.fr")
+    yield add_centre(
+        f"pg-{tmp_path.name}",
+        name="Centre PostgreSQL",
+        user="pg@centre.fr",
+        account=(ACCOUNT_ID, API_KEY),
+    )
     get_settings.cache_clear()
-
-
-def _scope():
-    return session_scope(get_settings().database_url)
 
 
 async def test_campaign_lifecycle_on_postgresql(pg_actor):
@@ -68,7 +58,7 @@ async def test_campaign_lifecycle_on_postgresql(pg_actor):
         pg_actor,
         NewCampaign("Relance PG", CampaignKind.NOTIFICATION, "CentreForm", "Bonjour"),
     )
-    with _scope() as session:
+    with db_scope() as session:
         contact_list = ContactList(
             tenant_id=pg_actor.tenant_id, name="pg", contact_count=3
         )
@@ -83,7 +73,7 @@ async def test_campaign_lifecycle_on_postgresql(pg_actor):
         sending.launch(pg_actor, row.id, None), sending.launch(pg_actor, row.id, None)
     )
     assert sorted(results) == [False, True]
-    with _scope() as session:
+    with db_scope() as session:
         campaign = queries.campaign_by_id(session, pg_actor.tenant_id, row.id)
         assert campaign.status == Status.RECEIVED
         assert [
@@ -121,7 +111,7 @@ async def test_recipient_zones_query_on_postgresql(pg_actor):
         NewCampaign("Zones PG", CampaignKind.MARKETING, "CentreForm", "Bonjour"),
     )
     phones = ["+33611000001", "+33711000002", "+262692123456", "+262639012345"]
-    with _scope() as session:
+    with db_scope() as session:
         contact_list = ContactList(
             tenant_id=pg_actor.tenant_id, name="zones", contact_count=len(phones)
         )
@@ -131,7 +121,7 @@ async def test_recipient_zones_query_on_postgresql(pg_actor):
             session.add(Contact(list_id=contact_list.id, phone=phone, email=None))
         list_id = contact_list.id
     await audience.import_lists(pg_actor, row.id, [list_id])
-    with _scope() as session:
+    with db_scope() as session:
         tenant = queries.tenant_by_id(session, pg_actor.tenant_id)
     zones = recipient_zones(pg_actor, row.id, tenant)
     assert [zone.timezone for zone in zones] == [
@@ -145,7 +135,7 @@ async def test_download_links_serve_once_and_three_at_a_time_on_postgresql(pg_ac
     from sms_hub.services import downloads
     from sms_hub.services.downloads import Download, DownloadRefused
 
-    with _scope() as session:
+    with db_scope() as session:
         contact_list = ContactList(
             tenant_id=pg_actor.tenant_id, name="dl", contact_count=1
         )

@@ -14,14 +14,12 @@ import pytest
 from sms_hub.services import audience, sync
 from sms_hub.services.errors import GatewayError
 from sms_hub.store.models import Lease
-from tests.integration.test_audience_and_sending import (
-    _draft,
-    _list,
-    _phones,
-    _scope,
+from tests.support.factories import (
+    add_contact_list,
+    create_draft,
+    db_scope,
+    mobile_numbers,
 )
-
-pytest_plugins = ["tests.integration.app_fixtures"]
 
 
 def _holder_of(pid: int) -> str:
@@ -32,7 +30,7 @@ def _holder_of(pid: int) -> str:
 
 def _held(campaign_id: int, holder: str) -> None:
     """The lease as a push left it: held, and not due to expire for a while."""
-    with _scope() as session:
+    with db_scope() as session:
         session.add(
             Lease(
                 name=f"push:{campaign_id}",
@@ -43,8 +41,8 @@ def _held(campaign_id: int, holder: str) -> None:
 
 
 async def _unpushed_campaign(actor, sim) -> int:
-    campaign_id = await _draft(actor)
-    list_id = _list(actor, "coupure", _phones(0, 1500))
+    campaign_id = await create_draft(actor)
+    list_id = add_contact_list(actor, "coupure", mobile_numbers(0, 1500))
     sim.set_faults(error_rate=1.0)
     with pytest.raises(GatewayError):
         await audience.import_lists(actor, campaign_id, [list_id])
@@ -64,7 +62,7 @@ async def test_a_push_left_by_a_killed_server_is_resumed_at_once(actor, sim):
     pushed, total = await audience.push_pending(actor, campaign_id)
     assert (pushed, total) == (1500, 1500)
     assert await audience.unpushed_count(actor, campaign_id) == 0
-    with _scope() as session:
+    with db_scope() as session:
         assert session.get(Lease, f"push:{campaign_id}") is None
 
 
@@ -89,7 +87,7 @@ async def test_a_push_on_another_machine_is_respected_until_its_lease_expires(
     _held(campaign_id, "another-host:4242:123456:push")
     with pytest.raises(GatewayError, match="déjà en cours"):
         await audience.push_pending(actor, campaign_id)
-    with _scope() as session:
+    with db_scope() as session:
         lease = session.get(Lease, f"push:{campaign_id}")
         assert lease is not None
         lease.expires_at = datetime.now(UTC) - timedelta(seconds=1)
@@ -103,7 +101,7 @@ async def test_the_poller_of_a_killed_server_is_replaced_at_once(actor):
     holder = _holder_of(server.pid).removesuffix(":push")
     server.kill()
     server.wait()
-    with _scope() as session:
+    with db_scope() as session:
         session.add(
             Lease(
                 name=sync.LEASE_NAME,
@@ -115,7 +113,7 @@ async def test_the_poller_of_a_killed_server_is_replaced_at_once(actor):
 
 
 def _expiry(campaign_id: int) -> datetime:
-    with _scope() as session:
+    with db_scope() as session:
         lease = session.get(Lease, f"push:{campaign_id}")
         assert lease is not None
         return lease.expires_at

@@ -8,14 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
-pytest_plugins = ["tests.integration.redis_support"]
-
-
-def _support():
-    """The plugin module, imported by pytest first (so its asserts are rewritten)."""
-    import tests.integration.redis_support as module
-
-    return module
+from tests.integration import redis_support
 
 
 def test_the_fixture_serves_a_private_redis(redis_url):
@@ -26,7 +19,7 @@ def test_the_fixture_serves_a_private_redis(redis_url):
 
 
 def test_the_server_stops_with_its_context():
-    with _support().redis_server() as url:
+    with redis_support.redis_server() as url:
         port = urlsplit(url).port
         with redis.Redis.from_url(url) as client:
             assert client.ping()
@@ -35,7 +28,6 @@ def test_the_server_stops_with_its_context():
 
 
 def test_a_missing_redis_server_fails_loudly(monkeypatch):
-    redis_support = _support()
     monkeypatch.setattr(redis_support.shutil, "which", lambda name: None)
     monkeypatch.setattr(redis_support.Path, "exists", lambda self: False)
     with pytest.raises(RuntimeError, match="redis-server is missing"):

@@ -25,11 +25,12 @@ from sms_hub.services.context import Actor
 from sms_hub.state import rate_limit as tab_limit
 from sms_hub.state.live import CentreFeed
 from sms_hub.state.session import SessionState
-from sms_hub.store import secret_box
-from sms_hub.store.models import Tenant
-from tests.integration.test_audience_and_sending import _draft, _list, _phones, _scope
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from tests.support.factories import (
+    add_centre,
+    add_contact_list,
+    create_draft,
+    mobile_numbers,
+)
 
 CREDITS = "GET /v1/credits"
 BLACKLISTS = "GET /v1/blacklists"
@@ -84,9 +85,11 @@ def _too_fast(updates: list) -> bool:
 
 
 async def _campaign(actor: Actor) -> int:
-    campaign_id = await _draft(actor)
+    campaign_id = await create_draft(actor)
     await audience.import_lists(
-        actor, campaign_id, [_list(actor, f"l{uuid.uuid4().hex[:6]}", _phones(900, 3))]
+        actor,
+        campaign_id,
+        [add_contact_list(actor, f"l{uuid.uuid4().hex[:6]}", mobile_numbers(900, 3))],
     )
     return campaign_id
 
@@ -100,16 +103,12 @@ async def test_credits_are_read_once_per_centre_within_the_cache_window(
     campaign_id = await _campaign(actor)
     account, key = f"acc-c-{uuid.uuid4().hex[:6]}", "key-of-centre-c"
     sim.add_account(account, key, name="Centre C", sms_credits=555)
-    with _scope() as session:
-        tenant = Tenant(
-            slug=f"centre-c-{account[-6:]}",
-            name="Centre C",
-            sarbacane_account_id=account,
-            sarbacane_api_key_encrypted=secret_box.encrypt(key),
-        )
-        session.add(tenant)
-        session.flush()
-        other = Actor(tenant_id=tenant.id or 0, user="c@centre-c.fr")
+    other = add_centre(
+        f"centre-c-{account[-6:]}",
+        name="Centre C",
+        user="c@centre-c.fr",
+        account=(account, key),
+    )
     other_campaign = await _campaign(other)
 
     sim.reset()
@@ -162,7 +161,7 @@ async def test_a_tab_flooding_the_exclusions_dialog_is_refused(actor, sim, clock
 
 async def test_a_tab_flooding_the_list_counts_is_refused(actor, sim, clock):
     campaign_id = await _campaign(actor)
-    list_id = _list(actor, "comptée", _phones(950, 2))
+    list_id = add_contact_list(actor, "comptée", mobile_numbers(950, 2))
     tab = _tab(actor)
     await _run(tab, ImportState, "open_import", campaign_id, "C")
     results = [

@@ -12,8 +12,6 @@ from sms_hub.domain.lifecycle import Status
 from sms_hub.domain.retention import cutoff
 from sms_hub.services import retention
 from sms_hub.services.context import Actor
-from sms_hub.settings import get_settings
-from sms_hub.store.db import session_scope
 from sms_hub.store.models import (
     Campaign,
     CampaignRecipient,
@@ -21,15 +19,10 @@ from sms_hub.store.models import (
     ContactList,
     Tenant,
 )
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from tests.support.factories import db_scope
 
 NOW = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
 OLD, BOTH, RECENT, DRAFT, NEVER = (f"+3362000000{n}" for n in range(5))
-
-
-def _scope():
-    return session_scope(get_settings().database_url)
 
 
 def _campaign(session, actor: Actor, name: str, status: Status, ended, phones):
@@ -61,7 +54,7 @@ def _campaign(session, actor: Actor, name: str, status: Status, ended, phones):
 
 def _arrange(actor: Actor) -> dict[str, int]:
     limit = cutoff(NOW, 36)
-    with _scope() as session:
+    with db_scope() as session:
         ids = {
             "old": _campaign(
                 session,
@@ -94,7 +87,7 @@ def _arrange(actor: Actor) -> dict[str, int]:
 
 
 def _phones(sql: str, **params) -> list[str]:
-    with _scope() as session:
+    with db_scope() as session:
         return sorted(r[0] for r in session.exec(text(sql), params=params).all())
 
 
@@ -121,7 +114,7 @@ def test_only_people_past_the_limit_are_anonymised(actor: Actor):
     assert _outcomes(ids["old"]) == before
     assert _phones("SELECT email FROM campaignrecipient WHERE phone = :p", p=OLD) == []
     assert _phones("SELECT phone FROM contact") == sorted([RECENT, NEVER])
-    with _scope() as session:
+    with db_scope() as session:
         assert session.get(ContactList, ids["list"]).contact_count == 2
         tenant = session.get(Tenant, actor.tenant_id)
         assert tenant.retention_count == 1
@@ -132,12 +125,12 @@ def test_the_job_runs_once_a_day_per_centre(actor: Actor):
     _arrange(actor)
     assert retention.run_due(NOW) == 1
     # A day later BOTH's last campaign is still within the limit: nothing new.
-    with _scope() as session:
+    with db_scope() as session:
         tenant = session.get(Tenant, actor.tenant_id)
         tenant.retention_months = 1
         session.add(tenant)
     assert retention.run_due(NOW + timedelta(hours=23)) == 0
-    with _scope() as session:
+    with db_scope() as session:
         assert session.get(Tenant, actor.tenant_id).retention_count == 1
     # A day after, with one month kept, BOTH and RECENT are past it too.
     assert retention.run_due(NOW + timedelta(days=1)) == 2

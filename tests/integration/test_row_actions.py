@@ -3,7 +3,6 @@ audit of contact lists, through the services against the simulator."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 import pytest
@@ -12,7 +11,6 @@ from sqlmodel import select
 from sms_hub.domain.audit import AuditOutcome
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
 from sms_hub.domain.lifecycle import Action, Status
-from sms_hub.sarbacane import SarbacaneClient, get_client
 from sms_hub.services import (
     audience,
     contact_lists,
@@ -20,7 +18,6 @@ from sms_hub.services import (
     history,
     sending,
     statistics,
-    sync,
 )
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.context import Actor
@@ -34,50 +31,25 @@ from sms_hub.services.errors import (
 from sms_hub.services.views import campaign_row
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
-from sms_hub.store.db import session_scope
-from sms_hub.store.models import AuditEvent, Campaign, Contact, ContactList, Tenant
+from sms_hub.store.models import AuditEvent, Campaign, Tenant
 from tests.integration.sarbacane_support import ACCOUNT_ID
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from tests.support.factories import (
+    add_contact_list,
+    db_scope,
+    mobile_numbers,
+    poll_until_finished,
+    remote_phones,
+    sarbacane_account,
+    stored_campaign,
+)
 
 BLACKLISTS_ROUTE = "POST /v1/campaigns/{campaign_id}/blacklists"
 FAILING = ["+33612345613", "+33612345713"]  # the simulator fails …13
 STOPPING = "+33612345699"  # …99 answers STOP
 
 
-def sarbacane() -> SarbacaneClient:
-    return get_client(get_settings())
-
-
-def _scope():
-    return session_scope(get_settings().database_url)
-
-
-def _phones(start: int, count: int) -> list[str]:
-    return [f"+336{n:08d}" for n in range(start, start + count)]
-
-
-def _list(actor: Actor, name: str, phones: list[str]) -> int:
-    with _scope() as session:
-        contact_list = ContactList(
-            tenant_id=actor.tenant_id, name=name, contact_count=len(phones)
-        )
-        session.add(contact_list)
-        session.flush()
-        for i, phone in enumerate(phones):
-            session.add(
-                Contact(list_id=contact_list.id, phone=phone, email=f"c{i}@{name}.fr")
-            )
-        return contact_list.id
-
-
-def _campaign(actor: Actor, campaign_id: int) -> Campaign:
-    with _scope() as session:
-        return queries.campaign_by_id(session, actor.tenant_id, campaign_id)
-
-
 def _campaigns(actor: Actor) -> list[Campaign]:
-    with _scope() as session:
+    with db_scope() as session:
         return list(
             session.exec(
                 select(Campaign).where(Campaign.tenant_id == actor.tenant_id)
@@ -86,22 +58,12 @@ def _campaigns(actor: Actor) -> list[Campaign]:
 
 
 def _events(actor: Actor, campaign_id: int | None = None) -> list[AuditEvent]:
-    with _scope() as session:
+    with db_scope() as session:
         return queries.audit_events(session, actor.tenant_id, campaign_id)
 
 
-async def _remote_phones(campaign: Campaign) -> list[str]:
-    phones: list[str] = []
-    for offset in range(0, 5000, 1000):
-        page = await sarbacane().list_recipients(
-            campaign.sarbacane_id, offset=offset, limit=1000
-        )
-        phones += [r.phone for r in page]
-    return phones
-
-
 async def _remote_ids() -> set[str]:
-    return {c.id for c in await sarbacane().list_campaigns(limit=1000)}
+    return {c.id for c in await sarbacane_account().list_campaigns(limit=1000)}
 
 
 async def _draft(
@@ -124,14 +86,12 @@ async def _finished(actor: Actor, phones: list[str], name: str = "Relance") -> i
     # Notification SMS: sent at any hour, so the test runs at any hour.
     campaign_id = await _draft(actor, name, CampaignKind.NOTIFICATION)
     await _with_exclusions(actor, campaign_id)
-    await audience.import_lists(actor, campaign_id, [_list(actor, name, phones)])
+    await audience.import_lists(
+        actor, campaign_id, [add_contact_list(actor, name, phones)]
+    )
     await sending.launch(actor, campaign_id, None)
-    for _ in range(200):
-        await sync.poll_once()
-        if _campaign(actor, campaign_id).status == Status.FINISHED:
-            return campaign_id
-        await asyncio.sleep(0.05)
-    raise AssertionError("the campaign did not finish")
+    await poll_until_finished(actor, campaign_id)
+    return campaign_id
 
 
 # --- « Dupliquer la campagne » ----------------------------------------------
@@ -142,7 +102,9 @@ async def test_duplicate_makes_a_draft_with_the_same_settings_and_no_recipient(
 ):
     source_id = await _draft(actor, "Portes ouvertes")
     exclusions = await _with_exclusions(actor, source_id)
-    await audience.import_lists(actor, source_id, [_list(actor, "po", _phones(0, 5))])
+    await audience.import_lists(
+        actor, source_id, [add_contact_list(actor, "po", mobile_numbers(0, 5))]
+    )
 
     preview = await copies.duplicate_preview(actor, source_id)
     assert preview.name == "Portes ouvertes (copie)"
@@ -153,7 +115,10 @@ async def test_duplicate_makes_a_draft_with_the_same_settings_and_no_recipient(
     assert result.row.name == "Portes ouvertes (copie)"
     assert result.row.status_label == "Brouillon"
     assert (result.recipients, result.pushed, result.push_error) == (0, 0, "")
-    source, copy = _campaign(actor, source_id), _campaign(actor, result.row.id)
+    source, copy = (
+        stored_campaign(actor, source_id),
+        stored_campaign(actor, result.row.id),
+    )
     assert (copy.kind, copy.sender, copy.content) == (
         source.kind,
         source.sender,
@@ -163,13 +128,13 @@ async def test_duplicate_makes_a_draft_with_the_same_settings_and_no_recipient(
     assert copy.recipient_count == 0
     assert copy.sarbacane_id != source.sarbacane_id
     assert copy.sarbacane_account_id == source.sarbacane_account_id == ACCOUNT_ID
-    remote = await sarbacane().get_campaign(copy.sarbacane_id)
+    remote = await sarbacane_account().get_campaign(copy.sarbacane_id)
     assert remote.state == "DRAFT"
     assert set(remote.blacklists) == {i for i, _ in exclusions}
     assert await audience.current_exclusions(actor, copy.id) == [
         name for _, name in exclusions
     ]
-    assert await _remote_phones(copy) == []
+    assert await remote_phones(copy) == []
     assert [(e.action, e.outcome, e.detail) for e in _events(actor, copy.id)] == [
         ("duplicate", "ok", "Copie de « Portes ouvertes », 0 destinataire")
     ]
@@ -181,8 +146,10 @@ async def test_duplicate_makes_a_draft_with_the_same_settings_and_no_recipient(
 
 async def test_duplicate_with_its_recipients_pushes_each_once(actor, sim):
     source_id = await _draft(actor)
-    phones = _phones(0, 1500)
-    await audience.import_lists(actor, source_id, [_list(actor, "gros", phones)])
+    phones = mobile_numbers(0, 1500)
+    await audience.import_lists(
+        actor, source_id, [add_contact_list(actor, "gros", phones)]
+    )
     pushes = sim.count("POST /v1/campaigns/{campaign_id}/recipients")
 
     reported: list[tuple[int, int]] = []
@@ -195,20 +162,20 @@ async def test_duplicate_with_its_recipients_pushes_each_once(actor, sim):
     )
     assert (result.recipients, result.pushed, result.push_error) == (1500, 1500, "")
     assert reported[-1] == (1500, 1500)
-    copy = _campaign(actor, result.row.id)
+    copy = stored_campaign(actor, result.row.id)
     assert copy.recipient_count == 1500
     assert await audience.unpushed_count(actor, copy.id) == 0
-    assert await _remote_phones(copy) == phones
+    assert await remote_phones(copy) == phones
     # Two batches of at most 1000 for the copy, nothing pushed twice.
     assert sim.count("POST /v1/campaigns/{campaign_id}/recipients") == pushes + 2
 
 
 async def test_duplicate_of_any_status_even_sending_or_finished(actor, sim):
-    source_id = await _finished(actor, _phones(100, 3), "Terminée")
+    source_id = await _finished(actor, mobile_numbers(100, 3), "Terminée")
     result = await copies.duplicate_campaign(actor, source_id, with_recipients=True)
     assert result.row.status_label == "Brouillon"
     assert result.recipients == 3
-    assert _campaign(actor, source_id).status == Status.FINISHED
+    assert stored_campaign(actor, source_id).status == Status.FINISHED
 
 
 async def test_duplicate_of_a_long_name_keeps_within_the_name_limit(actor, sim):
@@ -260,8 +227,10 @@ async def test_a_local_failure_after_sarbacane_created_deletes_it_there(
 
 async def test_a_push_stopped_by_sarbacane_keeps_the_draft_and_resumes(actor, sim):
     source_id = await _draft(actor)
-    phones = _phones(0, 1200)
-    await audience.import_lists(actor, source_id, [_list(actor, "coupure", phones)])
+    phones = mobile_numbers(0, 1200)
+    await audience.import_lists(
+        actor, source_id, [add_contact_list(actor, "coupure", phones)]
+    )
     sim.set_faults(
         fault_route="POST /v1/campaigns/{campaign_id}/recipients", error_next=10
     )
@@ -271,12 +240,12 @@ async def test_a_push_stopped_by_sarbacane_keeps_the_draft_and_resumes(actor, si
     assert "relancez l'import" in result.push_error
     assert await audience.unpushed_count(actor, result.row.id) == 1200
     await audience.push_pending(actor, result.row.id)
-    assert await _remote_phones(_campaign(actor, result.row.id)) == phones
+    assert await remote_phones(stored_campaign(actor, result.row.id)) == phones
 
 
 async def test_another_centres_campaign_cannot_be_duplicated(actor, sim):
     source_id = await _draft(actor)
-    with _scope() as session:
+    with db_scope() as session:
         other = Tenant(slug="autre", name="Autre centre")
         session.add(other)
         session.flush()
@@ -293,10 +262,10 @@ async def test_another_centres_campaign_cannot_be_duplicated(actor, sim):
 
 
 async def test_resend_goes_to_the_failures_never_to_stop(actor, sim):
-    phones = [*_phones(0, 4), *FAILING, STOPPING]
+    phones = [*mobile_numbers(0, 4), *FAILING, STOPPING]
     source_id = await _finished(actor, phones)
     # Not read yet: the row offers the action, the dialog reads the report.
-    assert _campaign(actor, source_id).report_fetched_at is None
+    assert stored_campaign(actor, source_id).report_fetched_at is None
 
     preview = await copies.resend_preview(actor, source_id)
     assert preview.recipients == 2
@@ -304,13 +273,17 @@ async def test_resend_goes_to_the_failures_never_to_stop(actor, sim):
 
     result = await copies.resend_to_failed(actor, source_id)
     assert (result.recipients, result.pushed, result.push_error) == (2, 2, "")
-    copy = _campaign(actor, result.row.id)
+    copy = stored_campaign(actor, result.row.id)
     assert copy.status == Status.DRAFT
     assert copy.sarbacane_account_id == ACCOUNT_ID
-    assert sorted(await _remote_phones(copy)) == FAILING
-    assert set((await sarbacane().get_campaign(copy.sarbacane_id)).blacklists) == set(
+    assert sorted(await remote_phones(copy)) == FAILING
+    assert set(
+        (await sarbacane_account().get_campaign(copy.sarbacane_id)).blacklists
+    ) == set(
         (
-            await sarbacane().get_campaign(_campaign(actor, source_id).sarbacane_id)
+            await sarbacane_account().get_campaign(
+                stored_campaign(actor, source_id).sarbacane_id
+            )
         ).blacklists
     )
     assert [(e.action, e.detail) for e in _events(actor, copy.id)] == [
@@ -319,14 +292,16 @@ async def test_resend_goes_to_the_failures_never_to_stop(actor, sim):
 
 
 async def test_a_number_that_answered_stop_elsewhere_is_not_resent(actor, sim):
-    source_id = await _finished(actor, [*_phones(0, 2), *FAILING])
+    source_id = await _finished(actor, [*mobile_numbers(0, 2), *FAILING])
     other_id = await _draft(actor, "Autre")
-    await audience.import_lists(actor, other_id, [_list(actor, "autre", FAILING[:1])])
-    with _scope() as session:
+    await audience.import_lists(
+        actor, other_id, [add_contact_list(actor, "autre", FAILING[:1])]
+    )
+    with db_scope() as session:
         queries.set_outcomes(session, other_id, {FAILING[0]: "stop"})
     assert (await copies.resend_preview(actor, source_id)).recipients == 1
     result = await copies.resend_to_failed(actor, source_id)
-    assert await _remote_phones(_campaign(actor, result.row.id)) == FAILING[1:]
+    assert await remote_phones(stored_campaign(actor, result.row.id)) == FAILING[1:]
 
 
 async def test_resend_is_refused_before_the_end_and_without_failures(actor, sim):
@@ -336,21 +311,21 @@ async def test_resend_is_refused_before_the_end_and_without_failures(actor, sim)
     with pytest.raises(NotAllowed, match="Envoi terminé"):
         await copies.resend_to_failed(actor, draft_id)
 
-    delivered_id = await _finished(actor, _phones(0, 3), "Sans échec")
+    delivered_id = await _finished(actor, mobile_numbers(0, 3), "Sans échec")
     assert (await copies.resend_preview(actor, delivered_id)).recipients == 0
     created = sim.count("POST /v1/campaigns/sms")
     with pytest.raises(NotAllowed, match="Aucun SMS de cette campagne n'a échoué"):
         await copies.resend_to_failed(actor, delivered_id)
     assert sim.count("POST /v1/campaigns/sms") == created
     # Now that the report is kept, the row says why the action is off.
-    row = campaign_row(_campaign(actor, delivered_id), get_settings())
+    row = campaign_row(stored_campaign(actor, delivered_id), get_settings())
     view = next(v for v in row.actions if v.key == Action.RESEND_FAILED)
     assert not view.enabled
     assert view.reason.startswith("Aucun SMS de cette campagne n'a échoué")
 
 
 async def test_resend_refused_by_sarbacane_leaves_no_local_row(actor, sim):
-    source_id = await _finished(actor, [*_phones(0, 2), *FAILING])
+    source_id = await _finished(actor, [*mobile_numbers(0, 2), *FAILING])
     await statistics.campaign_statistics(actor, source_id)  # report kept
     before = [c.id for c in _campaigns(actor)]
     sim.set_faults(fault_route="POST /v1/campaigns/sms", error_next=10)
@@ -369,7 +344,9 @@ async def test_resend_refused_by_sarbacane_leaves_no_local_row(actor, sim):
 async def test_history_shows_who_did_what_and_when_newest_first_in_pages(actor, sim):
     campaign_id = await _draft(actor, "Suivie")
     await _with_exclusions(actor, campaign_id)
-    await audience.import_lists(actor, campaign_id, [_list(actor, "h", _phones(0, 2))])
+    await audience.import_lists(
+        actor, campaign_id, [add_contact_list(actor, "h", mobile_numbers(0, 2))]
+    )
     sim.set_faults(error_rate=1.0)
     with pytest.raises(GatewayError):
         await copies.duplicate_campaign(actor, campaign_id, with_recipients=False)
@@ -434,7 +411,7 @@ async def test_the_lists_history_shows_only_list_changes_of_the_centre(actor, si
     created = await contact_lists.create_contact_list(actor, "Alternants")
     await contact_lists.rename_contact_list(actor, created.id, "Alternants 2026")
     await _draft(actor)  # a campaign event: not in the lists' history
-    with _scope() as session:
+    with db_scope() as session:
         other = Tenant(slug="autre", name="Autre centre")
         session.add(other)
         session.flush()

@@ -22,15 +22,13 @@ from sms_hub.sarbacane import (
 )
 from sms_hub.sarbacane.simulator import Store
 from sms_hub.settings import SIMULATOR_RESPONSE_STYLES
-from tests.integration.sarbacane_fixtures import running_simulator
 from tests.integration.sarbacane_support import (
     Simulator,
     make_client,
     phones,
+    running_simulator,
     simulator_settings,
 )
-
-pytest_plugins = ["tests.integration.sarbacane_fixtures"]
 
 
 @pytest.fixture(scope="module", params=SIMULATOR_RESPONSE_STYLES)

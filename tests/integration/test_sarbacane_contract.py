@@ -44,7 +44,6 @@ from sms_hub.sarbacane.simulator import DEFAULT_BLACKLIST, Knobs, Store, create_
 from sms_hub.services.gateway import user_message
 from sms_hub.settings import SIMULATOR_RESPONSE_STYLES, load_settings
 from tests.integration.sarbacane_fake import WRAPPED_LOCK
-from tests.integration.sarbacane_fixtures import running_simulator
 from tests.integration.sarbacane_support import (
     ACCOUNT_ID,
     API_KEY,
@@ -52,10 +51,9 @@ from tests.integration.sarbacane_support import (
     Simulator,
     make_client,
     phones,
+    running_simulator,
     simulator_settings,
 )
-
-pytest_plugins = ["tests.integration.sarbacane_fixtures"]
 
 
 @pytest.fixture(scope="module", params=SIMULATOR_RESPONSE_STYLES)

@@ -26,13 +26,11 @@ from tests.integration.sarbacane_support import (
     API_KEY,
     ServerThread,
     Simulator,
-    free_port,
     make_client,
     phones,
     simulator_settings,
 )
-
-pytest_plugins = ["tests.integration.sarbacane_fixtures"]
+from tests.support.ports import free_port
 
 CAMPAIGN = "GET /v1/campaigns/{campaign_id}"
 CREATE = "POST /v1/campaigns/sms"

@@ -30,8 +30,6 @@ from tests.integration.sarbacane_support import (
     simulator_settings,
 )
 
-pytest_plugins = ["tests.integration.sarbacane_fixtures"]
-
 STAFF = "salaries-centre"
 
 

@@ -26,8 +26,6 @@ from tests.integration.sarbacane_support import (
     simulator_settings,
 )
 
-pytest_plugins = ["tests.integration.sarbacane_fixtures"]
-
 HEADERS = {"accountId": ACCOUNT_ID, "apiKey": API_KEY}
 ITEM_KEYS = {"id", "name", "kind", "created", "edited", "count"}
 

@@ -12,9 +12,7 @@ from sms_hub.services import sms_templates as service
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import InvalidInput, NotFound
 from sms_hub.store.models import AuditEvent, Campaign, Tenant
-from tests.integration.test_audience_and_sending import _scope
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from tests.support.factories import db_scope
 
 
 async def test_a_centre_gets_the_starters_once(actor: Actor):
@@ -36,14 +34,14 @@ async def test_create_edit_delete_are_audited_and_checked(actor: Actor):
     await service.delete_template(actor, created.id)
     with pytest.raises(NotFound):
         await service.delete_template(actor, created.id)
-    with _scope() as session:
+    with db_scope() as session:
         actions = [e.action for e in session.exec(select(AuditEvent)).all()]
     assert actions == ["template_create", "template_edit", "template_delete"]
 
 
 async def test_another_centre_cannot_reach_a_template(actor: Actor):
     created = await service.save_template(actor, None, "Privé", "Texte")
-    with _scope() as session:
+    with db_scope() as session:
         other = Tenant(slug="autre", name="Autre centre")
         session.add(other)
         session.flush()
@@ -79,5 +77,5 @@ async def test_a_campaign_with_braces_left_is_refused_and_sends_nothing(
         await campaigns.create_campaign(actor, draft)
     assert raised.value.field_errors == {"content": message}
     assert sim.count("POST /v1/campaigns/sms") == 0
-    with _scope() as session:
+    with db_scope() as session:
         assert session.exec(select(Campaign)).all() == []

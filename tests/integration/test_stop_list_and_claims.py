@@ -17,7 +17,7 @@ from sms_hub.domain.campaign import (
     NewCampaign,
 )
 from sms_hub.domain.lifecycle import Status
-from sms_hub.sarbacane import SarbacaneClient, SarbacaneNotFound, get_client
+from sms_hub.sarbacane import SarbacaneNotFound
 from sms_hub.services import audience, copies, sending, sync
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.accounts import NOT_CONFIGURED, UNREADABLE
@@ -25,10 +25,15 @@ from sms_hub.services.context import Actor
 from sms_hub.services.errors import NotAllowed, ServiceError
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
-from sms_hub.store.db import session_scope
-from sms_hub.store.models import AuditEvent, Campaign, Contact, ContactList, Tenant
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from sms_hub.store.models import AuditEvent, Campaign, Tenant
+from tests.support.factories import (
+    add_contact_list,
+    db_scope,
+    mobile_numbers,
+    poll_until_finished,
+    sarbacane_account,
+    stored_campaign,
+)
 
 SEND_ROUTE = "POST /v1/campaigns/{campaign_id}/send"
 #: The simulator's STOP list holds this number from the start.
@@ -36,40 +41,8 @@ ON_STOP_LIST = "+33600000999"
 STOP_LIST_NAME = "Désinscrits STOP"
 
 
-def sarbacane() -> SarbacaneClient:
-    """The test centre's Sarbacane account, read directly (what Sarbacane holds)."""
-    return get_client(get_settings())
-
-
-def _scope():
-    return session_scope(get_settings().database_url)
-
-
-def _phones(start: int, count: int) -> list[str]:
-    return [f"+336{n:08d}" for n in range(start, start + count)]
-
-
-def _list(actor: Actor, name: str, phones: list[str]) -> int:
-    with _scope() as session:
-        contact_list = ContactList(
-            tenant_id=actor.tenant_id, name=name, contact_count=len(phones)
-        )
-        session.add(contact_list)
-        session.flush()
-        for i, phone in enumerate(phones):
-            session.add(
-                Contact(list_id=contact_list.id, phone=phone, email=f"c{i}@{name}.fr")
-            )
-        return contact_list.id
-
-
-def _campaign(actor: Actor, campaign_id: int) -> Campaign | None:
-    with _scope() as session:
-        return queries.campaign_by_id(session, actor.tenant_id, campaign_id)
-
-
 def _events(actor: Actor, campaign_id: int) -> list[AuditEvent]:
-    with _scope() as session:
+    with db_scope() as session:
         return queries.audit_events(session, actor.tenant_id, campaign_id)
 
 
@@ -85,22 +58,19 @@ async def _draft(
 async def _with_recipients(
     actor: Actor, campaign_id: int, phones: list[str], name: str = ""
 ) -> None:
-    list_id = _list(actor, name or f"liste{campaign_id}", phones)
+    list_id = add_contact_list(actor, name or f"liste{campaign_id}", phones)
     await audience.import_lists(actor, campaign_id, [list_id])
 
 
 async def _remote_blacklists(actor: Actor, campaign_id: int) -> set[str]:
-    remote = await sarbacane().get_campaign(_campaign(actor, campaign_id).sarbacane_id)
+    remote = await sarbacane_account().get_campaign(
+        stored_campaign(actor, campaign_id).sarbacane_id
+    )
     return set(remote.blacklists)
 
 
 async def _until_finished(actor: Actor, campaign_id: int) -> None:
-    for _ in range(200):
-        await sync.poll_once()
-        if _campaign(actor, campaign_id).status == Status.FINISHED:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the campaign did not finish")
+    await poll_until_finished(actor, campaign_id)
 
 
 @pytest.fixture
@@ -140,7 +110,7 @@ async def test_a_duplicated_marketing_campaign_gets_the_stop_list_back(actor, si
 async def test_a_resent_marketing_campaign_has_the_stop_list(actor, sim, allowed_hour):
     source = await _draft(actor, CampaignKind.MARKETING, "Relance")
     await audience.assign_exclusions(actor, source, [])
-    await _with_recipients(actor, source, ["+33612345613", *_phones(0, 3)])
+    await _with_recipients(actor, source, ["+33612345613", *mobile_numbers(0, 3)])
     assert await sending.launch(actor, source, None, without_stop_list_confirmed=True)
     await _until_finished(actor, source)
     result = await copies.resend_to_failed(actor, source)
@@ -152,17 +122,19 @@ async def test_a_resent_marketing_campaign_has_the_stop_list(actor, sim, allowed
 async def test_a_number_on_the_stop_list_does_not_get_the_marketing_sms(
     actor, sim, allowed_hour
 ):
-    await sarbacane().add_to_blacklist(UNSUBSCRIBE_LIST_ID, phone="+33600000998")
+    await sarbacane_account().add_to_blacklist(
+        UNSUBSCRIBE_LIST_ID, phone="+33600000998"
+    )
     campaign_id = await _draft(actor, CampaignKind.MARKETING)
-    others = _phones(0, 3)
+    others = mobile_numbers(0, 3)
     await _with_recipients(actor, campaign_id, [ON_STOP_LIST, "+33600000998", *others])
     preview = await sending.preview(actor, campaign_id)
     assert preview.exclusions == [STOP_LIST_NAME]
     assert preview.stop_list_warning == ""
     assert await sending.launch(actor, campaign_id, None)
     await _until_finished(actor, campaign_id)
-    remote_id = _campaign(actor, campaign_id).sarbacane_id
-    reached = {r.phone for r in await sarbacane().report_recipients(remote_id)}
+    remote_id = stored_campaign(actor, campaign_id).sarbacane_id
+    reached = {r.phone for r in await sarbacane_account().report_recipients(remote_id)}
     assert reached == set(others)
 
 
@@ -170,7 +142,7 @@ async def test_launch_without_the_stop_list_needs_a_confirmation_and_is_audited(
     actor, sim, allowed_hour
 ):
     campaign_id = await _draft(actor, CampaignKind.MARKETING)
-    await _with_recipients(actor, campaign_id, [ON_STOP_LIST, *_phones(0, 2)])
+    await _with_recipients(actor, campaign_id, [ON_STOP_LIST, *mobile_numbers(0, 2)])
     await audience.assign_exclusions(actor, campaign_id, [])
     preview = await sending.preview(actor, campaign_id)
     assert preview.stop_list_warning == NO_STOP_LIST_WARNING
@@ -183,13 +155,13 @@ async def test_launch_without_the_stop_list_needs_a_confirmation_and_is_audited(
     with pytest.raises(NotAllowed) as refused:
         await sending.launch(actor, campaign_id, None)
     assert NO_STOP_LIST_WARNING in refused.value.user_message
-    assert _campaign(actor, campaign_id).status == Status.DRAFT
+    assert stored_campaign(actor, campaign_id).status == Status.DRAFT
     assert sim.count(SEND_ROUTE) == 0
 
     assert await sending.launch(
         actor, campaign_id, None, without_stop_list_confirmed=True
     )
-    assert _campaign(actor, campaign_id).status == Status.RECEIVED
+    assert stored_campaign(actor, campaign_id).status == Status.RECEIVED
     launches = [e for e in _events(actor, campaign_id) if e.action == "launch"]
     assert [(e.outcome, e.detail) for e in launches] == [
         (
@@ -227,7 +199,7 @@ async def test_the_stop_list_is_assigned_again_by_the_reusable_service(actor, si
 
 
 def _blank_account(actor: Actor) -> None:
-    with _scope() as session:
+    with db_scope() as session:
         tenant = session.get(Tenant, actor.tenant_id)
         tenant.sarbacane_account_id = None
         tenant.sarbacane_api_key_encrypted = None
@@ -241,31 +213,31 @@ def _rotate_secrets_key_without_reencrypting(monkeypatch) -> None:
 
 async def test_launch_with_an_unreadable_key_changes_nothing(actor, sim, monkeypatch):
     campaign_id = await _draft(actor, CampaignKind.NOTIFICATION)
-    await _with_recipients(actor, campaign_id, _phones(0, 3))
+    await _with_recipients(actor, campaign_id, mobile_numbers(0, 3))
     _rotate_secrets_key_without_reencrypting(monkeypatch)
     with pytest.raises(ServiceError) as refused:
         await sending.launch(actor, campaign_id, None)
     assert refused.value.user_message == UNREADABLE
-    assert _campaign(actor, campaign_id).status == Status.DRAFT
+    assert stored_campaign(actor, campaign_id).status == Status.DRAFT
     assert sim.count(SEND_ROUTE) == 0
 
 
 async def test_cancel_with_a_blanked_account_changes_nothing(actor, sim):
     campaign_id = await _draft(actor, CampaignKind.NOTIFICATION)
-    await _with_recipients(actor, campaign_id, _phones(0, 3))
+    await _with_recipients(actor, campaign_id, mobile_numbers(0, 3))
     sim.set_faults(moderation_seconds=3600)
     assert await sending.launch(actor, campaign_id, None)
     _blank_account(actor)
     with pytest.raises(ServiceError) as refused:
         await sending.cancel(actor, campaign_id)
     assert refused.value.user_message == NOT_CONFIGURED
-    assert _campaign(actor, campaign_id).status == Status.RECEIVED
+    assert stored_campaign(actor, campaign_id).status == Status.RECEIVED
     assert sim.count("POST /v1/campaigns/{campaign_id}/cancel") == 0
 
 
 def _claimed_as_received(actor: Actor, campaign_id: int, ago: timedelta) -> None:
     """What an old launch left: *Reçue* here, nothing ever sent to Sarbacane."""
-    with _scope() as session:
+    with db_scope() as session:
         session.exec(
             update(Campaign)
             .where(col(Campaign.id) == campaign_id)
@@ -283,9 +255,9 @@ async def test_a_sarbacane_draft_left_under_received_goes_back_to_draft(actor, s
     _claimed_as_received(actor, old, threshold + timedelta(seconds=5))
     _claimed_as_received(actor, fresh, threshold / 10)
     await sync.poll_once()
-    assert _campaign(actor, old).status == Status.DRAFT
+    assert stored_campaign(actor, old).status == Status.DRAFT
     # A launch still on its way to Sarbacane keeps its status.
-    assert _campaign(actor, fresh).status == Status.RECEIVED
+    assert stored_campaign(actor, fresh).status == Status.RECEIVED
     assert [(e.action, e.outcome, e.actor, e.detail) for e in _events(actor, old)][
         -1
     ] == (
@@ -300,12 +272,12 @@ async def test_a_sarbacane_draft_left_under_received_goes_back_to_draft(actor, s
 
 async def test_cancel_answered_campaign_not_sent_puts_it_back_to_draft(actor, sim):
     campaign_id = await _draft(actor, CampaignKind.NOTIFICATION)
-    await _with_recipients(actor, campaign_id, _phones(0, 2))
+    await _with_recipients(actor, campaign_id, mobile_numbers(0, 2))
     _claimed_as_received(actor, campaign_id, timedelta(seconds=1))
     assert await sending.cancel(actor, campaign_id) is True
-    campaign = _campaign(actor, campaign_id)
+    campaign = stored_campaign(actor, campaign_id)
     assert campaign.status == Status.DRAFT
-    remote = await sarbacane().get_campaign(campaign.sarbacane_id)
+    remote = await sarbacane_account().get_campaign(campaign.sarbacane_id)
     assert remote.state == "DRAFT"
     cancels = [e for e in _events(actor, campaign_id) if e.action == "cancel"]
     assert [(e.outcome, e.detail) for e in cancels] == [
@@ -337,8 +309,10 @@ async def test_a_delete_racing_a_launch_leaves_one_consistent_winner(actor, sim)
     winners: list[str] = []
     for run in range(6):
         campaign_id = await _draft(actor, CampaignKind.NOTIFICATION, f"Course {run}")
-        await _with_recipients(actor, campaign_id, _phones(run * 10, 3), f"c{run}")
-        remote_id = _campaign(actor, campaign_id).sarbacane_id
+        await _with_recipients(
+            actor, campaign_id, mobile_numbers(run * 10, 3), f"c{run}"
+        )
+        remote_id = stored_campaign(actor, campaign_id).sarbacane_id
         deleted, launched = await asyncio.gather(
             _outcome(campaign_service.delete_campaign(actor, campaign_id)),
             _outcome(sending.launch(actor, campaign_id, None)),
@@ -346,16 +320,16 @@ async def test_a_delete_racing_a_launch_leaves_one_consistent_winner(actor, sim)
         delete_won = deleted == f"Course {run}"
         launch_won = launched is True
         assert delete_won != launch_won, (run, deleted, launched)
-        local = _campaign(actor, campaign_id)
+        local = stored_campaign(actor, campaign_id)
         if delete_won:
             winners.append("delete")
             assert local is None
             with pytest.raises(SarbacaneNotFound):
-                await sarbacane().get_campaign(remote_id)
+                await sarbacane_account().get_campaign(remote_id)
         else:
             winners.append("launch")
             assert isinstance(deleted, NotAllowed), deleted
             assert local is not None and local.status == Status.RECEIVED
-            remote = await sarbacane().get_campaign(remote_id)
+            remote = await sarbacane_account().get_campaign(remote_id)
             assert remote.state == "MODERATION"
     assert len(winners) == 6

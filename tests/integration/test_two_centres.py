@@ -13,10 +13,9 @@ import uuid
 import pytest
 
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
-from sms_hub.domain.lifecycle import Status
 from sms_hub.sarbacane import SarbacaneConfigError
 from sms_hub.sarbacane import _registry as registry
-from sms_hub.services import audience, sending, statistics, sync
+from sms_hub.services import audience, sending, statistics
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor
@@ -25,31 +24,27 @@ from sms_hub.services.paging import CampaignPageQuery
 from sms_hub.store import queries, secret_box
 from sms_hub.store.models import Tenant
 from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
-from tests.integration.test_audience_and_sending import (
-    _campaign,
-    _list,
-    _phones,
-    _scope,
+from tests.support.factories import (
+    add_centre,
+    add_contact_list,
+    db_scope,
+    mobile_numbers,
+    poll_until_finished,
+    stored_campaign,
 )
-
-pytest_plugins = ["tests.integration.app_fixtures"]
 
 
 @pytest.fixture
 def centre_b(actor: Actor, sim) -> Actor:
     account, key = f"acc-b-{uuid.uuid4().hex[:6]}", "key-of-centre-b"
     sim.add_account(account, key, name="Centre B", sms_credits=777)
-    with _scope() as session:
-        tenant = Tenant(
-            slug=f"centre-b-{account[-6:]}",
-            name="Centre B",
-            opt_out_mention="STOP au 36222",
-            sarbacane_account_id=account,
-            sarbacane_api_key_encrypted=secret_box.encrypt(key),
-        )
-        session.add(tenant)
-        session.flush()
-        return Actor(tenant_id=tenant.id or 0, user="b@centre-b.fr")
+    return add_centre(
+        f"centre-b-{account[-6:]}",
+        name="Centre B",
+        user="b@centre-b.fr",
+        account=(account, key),
+        opt_out_mention="STOP au 36222",
+    )
 
 
 async def _finished_campaign(actor: Actor) -> int:
@@ -57,15 +52,13 @@ async def _finished_campaign(actor: Actor) -> int:
         actor,
         NewCampaign("Relance A", CampaignKind.NOTIFICATION, "CentreA", "Bonjour"),
     )
-    phones = [*_phones(500, 4), "+33612345699"]  # one answers STOP
-    await audience.import_lists(actor, row.id, [_list(actor, "a-list", phones)])
+    phones = [*mobile_numbers(500, 4), "+33612345699"]  # one answers STOP
+    await audience.import_lists(
+        actor, row.id, [add_contact_list(actor, "a-list", phones)]
+    )
     await sending.launch(actor, row.id, None)
-    for _ in range(200):
-        await sync.poll_once()
-        if _campaign(actor, row.id).status == Status.FINISHED:
-            return row.id
-        await asyncio.sleep(0.05)
-    raise AssertionError("the campaign did not finish")
+    await poll_until_finished(actor, row.id)
+    return row.id
 
 
 async def test_nothing_of_centre_a_is_visible_to_centre_b(actor, centre_b):
@@ -88,7 +81,7 @@ async def test_nothing_of_centre_a_is_visible_to_centre_b(actor, centre_b):
         centre_b, a_campaign, search="", offset=0, limit=20
     )
     assert (rows, total) == ([], 0)
-    assert _campaign(actor, a_campaign) is not None
+    assert stored_campaign(actor, a_campaign) is not None
 
     b_row = await campaign_service.create_campaign(
         centre_b,
@@ -106,7 +99,7 @@ async def test_nothing_of_centre_a_is_visible_to_centre_b(actor, centre_b):
 
 
 def _tenant(actor: Actor) -> Tenant:
-    with _scope() as session:
+    with db_scope() as session:
         return session.get(Tenant, actor.tenant_id)
 
 
@@ -118,7 +111,7 @@ async def _entries(client, blacklist_id: str):
 @pytest.fixture
 def centre_b_same_account(actor: Actor) -> Actor:
     """A second centre whose admin entered the same Sarbacane account as A's."""
-    with _scope() as session:
+    with db_scope() as session:
         a = session.get(Tenant, actor.tenant_id)
         tenant = Tenant(
             slug="centre-b-shared",
@@ -136,7 +129,7 @@ def _draft(name: str = "Relance") -> NewCampaign:
 
 
 def _local_ids(actor: Actor) -> list[str]:
-    with _scope() as session:
+    with db_scope() as session:
         page, _ = queries.campaign_page(session, actor.tenant_id, CampaignPageQuery())
         return [c.sarbacane_id for c in page]
 
@@ -152,7 +145,7 @@ async def test_a_failed_create_of_the_same_name_links_nothing_of_a(
     assert len(b_remote) == 1
     assert b_remote[0] != a_remote  # read back by its marker, never A's "Relance"
     assert _local_ids(actor) == [a_remote]
-    assert _campaign(actor, a_row.id) is not None
+    assert stored_campaign(actor, a_row.id) is not None
     sim.set_faults(error_rate=1.0)  # now Sarbacane fails for good
     with pytest.raises(GatewayError):
         await campaign_service.create_campaign(centre_b_same_account, _draft())
@@ -177,7 +170,7 @@ async def test_two_centres_on_one_account_with_different_keys_keep_their_clients
     """Each centre keeps its own pooled client (its own key on the wire); a
     centre's new key replaces only its own client, and the old one is closed."""
     other_key = "another-key-of-centre-b"
-    with _scope() as session:
+    with db_scope() as session:
         b = session.get(Tenant, centre_b_same_account.tenant_id)
         b.sarbacane_api_key_encrypted = secret_box.encrypt(other_key)
     a_client = client_for(_tenant(actor))
@@ -195,7 +188,7 @@ async def test_two_centres_on_one_account_with_different_keys_keep_their_clients
 
     pool = a_client._http  # the open connection pool of A's client
     assert pool is not None and not pool.is_closed
-    with _scope() as session:  # A's admin enters a new key
+    with db_scope() as session:  # A's admin enters a new key
         a = session.get(Tenant, actor.tenant_id)
         a.sarbacane_api_key_encrypted = secret_box.encrypt("new-key-of-centre-a")
     renewed = client_for(_tenant(actor))

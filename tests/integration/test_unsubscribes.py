@@ -8,16 +8,13 @@ from sqlmodel import select
 
 from sms_hub.domain.campaign import UNSUBSCRIBE_LIST_ID, CampaignKind, NewCampaign
 from sms_hub.domain.paging import PageQuery
-from sms_hub.sarbacane import SarbacaneClient, get_client
 from sms_hub.services import audience, copies, sending, unsubscribes
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services import contact_lists as list_service
 from sms_hub.services.context import Actor
 from sms_hub.settings import get_settings
-from sms_hub.store.db import session_scope
 from sms_hub.store.models import CampaignRecipient, Contact, ContactList, Tenant
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from tests.support.factories import db_scope, sarbacane_account
 
 #: In the simulator's STOP list from the start (a number alone, an e-mail alone).
 SEEDED_PHONE = "+33600000999"
@@ -29,17 +26,9 @@ EMAIL_ONLY = "seulement.mail@example.fr"  # an entry with an e-mail only
 KEPT = ["+33611000010", "+33611000011", "+33611000012"]
 
 
-def sarbacane() -> SarbacaneClient:
-    return get_client(get_settings())
-
-
-def _scope():
-    return session_scope(get_settings().database_url)
-
-
 async def _stop_entries() -> None:
     """The three shapes of entry, written into the centre's STOP list."""
-    client = sarbacane()
+    client = sarbacane_account()
     await client.add_to_blacklist(
         UNSUBSCRIBE_LIST_ID, email="un@example.fr", phone=SINGLE
     )
@@ -53,7 +42,7 @@ async def _stop_entries() -> None:
 
 
 def _list(actor: Actor, name: str, contacts: list[tuple[str, str]]) -> int:
-    with _scope() as session:
+    with db_scope() as session:
         contact_list = ContactList(
             tenant_id=actor.tenant_id, name=name, contact_count=len(contacts)
         )
@@ -112,7 +101,7 @@ async def test_the_poller_refreshes_a_centre_once_per_cadence(actor, sim, monkey
     late = "+33611000020"  # answers STOP after the poller's read
     list_id = _list(actor, "Relances", [(late, ""), (KEPT[0], "")])
     assert await unsubscribes.refresh_due(5.0) == 1
-    await sarbacane().add_to_blacklist(UNSUBSCRIBE_LIST_ID, phone=late)
+    await sarbacane_account().add_to_blacklist(UNSUBSCRIBE_LIST_ID, phone=late)
 
     # Read just now: not again before STOP_REFRESH_SECONDS.
     assert await unsubscribes.refresh_due(5.0) == 0
@@ -164,7 +153,7 @@ async def test_a_stop_answered_to_one_campaign_keeps_out_of_later_marketing(acto
     """Whatever list the contact comes from, even before the list is read again."""
     earlier = await _draft(actor, CampaignKind.MARKETING)
     await audience.import_lists(actor, earlier, [_list(actor, "A", [(SINGLE, "")])])
-    with _scope() as session:
+    with db_scope() as session:
         for row in session.exec(
             select(CampaignRecipient).where(CampaignRecipient.campaign_id == earlier)
         ):
@@ -204,7 +193,7 @@ async def test_the_launch_preview_counts_and_credits_only_who_receives(actor, si
 async def test_another_centres_stop_list_marks_nothing_here(actor, sim):
     await _stop_entries()
     await unsubscribes.refresh(actor)
-    with _scope() as session:
+    with db_scope() as session:
         other = Tenant(slug="autre", name="Autre centre", opt_out_mention="STOP")
         session.add(other)
         session.flush()

@@ -13,12 +13,12 @@ from sms_hub.domain.adoption import (
 from sms_hub.domain.lifecycle import Action, Status
 from sms_hub.services.views import campaign_row
 from sms_hub.settings import get_settings
-from tests.unit.test_campaign_row import _campaign
+from tests.support.factories import campaign_model
 
 
 def test_an_adopted_campaign_is_marked_and_has_the_same_actions():
-    adopted = campaign_row(_campaign(origin=FROM_SARBACANE), get_settings())
-    own = campaign_row(_campaign(), get_settings())
+    adopted = campaign_row(campaign_model(origin=FROM_SARBACANE), get_settings())
+    own = campaign_row(campaign_model(), get_settings())
     assert adopted.adopted and not own.adopted
     assert adopted.actions == own.actions
 
@@ -26,7 +26,7 @@ def test_an_adopted_campaign_is_marked_and_has_the_same_actions():
 def test_an_adopted_campaign_stuck_under_received_shows_the_cancel_warning():
     long_ago = datetime.now(UTC) - timedelta(days=1)
     row = campaign_row(
-        _campaign(
+        campaign_model(
             origin=FROM_SARBACANE,
             content="",
             status=Status.RECEIVED.value,

@@ -6,33 +6,18 @@ from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.lifecycle import Status
 from sms_hub.services.views import campaign_row
 from sms_hub.settings import get_settings
-from sms_hub.store.models import Campaign
-
-
-def _campaign(**fields: object) -> Campaign:
-    values: dict[str, object] = {
-        "id": 7,
-        "tenant_id": 1,
-        "sarbacane_id": "abc",
-        "name": "Relance",
-        "kind": "SMS_MARKETING",
-        "sender": "CentreForm",
-        "content": "Bonjour",
-        "status": Status.DRAFT.value,
-    }
-    values.update(fields)
-    return Campaign(**values)
+from tests.support.factories import campaign_model
 
 
 def test_the_recipient_count_is_grouped_by_thousands():
-    row = campaign_row(_campaign(recipient_count=30000), get_settings())
+    row = campaign_row(campaign_model(recipient_count=30000), get_settings())
     assert row.recipient_count_label == "30\u202f000"
     assert row.recipient_count_label == number_fr(30000)
 
 
 def test_the_sending_progress_is_grouped_by_thousands():
     row = campaign_row(
-        _campaign(
+        campaign_model(
             status=Status.SENDING.value, recipient_count=30000, processed_count=1250
         ),
         get_settings(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from sms_hub.domain.sms_text import (
@@ -199,46 +201,33 @@ def test_one_offending_char_cuts_capacity() -> None:
 # --- replacements ----------------------------------------------------------
 
 
-def test_replacements_cover_the_brief_list() -> None:
-    expected = {
-        "\u2019": "'",
-        "\u2018": "'",
-        "«": '"',
-        "»": '"',
-        "\u201c": '"',
-        "\u201d": '"',
-        "…": "...",
-        "–": "-",
-        "—": "-",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "â": "a",
-        "ê": "e",
-        "î": "i",
-        "ô": "o",
-        "û": "u",
-        "ë": "e",
-        "ï": "i",
-        "ÿ": "y",
-        "ç": "c",
-        "œ": "oe",
-        "Œ": "OE",
-        "À": "A",
-        "Â": "A",
-        "Ê": "E",
-        "È": "E",
-        "Ë": "E",
-        "Î": "I",
-        "Ï": "I",
-        "Ô": "O",
-        "Û": "U",
-        "Ù": "U",
-        "á": "a",
-        "í": "i",
-        "ó": "o",
-        "ú": "u",
-    }
-    assert expected.items() <= GSM_REPLACEMENTS.items()
+#: Marks of French typography that GSM 7-bit lacks, and what each becomes.
+_FRENCH_MARKS = {
+    "\u2019": "'",
+    "\u2018": "'",
+    "«": '"',
+    "»": '"',
+    "\u201c": '"',
+    "\u201d": '"',
+    "…": "...",
+    "–": "-",
+    "—": "-",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "œ": "oe",
+    "Œ": "OE",
+}
+#: Accented letters a French text holds that GSM 7-bit lacks (it has é, è, à…).
+_ACCENTED_OUTSIDE_GSM = "âêîôûëïÿçÀÂÊÈËÎÏÔÛÙáíóú"
+
+
+def test_french_typographic_marks_have_their_gsm_replacement() -> None:
+    assert _FRENCH_MARKS.items() <= GSM_REPLACEMENTS.items()
+
+
+@pytest.mark.parametrize("char", list(_ACCENTED_OUTSIDE_GSM))
+def test_an_accented_letter_outside_gsm_loses_its_accent(char: str) -> None:
+    assert GSM_REPLACEMENTS[char] == unicodedata.normalize("NFD", char)[0]
 
 
 @pytest.mark.parametrize(("char", "replacement"), sorted(GSM_REPLACEMENTS.items()))

@@ -80,7 +80,10 @@ def test_statistics_only_when_finished_says_so():
     )
 
 
-def test_six_badges_with_the_seed_labels_and_the_transient_delete():
+def test_six_badges_with_the_user_documentation_labels_and_the_transient_delete():
+    # « … sera au statut Brouillon », « … au statut Envoi terminé », « … restera
+    # bloquée au statut Reçue par le serveur d'envoi », « … passe au statut Envoi
+    # annulé par l'utilisateur » (the user documentation's words).
     assert [STATUS_INFO[s].label for s in Status] == [
         "Brouillon",
         "Planifiée",
