@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+from sms_hub import metrics
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.sarbacane import SarbacaneError
 from sms_hub.services import audit
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import GatewayError
+from sms_hub.settings import get_settings
+from sms_hub.store import centre_queries
+from sms_hub.store.db import session_scope
 
 Undo = Callable[[SarbacaneError], Awaitable[None]]
 
@@ -39,6 +43,7 @@ async def sarbacane_call(
     try:
         yield
     except SarbacaneError as error:
+        await in_thread(_count_failure, actor.tenant_id)
         if undo is not None:
             await undo(error)
         if audit_as is not None:
@@ -53,3 +58,17 @@ async def sarbacane_call(
             )
         message = f"{error.user_message} {hint}" if hint else error.user_message
         raise GatewayError(message) from error
+
+
+_slugs: dict[int, str] = {}
+
+
+def _count_failure(tenant_id: int) -> None:
+    """One more failure for the centre (``sms_hub_centre_failures_total``)."""
+    slug = _slugs.get(tenant_id)
+    if slug is None:
+        with session_scope(get_settings().database_url) as session:
+            found = centre_queries.tenant(session, tenant_id)
+            slug = found.slug if found else str(tenant_id)
+        _slugs[tenant_id] = slug
+    metrics.centre_failed(slug, "action")
