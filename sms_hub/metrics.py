@@ -232,6 +232,14 @@ _LAG = _Lag(lambda: POLLER.last_cycle_end, lambda: POLLER.clock())
 REGISTRY.register(_LAG)
 
 
+def worker_stopped() -> None:
+    """In multiprocess mode, this worker's live gauges stop counting."""
+    if multiprocess_dir():
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid(), multiprocess_dir())
+
+
 def scrape() -> tuple[bytes, str]:
     """The exposition text (this worker's, or every worker's in multiprocess
     mode) and its content type."""

@@ -96,6 +96,7 @@ async def live_status(app: rx.App) -> None:
         counting.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await counting
+        metrics.worker_stopped()
 
 
 #: How often this worker's connected tabs are counted (``sms_hub_connected_tabs``).

@@ -9,6 +9,9 @@ import contextlib
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -196,3 +199,41 @@ def test_health_keeps_reflexs_own_checks(watch, monkeypatch, tmp_path):
     assert answer.status_code == 503
     assert answer.json()["db"] is False
     assert answer.json()["poller_leader"] is False
+
+
+_WORKER = """
+from sms_hub import metrics
+metrics.POLLER.poller_started(2.0)
+metrics.POLLER.leadership({leads})
+metrics.POLLER.cycle_started()
+metrics.POLLER.cycle_ended()
+metrics.CONNECTED_TABS.set(3)
+metrics.sarbacane_call("GET", "/campaigns/abc/recipients", "ok")
+"""
+
+
+def test_with_a_multiprocess_directory_a_scrape_sums_every_worker(
+    monkeypatch, tmp_path
+):
+    shared = tmp_path / "prometheus"
+    shared.mkdir()
+    for leads in (True, False):  # two workers, one of them the leader
+        subprocess.run(
+            [sys.executable, "-c", _WORKER.format(leads=leads)],
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(shared)},
+            check=True,
+            timeout=120,
+        )
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    client = _surface(
+        monkeypatch, METRICS_TOKEN=TOKEN, PROMETHEUS_MULTIPROC_DIR=str(shared)
+    )
+    text = client.get("/_metrics", headers={"authorization": f"Bearer {TOKEN}"}).text
+    assert "sms_hub_connected_tabs 6.0" in text
+    assert "sms_hub_poller_leader 1.0" in text
+    assert "sms_hub_poller_cycle_seconds_count 2.0" in text
+    assert (
+        'sms_hub_sarbacane_calls_total{operation="GET /campaigns/{id}/recipients",'
+        'outcome="ok"} 2.0' in text
+    )
+    assert "sms_hub_poller_lag_seconds " in text
