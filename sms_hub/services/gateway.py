@@ -8,6 +8,7 @@ message, so the pages only ever see service errors.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -20,6 +21,8 @@ from sms_hub.services.errors import GatewayError
 from sms_hub.settings import get_settings
 from sms_hub.store import centre_queries
 from sms_hub.store.db import session_scope
+
+log = logging.getLogger(__name__)
 
 Undo = Callable[[SarbacaneError], Awaitable[None]]
 
@@ -64,11 +67,15 @@ _slugs: dict[int, str] = {}
 
 
 def _count_failure(tenant_id: int) -> None:
-    """One more failure for the centre (``sms_hub_centre_failures_total``)."""
-    slug = _slugs.get(tenant_id)
-    if slug is None:
-        with session_scope(get_settings().database_url) as session:
-            found = centre_queries.tenant(session, tenant_id)
-            slug = found.slug if found else str(tenant_id)
-        _slugs[tenant_id] = slug
-    metrics.centre_failed(slug, "action")
+    """One more failure for the centre (``sms_hub_centre_failures_total``);
+    never in the way of the error's own translation."""
+    try:
+        slug = _slugs.get(tenant_id)
+        if slug is None:
+            with session_scope(get_settings().database_url) as session:
+                found = centre_queries.tenant(session, tenant_id)
+                slug = found.slug if found else str(tenant_id)
+            _slugs[tenant_id] = slug
+        metrics.centre_failed(slug, "action")
+    except Exception:
+        log.exception("metrics: the failure of centre %s was not counted", tenant_id)

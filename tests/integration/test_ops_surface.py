@@ -21,7 +21,8 @@ from starlette.testclient import TestClient
 
 from sms_hub import logs, metrics
 from sms_hub.http import build_api
-from sms_hub.services import sending, sync
+from sms_hub.services import contact_lists, downloads, sending, sync
+from sms_hub.services.downloads import Download
 from sms_hub.services.errors import GatewayError
 from sms_hub.settings import load_settings
 from tests.integration.sarbacane_support import API_KEY
@@ -237,3 +238,45 @@ def test_with_a_multiprocess_directory_a_scrape_sums_every_worker(
         'outcome="ok"} 2.0' in text
     )
     assert "sms_hub_poller_lag_seconds " in text
+
+
+CSV = (
+    "Nom;Prénom;E-mail;Téléphone portable\n"
+    "Dupont;Éloïse;e.dupont@exemple.fr;06 12 34 56 78\n"
+    "Martin;Loïc;;+33 7 81 23 45 67\n"
+    "Durand;Zoé;;01 23 45 67 89\n"
+    "Dupont;Éloïse;;06.12.34.56.78\n"
+)
+
+
+def _sample(text: str, name: str) -> float:
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def test_imports_their_rows_and_downloads_are_counted(actor, sim, monkeypatch):
+    client = _surface(monkeypatch, METRICS_TOKEN=TOKEN)
+
+    def scrape() -> str:
+        answer = client.get("/_metrics", headers={"authorization": f"Bearer {TOKEN}"})
+        return answer.text
+
+    names = (
+        'sms_hub_imports_total{outcome="done"}',
+        'sms_hub_import_rows_total{result="accepted"}',
+        'sms_hub_import_rows_total{result="rejected"}',
+        'sms_hub_downloads_total{kind="contacts"}',
+    )
+    before = scrape()
+    row = await contact_lists.create_contact_list(actor, "Stagiaires")
+    await contact_lists.import_csv(actor, row.id, io.BytesIO(CSV.encode()))
+    url = await downloads.prepare(actor, Download.CONTACTS, row.id, "liste.csv")
+    assert client.get(url).status_code == 200
+    after = scrape()
+
+    grown = [_sample(after, name) - _sample(before, name) for name in names]
+    assert grown == [1, 2, 2, 1]
+    for number in ("612345678", "781234567", "123456789"):
+        assert number not in after
