@@ -63,19 +63,13 @@ async def sarbacane_call(
         raise GatewayError(message) from error
 
 
-_slugs: dict[int, str] = {}
-
-
 def _count_failure(tenant_id: int) -> None:
     """One more failure for the centre (``sms_hub_centre_failures_total``);
     never in the way of the error's own translation."""
     try:
-        slug = _slugs.get(tenant_id)
-        if slug is None:
-            with session_scope(get_settings().database_url) as session:
-                found = centre_queries.tenant(session, tenant_id)
-                slug = found.slug if found else str(tenant_id)
-            _slugs[tenant_id] = slug
+        with session_scope(get_settings().database_url) as session:
+            found = centre_queries.tenant(session, tenant_id)
+            slug = found.slug if found else str(tenant_id)
         metrics.centre_failed(slug, "action")
     except Exception:
         log.exception("metrics: the failure of centre %s was not counted", tenant_id)

@@ -105,7 +105,10 @@ TAB_COUNT_SECONDS = 5.0
 
 async def _count_tabs(app: rx.App) -> None:
     while True:
-        namespace = app.event_namespace
-        if namespace is not None:
-            metrics.CONNECTED_TABS.set(len(namespace.sid_to_token))
+        try:
+            namespace = app.event_namespace
+            if namespace is not None:
+                metrics.CONNECTED_TABS.set(len(namespace.sid_to_token))
+        except Exception:
+            log.exception("metrics: the connected tabs could not be counted")
         await asyncio.sleep(TAB_COUNT_SECONDS)
