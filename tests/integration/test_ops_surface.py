@@ -21,7 +21,7 @@ from starlette.testclient import TestClient
 
 from sms_hub import logs, metrics
 from sms_hub.http import build_api
-from sms_hub.services import contact_lists, downloads, sending, sync
+from sms_hub.services import contact_lists, downloads, sending, sync, unsubscribes
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import GatewayError
 from sms_hub.settings import load_settings
@@ -102,6 +102,9 @@ def json_logs():
 async def test_the_scrape_after_a_cycle_names_the_poller_sarbacane_and_the_centre(
     actor, sim, watch, monkeypatch, json_logs
 ):
+    # The refused key makes the cycle's unsubscribe-list read fail too: the
+    # process remembers such a failure, so this test's memory is its own.
+    monkeypatch.setattr(unsubscribes, "_failed_at", {})
     campaign_id = await _launched(actor)  # pushes a batch, then sends: calls ok
     sim.set_faults(force_unauthorized=True)  # the centre's key no longer works
     with pytest.raises(GatewayError):
