@@ -1,5 +1,6 @@
-"""The app's own HTTP surface: security headers and, in demo mode only, the
-simulator and the portal stand-in page (``/_portal-demo``).
+"""The app's own HTTP surface: security headers, downloads, ``/_health`` (with
+this worker's poller), ``/_metrics`` (only with ``METRICS_TOKEN``) and, in
+demo mode only, the simulator and the portal stand-in page (``/_portal-demo``).
 
 Given to ``rx.App(api_transformer=...)``; in production single-port mode it
 also wraps the HTML pages, so every response gets the headers.
@@ -7,6 +8,9 @@ also wraps the HTML pages, so every response gets the headers.
 
 from __future__ import annotations
 
+import json
+import secrets
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 import anyio
@@ -14,10 +18,16 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.responses import (
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sms_hub import metrics
 from sms_hub.services import downloads
 from sms_hub.services.errors import ServiceError
 from sms_hub.settings import SIMULATOR_MOUNT, Settings
@@ -89,11 +99,60 @@ async def download(request: Request) -> Response:
         return PlainTextResponse(refused.user_message, status_code=refused.http_status)
     except ServiceError as refused:
         return PlainTextResponse(refused.user_message, status_code=403)
+    metrics.DOWNLOADS.labels(str(link.kind)).inc()
     return _PreparedFile(prepared)
 
 
-def build_api(settings: Settings) -> Starlette:
-    routes: list = [Route(downloads.ROUTE_PREFIX + "{token:path}", download)]
+HealthCheck = Callable[[Request], Awaitable[Response]]
+
+
+def health_endpoint(base: HealthCheck | None):
+    """``/_health``: Reflex's own checks (database, Redis) when given, and this
+    worker's poller: leader or not, its last cycle's end; a leader silent for
+    more than three poll intervals answers 503 with the reason."""
+
+    async def health(request: Request) -> Response:
+        body: dict = {"status": True}
+        if base is not None:
+            answer = await base(request)
+            body.update(json.loads(bytes(answer.body)))
+        poller_ok, poller = metrics.POLLER.health()
+        body.update(poller)
+        body["status"] = bool(body["status"]) and poller_ok
+        return JSONResponse(body, status_code=200 if body["status"] else 503)
+
+    return health
+
+
+def metrics_endpoint(token: str):
+    """``/_metrics``: the Prometheus exposition, for ``Authorization: Bearer
+    <METRICS_TOKEN>`` only (compared in constant time)."""
+    expected = f"Bearer {token}".encode()
+
+    async def scrape(request: Request) -> Response:
+        given = request.headers.get("authorization", "").encode()
+        if not secrets.compare_digest(given, expected):
+            return PlainTextResponse(
+                "unauthorized",
+                status_code=401,
+                headers={"www-authenticate": "Bearer"},
+            )
+        body, content_type = await run_in_threadpool(metrics.scrape)
+        return Response(
+            body, media_type=content_type, headers={"cache-control": "no-store"}
+        )
+
+    return scrape
+
+
+def build_api(settings: Settings, base_health: HealthCheck | None = None) -> Starlette:
+    """``base_health``: Reflex's ``/_health`` handler, which this one extends."""
+    routes: list = [
+        Route(downloads.ROUTE_PREFIX + "{token:path}", download),
+        Route("/_health", health_endpoint(base_health)),
+    ]
+    if settings.metrics_token:
+        routes.append(Route("/_metrics", metrics_endpoint(settings.metrics_token)))
     if settings.demo_mode:
         from sms_hub import portal_demo
 

@@ -109,6 +109,10 @@ class Settings:
     discovery_interval_seconds: float = 300.0
     #: How often the poller's leader reads each centre's unsubscribe list.
     stop_refresh_seconds: float = 900.0
+    #: Bearer token of ``/_metrics``; empty: no metrics endpoint (404).
+    metrics_token: str = field(default="", repr=False)
+    #: ``json``: one JSON object a log line; anything else: the human format.
+    log_format: str = "text"
 
     def sarbacane_link(self, path_template: str, **ids: str) -> str:
         """A link into Sarbacane's web application (or the simulator's pages)."""
@@ -189,6 +193,8 @@ def load_settings() -> Settings:
             "WORKERS", _env_optional_int("GRANIAN_WORKERS", None)
         ),
         discovery_interval_seconds=_env_float("DISCOVERY_INTERVAL_SECONDS", 300.0),
+        metrics_token=_env("METRICS_TOKEN", ""),
+        log_format=_env("LOG_FORMAT", "text").lower(),
     )
 
 

@@ -1,7 +1,9 @@
 """The Reflex app: pages, the status poller, and the HTTP surface."""
 
 import reflex as rx
+from reflex.app import health as reflex_health
 
+from sms_hub import logs
 from sms_hub.http import build_api
 from sms_hub.pages.campaigns import page as campaigns
 from sms_hub.pages.campaigns.state import CampaignsState
@@ -20,9 +22,11 @@ from sms_hub.settings import get_settings
 from sms_hub.state.live import live_status
 from sms_hub.state.session import page_load
 
+logs.configure(get_settings().log_format)
+
 app = rx.App(
     html_lang="fr",
-    api_transformer=build_api(get_settings()),
+    api_transformer=build_api(get_settings(), base_health=reflex_health),
     stylesheets=["/styles.css"],
 )
 

@@ -55,12 +55,18 @@ from urllib.parse import quote
 
 import httpx
 
-from sms_hub.sarbacane._errors import SarbacaneNotFound, SarbacaneUnavailable
+from sms_hub import metrics
+from sms_hub.sarbacane._errors import (
+    SarbacaneError,
+    SarbacaneNotFound,
+    SarbacaneUnavailable,
+)
 from sms_hub.sarbacane._faults import (
     Backoff,
     Fault,
     check_response,
     fault_from_exception,
+    known_code,
 )
 from sms_hub.sarbacane._models import (
     AccountInfo,
@@ -92,6 +98,14 @@ SENDING_STATES = ("MODERATION", "ROUTING", "FINISH")
 RecipientLike = RecipientIn | tuple[str | None, str]
 T = TypeVar("T")
 _NO_BODY = object()
+
+
+def _outcome(error: Fault | SarbacaneError) -> str:
+    """A failed call's outcome label: Sarbacane's known code, else the HTTP
+    status (never Sarbacane's free text, which may quote the request)."""
+    return known_code(error.code) or (
+        f"HTTP {error.status_code}" if error.status_code else type(error).__name__
+    )
 
 
 def _segment(value: str) -> str:
@@ -203,6 +217,7 @@ class SarbacaneClient:
         try:
             response = await self._client().request(method, path.lstrip("/"), **kwargs)
         except httpx.TransportError as error:
+            metrics.sarbacane_call(method, path, type(error).__name__)
             raise fault_from_exception(error) from error
         log.debug(
             "sarbacane %s %s -> %s in %.0f ms",
@@ -211,7 +226,12 @@ class SarbacaneClient:
             response.status_code,
             (time.monotonic() - started) * 1000,
         )
-        check_response(response)
+        try:
+            check_response(response)
+        except (Fault, SarbacaneError) as error:
+            metrics.sarbacane_call(method, path, _outcome(error))
+            raise
+        metrics.sarbacane_call(method, path, "ok")
         if not response.content:
             return None
         try:

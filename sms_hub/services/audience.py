@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sms_hub import metrics
 from sms_hub.domain.adoption import FROM_SARBACANE
 from sms_hub.domain.audit import AuditAction
 from sms_hub.domain.campaign import (
@@ -234,6 +235,8 @@ async def _push(
                 await client.add_recipients(
                     campaign.sarbacane_id, recipients, already_pushed=already
                 )
+                metrics.PUSH_BATCHES.inc()
+                metrics.RECIPIENTS_PUSHED.inc(len(recipients))
         await in_thread(
             _mark, [recipient_id for recipient_id, _, _ in batch], lease, holder
         )

@@ -26,6 +26,7 @@ from typing import BinaryIO
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from sms_hub import metrics
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.contacts_csv import (
     ContactsCsv,
@@ -374,6 +375,13 @@ def _import(
         )
 
 
+def _count_import(report: ImportReport) -> None:
+    metrics.IMPORTS.labels("done").inc()
+    metrics.IMPORT_ROWS.labels("accepted").inc(report.imported)
+    rejected = report.duplicates + report.invalid + report.landline + report.missing
+    metrics.IMPORT_ROWS.labels("rejected").inc(rejected)
+
+
 def import_csv_blocking(
     actor: Actor,
     list_id: int,
@@ -386,7 +394,7 @@ def import_csv_blocking(
     """:func:`import_csv` on the calling thread (scripts, benchmarks)."""
     try:
         try:
-            return _import(
+            report = _import(
                 actor,
                 list_id,
                 source,
@@ -394,6 +402,8 @@ def import_csv_blocking(
                 max_bytes or csv_max_bytes(),
                 max_rows or csv_max_rows(),
             )
+            _count_import(report)
+            return report
         except ContactsCsvError as error:
             raise InvalidFile(error.user_message) from error
         except IntegrityError as error:
@@ -402,6 +412,7 @@ def import_csv_blocking(
                 "importé : relancez l'import."
             ) from error
     except ServiceError as error:
+        metrics.IMPORTS.labels("refused").inc()
         audit.record(
             actor,
             AuditAction.LIST_IMPORT,

@@ -11,14 +11,21 @@ message, so the pages only ever see service errors.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+from sms_hub import metrics
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.sarbacane import ErrorKind, SarbacaneError
 from sms_hub.services import audit
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import GatewayError
+from sms_hub.settings import get_settings
+from sms_hub.store import centre_queries
+from sms_hub.store.db import session_scope
+
+log = logging.getLogger(__name__)
 
 Undo = Callable[[SarbacaneError], Awaitable[None]]
 
@@ -70,6 +77,7 @@ async def sarbacane_call(
     try:
         yield
     except SarbacaneError as error:
+        await in_thread(_count_failure, actor.tenant_id)
         if undo is not None:
             await undo(error)
         if audit_as is not None:
@@ -84,3 +92,15 @@ async def sarbacane_call(
             )
         message = user_message(error)
         raise GatewayError(f"{message} {hint}" if hint else message) from error
+
+
+def _count_failure(tenant_id: int) -> None:
+    """One more failure for the centre (``sms_hub_centre_failures_total``);
+    never in the way of the error's own translation."""
+    try:
+        with session_scope(get_settings().database_url) as session:
+            found = centre_queries.tenant(session, tenant_id)
+            slug = found.slug if found else str(tenant_id)
+        metrics.centre_failed(slug, "action")
+    except Exception:
+        log.exception("metrics: the failure of centre %s was not counted", tenant_id)

@@ -38,6 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from sms_hub import metrics
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.domain.lifecycle import (
     ACTIVE_STATUSES,
@@ -49,6 +50,7 @@ from sms_hub.domain.lifecycle import (
     status_after_sync,
     status_when_never_sent,
 )
+from sms_hub.logs import log_context
 from sms_hub.sarbacane import (
     MAX_BATCH,
     RemoteCampaign,
@@ -300,6 +302,14 @@ async def _read_centre(tenant: Tenant | None, campaigns: list[Campaign]) -> Cent
     attempt per request (the next cycle is the retry)."""
     if tenant is None:
         return CentreRead(recorded=False)
+    with log_context(centre=tenant.slug):
+        result = await _read_own_account(tenant, campaigns)
+    if result.failure is not None:
+        metrics.centre_failed(tenant.slug, "poll")
+    return result
+
+
+async def _read_own_account(tenant: Tenant, campaigns: list[Campaign]) -> CentreRead:
     result = CentreRead(tenant_id=tenant.id or 0)
     try:
         client = client_for(tenant)
@@ -447,9 +457,12 @@ class Leadership:
     lease to run.
     """
 
-    def __init__(self, holder: str, ttl: timedelta) -> None:
+    def __init__(
+        self, holder: str, ttl: timedelta, watch: metrics.PollerWatch | None = None
+    ) -> None:
         self.holder = holder
         self.ttl = ttl
+        self.watch = watch
         self._held_until = 0.0  # time.monotonic()
 
     @property
@@ -468,6 +481,8 @@ class Leadership:
             log.exception("status poll: the lease could not be renewed")
             won = False
         self._held_until = started + self.ttl.total_seconds() if won else 0.0
+        if self.watch is not None:
+            self.watch.leadership(won)
         return won
 
     def held(self) -> bool:
@@ -491,19 +506,25 @@ async def run_poller(
     on_change: Callable[[set[int]], Awaitable[None]] | None = None,
     *,
     holder: str | None = None,
+    watch: metrics.PollerWatch | None = None,
 ) -> None:
     """Poll while this worker holds the lease; ``on_change`` gets the centres
     whose campaigns changed (to push the change to their open tabs).
 
-    ``holder`` names this poller in the lease (this process by default)."""
+    ``holder`` names this poller in the lease (this process by default);
+    ``watch`` records its leadership and cycles (``/_health``, metrics; this
+    worker's ``metrics.POLLER`` by default)."""
     interval = get_settings().poll_interval_seconds
-    leadership = Leadership(holder or this_process(), lease_ttl(interval))
+    watch = watch or metrics.POLLER
+    watch.poller_started(interval)
+    leadership = Leadership(holder or this_process(), lease_ttl(interval), watch)
     await leadership.beat()
     heartbeat = asyncio.create_task(leadership.keep())
     discovering: asyncio.Task | None = None
     try:
         while True:
             if leadership.held():
+                watch.cycle_started()
                 try:
                     await poll_changes(leadership.still_held, on_change)
                     # Modifications interrupted (a crash, an error), bounded
@@ -520,6 +541,7 @@ async def run_poller(
                     with contextlib.suppress(TimeoutError):
                         async with asyncio.timeout(CENTRE_READ_SECONDS):
                             await run_due_retention()
+                    watch.cycle_ended()
                 except Exception:
                     log.exception("status poll failed; retrying")
                 # Campaigns made in Sarbacane's interface, at their own cadence

@@ -10,6 +10,8 @@ its page of rows. No tab asks the server anything while nothing changes.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable
 
@@ -17,6 +19,7 @@ import reflex as rx
 from reflex.istate.manager.token import BaseStateToken
 from reflex.state import _override_base_method
 
+from sms_hub import metrics
 from sms_hub.services.sync import run_poller
 
 log = logging.getLogger(__name__)
@@ -86,4 +89,26 @@ async def live_status(app: rx.App) -> None:
     async def on_change(tenant_ids: set[int]) -> None:
         await announce(app, tenant_ids)
 
-    await run_poller(on_change)
+    counting = asyncio.create_task(_count_tabs(app))
+    try:
+        await run_poller(on_change)
+    finally:
+        counting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await counting
+        metrics.worker_stopped()
+
+
+#: How often this worker's connected tabs are counted (``sms_hub_connected_tabs``).
+TAB_COUNT_SECONDS = 5.0
+
+
+async def _count_tabs(app: rx.App) -> None:
+    while True:
+        try:
+            namespace = app.event_namespace
+            if namespace is not None:
+                metrics.CONNECTED_TABS.set(len(namespace.sid_to_token))
+        except Exception:
+            log.exception("metrics: the connected tabs could not be counted")
+        await asyncio.sleep(TAB_COUNT_SECONDS)
