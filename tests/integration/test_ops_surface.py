@@ -26,10 +26,7 @@ from sms_hub.services.downloads import Download
 from sms_hub.services.errors import GatewayError
 from sms_hub.settings import load_settings
 from tests.integration.sarbacane_support import API_KEY
-from tests.integration.test_audience_and_sending import _phones
-from tests.integration.test_compare_and_set import _launched
-
-pytest_plugins = ["tests.integration.app_fixtures"]
+from tests.support.factories import launched_campaign, mobile_numbers
 
 TOKEN = "scrape-token-0123456789abcdef"
 WITHIN = 30.0
@@ -105,7 +102,7 @@ async def test_the_scrape_after_a_cycle_names_the_poller_sarbacane_and_the_centr
     # The refused key makes the cycle's unsubscribe-list read fail too: the
     # process remembers such a failure, so this test's memory is its own.
     monkeypatch.setattr(unsubscribes, "_failed_at", {})
-    campaign_id = await _launched(actor)  # pushes a batch, then sends: calls ok
+    campaign_id = await launched_campaign(actor)  # pushes a batch, then sends: calls ok
     sim.set_faults(force_unauthorized=True)  # the centre's key no longer works
     with pytest.raises(GatewayError):
         await sending.cancel(actor, campaign_id)
@@ -136,7 +133,7 @@ async def test_the_scrape_after_a_cycle_names_the_poller_sarbacane_and_the_centr
     poll = [line for line in lines if line["event"].startswith("status poll:")]
     assert poll and poll[0]["centre"] == "test"
     assert poll[0]["level"] == "WARNING"
-    for secret in (API_KEY, TOKEN, *_phones(0, 3)):
+    for secret in (API_KEY, TOKEN, *mobile_numbers(0, 3)):
         assert secret not in text
         assert secret not in json_logs.getvalue()
     watch.clock.now += 7.5
@@ -147,7 +144,7 @@ async def test_the_scrape_after_a_cycle_names_the_poller_sarbacane_and_the_centr
 async def test_health_turns_red_when_the_leader_is_silent_for_three_cycles(
     actor, sim, watch, monkeypatch
 ):
-    await _launched(actor)
+    await launched_campaign(actor)
     await _one_cycle(watch)
     client = _surface(monkeypatch)
     interval = watch.interval
