@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sms_hub.domain import sms_text
 from sms_hub.domain.adoption import (
     ADOPTED_BADGE,
     FROM_SARBACANE,
@@ -18,6 +17,7 @@ from sms_hub.domain.adoption import (
     lacks_visible_text,
 )
 from sms_hub.domain.lifecycle import Status
+from sms_hub.domain.sms_text import SmsPart, phone_parts
 from sms_hub.services import history, statistics
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import NotFound, ServiceError
@@ -39,20 +39,6 @@ NO_TEXT = (
 )
 #: Where a campaign made from SMS Hub comes from (else « Créée sur Sarbacane »).
 FROM_HUB_LABEL = "Hub3E"
-
-
-@dataclass
-class SmsPart:
-    """One SMS part as the phone shows it (« SMS 1/2 »)."""
-
-    label: str
-    text: str
-
-
-def phone_parts(text: str) -> list[SmsPart]:
-    """The final text cut where each SMS part ends, labelled « SMS i/n »."""
-    parts = sms_text.split_parts(text)
-    return [SmsPart(f"SMS {i}/{len(parts)}", p) for i, p in enumerate(parts, 1)]
 
 
 @dataclass
