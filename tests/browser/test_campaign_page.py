@@ -159,13 +159,13 @@ def test_back_to_the_list_keeps_its_page_sort_and_search(
     page.get_by_role("button", name="Suivant").click()
     _expect_list_place(page, tag)
 
-    _row(page, f"Tri {tag} 21").get_by_role("link").click()
+    page.get_by_role("link", name=f"Tri {tag} 21", exact=True).click()
     expect(page.get_by_role("heading", level=1, name=f"Tri {tag} 21")).to_be_visible()
     page.get_by_role("link", name=BACK).click()
     _expect_list_place(page, tag)
 
     # The browser's Back button, and the list's address opened anew.
-    _row(page, f"Tri {tag} 22").get_by_role("link").click()
+    page.get_by_role("link", name=f"Tri {tag} 22", exact=True).click()
     expect(page.get_by_role("heading", level=1, name=f"Tri {tag} 22")).to_be_visible()
     page.go_back()
     _expect_list_place(page, tag)
@@ -185,22 +185,20 @@ def _id_of(database_url: str, name: str) -> int:
 
 
 def test_only_the_centres_own_campaigns_open_and_a_delete_says_so(
-    page: Page, app_url: str, portal_token, database_url, axe
+    page: Page, app_url: str, portal_token, database_url, seed_centre, axe
 ):
     a, b = _slug("cfa-page-a"), _slug("cfa-page-b")
     _signed_in(page, app_url, portal_token(b, "Centre Bêta"), "Centre Bêta")
     _seed_rows(database_url, b, campaign=f"Campagne {b}")
     _signed_in(page, app_url, portal_token(a, "Centre Alpha"), "Centre Alpha")
-    _seed_rows(database_url, a, campaign=f"Campagne {a}")
-    own, other = (
-        _id_of(database_url, f"Campagne {a}"),
-        _id_of(database_url, f"Campagne {b}"),
-    )
+    seed_centre(a)
+    name = f"Campagne {a}"
+    _notification(page, name)
+    other = _id_of(database_url, f"Campagne {b}")
 
-    page.goto(f"{app_url}/campagnes/{own}")
-    expect(page.get_by_role("heading", level=1, name=f"Campagne {a}")).to_be_visible(
-        timeout=30_000
-    )
+    page.get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
+    own = _campaign_id(page)
     for odd in (str(other), "abc", "999999999"):
         page.goto(f"{app_url}/campagnes/{odd}")
         expect(page.get_by_role("alert")).to_have_text(MISSING, timeout=30_000)
@@ -209,10 +207,12 @@ def test_only_the_centres_own_campaigns_open_and_a_delete_says_so(
 
     page.goto(f"{app_url}/campagnes/{own}")
     page.get_by_role("button", name=DELETE).click()
-    dialog = page.get_by_role("alertdialog").or_(page.get_by_role("dialog"))
-    dialog.get_by_role("button", name="Supprimer définitivement").click()
+    page.get_by_role("button", name="Supprimer définitivement").click()
     expect(page.get_by_role("alert")).to_have_text(
-        f"La campagne « Campagne {a} » a été supprimée."
+        f"La campagne « {name} » a été supprimée."
     )
     page.get_by_role("link", name=BACK).click()
-    expect(_row(page, f"Campagne {a}")).to_have_count(0)
+    expect(
+        page.get_by_role("heading", name="Gestion des campagnes de SMSing")
+    ).to_be_visible()
+    expect(_row(page, name)).to_have_count(0)
