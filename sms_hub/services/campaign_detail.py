@@ -16,6 +16,7 @@ from sms_hub.domain.adoption import (
     NO_TEMPLATE_WARNING,
     lacks_visible_text,
 )
+from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.lifecycle import Status
 from sms_hub.domain.sms_text import SmsPart, phone_parts
 from sms_hub.services import history, statistics
@@ -70,6 +71,8 @@ class CampaignDetail:
     #: The latest « Historique » events, newest first, and how many in all.
     events: list[HistoryRow] = field(default_factory=list)
     event_total: int = 0
+    #: « les 5 derniers sur 12 » when there are more than shown.
+    events_note: str = ""
     #: Finished: the statistics summary (or why it could not be read).
     finished: bool = False
     figures: list[Figure] = field(default_factory=list)
@@ -140,6 +143,8 @@ async def campaign_detail(actor: Actor, campaign_id: int | str) -> CampaignDetai
     except NotFound:
         raise NotFound(CAMPAIGN_MISSING) from None
     detail.events, detail.event_total = events.rows, events.total
+    if events.total > LAST_EVENTS:
+        detail.events_note = f"les {LAST_EVENTS} derniers sur {number_fr(events.total)}"
     if detail.finished:
         try:
             view = await statistics.campaign_statistics(actor, number)

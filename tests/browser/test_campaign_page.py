@@ -66,6 +66,7 @@ def test_a_name_opens_its_page_a_deep_link_too_launched_from_it_live(
     seed_contact_list(list_name, PHONES)
     name = f"Convocation page {uuid.uuid4().hex[:5]}"
     _open(page, app_url)
+    expect(page.get_by_text("Centre de formation Horizon")).to_be_visible()
     _notification(page, name)
     _import(page, name, list_name)
 

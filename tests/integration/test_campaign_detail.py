@@ -76,6 +76,7 @@ async def test_only_the_five_latest_events_are_shown(actor, sim):
     detail = await campaign_detail.campaign_detail(actor, row.id)
     assert detail.event_total == 7
     assert len(detail.events) == 5
+    assert detail.events_note == "les 5 derniers sur 7"
     assert detail.exclusions == ["Liste 5"]
 
 

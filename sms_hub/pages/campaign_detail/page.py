@@ -15,7 +15,6 @@ from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, STUCK_WARNING, Ac
 from sms_hub.pages.campaign_detail.state import CampaignDetailState
 from sms_hub.pages.campaigns.actions import ACTION_HANDLERS, campaign_modals
 from sms_hub.pages.campaigns.state import CampaignsState
-from sms_hub.services.campaign_detail import LAST_EVENTS
 from sms_hub.state.live import CentreFeed
 
 ROUTE = "/campagnes/[campagne]"
@@ -189,8 +188,8 @@ def _statistics() -> rx.Component:
                 rx.callout(D.statistics_note, icon="circle-alert", color_scheme="red"),
                 rx.grid(
                     rx.foreach(D.figures, _figure),
-                    columns="repeat(auto-fill, minmax(130px, 1fr))",
-                    gap="2",
+                    columns="repeat(auto-fill, minmax(120px, 1fr))",
+                    spacing="2",
                     width="100%",
                     class_name="campaign-figures",
                 ),
@@ -238,7 +237,7 @@ def _actions() -> rx.Component:
         rx.heading("Actions", size="4", as_="h2"),
         rx.flex(
             *[rx.cond(v.enabled, _action_button(a, v.enabled)) for a, v in views],
-            gap="2",
+            spacing="2",
             wrap="wrap",
             class_name="campaign-actions",
         ),
@@ -272,7 +271,7 @@ def _history() -> rx.Component:
         rx.hstack(
             rx.heading("Historique", size="4", as_="h2"),
             rx.text(
-                f"les {LAST_EVENTS} derniers événements",
+                D.events_note,
                 size="2",
                 color_scheme="gray",
                 high_contrast=True,
