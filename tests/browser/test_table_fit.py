@@ -158,7 +158,9 @@ def _labels_of_row(page: Page, name: str) -> tuple[set[str], set[str]]:
     row = _row(page, name)
     icons = {
         b.get_attribute("aria-label") or ""
-        for b in row.get_by_role("button").all() + row.get_by_role("link").all()
+        for b in row.get_by_role("button").all()
+        # The campaign's name (its row header) links to its page: not an action.
+        + row.get_by_role("cell").get_by_role("link").all()
     }
     icons.discard(MORE)
     trigger = row.get_by_role("button", name=MORE)
