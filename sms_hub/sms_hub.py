@@ -5,6 +5,8 @@ from reflex.app import health as reflex_health
 
 from sms_hub import logs
 from sms_hub.http import build_api
+from sms_hub.pages.campaign_detail import page as campaign_detail
+from sms_hub.pages.campaign_detail.state import CampaignDetailState
 from sms_hub.pages.campaigns import page as campaigns
 from sms_hub.pages.campaigns.state import CampaignsState
 from sms_hub.pages.contact_data import page as contact_data
@@ -34,6 +36,12 @@ app = rx.App(
 #: load script has asked the portal's frame for its launch token).
 PAGES = (
     (campaigns.campaigns_page, "/", campaigns.TITLE, CampaignsState.on_load),
+    (
+        campaign_detail.campaign_detail_page,
+        campaign_detail.ROUTE,
+        campaign_detail.TITLE,
+        CampaignDetailState.on_load,
+    ),
     (
         statistics.statistics_page,
         statistics.ROUTE,

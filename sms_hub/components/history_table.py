@@ -29,6 +29,15 @@ def _event_row(row: rx.Var) -> rx.Component:
     )
 
 
+def event_rows(rows: rx.Var) -> rx.Component:
+    """The events ``rows`` as a table, without a pager."""
+    return rx.box(
+        data_table(COLUMNS, rows, _event_row, size="1"),
+        width="100%",
+        overflow_x="auto",
+    )
+
+
 def history_table(
     rows: rx.Var,
     total: rx.Var,
@@ -47,11 +56,7 @@ def history_table(
     return rx.cond(
         total > 0,
         rx.vstack(
-            rx.box(
-                data_table(COLUMNS, rows, _event_row, size="1"),
-                width="100%",
-                overflow_x="auto",
-            ),
+            event_rows(rows),
             pager(
                 count_text(
                     total_label, rx.cond(total > 1, " événements", " événement")

@@ -274,3 +274,17 @@ def compose(text: str, opt_out_mention: str | None) -> str:
     if not text:
         return mention
     return f"{text}\n{mention}"
+
+
+@dataclass
+class SmsPart:
+    """One SMS part as the phone shows it, labelled « SMS 1/2 »."""
+
+    label: str
+    text: str
+
+
+def phone_parts(text: str) -> list[SmsPart]:
+    """The final text cut where each SMS part ends (:func:`split_parts`)."""
+    parts = split_parts(text)
+    return [SmsPart(f"SMS {i}/{len(parts)}", part) for i, part in enumerate(parts, 1)]

@@ -159,7 +159,9 @@ def _labels_ofcampaign_row(page: Page, name: str) -> tuple[set[str], set[str]]:
     row = campaign_row(page, name)
     icons = {
         b.get_attribute("aria-label") or ""
-        for b in row.get_by_role("button").all() + row.get_by_role("link").all()
+        for b in row.get_by_role("button").all()
+        # The campaign's name (its row header) links to its page: not an action.
+        + row.get_by_role("cell").get_by_role("link").all()
     }
     icons.discard(MORE)
     trigger = row.get_by_role("button", name=MORE)

@@ -15,7 +15,7 @@ from sms_hub.components.form_field import checkbox_row
 from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.domain.formatting import count_fr
 from sms_hub.domain.statuses import NO_FAILURE
-from sms_hub.pages.campaigns.state import CampaignModalState
+from sms_hub.pages.campaigns.state import CampaignModalState, CampaignsState
 from sms_hub.services import copies
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import ServiceError
@@ -108,6 +108,7 @@ class CopyDialog(rx.State, mixin=True):
         async with self:
             self.copying = self.copy_open = False
             await self._show_newest_first()  # type: ignore[attr-defined]
+        yield CampaignsState.show_address
         created = f"La campagne « {result.row.name} » a été créée au statut Brouillon"
         if result.push_error:
             yield rx.toast.warning(

@@ -11,6 +11,7 @@ from sms_hub.components.form_field import (
     text_field,
 )
 from sms_hub.components.modal import close_button, error_callout, modal
+from sms_hub.components.sms_preview import phone_preview
 from sms_hub.domain import sms_text
 from sms_hub.domain.campaign import (
     KIND_LABELS,
@@ -24,6 +25,7 @@ from sms_hub.domain.campaign import (
 from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.sender import SENDER_HELP
 from sms_hub.domain.sms_templates import PLACEHOLDERS, fill, placeholders_in, unfilled
+from sms_hub.domain.sms_text import SmsPart
 from sms_hub.pages.campaigns.state import CampaignsState
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services import modify, sms_templates
@@ -96,13 +98,9 @@ class CreateCampaignState(CampaignsState):
         )
 
     @rx.var
-    def preview_parts(self) -> list[dict[str, str]]:
+    def preview_parts(self) -> list[SmsPart]:
         """The SMS as the phone shows it, part by part (« SMS 1/2 »…)."""
-        parts = sms_text.split_parts(self.final_sms)
-        return [
-            {"label": f"SMS {index}/{len(parts)}", "text": part}
-            for index, part in enumerate(parts, 1)
-        ]
+        return sms_text.phone_parts(self.final_sms)
 
     @rx.var
     def preview_sender(self) -> str:
@@ -252,6 +250,7 @@ class CreateCampaignState(CampaignsState):
         self.placeholders_checked = False
         self.form_kind = CampaignKind.MARKETING.value
         await self._show_newest_first()
+        yield CampaignsState.show_address
         yield rx.toast.success(
             f"La campagne « {row.name} » a été créée au statut Brouillon."
         )
@@ -443,43 +442,14 @@ def _content_field() -> rx.Component:
     )
 
 
-def _bubble(part: rx.Var) -> rx.Component:
-    return rx.vstack(
-        rx.text(part["label"], size="1", color_scheme="gray", high_contrast=True),
-        rx.text(part["text"], size="2", class_name="sms-bubble"),
-        spacing="1",
-        align="start",
-        width="100%",
-    )
-
-
 def _phone_preview() -> rx.Component:
     """The sender label and the final text (opt-out mention included), cut
     where each SMS part ends."""
-    return rx.vstack(
-        rx.text("Aperçu sur le téléphone", class_name="field-label"),
-        rx.vstack(
-            rx.text(S.preview_sender, weight="bold", size="2", align="center"),
-            rx.cond(
-                S.preview_parts.length() > 0,
-                rx.foreach(S.preview_parts, _bubble),
-                rx.text(
-                    "Le SMS s'affiche ici pendant que vous l'écrivez.",
-                    size="2",
-                    color_scheme="gray",
-                    high_contrast=True,
-                ),
-            ),
-            class_name="phone-preview",
-            role="group",
-            aria_label="Aperçu du SMS sur le téléphone",
-            # It scrolls when the SMS is long: reachable from the keyboard.
-            tab_index=0,
-            spacing="2",
-        ),
-        spacing="1",
-        align="center",
-        class_name="create-preview-column",
+    return phone_preview(
+        S.preview_sender,
+        S.preview_parts,
+        "Le SMS s'affiche ici pendant que vous l'écrivez.",
+        title="Aperçu sur le téléphone",
     )
 
 

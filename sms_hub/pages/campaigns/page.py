@@ -242,7 +242,12 @@ def _row(row: CampaignRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.hstack(
-                rx.text(row.name, weight="medium", class_name="campaign-name"),
+                rx.link(
+                    row.name,
+                    href=f"/campagnes/{row.id}",
+                    weight="medium",
+                    class_name="campaign-name",
+                ),
                 rx.cond(
                     row.adopted,
                     rx.badge(

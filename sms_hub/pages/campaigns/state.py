@@ -4,9 +4,12 @@ Handlers only call services."""
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from sms_hub.domain.formatting import number_fr
+from sms_hub.domain.paging import ListPlace, descending_by_default
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services import discovery
 from sms_hub.services.paging import (
@@ -43,6 +46,34 @@ class CampaignsState(SessionState):
     def page_label(self) -> str:
         return page_position(self.page, self.page_count)
 
+    def _place(self) -> ListPlace:
+        return ListPlace(
+            self.page, CampaignSort(self.sort), self.descending, self.search
+        )
+
+    @rx.var
+    def list_address(self) -> str:
+        """The list's address with its page, sort and search (« Retour aux
+        campagnes », browser Back, a shared link)."""
+        return self._place().address()
+
+    def _show_address(self) -> rx.event.EventSpec:
+        """Write the list's place in the address bar, while the list is shown
+        (no new history entry)."""
+        address = json.dumps(self._place().address())
+        return rx.call_script(
+            'if (window.location.pathname === "/") '
+            f"window.history.replaceState(window.history.state, '', {address});"
+        )
+
+    @rx.event
+    def show_address(self):
+        return self._show_address()
+
+    def _go_to_place(self, place: ListPlace) -> None:
+        self.page, self.search = place.page, place.search
+        self.sort, self.descending = place.sort.value, place.descending
+
     def _query(self) -> CampaignPageQuery:
         size = get_settings().page_size
         return CampaignPageQuery(
@@ -71,9 +102,14 @@ class CampaignsState(SessionState):
 
     @rx.event
     async def on_load(self, launch: dict | None = None):
+        """The list at the place its address names (else where this tab left
+        it), written back in the address."""
+        place = ListPlace.from_query(self.router.url.query_parameters)
+        if place is not None:
+            self._go_to_place(place)
         if await self._ensure_session(launch):
             await self._refresh()
-            return CampaignsState.discover_campaigns
+            return [self._show_address(), CampaignsState.discover_campaigns]
 
     @rx.event(background=True)
     async def discover_campaigns(self):
@@ -90,6 +126,7 @@ class CampaignsState(SessionState):
         self.search = value
         self.page = 1
         await self._refresh()
+        return self._show_address()
 
     @rx.event
     async def sort_by(self, key: str):
@@ -97,14 +134,16 @@ class CampaignsState(SessionState):
             self.descending = not self.descending
         else:
             self.sort = CampaignSort(key).value
-            self.descending = key in (CampaignSort.CREATED, CampaignSort.RECIPIENTS)
+            self.descending = descending_by_default(CampaignSort(key))
         self.page = 1
         await self._refresh()
+        return self._show_address()
 
     @rx.event
     async def go_to_page(self, page: int):
         self.page = min(max(1, page), self.page_count)
         await self._refresh()
+        return self._show_address()
 
     @rx.event
     def open_statistics(self, campaign_id: int, name: str):
