@@ -9,9 +9,15 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_campaigns_page import _open
-from tests.browser.test_centres import _seed_rows, _signed_in, _slug
-from tests.browser.test_sending_lifecycle import _import, _notification, _row
+from tests.support.pages import (
+    add_centre_rows,
+    campaign_row,
+    create_notification,
+    import_contacts,
+    open_campaigns,
+    signed_in_from_portal,
+    unique_slug,
+)
 
 LAUNCH = "Lancer ou planifier l'envoi de la campagne"
 STATS = "Voir les données statistiques de la campagne sur l'interface Hub3E"
@@ -65,12 +71,12 @@ def test_a_name_opens_its_page_a_deep_link_too_launched_from_it_live(
     list_name = f"Page {uuid.uuid4().hex[:5]}"
     seed_contact_list(list_name, PHONES)
     name = f"Convocation page {uuid.uuid4().hex[:5]}"
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     expect(page.get_by_text("Centre de formation Horizon")).to_be_visible()
-    _notification(page, name)
-    _import(page, name, list_name)
+    create_notification(page, name)
+    import_contacts(page, name, list_name)
 
-    _row(page, name).get_by_role("link", name=name).click()
+    campaign_row(page, name).get_by_role("link", name=name).click()
     expect(page).to_have_url(CAMPAIGN_URL)
     _expect_draft(page, name)
     campaign_id = _campaign_id(page)
@@ -143,18 +149,18 @@ def _expect_list_place(page: Page, tag: str) -> None:
         f"Tri {tag}"
     )
     expect(page.get_by_text("Page 2 sur 2")).to_be_visible()
-    expect(_row(page, f"Tri {tag} 21")).to_have_count(1)
-    expect(_row(page, f"Tri {tag} 01")).to_have_count(0)
+    expect(campaign_row(page, f"Tri {tag} 21")).to_have_count(1)
+    expect(campaign_row(page, f"Tri {tag} 01")).to_have_count(0)
 
 
 def test_back_to_the_list_keeps_its_page_sort_and_search(
     page: Page, app_url: str, database_url
 ):
     tag = uuid.uuid4().hex[:6]
-    _open(page, app_url)
+    open_campaigns(page, app_url)
     _seed_many(database_url, tag, 22)
     page.get_by_label("Rechercher une campagne par nom").fill(f"Tri {tag}")
-    expect(_row(page, f"Tri {tag} 22")).to_have_count(1)
+    expect(campaign_row(page, f"Tri {tag} 22")).to_have_count(1)
     page.get_by_role("button", name="Trier par nom").click()
     expect(page).to_have_url(re.compile(r"tri=nom&ordre=asc"))
     page.get_by_role("button", name="Suivant").click()
@@ -188,13 +194,15 @@ def _id_of(database_url: str, name: str) -> int:
 def test_only_the_centres_own_campaigns_open_and_a_delete_says_so(
     page: Page, app_url: str, portal_token, database_url, seed_centre, axe
 ):
-    a, b = _slug("cfa-page-a"), _slug("cfa-page-b")
-    _signed_in(page, app_url, portal_token(b, "Centre Bêta"), "Centre Bêta")
-    _seed_rows(database_url, b, campaign=f"Campagne {b}")
-    _signed_in(page, app_url, portal_token(a, "Centre Alpha"), "Centre Alpha")
+    a, b = unique_slug("cfa-page-a"), unique_slug("cfa-page-b")
+    signed_in_from_portal(page, app_url, portal_token(b, "Centre Bêta"), "Centre Bêta")
+    add_centre_rows(database_url, b, campaign=f"Campagne {b}")
+    signed_in_from_portal(
+        page, app_url, portal_token(a, "Centre Alpha"), "Centre Alpha"
+    )
     seed_centre(a)
     name = f"Campagne {a}"
-    _notification(page, name)
+    create_notification(page, name)
     other = _id_of(database_url, f"Campagne {b}")
 
     page.get_by_role("link", name=name, exact=True).click()
@@ -216,4 +224,4 @@ def test_only_the_centres_own_campaigns_open_and_a_delete_says_so(
     expect(
         page.get_by_role("heading", name="Gestion des campagnes de SMSing")
     ).to_be_visible()
-    expect(_row(page, name)).to_have_count(0)
+    expect(campaign_row(page, name)).to_have_count(0)

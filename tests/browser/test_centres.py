@@ -14,73 +14,29 @@ from sms_hub.domain.calendar import TZ
 from tests.support.pages import (
     LAUNCH,
     PHONES,
+    add_centre_rows,
     campaign_row,
     create_campaign,
     import_contacts,
     open_from_portal,
+    signed_in_from_portal,
+    unique_slug,
 )
 
 SETTINGS = "Paramètres du centre"
 
 
-def _slug(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:6]}"
-
-
-def _signed_in(page: Page, app_url: str, token: str, centre: str) -> None:
-    """Open the app from the portal's frame, then go on in the tab itself (the
-    same session); done once the centre's name shows there."""
-    frame = open_from_portal(page, app_url, token)
-    expect(frame.get_by_text(centre, exact=True)).to_be_visible(timeout=30_000)
-    page.goto(app_url + "/")
-    expect(page.get_by_text(centre, exact=True)).to_be_visible(timeout=30_000)
-
-
-def _seed_rows(database_url: str, slug: str, *, campaign: str = "", phones=()):
-    """A draft campaign and/or a contact list of the centre ``slug`` (arrange)."""
-    from sqlmodel import select
-
-    from sms_hub.store.db import session_scope
-    from sms_hub.store.models import Campaign, Contact, ContactList, Tenant
-
-    with session_scope(database_url) as session:
-        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
-        if campaign:
-            session.add(
-                Campaign(
-                    tenant_id=tenant.id,
-                    sarbacane_account_id=f"seed-{slug}",
-                    sarbacane_id=f"seed-{uuid.uuid4().hex}",
-                    name=campaign,
-                    kind="SMS_NOTIFICATION",
-                    sender="Centre",
-                    content="Bonjour",
-                    status="draft",
-                )
-            )
-        if phones:
-            contact_list = ContactList(
-                tenant_id=tenant.id, name=f"Liste {slug}", contact_count=len(phones)
-            )
-            session.add(contact_list)
-            session.flush()
-            for i, phone in enumerate(phones):
-                session.add(
-                    Contact(list_id=contact_list.id, phone=phone, email=f"s{i}@x.fr")
-                )
-
-
 def test_an_admin_saves_the_account_and_never_sees_the_key_again(
     page: Page, app_url: str, portal_token, shot, axe
 ):
-    slug = _slug("cfa-parametres")
+    slug = unique_slug("cfa-parametres")
     token = portal_token(slug, "CFA Paramètres", role="admin")
     received: list[str] = []
     page.on(
         "websocket",
         lambda ws: ws.on("framereceived", lambda frame: received.append(str(frame))),
     )
-    _signed_in(page, app_url, token, "CFA Paramètres")
+    signed_in_from_portal(page, app_url, token, "CFA Paramètres")
     page.get_by_role("link", name=SETTINGS).click()
     expect(page.get_by_role("heading", name=SETTINGS)).to_be_visible()
     expect(page.get_by_text("Aucune clé d'API n'est configurée.")).to_be_visible()
@@ -114,8 +70,8 @@ def test_an_admin_saves_the_account_and_never_sees_the_key_again(
 
 
 def test_staff_are_refused_the_centre_settings(page: Page, app_url: str, portal_token):
-    token = portal_token(_slug("cfa-staff"), "CFA Équipe", role="staff")
-    _signed_in(page, app_url, token, "CFA Équipe")
+    token = portal_token(unique_slug("cfa-staff"), "CFA Équipe", role="staff")
+    signed_in_from_portal(page, app_url, token, "CFA Équipe")
     expect(page.get_by_role("link", name="Campagnes de SMSing")).to_be_visible()
     expect(page.get_by_role("link", name=SETTINGS)).to_have_count(0)
     page.goto(f"{app_url}/parametres")
@@ -128,13 +84,13 @@ def test_staff_are_refused_the_centre_settings(page: Page, app_url: str, portal_
 def test_a_tab_reloaded_with_another_centres_token_shows_that_centre_only(
     page: Page, app_url: str, portal_token, database_url
 ):
-    a, b = _slug("cfa-a"), _slug("cfa-b")
+    a, b = unique_slug("cfa-a"), unique_slug("cfa-b")
     token_a = portal_token(a, "Centre Alpha")
-    _signed_in(page, app_url, token_a, "Centre Alpha")
-    _seed_rows(database_url, a, campaign=f"Campagne {a}")
+    signed_in_from_portal(page, app_url, token_a, "Centre Alpha")
+    add_centre_rows(database_url, a, campaign=f"Campagne {a}")
     token_b = portal_token(b, "Centre Bêta")
-    _signed_in(page, app_url, token_b, "Centre Bêta")
-    _seed_rows(database_url, b, campaign=f"Campagne {b}")
+    signed_in_from_portal(page, app_url, token_b, "Centre Bêta")
+    add_centre_rows(database_url, b, campaign=f"Campagne {b}")
     page.reload()
     expect(campaign_row(page, f"Campagne {b}")).to_have_count(1, timeout=30_000)
     expect(campaign_row(page, f"Campagne {a}")).to_have_count(0)
@@ -163,11 +119,11 @@ def _weekday_ahead(zone: ZoneInfo, *subdivisions: str | None) -> date:
 def test_a_reunion_centre_scheduling_at_21h_is_refused_with_the_next_local_slot(
     page: Page, app_url: str, portal_token, seed_centre, database_url
 ):
-    slug = _slug("cfa-reunion")
+    slug = unique_slug("cfa-reunion")
     token = portal_token(slug, "CFA La Réunion", role="admin")
-    _signed_in(page, app_url, token, "CFA La Réunion")
+    signed_in_from_portal(page, app_url, token, "CFA La Réunion")
     seed_centre(slug, timezone="Indian/Reunion", holiday_subdivision="974")
-    _seed_rows(database_url, slug, phones=REUNION_PHONES)
+    add_centre_rows(database_url, slug, phones=REUNION_PHONES)
     name = f"Relance {uuid.uuid4().hex[:5]}"
     create_campaign(page, name)  # SMS Marketing, in the centre's own Sarbacane account
     import_contacts(page, name, f"Liste {slug}")
@@ -197,11 +153,11 @@ def test_a_cayenne_centre_cannot_reach_paris_numbers_at_night(
     """19:00 in Cayenne is within the centre's own window but 23:00 (or
     midnight) in Paris, where its recipients live: refused, naming them, and
     the next slot is Paris's 08:00, written in the centre's own time."""
-    slug = _slug("cfa-guyane")
+    slug = unique_slug("cfa-guyane")
     token = portal_token(slug, "CFA Guyane", role="admin")
-    _signed_in(page, app_url, token, "CFA Guyane")
+    signed_in_from_portal(page, app_url, token, "CFA Guyane")
     seed_centre(slug, timezone="America/Cayenne", holiday_subdivision="973")
-    _seed_rows(database_url, slug, phones=PHONES)  # metropolitan mobiles
+    add_centre_rows(database_url, slug, phones=PHONES)  # metropolitan mobiles
     name = f"Relance {uuid.uuid4().hex[:5]}"
     create_campaign(page, name)
     import_contacts(page, name, f"Liste {slug}")
@@ -231,7 +187,9 @@ def test_a_cayenne_centre_cannot_reach_paris_numbers_at_night(
 
 
 def test_a_bad_token_on_a_live_session_ends_it(page: Page, app_url: str, portal_token):
-    _signed_in(page, app_url, portal_token(_slug("cfa-fin"), "CFA Fin"), "CFA Fin")
+    signed_in_from_portal(
+        page, app_url, portal_token(unique_slug("cfa-fin"), "CFA Fin"), "CFA Fin"
+    )
     frame = open_from_portal(page, app_url, "not-a-valid-token")
     expect(frame.get_by_role("alert")).to_contain_text(
         "le lien d'accès n'est pas valide", timeout=30_000
@@ -247,7 +205,7 @@ def test_a_link_with_a_token_outside_the_portal_frame_signs_nobody_in(
 ):
     """Login CSRF: a link to ``/?token=<another centre's token>`` opened in a
     tab (outside the portal's frame) signs nobody in, nor moves a live tab."""
-    token = portal_token(_slug("cfa-piege"), "CFA Piège", role="admin")
+    token = portal_token(unique_slug("cfa-piege"), "CFA Piège", role="admin")
     page.goto(f"{app_url}/?token={token}")
     expect(page.get_by_role("alert")).to_contain_text(
         "Accès refusé : ouvrez la gestion des campagnes de SMSing depuis le "
@@ -263,7 +221,9 @@ def test_a_link_with_a_token_outside_the_portal_frame_signs_nobody_in(
     expect(page.get_by_role("table")).to_have_count(0)
 
     # A tab signed in from the portal stays its own centre after such a link.
-    _signed_in(page, app_url, portal_token(_slug("cfa-vrai"), "CFA Vrai"), "CFA Vrai")
+    signed_in_from_portal(
+        page, app_url, portal_token(unique_slug("cfa-vrai"), "CFA Vrai"), "CFA Vrai"
+    )
     page.goto(f"{app_url}/?token={token}")
     expect(page).not_to_have_url(re.compile("token"), timeout=30_000)
     expect(page.get_by_text("CFA Vrai", exact=True)).to_be_visible()
@@ -281,7 +241,7 @@ def test_a_reload_or_a_reconnect_after_the_token_expired_keeps_the_session(
     """The launch token lives 5 minutes; the tab's session 8 hours."""
     page.clock.install()
     frame = open_from_portal(
-        page, app_url, portal_token(_slug("cfa-duree"), "CFA Durée")
+        page, app_url, portal_token(unique_slug("cfa-duree"), "CFA Durée")
     )
     expect(frame.get_by_text("CFA Durée", exact=True)).to_be_visible(timeout=30_000)
     framed = page.frames[1]
@@ -306,13 +266,13 @@ def test_a_reload_or_a_reconnect_after_the_token_expired_keeps_the_session(
 def test_a_send_now_outside_the_window_says_the_calendar_once(
     page: Page, app_url: str, portal_token, seed_centre, database_url
 ):
-    slug = _slug("cfa-creneau")
+    slug = unique_slug("cfa-creneau")
     token = portal_token(slug, "CFA Créneau", role="admin")
-    _signed_in(page, app_url, token, "CFA Créneau")
+    signed_in_from_portal(page, app_url, token, "CFA Créneau")
     # The centre sends on one weekday only, three days from today: closed now.
     closed_today = (datetime.now(TZ).weekday() + 3) % 7
     seed_centre(slug, sending_days=str(closed_today))
-    _seed_rows(database_url, slug, phones=PHONES)
+    add_centre_rows(database_url, slug, phones=PHONES)
     name = f"Relance {uuid.uuid4().hex[:5]}"
     create_campaign(page, name)  # SMS Marketing
     import_contacts(page, name, f"Liste {slug}")

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sms_hub.domain.lifecycle import ACTION_INFO, STATUS_INFO, Action, Status
-from tests.support.pages import campaign_row, open_from_portal
+from tests.support.pages import campaign_row, signed_in_from_portal
 
 MORE = "Plus d'actions"
 ALL_LABELS = {info.label for info in ACTION_INFO.values()}
@@ -41,13 +41,6 @@ _NAME_LINES = """(el) => {
     / parseFloat(getComputedStyle(text).lineHeight);
   return Math.round(lines);
 }"""
-
-
-def _signed_in(page: Page, app_url: str, token: str, centre: str) -> None:
-    frame = open_from_portal(page, app_url, token)
-    expect(frame.get_by_text(centre, exact=True)).to_be_visible(timeout=30_000)
-    page.goto(app_url + "/")
-    expect(page.get_by_text(centre, exact=True)).to_be_visible(timeout=30_000)
 
 
 def _seed_campaigns(database_url: str, slug: str, tag: str) -> dict[Status, str]:
@@ -106,7 +99,7 @@ def campaigns(page: Page, app_url: str, portal_token, database_url):
     tag = uuid.uuid4().hex[:5]
     slug = f"cfa-table-{tag}"
     centre = "CFA Tableau"
-    _signed_in(page, app_url, portal_token(slug, centre), centre)
+    signed_in_from_portal(page, app_url, portal_token(slug, centre), centre)
     names = _seed_campaigns(database_url, slug, tag)
     page.reload()
     for name in names.values():
@@ -153,7 +146,7 @@ def test_on_a_phone_each_campaign_is_a_card(page: Page, campaigns):
     assert page.evaluate(_NO_SIDEWAYS_SCROLL)
 
 
-def _labels_ofcampaign_row(page: Page, name: str) -> tuple[set[str], set[str]]:
+def _labels_of_row(page: Page, name: str) -> tuple[set[str], set[str]]:
     """The labels of a row's icons, and of its menu's items (the menu opened
     and closed by keyboard)."""
     row = campaign_row(page, name)
@@ -182,7 +175,7 @@ def _labels_ofcampaign_row(page: Page, name: str) -> tuple[set[str], set[str]]:
 def test_every_action_of_every_status_is_reachable_by_its_label(page: Page, campaigns):
     page.set_viewport_size({"width": 1024, "height": 768})
     for name in campaigns.values():
-        icons, items = _labels_ofcampaign_row(page, name)
+        icons, items = _labels_of_row(page, name)
         assert icons | items == ALL_LABELS, name
         assert not icons & items, name
 

@@ -7,13 +7,14 @@ Helpers that are not fixtures live in ``sarbacane_support``,
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from cryptography.fernet import Fernet
 
 from sms_hub.sarbacane import SarbacaneClient
-from sms_hub.services import credits
+from sms_hub.services import credits, discovery
 from sms_hub.services.context import Actor
 from sms_hub.settings import get_settings
 from sms_hub.store.migrate import upgrade
@@ -96,3 +97,25 @@ def redis_url() -> Iterator[str]:
     """The URL of a Redis server private to the test module."""
     with redis_server() as url:
         yield url
+
+
+@pytest.fixture
+def centre_b(actor: Actor, sim) -> Actor:
+    """A second centre with its own Sarbacane account (its own STOP list, credits)."""
+    account, key = f"acc-b-{uuid.uuid4().hex[:6]}", "key-of-centre-b"
+    sim.add_account(account, key, name="Centre B", sms_credits=777)
+    return add_centre(
+        f"centre-b-{account[-6:]}",
+        name="Centre B",
+        user="b@centre-b.fr",
+        account=(account, key),
+        opt_out_mention="STOP au 36222",
+    )
+
+
+@pytest.fixture
+def fresh_discovery(monkeypatch) -> None:
+    """The test's centres start with no discovery run remembered."""
+    monkeypatch.setattr(discovery, "_sweeps", {})
+    monkeypatch.setattr(discovery, "_last_run", {})
+    monkeypatch.setattr(discovery, "_last_cycle", [])

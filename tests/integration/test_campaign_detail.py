@@ -10,19 +10,16 @@ from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.campaign_detail import CAMPAIGN_MISSING
 from sms_hub.services.errors import NotFound
 from sms_hub.services.paging import CampaignPageQuery
-from tests.integration.test_audience_and_sending import _list, _phones
-from tests.integration.test_discovery import (
-    _centre,
-    _fresh_discovery,  # noqa: F401 (autouse fixture)
-    _made_in_sarbacane,
-    _tenant,
-)
-from tests.integration.test_two_centres import (
-    _finished_campaign,
-    centre_b,  # noqa: F401 (fixture)
+from tests.support.factories import (
+    add_contact_list,
+    centre_with_account,
+    finished_campaign,
+    made_in_sarbacane,
+    mobile_numbers,
+    tenant_of,
 )
 
-pytest_plugins = ["tests.integration.app_fixtures"]
+pytestmark = pytest.mark.usefixtures("fresh_discovery")
 
 
 async def _missing(actor, campaign_id) -> str:
@@ -38,7 +35,9 @@ async def test_a_draft_shows_its_text_sender_type_status_and_exclusions(actor, s
             "Portes ouvertes", CampaignKind.MARKETING, "CentreForm", "Venez samedi"
         ),
     )
-    await audience.import_lists(actor, row.id, [_list(actor, "p", _phones(10, 3))])
+    await audience.import_lists(
+        actor, row.id, [add_contact_list(actor, "p", mobile_numbers(10, 3))]
+    )
     detail = await campaign_detail.campaign_detail(actor, str(row.id))
     assert detail.id == row.id and detail.name == "Portes ouvertes"
     assert detail.sender == "CentreForm"
@@ -81,7 +80,7 @@ async def test_only_the_five_latest_events_are_shown(actor, sim):
 
 
 async def test_a_finished_campaign_shows_its_statistics_summary(actor, sim):
-    campaign_id = await _finished_campaign(actor)
+    campaign_id = await finished_campaign(actor)
     detail = await campaign_detail.campaign_detail(actor, campaign_id)
     assert detail.finished and detail.status_label == "Envoi terminé"
     figures = {f.label: f.value for f in detail.figures}
@@ -91,7 +90,7 @@ async def test_a_finished_campaign_shows_its_statistics_summary(actor, sim):
 
 async def test_another_centres_missing_deleted_or_odd_id_is_introuvable(
     actor,
-    centre_b,  # noqa: F811
+    centre_b,
     sim,
 ):
     row = await campaign_service.create_campaign(
@@ -117,9 +116,9 @@ async def test_another_centres_missing_deleted_or_odd_id_is_introuvable(
 
 
 async def test_a_campaign_made_in_sarbacane_says_so(actor, sim):
-    centre, store = _centre(actor, sim, "detail")
-    _made_in_sarbacane(store, "Faite dans Sarbacane", "SMS_NOTIFICATION")
-    await discovery.discover_centre(_tenant(centre))
+    centre, store = centre_with_account(sim, "detail")
+    made_in_sarbacane(store, "Faite dans Sarbacane", "SMS_NOTIFICATION")
+    await discovery.discover_centre(tenant_of(centre))
     page = await campaign_service.campaign_page(centre, CampaignPageQuery())
     adopted = next(r for r in page.rows if r.name == "Faite dans Sarbacane")
     detail = await campaign_detail.campaign_detail(centre, adopted.id)

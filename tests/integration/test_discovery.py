@@ -17,65 +17,26 @@ from sqlmodel import select
 from sms_hub.domain.adoption import NO_TEMPLATE_WARNING
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
 from sms_hub.domain.lifecycle import Status
-from sms_hub.sarbacane.simulator import Store
 from sms_hub.services import audience, discovery, sending
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor
 from sms_hub.services.paging import CampaignPageQuery
-from sms_hub.store import secret_box
 from sms_hub.store.db import session_scope
 from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import AuditEvent, Campaign, Tenant
 from tests.integration.postgres_support import postgres_cluster
-from tests.integration.sarbacane_support import Simulator, simulator_settings
-from tests.support.factories import db_scope
+from tests.support.factories import (
+    centre_with_account,
+    db_scope,
+    made_in_sarbacane,
+    next_sarbacane_time,
+    tenant_of,
+)
 
-CLOCK = [1_800_000_000.0]
+pytestmark = pytest.mark.usefixtures("fresh_discovery")
 
-
-def _now() -> float:
-    CLOCK[0] += 1
-    return CLOCK[0]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_discovery(monkeypatch) -> None:
-    """Each test's centre starts with no discovery run remembered."""
-    monkeypatch.setattr(discovery, "_sweeps", {})
-    monkeypatch.setattr(discovery, "_last_run", {})
-    monkeypatch.setattr(discovery, "_last_cycle", [])
-
-
-def _centre(actor: Actor, sim: Simulator, label: str) -> tuple[Actor, Store]:
-    """A centre with an account of its own, and the simulator's store of it."""
-    account, key = f"acc-{label}-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
-    sim.add_account(account, key, name=f"Centre {label}", sms_credits=5000)
-    with db_scope() as session:
-        tenant = Tenant(
-            slug=f"centre-{account[-12:]}",
-            name=f"Centre {label}",
-            opt_out_mention="STOP au 36111",
-            sarbacane_account_id=account,
-            sarbacane_api_key_encrypted=secret_box.encrypt(key),
-        )
-        session.add(tenant)
-        session.flush()
-        centre = Actor(tenant_id=tenant.id or 0, user=f"{label}@centre.fr")
-    return centre, Store(simulator_settings(sim.db_path)).for_account(account)
-
-
-def _made_in_sarbacane(store: Store, name: str, kind: str, content: str = "") -> str:
-    return store.create_in_app(
-        name=name, kind=kind, sms_from="Centre", content=content, now=_now()
-    )["id"]
-
-
-def _tenant(centre: Actor) -> Tenant:
-    with db_scope() as session:
-        tenant = session.get(Tenant, centre.tenant_id)
-        assert tenant is not None
-        return tenant
+_now = next_sarbacane_time
 
 
 def _rows(centre: Actor) -> list[Campaign]:
@@ -90,11 +51,11 @@ def _rows(centre: Actor) -> list[Campaign]:
 async def test_standard_sms_made_in_sarbacane_appear_email_and_automated_do_not(
     actor, sim
 ):
-    centre, store = _centre(actor, sim, "a")
-    marketing = _made_in_sarbacane(store, "Portes ouvertes", "SMS_MARKETING", "Hello")
-    notice = _made_in_sarbacane(store, "Rappel examen", "SMS_NOTIFICATION")
-    _made_in_sarbacane(store, "Lettre d'information", "EMAIL")
-    _made_in_sarbacane(store, "Relance automatique", "SMS_AUTOMATION", "Auto")
+    centre, store = centre_with_account(sim, "a")
+    marketing = made_in_sarbacane(store, "Portes ouvertes", "SMS_MARKETING", "Hello")
+    notice = made_in_sarbacane(store, "Rappel examen", "SMS_NOTIFICATION")
+    made_in_sarbacane(store, "Lettre d'information", "EMAIL")
+    made_in_sarbacane(store, "Relance automatique", "SMS_AUTOMATION", "Auto")
     store.add_recipients(
         marketing, [{"phone": "+33612340001"}, {"phone": "+33612340002"}], _now()
     )
@@ -103,7 +64,7 @@ async def test_standard_sms_made_in_sarbacane_appear_email_and_automated_do_not(
         NewCampaign("Faite dans Hub3E", CampaignKind.NOTIFICATION, "Centre", "Bjr"),
     )
 
-    await discovery.discover_centre(_tenant(centre))
+    await discovery.discover_centre(tenant_of(centre))
 
     page = await campaign_service.campaign_page(centre, CampaignPageQuery())
     shown = {row.name: row for row in page.rows}
@@ -120,17 +81,17 @@ async def test_standard_sms_made_in_sarbacane_appear_email_and_automated_do_not(
     assert await audience.current_exclusions(centre, marketing_row.id)
     assert "DEFAULT_BLACKLIST" in store.campaign(marketing, _now())["blacklists"]
     # A second run adds nothing.
-    await discovery.discover_centre(_tenant(centre))
+    await discovery.discover_centre(tenant_of(centre))
     assert len(_rows(centre)) == 3
     assert {r.sarbacane_id for r in _rows(centre)} >= {marketing, notice}
 
 
 async def test_two_concurrent_discoveries_adopt_one_row(actor, sim):
-    centre, store = _centre(actor, sim, "race")
+    centre, store = centre_with_account(sim, "race")
     made = [
-        _made_in_sarbacane(store, f"Session {n}", "SMS_NOTIFICATION") for n in range(30)
+        made_in_sarbacane(store, f"Session {n}", "SMS_NOTIFICATION") for n in range(30)
     ]
-    tenant = _tenant(centre)
+    tenant = tenant_of(centre)
 
     async def worker() -> int:
         # Each worker process has its own memory of where its reading stands.
@@ -144,10 +105,10 @@ async def test_two_concurrent_discoveries_adopt_one_row(actor, sim):
 
 
 async def test_a_centre_never_adopts_another_accounts_campaigns(actor, sim):
-    centre_a, store_a = _centre(actor, sim, "a")
-    centre_b, store_b = _centre(actor, sim, "b")
-    _made_in_sarbacane(store_a, "Campagne de A", "SMS_NOTIFICATION")
-    _made_in_sarbacane(store_b, "Campagne de B", "SMS_NOTIFICATION")
+    centre_a, store_a = centre_with_account(sim, "a")
+    centre_b, store_b = centre_with_account(sim, "b")
+    made_in_sarbacane(store_a, "Campagne de A", "SMS_NOTIFICATION")
+    made_in_sarbacane(store_b, "Campagne de B", "SMS_NOTIFICATION")
 
     await discovery.discover_all()
 
@@ -155,31 +116,31 @@ async def test_a_centre_never_adopts_another_accounts_campaigns(actor, sim):
     assert [r.name for r in _rows(centre_b)] == ["Campagne de B"]
     assert (
         _rows(centre_a)[0].sarbacane_account_id
-        == _tenant(centre_a).sarbacane_account_id
+        == tenant_of(centre_a).sarbacane_account_id
     )
 
 
 async def test_a_name_changed_in_sarbacane_is_shown(actor, sim):
-    centre, store = _centre(actor, sim, "n")
-    made = _made_in_sarbacane(store, "Ancien nom", "SMS_NOTIFICATION", "Texte")
-    await discovery.discover_centre(_tenant(centre))
+    centre, store = centre_with_account(sim, "n")
+    made = made_in_sarbacane(store, "Ancien nom", "SMS_NOTIFICATION", "Texte")
+    await discovery.discover_centre(tenant_of(centre))
     assert [r.name for r in _rows(centre)] == ["Ancien nom"]
 
     store.edit_draft(made, name="Nouveau nom", content=None, now=_now())
-    await discovery.discover_centre(_tenant(centre))
+    await discovery.discover_centre(tenant_of(centre))
 
     assert [r.name for r in _rows(centre)] == ["Nouveau nom"]
 
 
 async def test_a_campaign_deleted_in_sarbacane_leaves_the_list(actor, sim):
-    centre, store = _centre(actor, sim, "d")
-    kept = _made_in_sarbacane(store, "Gardée", "SMS_NOTIFICATION", "Texte")
-    gone = _made_in_sarbacane(store, "Supprimée", "SMS_NOTIFICATION", "Texte")
-    await discovery.discover_centre(_tenant(centre))
+    centre, store = centre_with_account(sim, "d")
+    kept = made_in_sarbacane(store, "Gardée", "SMS_NOTIFICATION", "Texte")
+    gone = made_in_sarbacane(store, "Supprimée", "SMS_NOTIFICATION", "Texte")
+    await discovery.discover_centre(tenant_of(centre))
     assert len(_rows(centre)) == 2
 
     store.delete_campaign(gone, _now())
-    await discovery.discover_centre(_tenant(centre))
+    await discovery.discover_centre(tenant_of(centre))
 
     assert [r.sarbacane_id for r in _rows(centre)] == [kept]
     with db_scope() as session:
@@ -199,10 +160,10 @@ async def _sent_from_sarbacane(tenant: Tenant, made: str) -> None:
 
 
 async def test_a_campaign_sent_in_sarbacane_takes_sarbacanes_status(actor, sim):
-    centre, store = _centre(actor, sim, "s")
-    made = _made_in_sarbacane(store, "Déjà envoyée", "SMS_NOTIFICATION", "Texte")
+    centre, store = centre_with_account(sim, "s")
+    made = made_in_sarbacane(store, "Déjà envoyée", "SMS_NOTIFICATION", "Texte")
     store.add_recipients(made, [{"phone": "+33612340003"}], _now())
-    tenant = _tenant(centre)
+    tenant = tenant_of(centre)
     await _sent_from_sarbacane(tenant, made)
 
     await discovery.discover_centre(tenant)
@@ -212,9 +173,9 @@ async def test_a_campaign_sent_in_sarbacane_takes_sarbacanes_status(actor, sim):
 
 
 async def test_the_launch_of_an_adopted_campaign_without_text_warns(actor, sim):
-    centre, store = _centre(actor, sim, "t")
-    _made_in_sarbacane(store, "Sans modèle", "SMS_NOTIFICATION")
-    await discovery.discover_centre(_tenant(centre))
+    centre, store = centre_with_account(sim, "t")
+    made_in_sarbacane(store, "Sans modèle", "SMS_NOTIFICATION")
+    await discovery.discover_centre(tenant_of(centre))
     (row,) = _rows(centre)
 
     preview = await sending.preview(centre, row.id or 0)
@@ -231,11 +192,11 @@ async def test_the_launch_of_an_adopted_campaign_without_text_warns(actor, sim):
 
 
 async def test_an_adopted_campaigns_recipients_are_read_in_sarbacane(actor, sim):
-    centre, store = _centre(actor, sim, "r")
-    made = _made_in_sarbacane(store, "Liste Sarbacane", "SMS_NOTIFICATION", "Txt")
+    centre, store = centre_with_account(sim, "r")
+    made = made_in_sarbacane(store, "Liste Sarbacane", "SMS_NOTIFICATION", "Txt")
     numbers = [f"+336123{n:05d}" for n in range(1203)]
     store.add_recipients(made, [{"phone": n} for n in numbers], _now())
-    await discovery.discover_centre(_tenant(centre))
+    await discovery.discover_centre(tenant_of(centre))
     (row,) = _rows(centre)
     assert row.recipient_count == 1203
 
@@ -251,10 +212,10 @@ async def test_an_adopted_campaigns_recipients_are_read_in_sarbacane(actor, sim)
 
 
 async def test_an_adopted_draft_sent_from_sarbacane_follows_its_state(actor, sim):
-    centre, store = _centre(actor, sim, "f")
-    made = _made_in_sarbacane(store, "Envoyée ensuite", "SMS_NOTIFICATION", "Txt")
+    centre, store = centre_with_account(sim, "f")
+    made = made_in_sarbacane(store, "Envoyée ensuite", "SMS_NOTIFICATION", "Txt")
     store.add_recipients(made, [{"phone": "+33612340009"}], _now())
-    tenant = _tenant(centre)
+    tenant = tenant_of(centre)
     await discovery.discover_centre(tenant)
     assert _rows(centre)[0].status == Status.DRAFT.value
     await _sent_from_sarbacane(tenant, made)
@@ -267,8 +228,8 @@ async def test_an_adopted_draft_sent_from_sarbacane_follows_its_state(actor, sim
 async def test_a_campaign_stored_before_accounts_were_recorded_is_not_adopted(
     actor, sim
 ):
-    centre, store = _centre(actor, sim, "l")
-    made = _made_in_sarbacane(store, "Ancienne", "SMS_NOTIFICATION", "Txt")
+    centre, store = centre_with_account(sim, "l")
+    made = made_in_sarbacane(store, "Ancienne", "SMS_NOTIFICATION", "Txt")
     with db_scope() as session:
         session.add(
             Campaign(
@@ -283,7 +244,7 @@ async def test_a_campaign_stored_before_accounts_were_recorded_is_not_adopted(
             )
         )
 
-    await discovery.discover_centre(_tenant(centre))
+    await discovery.discover_centre(tenant_of(centre))
 
     assert [(r.sarbacane_id, r.origin) for r in _rows(centre)] == [(made, "hub")]
 

@@ -8,7 +8,6 @@ tried on A's data and must neither show nor change it.
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import pytest
 
@@ -25,44 +24,14 @@ from sms_hub.store import queries, secret_box
 from sms_hub.store.models import Tenant
 from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
 from tests.support.factories import (
-    add_centre,
-    add_contact_list,
     db_scope,
-    mobile_numbers,
-    poll_until_finished,
+    finished_campaign,
     stored_campaign,
 )
 
 
-@pytest.fixture
-def centre_b(actor: Actor, sim) -> Actor:
-    account, key = f"acc-b-{uuid.uuid4().hex[:6]}", "key-of-centre-b"
-    sim.add_account(account, key, name="Centre B", sms_credits=777)
-    return add_centre(
-        f"centre-b-{account[-6:]}",
-        name="Centre B",
-        user="b@centre-b.fr",
-        account=(account, key),
-        opt_out_mention="STOP au 36222",
-    )
-
-
-async def _finished_campaign(actor: Actor) -> int:
-    row = await campaign_service.create_campaign(
-        actor,
-        NewCampaign("Relance A", CampaignKind.NOTIFICATION, "CentreA", "Bonjour"),
-    )
-    phones = [*mobile_numbers(500, 4), "+33612345699"]  # one answers STOP
-    await audience.import_lists(
-        actor, row.id, [add_contact_list(actor, "a-list", phones)]
-    )
-    await sending.launch(actor, row.id, None)
-    await poll_until_finished(actor, row.id)
-    return row.id
-
-
 async def test_nothing_of_centre_a_is_visible_to_centre_b(actor, centre_b):
-    a_campaign = await _finished_campaign(actor)
+    a_campaign = await finished_campaign(actor)
     page = await campaign_service.campaign_page(centre_b, CampaignPageQuery())
     assert page.total == 0
     for use_case, args in [

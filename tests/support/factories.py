@@ -8,6 +8,7 @@ conftest.py), whose settings name the database and the simulator account.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from contextlib import AbstractContextManager
 
 from sqlmodel import Session, select
@@ -15,6 +16,7 @@ from sqlmodel import Session, select
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
 from sms_hub.domain.lifecycle import Status
 from sms_hub.sarbacane import SarbacaneClient, get_client
+from sms_hub.sarbacane.simulator import Store
 from sms_hub.services import audience, sending, sync
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.context import Actor
@@ -22,6 +24,7 @@ from sms_hub.settings import get_settings
 from sms_hub.store import queries, secret_box
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import Campaign, Contact, ContactList, Tenant
+from tests.integration.sarbacane_support import Simulator, simulator_settings
 
 
 def sarbacane_account() -> SarbacaneClient:
@@ -150,3 +153,63 @@ def campaign_model(**fields: object) -> Campaign:
     }
     values.update(fields)
     return Campaign(**values)
+
+
+_SARBACANE_CLOCK = [1_800_000_000.0]
+
+
+def next_sarbacane_time() -> float:
+    """A later instant at each call: when Sarbacane's interface saves a campaign."""
+    _SARBACANE_CLOCK[0] += 1
+    return _SARBACANE_CLOCK[0]
+
+
+def centre_with_account(sim: Simulator, label: str) -> tuple[Actor, Store]:
+    """A centre with a Sarbacane account of its own, and the simulator's store of it."""
+    account, key = f"acc-{label}-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    sim.add_account(account, key, name=f"Centre {label}", sms_credits=5000)
+    with db_scope() as session:
+        tenant = Tenant(
+            slug=f"centre-{account[-12:]}",
+            name=f"Centre {label}",
+            opt_out_mention="STOP au 36111",
+            sarbacane_account_id=account,
+            sarbacane_api_key_encrypted=secret_box.encrypt(key),
+        )
+        session.add(tenant)
+        session.flush()
+        centre = Actor(tenant_id=tenant.id or 0, user=f"{label}@centre.fr")
+    return centre, Store(simulator_settings(sim.db_path)).for_account(account)
+
+
+def made_in_sarbacane(store: Store, name: str, kind: str, content: str = "") -> str:
+    """A campaign saved in Sarbacane's own interface; its Sarbacane id."""
+    return store.create_in_app(
+        name=name,
+        kind=kind,
+        sms_from="Centre",
+        content=content,
+        now=next_sarbacane_time(),
+    )["id"]
+
+
+def tenant_of(centre: Actor) -> Tenant:
+    with db_scope() as session:
+        tenant = session.get(Tenant, centre.tenant_id)
+        assert tenant is not None
+        return tenant
+
+
+async def finished_campaign(actor: Actor) -> int:
+    """A notification sent to five numbers (one answers STOP), polled to its end."""
+    row = await campaign_service.create_campaign(
+        actor,
+        NewCampaign("Relance A", CampaignKind.NOTIFICATION, "CentreA", "Bonjour"),
+    )
+    phones = [*mobile_numbers(500, 4), "+33612345699"]
+    await audience.import_lists(
+        actor, row.id, [add_contact_list(actor, "a-list", phones)]
+    )
+    await sending.launch(actor, row.id, None)
+    await poll_until_finished(actor, row.id)
+    return row.id

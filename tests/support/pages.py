@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
@@ -151,3 +152,50 @@ def expect_row_action_refused(page, row, label: str, reason) -> None:
     expect(item).to_contain_text(reason)
     page.keyboard.press("Escape")
     expect(page.get_by_role("menu")).to_be_hidden()
+
+
+def unique_slug(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:6]}"
+
+
+def signed_in_from_portal(page: Page, app_url: str, token: str, centre: str) -> None:
+    """Open the app from the portal's frame, then go on in the tab itself (the
+    same session); done once the centre's name shows there."""
+    frame = open_from_portal(page, app_url, token)
+    expect(frame.get_by_text(centre, exact=True)).to_be_visible(timeout=30_000)
+    page.goto(app_url + "/")
+    expect(page.get_by_text(centre, exact=True)).to_be_visible(timeout=30_000)
+
+
+def add_centre_rows(database_url: str, slug: str, *, campaign: str = "", phones=()):
+    """A draft campaign and/or a contact list of the centre ``slug`` (arrange)."""
+    from sqlmodel import select
+
+    from sms_hub.store.db import session_scope
+    from sms_hub.store.models import Campaign, Contact, ContactList, Tenant
+
+    with session_scope(database_url) as session:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+        if campaign:
+            session.add(
+                Campaign(
+                    tenant_id=tenant.id,
+                    sarbacane_account_id=f"seed-{slug}",
+                    sarbacane_id=f"seed-{uuid.uuid4().hex}",
+                    name=campaign,
+                    kind="SMS_NOTIFICATION",
+                    sender="Centre",
+                    content="Bonjour",
+                    status="draft",
+                )
+            )
+        if phones:
+            contact_list = ContactList(
+                tenant_id=tenant.id, name=f"Liste {slug}", contact_count=len(phones)
+            )
+            session.add(contact_list)
+            session.flush()
+            for i, phone in enumerate(phones):
+                session.add(
+                    Contact(list_id=contact_list.id, phone=phone, email=f"s{i}@x.fr")
+                )
