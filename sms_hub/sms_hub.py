@@ -21,6 +21,7 @@ from sms_hub.pages.templates import page as templates
 from sms_hub.pages.templates.state import TemplatesState
 from sms_hub.services.accounts import pooled_clients
 from sms_hub.settings import get_settings
+from sms_hub.state.errors import backend_error
 from sms_hub.state.live import live_status
 from sms_hub.state.session import page_load
 
@@ -30,6 +31,7 @@ app = rx.App(
     html_lang="fr",
     api_transformer=build_api(get_settings(), base_health=reflex_health),
     stylesheets=["/styles.css"],
+    backend_exception_handler=backend_error,
 )
 
 #: Each page: its view, route, title and the handler that loads it (after the
