@@ -37,9 +37,8 @@ from sms_hub.services.errors import GatewayError, NotAllowed, NotFound
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_for, campaign_in_centre, load_campaign
 from sms_hub.services.lease_holders import holder_is_gone, new_holder
-from sms_hub.settings import get_settings
 from sms_hub.store import queries, replacement_queries, unsubscribe_queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -87,15 +86,11 @@ class ExclusionChoice:
     recommended: bool
 
 
-def _scope():
-    return session_scope(get_settings().database_url)
-
-
 async def contacts_to_add(actor: Actor, campaign_id: int, list_ids: list[int]) -> int:
     """How many distinct numbers the chosen lists hold (shown before import)."""
 
     def count() -> int:
-        with _scope() as session:
+        with transaction() as session:
             return queries.contacts_in_lists(session, actor.tenant_id, list_ids)
 
     return await in_thread(count)
@@ -113,7 +108,7 @@ async def import_lists(
     editable = [status.value for status in RULES[Action.IMPORT_CONTACTS].allowed_from]
 
     def copy() -> tuple[int, int]:
-        with _scope() as session:
+        with transaction() as session:
             if not queries.hold_campaign_in_statuses(
                 session, actor.tenant_id, campaign_id, editable
             ):
@@ -184,7 +179,7 @@ async def push_pending(
 
 
 def _take_lease(name: str, holder: str) -> bool:
-    with _scope() as session:
+    with transaction() as session:
         return queries.try_acquire_lease(
             session, name, holder, datetime.now(UTC), PUSH_LEASE_TTL, holder_is_gone
         )
@@ -201,7 +196,7 @@ async def _keep_alive(name: str, holder: str) -> None:
 
 
 def _release_lease(name: str, holder: str) -> None:
-    with _scope() as session:
+    with transaction() as session:
         queries.release_lease(session, name, holder)
 
 
@@ -246,13 +241,13 @@ async def _push(
 
 def _mark_seen(campaign_id: int) -> None:
     """Hub3E's own writes move Sarbacane's ``edited`` date: remember them."""
-    with _scope() as session:
+    with transaction() as session:
         replacement_queries.mark_sarbacane_seen(session, campaign_id)
 
 
 def _counts(campaign_id: int) -> tuple[int, int]:
     """(recipients already acknowledged, recipients in all)."""
-    with _scope() as session:
+    with transaction() as session:
         return (
             queries.count_recipients(session, campaign_id, pushed=True),
             queries.count_recipients(session, campaign_id),
@@ -260,13 +255,13 @@ def _counts(campaign_id: int) -> tuple[int, int]:
 
 
 def _next_batch(campaign_id: int) -> list[tuple[int, str | None, str]]:
-    with _scope() as session:
+    with transaction() as session:
         return queries.pending_recipients(session, campaign_id, MAX_BATCH)
 
 
 def _mark(recipient_ids: list[int], lease: str, holder: str) -> None:
     """Mark a batch acknowledged and renew the push lease, in one transaction."""
-    with _scope() as session:
+    with transaction() as session:
         queries.mark_pushed(session, recipient_ids)
         queries.try_acquire_lease(
             session, lease, holder, datetime.now(UTC), PUSH_LEASE_TTL
@@ -275,7 +270,7 @@ def _mark(recipient_ids: list[int], lease: str, holder: str) -> None:
 
 async def unpushed_count(actor: Actor, campaign_id: int) -> int:
     def count() -> int:
-        with _scope() as session:
+        with transaction() as session:
             load_campaign(session, actor, campaign_id)
             return queries.count_recipients(session, campaign_id, pushed=False)
 
@@ -303,7 +298,7 @@ async def recipients_page(
         return [RecipientView(*row) for row in rows], total
 
     def page() -> tuple[list[RecipientView], int]:
-        with _scope() as session:
+        with transaction() as session:
             rows, total = queries.recipient_page(
                 session,
                 actor.tenant_id,
@@ -369,7 +364,7 @@ async def assign_exclusions(
         )
 
     def save() -> None:
-        with _scope() as session:
+        with transaction() as session:
             row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
             queries.replace_exclusions(session, row, chosen)
             queries.save_touched_campaign(session, row)
@@ -389,7 +384,7 @@ async def exclusion_pairs(actor: Actor, campaign_id: int) -> list[tuple[str, str
     """The campaign's exclusion lists as stored: (Sarbacane id, name) pairs."""
 
     def read() -> list[tuple[str, str]]:
-        with _scope() as session:
+        with transaction() as session:
             exclusions = queries.campaign_exclusions(
                 session, actor.tenant_id, campaign_id
             )
@@ -444,7 +439,7 @@ class ListOption:
 
 async def list_options(actor: Actor) -> list[ListOption]:
     def read() -> list[ListOption]:
-        with _scope() as session:
+        with transaction() as session:
             return [
                 ListOption(
                     item.id or 0,

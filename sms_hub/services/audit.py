@@ -7,9 +7,8 @@ from sqlmodel import Session
 
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.services.context import Actor
-from sms_hub.settings import get_settings
 from sms_hub.store import queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign
 
 
@@ -46,7 +45,7 @@ def record(
     detail: str | None = None,
 ) -> None:
     """Record an event; with ``campaign_id`` it names the campaign as stored now."""
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         campaign = (
             queries.campaign_by_id(session, actor.tenant_id, campaign_id)
             if campaign_id is not None

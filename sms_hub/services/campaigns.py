@@ -48,7 +48,7 @@ from sms_hub.services.guard import campaign_in_centre, centre_of, claim_campaign
 from sms_hub.services.views import CampaignRow, campaign_row
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 
 __all__ = [
     "CampaignPage",
@@ -90,7 +90,7 @@ async def creation_defaults(actor: Actor) -> CreationDefaults:
 
 def _page(actor: Actor, query: CampaignPageQuery) -> CampaignPage:
     settings = get_settings()
-    with session_scope(settings.database_url) as session:
+    with transaction() as session:
         rows, total = queries.campaign_page(session, actor.tenant_id, query)
         return CampaignPage([campaign_row(c, settings) for c in rows], total)
 
@@ -224,7 +224,7 @@ def _insert_campaign(
     sarbacane_id: str,
 ) -> CampaignRow:
     settings = get_settings()
-    with session_scope(settings.database_url) as session:
+    with transaction() as session:
         if queries.campaign_linked_to(session, account_id, sarbacane_id):
             raise AlreadyLinked()
         row = queries.insert_campaign(
@@ -286,7 +286,7 @@ async def delete_campaign(actor: Actor, campaign_id: int) -> str:
 
 
 def _delete_rows(actor: Actor, campaign_id: int, claimed: Status) -> None:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
         if campaign is None:
             return

@@ -28,7 +28,7 @@ from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import InvalidInput, NotAllowed, NotFound
 from sms_hub.settings import get_settings
 from sms_hub.store import centre_queries, queries, secret_box
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Tenant, utcnow
 
 ADMINS_ONLY = (
@@ -84,7 +84,7 @@ def _view(tenant: Tenant) -> CentreSettingsView:
 
 
 def _load(tenant_id: int) -> Tenant:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         tenant = centre_queries.tenant(session, tenant_id)
         if tenant is None:
             raise NotFound("Ce centre n'existe plus.")
@@ -108,7 +108,7 @@ def _changed_fields(before: CentreSettingsView, after: CentreSettings) -> list[s
 def _save(
     actor: Actor, settings: CentreSettings, account_id: str, encrypted_key: str | None
 ) -> CentreSettingsView:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         tenant = centre_queries.tenant(session, actor.tenant_id)
         if tenant is None:
             raise NotFound("Ce centre n'existe plus.")

@@ -31,8 +31,7 @@ from sms_hub.services import audit, downloads
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import GatewayError, InvalidInput, NotAllowed
-from sms_hub.settings import get_settings
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign, CampaignRecipient, Contact, ContactList
 
 log = logging.getLogger(__name__)
@@ -101,10 +100,6 @@ class ErasureReport:
         return text
 
 
-def _scope():
-    return session_scope(get_settings().database_url)
-
-
 def parse_query(typed: str) -> Who:
     """The person a search names; ``InvalidInput`` when it names none."""
     text = (typed or "").strip()
@@ -149,7 +144,7 @@ def _recipients(session: Session, tenant_id: int, who: Who):
 
 def _held(actor: Actor, who: Who) -> list[HeldRow]:
     _admin(actor)
-    with _scope() as session:
+    with transaction() as session:
         rows = [
             HeldRow(
                 "Liste de contacts",
@@ -229,7 +224,7 @@ def _erase_locally(actor: Actor, who: Who) -> tuple[ErasureReport, list[int]]:
     keep an anonymous recipient with its outcome. Returns the drafts already
     pushed to Sarbacane, to re-make."""
     _admin(actor)
-    with _scope() as session:
+    with transaction() as session:
         lists: set[int] = set()
         for contact, contact_list in _contacts(session, actor.tenant_id, who):
             lists.add(contact_list.id or 0)

@@ -47,7 +47,7 @@ from sms_hub.services.guard import load_contact_list
 from sms_hub.settings import get_settings
 from sms_hub.store import contact_queries, unsubscribe_queries
 from sms_hub.store.contact_queries import INSERT_CHUNK
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Contact, ContactList
 
 NAME_MAX_LENGTH = 200
@@ -187,7 +187,7 @@ def _name_taken(name: str) -> InvalidInput:
 
 def _create(actor: Actor, name: str) -> ContactListRow:
     try:
-        with session_scope(get_settings().database_url) as session:
+        with transaction() as session:
             if contact_queries.contact_list_by_name(session, actor.tenant_id, name):
                 raise _name_taken(name)
             created = contact_queries.create_contact_list(
@@ -206,7 +206,7 @@ async def create_contact_list(actor: Actor, name: str) -> ContactListRow:
 
 def _rename(actor: Actor, list_id: int, name: str) -> ContactListRow:
     try:
-        with session_scope(get_settings().database_url) as session:
+        with transaction() as session:
             contact_list = load_contact_list(session, actor, list_id)
             if contact_queries.contact_list_by_name(
                 session, actor.tenant_id, name, exclude_id=list_id
@@ -230,7 +230,7 @@ async def rename_contact_list(actor: Actor, list_id: int, name: str) -> ContactL
 
 
 def _delete(actor: Actor, list_id: int) -> str:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         contact_list = load_contact_list(session, actor, list_id)
         name, count = contact_list.name, contact_list.contact_count
         contact_queries.delete_contact_list(session, actor.tenant_id, list_id)
@@ -249,7 +249,7 @@ async def delete_contact_list(actor: Actor, list_id: int) -> str:
 
 
 def _list_page(actor: Actor, query: PageQuery) -> ContactListPage:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         rows, total = contact_queries.contact_list_page(session, actor.tenant_id, query)
         return ContactListPage([list_row(r) for r in rows], total)
 
@@ -261,7 +261,7 @@ async def contact_list_page(actor: Actor, query: PageQuery) -> ContactListPage:
 def _contact_page(
     actor: Actor, list_id: int, query: PageQuery, only_unsubscribed: bool
 ) -> ContactPage:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         contact_list = load_contact_list(session, actor, list_id)
         rows, total = contact_queries.contact_page(
             session,
@@ -318,7 +318,7 @@ def _import(
 ) -> ImportReport:
     with (
         _open_source(source) as (stream, size),
-        session_scope(get_settings().database_url) as session,
+        transaction() as session,
     ):
         if size > max_bytes:
             raise CsvFileTooLarge(max_bytes)

@@ -39,7 +39,7 @@ from sms_hub.services.statistics import ensure_outcomes
 from sms_hub.services.views import CampaignRow, campaign_row
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign
 
 _NEVER = sorted(o.value for o in NEVER_RESENT_OUTCOMES)
@@ -78,12 +78,8 @@ class _Copy:
     source_detail: str
 
 
-def _scope():
-    return session_scope(get_settings().database_url)
-
-
 def _exclusions_of(actor: Actor, campaign_id: int) -> list[tuple[str, str]]:
-    with _scope() as session:
+    with transaction() as session:
         return [
             (e.blacklist_id, e.blacklist_name)
             for e in queries.campaign_exclusions(session, actor.tenant_id, campaign_id)
@@ -91,7 +87,7 @@ def _exclusions_of(actor: Actor, campaign_id: int) -> list[tuple[str, str]]:
 
 
 def _count(actor: Actor, campaign_id: int, only: list[str] | None, kind: str) -> int:
-    with _scope() as session:
+    with transaction() as session:
         return queries.count_copied_recipients(
             session,
             actor.tenant_id,
@@ -226,7 +222,7 @@ def _insert_copy(
 ) -> tuple[CampaignRow, int]:
     """The copy's rows and audit events, in one transaction."""
     settings = get_settings()
-    with session_scope(settings.database_url) as session:
+    with transaction() as session:
         if queries.campaign_linked_to(session, account_id, sarbacane_id):
             raise AlreadyLinked()
         row = queries.insert_campaign(

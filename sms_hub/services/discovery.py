@@ -59,7 +59,7 @@ from sms_hub.services.tenants import DEMO_SLUG
 from sms_hub.settings import get_settings
 from sms_hub.store import adoption_queries as adopted_q
 from sms_hub.store import queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Tenant, utcnow
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def _adopt_and_refresh(
 ) -> Outcome:
     adopted: list[int] = []
     changed = 0
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         linked = {
             c.sarbacane_id: c
             for c in adopted_q.linked_in_account(session, tenant_id, account_id)
@@ -182,7 +182,7 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _missing(tenant_id: int, account_id: str, seen: set[str]) -> list[int]:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         return [
             c.id or 0
             for c in adopted_q.linked_in_account(session, tenant_id, account_id)
@@ -197,7 +197,7 @@ def _mark_gone(tenant_id: int, campaign_ids: list[int]) -> int:
     audited with the same sentence."""
     changed = 0
     now = utcnow()
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         for campaign_id in campaign_ids:
             campaign = queries.campaign_by_id(session, tenant_id, campaign_id)
             if campaign is None:
@@ -229,7 +229,7 @@ def _mark_gone(tenant_id: int, campaign_ids: list[int]) -> int:
 
 
 def _sarbacane_ids(tenant_id: int, ids: list[int]) -> list[tuple[int, str]]:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         return [
             (c.id or 0, c.sarbacane_id)
             for i in ids
@@ -253,7 +253,7 @@ async def _confirmed_gone(
 
 
 def _marketing_drafts(tenant_id: int, campaign_ids: list[int]) -> list[int]:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         return [
             i
             for i in campaign_ids
@@ -308,7 +308,7 @@ async def discover_centre(
 
 def _centres() -> list[Tenant]:
     settings = get_settings()
-    with session_scope(settings.database_url) as session:
+    with transaction() as session:
         centres = adopted_q.centres_with_account(session)
         demo = queries.tenant_by_slug(session, DEMO_SLUG)
     if settings.demo_mode and demo is not None and demo not in centres:
@@ -346,7 +346,7 @@ async def run_due() -> set[int]:
 
 
 def _tenant(tenant_id: int) -> Tenant | None:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         return queries.tenant_by_id(session, tenant_id)
 
 

@@ -44,7 +44,7 @@ from sms_hub.services.errors import ServiceError
 from sms_hub.services.guard import campaign_for, load_contact_list
 from sms_hub.settings import get_settings
 from sms_hub.store import contact_queries, download_queries, queries, secret_box
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 
 ROUTE_PREFIX = "/telechargements/"
 #: The page makes a link per click and the browser opens it at once.
@@ -171,7 +171,7 @@ def check(link: DownloadLink) -> None:
     if link.kind in (Download.RECIPIENTS, Download.STATISTICS):
         campaign_for(link.actor, int(link.object_id))
     elif link.kind is Download.CONTACTS:
-        with session_scope(get_settings().database_url) as session:
+        with transaction() as session:
             load_contact_list(session, link.actor, int(link.object_id))
     elif not _report_path(link).exists():
         raise DownloadRefused(http_status=403)
@@ -182,7 +182,7 @@ def stream(link: DownloadLink) -> Iterator[str]:
     if link.kind in (Download.IMPORT_REPORT, Download.CONTACT_DATA):
         yield from _report_chunks(link)
         return
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         tenant_id, object_id = link.actor.tenant_id, int(link.object_id)
         if link.kind is Download.CONTACTS:
             rows = (
@@ -278,7 +278,7 @@ def _downloads_dir() -> Path:
 
 
 def _start(link: DownloadLink) -> None:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         started = download_queries.start_download(
             session,
             link_id=link.link_id,
@@ -336,7 +336,7 @@ def begin(link: DownloadLink) -> Prepared:
 
 
 def _finished(link: DownloadLink) -> None:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         download_queries.finish_download(session, link.link_id)
 
 

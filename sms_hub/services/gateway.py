@@ -21,9 +21,8 @@ from sms_hub.sarbacane import ErrorKind, SarbacaneError
 from sms_hub.services import audit
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import GatewayError
-from sms_hub.settings import get_settings
 from sms_hub.store import centre_queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +97,7 @@ def _count_failure(tenant_id: int) -> None:
     """One more failure for the centre (``sms_hub_centre_failures_total``);
     never in the way of the error's own translation."""
     try:
-        with session_scope(get_settings().database_url) as session:
+        with transaction() as session:
             found = centre_queries.tenant(session, tenant_id)
             slug = found.slug if found else str(tenant_id)
         metrics.centre_failed(slug, "action")

@@ -19,9 +19,8 @@ from sms_hub.sarbacane import SarbacaneClient
 from sms_hub.services.accounts import client_for_campaign
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import AlreadyDone, NotAllowed, NotFound
-from sms_hub.settings import get_settings
 from sms_hub.store import contact_queries, queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign, ContactList, Tenant
 
 LIST_GONE = "Cette liste de contacts n'existe plus."
@@ -81,7 +80,7 @@ def campaign_in_centre(
     actor: Actor, campaign_id: int, action: Action | None = None
 ) -> CampaignInCentre:
     """The actor's campaign and training centre, checked for ``action``."""
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         campaign = load_campaign(session, actor, campaign_id)
         tenant = queries.tenant_by_id(session, actor.tenant_id)
         if tenant is None:
@@ -96,7 +95,7 @@ def claim_campaign(
 ) -> bool:
     """Move the campaign's status as ``claim`` says (a compare-and-set);
     False if another request moved it first (blocking: run in a thread)."""
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         return queries.claim_status(
             session,
             actor.tenant_id,
@@ -109,7 +108,7 @@ def claim_campaign(
 
 def centre_of(actor: Actor) -> Tenant:
     """The actor's training centre (blocking: run in a thread)."""
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         tenant = queries.tenant_by_id(session, actor.tenant_id)
         if tenant is None:
             raise NotFound("Ce centre n'existe plus.")
@@ -120,7 +119,7 @@ def campaign_for(
     actor: Actor, campaign_id: int, action: Action | None = None
 ) -> Campaign:
     """The actor's campaign, checked for ``action`` (blocking: run in a thread)."""
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         return load_campaign(session, actor, campaign_id, action)
 
 

@@ -63,9 +63,8 @@ from sms_hub.services.errors import GatewayError, InvalidInput, NotAllowed
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_in_centre
 from sms_hub.services.lease_holders import holder_is_gone, new_holder
-from sms_hub.settings import get_settings
 from sms_hub.store import queries, replacement_queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign, Tenant
 
 log = logging.getLogger(__name__)
@@ -84,16 +83,12 @@ class ModifyOutcome:
     message: str
 
 
-def _scope():
-    return session_scope(get_settings().database_url)
-
-
 def _lease_name(campaign_id: int) -> str:
     return f"modify:{campaign_id}"
 
 
 def _take_lease(campaign_id: int, holder: str) -> bool:
-    with _scope() as session:
+    with transaction() as session:
         return queries.try_acquire_lease(
             session,
             _lease_name(campaign_id),
@@ -105,12 +100,12 @@ def _take_lease(campaign_id: int, holder: str) -> bool:
 
 
 def _release_lease(campaign_id: int, holder: str) -> None:
-    with _scope() as session:
+    with transaction() as session:
         queries.release_lease(session, _lease_name(campaign_id), holder)
 
 
 def _load(tenant_id: int, campaign_id: int) -> tuple[Campaign, Tenant] | None:
-    with _scope() as session:
+    with transaction() as session:
         campaign = queries.campaign_by_id(session, tenant_id, campaign_id)
         tenant = queries.tenant_by_id(session, tenant_id)
         if campaign is None or tenant is None:
@@ -121,7 +116,7 @@ def _load(tenant_id: int, campaign_id: int) -> tuple[Campaign, Tenant] | None:
 def _save_phase(
     campaign: Campaign, expected: str | None, value: str | None, **where: object
 ) -> bool:
-    with _scope() as session:
+    with transaction() as session:
         return replacement_queries.set_replacement(
             session, campaign.tenant_id, campaign.id or 0, expected, value, **where
         )
@@ -302,7 +297,7 @@ def _swap(
     """Link the campaign to the new Sarbacane campaign, with its audit event;
     None if the campaign moved meanwhile (launched, deleted)."""
     done = replace(created, phase=Phase.DELETE_OLD)
-    with _scope() as session:
+    with transaction() as session:
         if not replacement_queries.swap_sarbacane_campaign(
             session,
             actor.tenant_id,
@@ -394,7 +389,7 @@ async def resume_replacements() -> int:
 
 
 def _interrupted() -> list[tuple[Campaign, Tenant]]:
-    with _scope() as session:
+    with transaction() as session:
         found = []
         for campaign in replacement_queries.campaigns_being_replaced(session):
             tenant = queries.tenant_by_id(session, campaign.tenant_id)

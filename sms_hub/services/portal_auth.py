@@ -37,7 +37,7 @@ from sms_hub.services.context import in_thread
 from sms_hub.services.errors import ServiceError
 from sms_hub.settings import PORTAL_AUDIENCE, Settings, get_settings
 from sms_hub.store import centre_queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 
 LEEWAY_SECONDS = 30
 MAX_TOKEN_LIFETIME_SECONDS = 600
@@ -173,7 +173,7 @@ def _bind(claims: dict, session_key: str, settings: Settings) -> tuple[int, str,
     expires = datetime.fromtimestamp(claims["exp"], UTC) + timedelta(
         seconds=LEEWAY_SECONDS
     )
-    with session_scope(settings.database_url) as session:
+    with transaction() as session:
         if not centre_queries.use_launch_token(
             session, claims["jti"], session_key, expires
         ):

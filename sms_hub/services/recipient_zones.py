@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from sms_hub.domain import calendar, phone
 from sms_hub.services.context import Actor
-from sms_hub.settings import get_settings
 from sms_hub.store import queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Tenant
 
 
@@ -20,7 +19,7 @@ def recipient_zones(
     a handful of ``phonenumbers`` look-ups, not 100,000. Blocking: run it
     with ``in_thread``.
     """
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         numbers = queries.recipient_number_samples(
             session,
             actor.tenant_id,

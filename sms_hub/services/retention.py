@@ -20,8 +20,7 @@ from sms_hub.domain.lifecycle import Status
 from sms_hub.domain.retention import cutoff, is_due
 from sms_hub.services.contact_data import ANONYMOUS_PREFIX
 from sms_hub.services.context import in_thread
-from sms_hub.settings import get_settings
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import (
     Campaign,
     CampaignRecipient,
@@ -93,7 +92,7 @@ def _anonymise(session: Session, tenant_id: int, phones: list[str]) -> None:
 
 def apply_to_centre(tenant_id: int, now: datetime) -> int:
     """Anonymise the centre's people past its limit at ``now``; how many."""
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         tenant = session.get(Tenant, tenant_id)
         if tenant is None:
             return 0
@@ -108,7 +107,7 @@ def apply_to_centre(tenant_id: int, now: datetime) -> int:
 
 
 def _due_centres(now: datetime) -> list[int]:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         rows = session.exec(select(Tenant.id, Tenant.retention_run_at)).all()
     return [tenant_id for tenant_id, last in rows if is_due(_aware(last), now)]
 

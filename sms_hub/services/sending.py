@@ -52,9 +52,8 @@ from sms_hub.services.errors import (
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_in_centre, claim_campaign
 from sms_hub.services.recipient_zones import recipient_zones
-from sms_hub.settings import get_settings
 from sms_hub.store import unsubscribe_queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -146,7 +145,7 @@ async def preview(actor: Actor, campaign_id: int) -> LaunchPreview:
 
 
 def _unsubscribed_recipients(actor: Actor, campaign_id: int) -> int:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         return unsubscribe_queries.count_unsubscribed_recipients(
             session, actor.tenant_id, campaign_id
         )

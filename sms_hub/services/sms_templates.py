@@ -9,9 +9,8 @@ from sms_hub.domain.sms_templates import STARTERS, validate_template
 from sms_hub.services import audit
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import InvalidInput, NotFound
-from sms_hub.settings import get_settings
 from sms_hub.store import queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import SmsTemplate, utcnow
 
 NOT_FOUND = "Ce modèle de SMS n'existe plus."
@@ -24,10 +23,6 @@ class TemplateView:
     content: str
 
 
-def _scope():
-    return session_scope(get_settings().database_url)
-
-
 def _view(row: SmsTemplate) -> TemplateView:
     return TemplateView(row.id or 0, row.name, row.content)
 
@@ -36,7 +31,7 @@ async def list_templates(actor: Actor) -> list[TemplateView]:
     """The centre's templates; the starters are given the first time."""
 
     def read() -> list[TemplateView]:
-        with _scope() as session:
+        with transaction() as session:
             queries.give_starter_templates(session, actor.tenant_id, STARTERS)
             session.flush()
             return [_view(t) for t in queries.sms_templates(session, actor.tenant_id)]
@@ -59,7 +54,7 @@ async def save_template(
     name, content = _checked(name, content)
 
     def write() -> TemplateView:
-        with _scope() as session:
+        with transaction() as session:
             if template_id is None:
                 row = SmsTemplate(tenant_id=actor.tenant_id, name=name, content=content)
                 action = AuditAction.TEMPLATE_CREATE
@@ -79,7 +74,7 @@ async def save_template(
 
 async def delete_template(actor: Actor, template_id: int) -> None:
     def write() -> None:
-        with _scope() as session:
+        with transaction() as session:
             row = queries.sms_template(session, actor.tenant_id, template_id)
             if row is None:
                 raise NotFound(NOT_FOUND)

@@ -31,7 +31,7 @@ from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import CampaignInCentre, campaign_in_centre
 from sms_hub.settings import get_settings
 from sms_hub.store import queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign, utcnow
 
 
@@ -76,10 +76,6 @@ class OutcomeRow:
     phone: str
     phone_label: str
     outcome: str
-
-
-def _scope():
-    return session_scope(get_settings().database_url)
 
 
 async def _report_rows(found: CampaignInCentre) -> list[RecipientReport]:
@@ -128,7 +124,7 @@ async def _fetch_and_keep(actor: Actor, found: CampaignInCentre) -> dict:
     )
 
     def store() -> None:
-        with _scope() as session:
+        with transaction() as session:
             queries.set_outcomes(session, campaign.id or 0, outcomes, moments)
             queries.mark_report_kept(
                 session, campaign.tenant_id, campaign.id or 0, json.dumps(summary)
@@ -225,7 +221,7 @@ async def outcome_page(
     actor: Actor, campaign_id: int, *, outcome: str, offset: int, limit: int
 ) -> tuple[list[OutcomeRow], int]:
     def read() -> tuple[list[OutcomeRow], int]:
-        with _scope() as session:
+        with transaction() as session:
             rows, total = queries.outcome_page(
                 session,
                 actor.tenant_id,

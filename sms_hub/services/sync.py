@@ -70,7 +70,7 @@ from sms_hub.services.modify import resume_replacements
 from sms_hub.services.retention import run_due_retention
 from sms_hub.settings import get_settings
 from sms_hub.store import poll_queries, queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign, PollHealth, Tenant, utcnow
 
 log = logging.getLogger(__name__)
@@ -348,7 +348,7 @@ async def _read_own_account(tenant: Tenant, campaigns: list[Campaign]) -> Centre
 
 
 def _active_campaigns() -> list[Campaign]:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         return queries.campaigns_in_statuses(
             session, [s.value for s in ACTIVE_STATUSES]
         )
@@ -356,7 +356,7 @@ def _active_campaigns() -> list[Campaign]:
 
 def _centres(ids: set[int]) -> tuple[dict[int, Tenant], dict[int, PollHealth]]:
     """The centres of the work list, and those whose account is failing."""
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         tenants = {t.id or 0: t for t in queries.tenants_by_ids(session, ids)}
         return tenants, poll_queries.flagged_centres(session)
 
@@ -375,7 +375,7 @@ def _apply(reads: list[CentreRead]) -> dict[int, int]:
     changed: dict[int, int] = defaultdict(int)
     now = utcnow()
     never_sent_after = timedelta(seconds=get_settings().stuck_after_seconds)
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         for campaign in poll_queries.campaigns_to_write(
             session, observations.keys(), [s.value for s in ACTIVE_STATUSES]
         ):
@@ -437,7 +437,7 @@ def _lease_thread() -> ThreadPoolExecutor:
 
 
 def _take_lease(ttl: timedelta, holder: str | None = None) -> bool:
-    with session_scope(get_settings().database_url) as session:
+    with transaction() as session:
         return queries.try_acquire_lease(
             session,
             LEASE_NAME,

@@ -8,7 +8,7 @@ from sms_hub.services.context import in_thread
 from sms_hub.services.portal_auth import Role, SignedInUser
 from sms_hub.settings import get_settings
 from sms_hub.store import centre_queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 
 #: The demo centre (demo mode only), the one centre that may use the
 #: built-in simulator's account.
@@ -17,7 +17,7 @@ DEMO_SLUG = "demo"
 
 def _ensure_demo_tenant() -> tuple[int, str, str]:
     settings = get_settings()
-    with session_scope(settings.database_url) as session:
+    with transaction() as session:
         tenant = centre_queries.upsert_tenant(
             session,
             slug=DEMO_SLUG,

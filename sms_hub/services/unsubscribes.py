@@ -19,7 +19,7 @@ from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.tenants import DEMO_SLUG
 from sms_hub.settings import get_settings
 from sms_hub.store import queries, unsubscribe_queries
-from sms_hub.store.db import session_scope
+from sms_hub.store.db import transaction
 from sms_hub.store.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -32,10 +32,6 @@ CENTRES_PER_PASS = 20
 #: When this process last failed to read each centre: a failing account is
 #: tried again one cadence later, not at every poll.
 _failed_at: dict[int, float] = {}
-
-
-def _scope():
-    return session_scope(get_settings().database_url)
 
 
 async def read_unsubscribe_list(client: SarbacaneClient) -> set[tuple[str, str]]:
@@ -63,7 +59,7 @@ async def refresh_centre(tenant: Tenant) -> int:
     keys = await read_unsubscribe_list(client_for(tenant))
 
     def keep() -> int:
-        with _scope() as session:
+        with transaction() as session:
             return unsubscribe_queries.replace_unsubscribers(
                 session, tenant.id or 0, keys, datetime.now(UTC)
             )
@@ -72,7 +68,7 @@ async def refresh_centre(tenant: Tenant) -> int:
 
 
 def _tenant(actor: Actor) -> Tenant:
-    with _scope() as session:
+    with transaction() as session:
         tenant = queries.tenant_by_id(session, actor.tenant_id)
         if tenant is None:
             raise NotFound("Centre introuvable.")
@@ -91,7 +87,7 @@ async def read_label(actor: Actor) -> str:
     """« Liste des désinscrits mise à jour le … » in the centre's time zone."""
 
     def read() -> str:
-        with _scope() as session:
+        with transaction() as session:
             tenant = queries.tenant_by_id(session, actor.tenant_id)
             read_at = unsubscribe_queries.read_at(session, actor.tenant_id)
             return read_at_label(read_at, tenant.timezone if tenant else None)
@@ -107,7 +103,7 @@ def _reachable(tenant: Tenant) -> bool:
 def _due() -> list[Tenant]:
     every = get_settings().stop_refresh_seconds
     now = time.monotonic()
-    with _scope() as session:
+    with transaction() as session:
         due = unsubscribe_queries.centres_due(
             session, datetime.now(UTC) - timedelta(seconds=every), limit=1000
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
@@ -45,3 +45,11 @@ def session_scope(database_url: str) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def transaction() -> AbstractContextManager[Session]:
+    """A transaction on the settings' database: the one way services open one
+    (commits on success, rolls back on error)."""
+    from sms_hub.settings import get_settings
+
+    return session_scope(get_settings().database_url)
