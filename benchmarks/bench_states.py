@@ -10,7 +10,13 @@ load -- one live update (``CampaignsState.follow_changes``) and one click
 Then, against a throwaway Redis on loopback (``benchmarks/_backing.py``), it
 drives a ``StateManagerRedis`` in-process: one ``modify_state`` of the state
 each event runs on, touching a var, and counts the Redis commands it sent
-(``INFO commandstats``). No server, no browser: a few seconds
+(``INFO commandstats``), and the states it wrote back (``set`` calls).
+
+Memory per idle tab: ``TABS`` (50) tabs hydrated on the campaigns screen
+(every state of the tab created, as a page load does), measured as the
+Python heap they hold in one worker's in-memory manager (``tracemalloc``)
+and the bytes they hold in Redis (``used_memory``). The rows a real tab
+loads from the database come on top. No server, no browser: under 30 s
 (``python -m benchmarks states``).
 """
 
@@ -20,6 +26,7 @@ import asyncio
 import os
 import shutil
 import tempfile
+import tracemalloc
 import uuid
 
 #: (label, module, class name of the state the event runs on)
@@ -84,6 +91,70 @@ async def _redis_commands(url: str, state_cls) -> tuple[int, dict[str, int]]:
     return sum(per.values()), per
 
 
+#: Tabs hydrated for the memory figures (bounded: the brief allows 60).
+TABS = 50
+
+
+async def _hydrate(manager, tabs: int) -> None:
+    from reflex.istate.manager.token import BaseStateToken
+    from reflex.istate.shared import SharedStateBaseInternal
+    from reflex.state import State
+
+    leaves = [
+        cls
+        for cls in _all_states(State)
+        # A shared state is linked on sign-in, in an event's context.
+        if not cls.get_substates() and not issubclass(cls, SharedStateBaseInternal)
+    ]
+    for _ in range(tabs):
+        ident = str(uuid.uuid4())
+        # A page load's hydration creates every state of the tab.
+        for cls in leaves:
+            token = BaseStateToken(ident=ident, cls=cls)
+            async with manager.modify_state(token) as root:
+                state = await root.get_state(cls)
+                while state is not None:  # written back, as a hydrated tab is
+                    state._was_touched = True
+                    state = state.parent_state
+
+
+def _all_states(root) -> list[type]:
+    found = []
+    for sub in root.get_substates():
+        found.append(sub)
+        found.extend(_all_states(sub))
+    return found
+
+
+def memory_per_tab(state_cls) -> int:
+    """Python heap bytes one hydrated idle tab holds (in-memory manager)."""
+    from reflex.istate.manager.memory import StateManagerMemory
+
+    manager = StateManagerMemory()
+    tracemalloc.start()
+    start = tracemalloc.take_snapshot()
+    asyncio.run(_hydrate(manager, TABS))
+    end = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    grown = sum(stat.size_diff for stat in end.compare_to(start, "filename"))
+    return grown // TABS
+
+
+async def _redis_bytes_per_tab(url: str, state_cls) -> int:
+    import redis.asyncio as aioredis
+    from reflex.istate.manager.redis import StateManagerRedis
+
+    client = aioredis.from_url(url)
+    manager = StateManagerRedis(redis=client)
+    before = int((await client.info("memory"))["used_memory"])
+    await _hydrate(manager, TABS)
+    await manager.close()  # flushes the states it still holds
+    keys = await client.dbsize()
+    after = int((await client.info("memory"))["used_memory"])
+    print(f"Redis keys for {TABS} tabs: {keys}")
+    return (after - before) // TABS
+
+
 def main() -> bool:
     from reflex.state import State
 
@@ -93,6 +164,8 @@ def main() -> bool:
         loaded = required_states(cls)
         names = sorted(c.__name__ for c in loaded)
         print(f"{label}: {len(loaded)} states loaded/saved: {', '.join(names)}")
+    heap = memory_per_tab(classes[0][1])
+    print(f"server heap per idle tab ({TABS} tabs, 1 worker): {heap / 1024:,.1f} KiB")
     if shutil.which("redis-server") is None:
         print("redis-server missing: Redis command count skipped")
         return True
@@ -107,6 +180,9 @@ def main() -> bool:
                 return True
             detail = ", ".join(f"{k} {v}" for k, v in sorted(per.items()))
             print(f"Redis commands per event on {cls.__name__}: {total} ({detail})")
+        cls = classes[0][1]
+        per_tab = asyncio.run(_redis_bytes_per_tab(server.url, cls))
+        print(f"Redis memory per idle tab ({TABS} tabs): {per_tab / 1024:,.1f} KiB")
     return True
 
 
