@@ -11,7 +11,7 @@ from sms_hub.services import sending
 from sms_hub.state.confirm import ConfirmDialogState
 
 
-class CancelState(ConfirmDialogState, CampaignModalState):
+class CancelState(ConfirmDialogState, CampaignModalState, rx.State):
     """« Annuler l'envoi de la campagne »."""
 
     @rx.event
@@ -23,7 +23,7 @@ class CancelState(ConfirmDialogState, CampaignModalState):
         return not self.busy
 
     async def _confirmed(self) -> str:
-        await sending.cancel(self._actor(), self.campaign_id)
+        await sending.cancel((await self._actor()), self.campaign_id)
         await self._changed()
         return f"L'envoi de la campagne « {self.campaign_name} » a été annulé."
 

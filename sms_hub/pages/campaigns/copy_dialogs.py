@@ -62,7 +62,7 @@ class CopyDialog(rx.State, mixin=True):
         self.copy_open = True
         yield
         try:
-            preview = await self._preview(self._actor(), campaign_id)  # type: ignore[attr-defined]
+            preview = await self._preview((await self._actor()), campaign_id)  # type: ignore[attr-defined]
         except ServiceError as error:
             self.copy_open = False
             yield rx.toast.error(error.user_message)
@@ -84,7 +84,7 @@ class CopyDialog(rx.State, mixin=True):
             if self.copying or not self.copy_loaded:
                 return
             self.copying, self.copy_error = True, ""
-            actor, campaign_id = self._actor(), self.campaign_id  # type: ignore[attr-defined]
+            actor, campaign_id = (await self._actor()), self.campaign_id  # type: ignore[attr-defined]
             create = self._creator()
 
         async def report(done: int, total: int) -> None:
@@ -120,7 +120,7 @@ class CopyDialog(rx.State, mixin=True):
         yield rx.toast.success(f"{created} ({copied}).")
 
 
-class DuplicateState(CopyDialog, CampaignModalState):
+class DuplicateState(CopyDialog, CampaignModalState, rx.State):
     """« Dupliquer la campagne »."""
 
     with_recipients: bool = False
@@ -154,7 +154,7 @@ class DuplicateState(CopyDialog, CampaignModalState):
         self.with_recipients = checked
 
 
-class ResendState(CopyDialog, CampaignModalState):
+class ResendState(CopyDialog, CampaignModalState, rx.State):
     """« Renvoyer aux échecs »."""
 
     async def _preview(self, actor: Actor, campaign_id: int) -> copies.CopyPreview:

@@ -24,7 +24,7 @@ from sms_hub.domain.campaign import (
 from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.sender import SENDER_HELP
 from sms_hub.domain.sms_templates import PLACEHOLDERS, fill, placeholders_in, unfilled
-from sms_hub.pages.campaigns.state import CampaignsState
+from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services import modify, sms_templates
 from sms_hub.services.errors import InvalidInput, ServiceError
@@ -33,7 +33,10 @@ from sms_hub.services.sms_templates import TemplateView
 _EMPTY_FORM_ERRORS: dict[str, str] = {"name": "", "sender": "", "content": ""}
 
 
-class CreateCampaignState(CampaignsState):
+class CreateCampaignState(CampaignModalState, rx.State):
+    """« Nouvelle campagne » and « Modifier la campagne »."""
+
+    opt_out_mention: str = ""
     create_open: bool = False
     form_name: str = ""
     form_kind: str = CampaignKind.MARKETING.value
@@ -144,8 +147,8 @@ class CreateCampaignState(CampaignsState):
         self.form_banner = ""
         self.placeholders_checked = False
         self.form_errors = dict(_EMPTY_FORM_ERRORS)
-        self.template_options = await sms_templates.list_templates(self._actor())
-        defaults = await campaign_service.creation_defaults(self._actor())
+        self.template_options = await sms_templates.list_templates(await self._actor())
+        defaults = await campaign_service.creation_defaults(await self._actor())
         self.opt_out_mention = defaults.opt_out_mention
         if not self.form_sender:
             self.form_sender = defaults.sender
@@ -162,7 +165,7 @@ class CreateCampaignState(CampaignsState):
     async def open_modify(self, campaign_id: int, name: str):
         """Open the form filled with the campaign (« Modifier la campagne »)."""
         try:
-            form = await modify.modification_form(self._actor(), campaign_id)
+            form = await modify.modification_form((await self._actor()), campaign_id)
         except ServiceError as error:
             yield rx.toast.error(error.user_message)
             return
@@ -174,13 +177,13 @@ class CreateCampaignState(CampaignsState):
         self.edited_warning = form.edited_warning
         self.form_banner = ""
         self.form_errors = dict(_EMPTY_FORM_ERRORS)
-        self.template_options = await sms_templates.list_templates(self._actor())
+        self.template_options = await sms_templates.list_templates(await self._actor())
         self.create_open = True
 
     async def _submit_modify(self):
         try:
             outcome = await modify.modify_campaign(
-                self._actor(), self.editing_id, self._draft()
+                (await self._actor()), self.editing_id, self._draft()
             )
         except InvalidInput as error:
             self.form_errors = {**_EMPTY_FORM_ERRORS, **error.field_errors}
@@ -235,7 +238,9 @@ class CreateCampaignState(CampaignsState):
                 yield event
             return
         try:
-            row = await campaign_service.create_campaign(self._actor(), self._draft())
+            row = await campaign_service.create_campaign(
+                (await self._actor()), self._draft()
+            )
         except InvalidInput as error:
             self.form_errors = {**_EMPTY_FORM_ERRORS, **error.field_errors}
             self.placeholders_checked = True

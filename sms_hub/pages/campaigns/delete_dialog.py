@@ -10,7 +10,7 @@ from sms_hub.services import campaigns as campaign_service
 from sms_hub.state.confirm import ConfirmDialogState
 
 
-class DeleteCampaignState(ConfirmDialogState, CampaignModalState):
+class DeleteCampaignState(ConfirmDialogState, CampaignModalState, rx.State):
     """« Supprimer la campagne »."""
 
     @rx.event
@@ -19,7 +19,9 @@ class DeleteCampaignState(ConfirmDialogState, CampaignModalState):
         self.dialog_open = True
 
     async def _confirmed(self) -> str:
-        name = await campaign_service.delete_campaign(self._actor(), self.campaign_id)
+        name = await campaign_service.delete_campaign(
+            (await self._actor()), self.campaign_id
+        )
         await self._changed()
         return f"La campagne « {name} » a été supprimée."
 

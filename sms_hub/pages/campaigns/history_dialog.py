@@ -14,7 +14,7 @@ from sms_hub.services.errors import ServiceError
 from sms_hub.services.paging import page_count
 
 
-class HistoryState(CampaignModalState):
+class HistoryState(CampaignModalState, rx.State):
     """« Historique »."""
 
     history_open: bool = False
@@ -38,7 +38,7 @@ class HistoryState(CampaignModalState):
     async def _load_events(self) -> None:
         size = history.HISTORY_PAGE_SIZE
         found = await history.campaign_history(
-            self._actor(),
+            (await self._actor()),
             self.campaign_id,
             offset=(self.events_page - 1) * size,
             limit=size,

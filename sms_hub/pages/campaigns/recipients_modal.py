@@ -22,7 +22,7 @@ from sms_hub.services.paging import page_count, page_position
 RECIPIENTS_PAGE_SIZE = 20
 
 
-class RecipientsState(CampaignModalState):
+class RecipientsState(CampaignModalState, rx.State):
     """« Voir la liste des destinataires »."""
 
     recipients_open: bool = False
@@ -47,7 +47,7 @@ class RecipientsState(CampaignModalState):
 
     async def _load_recipients(self) -> None:
         rows, total = await audience.recipients_page(
-            self._actor(),
+            (await self._actor()),
             self.campaign_id,
             search=self.recipients_search,
             offset=(self.recipients_page - 1) * RECIPIENTS_PAGE_SIZE,
@@ -93,7 +93,7 @@ class RecipientsState(CampaignModalState):
         filename = f"destinataires-{self.campaign_id}.csv"
         try:
             url = await downloads.prepare(
-                self._actor(), Download.RECIPIENTS, self.campaign_id, filename
+                (await self._actor()), Download.RECIPIENTS, self.campaign_id, filename
             )
         except ServiceError as error:
             return rx.toast.error(error.user_message)
