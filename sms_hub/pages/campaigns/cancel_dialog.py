@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.components.modal import confirm_dialog
+from sms_hub.domain.lifecycle import ACTION_INFO, Action
 from sms_hub.domain.statuses import CANCEL_WARNING
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import sending
@@ -31,7 +32,7 @@ class CancelState(ConfirmDialogState, CampaignModalState, rx.State):
 def cancel_dialog() -> rx.Component:
     s = CancelState
     return confirm_dialog(
-        "Annuler l'envoi de la campagne",
+        ACTION_INFO[Action.CANCEL].label,
         "Campagne « ",
         s.campaign_name,
         " ». ",

@@ -14,6 +14,7 @@ import reflex as rx
 from sms_hub.components.form_field import checkbox_row
 from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.domain.formatting import count_fr
+from sms_hub.domain.lifecycle import ACTION_INFO, Action
 from sms_hub.domain.statuses import NO_FAILURE
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import copies
@@ -260,7 +261,7 @@ def duplicate_dialog() -> rx.Component:
     )
     return _copy_modal(
         s,
-        "Dupliquer la campagne",
+        ACTION_INFO[Action.DUPLICATE].label,
         "Crée une nouvelle campagne au statut Brouillon avec le même type, le "
         "même expéditeur, le même contenu et les mêmes listes d'exclusion que ",
         recipients,
@@ -288,7 +289,7 @@ def resend_dialog() -> rx.Component:
     )
     return _copy_modal(
         s,
-        "Renvoyer aux échecs",
+        ACTION_INFO[Action.RESEND_FAILED].label,
         "Crée une nouvelle campagne au statut Brouillon, avec le même type, "
         "expéditeur, contenu et listes d'exclusion, pour les destinataires dont "
         "le SMS a échoué lors de l'envoi de la campagne ",

@@ -22,6 +22,7 @@ from sms_hub.domain.campaign import (
     NewCampaign,
 )
 from sms_hub.domain.formatting import number_fr
+from sms_hub.domain.lifecycle import ACTION_INFO, Action
 from sms_hub.domain.sender import SENDER_HELP
 from sms_hub.domain.sms_templates import PLACEHOLDERS, fill, placeholders_in, unfilled
 from sms_hub.pages.campaigns.state import CampaignModalState
@@ -501,7 +502,9 @@ def create_campaign_modal() -> rx.Component:
     )
     editing = S.editing_id > 0
     return modal(
-        rx.cond(editing, "Modifier la campagne", "Créer une campagne standard"),
+        rx.cond(
+            editing, ACTION_INFO[Action.MODIFY].label, "Créer une campagne standard"
+        ),
         error_callout(S.form_banner),
         rx.cond(
             S.edited_warning != "",

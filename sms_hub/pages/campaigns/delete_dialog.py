@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.components.modal import confirm_dialog
+from sms_hub.domain.lifecycle import ACTION_INFO, Action
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.state.confirm import ConfirmDialogState
@@ -29,7 +30,7 @@ class DeleteCampaignState(ConfirmDialogState, CampaignModalState, rx.State):
 def delete_dialog() -> rx.Component:
     s = DeleteCampaignState
     return confirm_dialog(
-        "Supprimer la campagne",
+        ACTION_INFO[Action.DELETE].label,
         "Supprimer la campagne « ",
         s.campaign_name,
         " » ? Attention : toute suppression est définitive.",
