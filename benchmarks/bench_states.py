@@ -28,6 +28,7 @@ import shutil
 import tempfile
 import tracemalloc
 import uuid
+from contextlib import contextmanager
 
 #: (label, module, class name of the state the event runs on)
 EVENTS = (
@@ -61,14 +62,31 @@ def tree_size(root) -> int:
     return 1 + sum(tree_size(sub) for sub in root.get_substates())
 
 
+async def _campaigns_event(root, state_cls) -> None:
+    """What a campaigns event does to a tab's states: its rows reloaded, the
+    signed identity read (``_actor``: a parent before the flattening, one
+    ``get_state`` after)."""
+    from sms_hub.state.session import SessionState
+
+    state = await root.get_state(state_cls)
+    state._was_touched = True
+    await root.get_state(SessionState)
+
+
 async def _redis_commands(url: str, state_cls) -> tuple[int, dict[str, int]]:
     """Redis commands one ``modify_state`` of ``state_cls`` sends (warm tab)."""
     import redis.asyncio as aioredis
     from reflex.istate.manager.redis import StateManagerRedis
-    from reflex.istate.manager.token import BaseStateToken
 
     client = aioredis.from_url(url)
     manager = StateManagerRedis(redis=client)
+    with _current_manager(manager):
+        return await _count_commands(client, manager, state_cls)
+
+
+async def _count_commands(client, manager, state_cls) -> tuple[int, dict[str, int]]:
+    from reflex.istate.manager.token import BaseStateToken
+
     token = BaseStateToken(ident=str(uuid.uuid4()), cls=state_cls)
     # First touch creates the tab's states (hydration); not counted.
     async with manager.modify_state(token) as root:
@@ -78,8 +96,7 @@ async def _redis_commands(url: str, state_cls) -> tuple[int, dict[str, int]]:
     stats = lambda: client.info("commandstats")  # noqa: E731
     before = await stats()
     async with manager.modify_state(token) as root:
-        state = await root.get_state(state_cls)
-        state._was_touched = True
+        await _campaigns_event(root, state_cls)
     await asyncio.sleep(0.2)
     after = await stats()
     await manager.close()
@@ -93,6 +110,21 @@ async def _redis_commands(url: str, state_cls) -> tuple[int, dict[str, int]]:
 
 #: Tabs hydrated for the memory figures (bounded: the brief allows 60).
 TABS = 50
+
+
+async def _open_campaigns_tabs(manager, state_cls, tabs: int) -> None:
+    """Tabs on the campaigns screen: signed in, their rows loaded, idle."""
+    from reflex.istate.manager.token import BaseStateToken
+    from reflex.state import State
+
+    from sms_hub.state.session import SessionState
+
+    for _ in range(tabs):
+        token = BaseStateToken(ident=str(uuid.uuid4()), cls=state_cls)
+        async with manager.modify_state(token) as root:
+            await _campaigns_event(root, state_cls)
+            (await root.get_state(SessionState))._was_touched = True
+            root.get_substate([State.get_name()])._was_touched = True
 
 
 async def _hydrate(manager, tabs: int) -> None:
@@ -140,19 +172,38 @@ def memory_per_tab(state_cls) -> int:
     return grown // TABS
 
 
-async def _redis_bytes_per_tab(url: str, state_cls) -> int:
+async def _redis_bytes_per_tab(url: str, state_cls, every_state: bool) -> int:
     import redis.asyncio as aioredis
     from reflex.istate.manager.redis import StateManagerRedis
 
     client = aioredis.from_url(url)
     manager = StateManagerRedis(redis=client)
     before = int((await client.info("memory"))["used_memory"])
-    await _hydrate(manager, TABS)
+    keys_before = await client.dbsize()
+    with _current_manager(manager):
+        if every_state:
+            await _hydrate(manager, TABS)
+        else:
+            await _open_campaigns_tabs(manager, state_cls, TABS)
     await manager.close()  # flushes the states it still holds
-    keys = await client.dbsize()
+    keys = await client.dbsize() - keys_before
     after = int((await client.info("memory"))["used_memory"])
-    print(f"Redis keys for {TABS} tabs: {keys}")
+    print(f"  Redis keys per tab: {keys / TABS:.0f}")
     return (after - before) // TABS
+
+
+@contextmanager
+def _current_manager(manager):
+    """The manager ``get_state`` asks for a state not loaded yet (in the app,
+    the event's context names it)."""
+    import reflex.istate.manager as managers
+
+    saved = managers.get_state_manager
+    managers.get_state_manager = lambda: manager
+    try:
+        yield
+    finally:
+        managers.get_state_manager = saved
 
 
 def main() -> bool:
@@ -181,8 +232,11 @@ def main() -> bool:
             detail = ", ".join(f"{k} {v}" for k, v in sorted(per.items()))
             print(f"Redis commands per event on {cls.__name__}: {total} ({detail})")
         cls = classes[0][1]
-        per_tab = asyncio.run(_redis_bytes_per_tab(server.url, cls))
-        print(f"Redis memory per idle tab ({TABS} tabs): {per_tab / 1024:,.1f} KiB")
+        for every_state, what in ((False, "campaigns tab"), (True, "every state")):
+            per_tab = asyncio.run(_redis_bytes_per_tab(server.url, cls, every_state))
+            print(
+                f"Redis memory per idle {what} ({TABS} tabs): {per_tab / 1024:,.1f} KiB"
+            )
     return True
 
 
