@@ -144,6 +144,8 @@ class CreateCampaignState(CampaignModalState, rx.State):
         """Open the form; the sender starts as the centre's default one."""
         if self.editing_id:
             self._clear_form()
+        # The centre's mention as signed in, before any read (the counter).
+        self.opt_out_mention = (await self._session()).opt_out_mention
         self.create_open = True
         self.form_banner = ""
         self.placeholders_checked = False
