@@ -23,6 +23,7 @@ BENCHMARKS = (
     ("statistics", "benchmarks.bench_statistics"),
     ("live", "benchmarks.bench_live"),
     ("scale", "benchmarks.bench_scale"),
+    ("states", "benchmarks.bench_states"),
 )
 
 

@@ -15,14 +15,23 @@ def _now() -> float:
     return time.time()
 
 
-class RateLimitedState(rx.State, mixin=True):
-    """Mix into a state; a handler starts with ``if refused :=
-    self._too_fast(RULE): return refused`` (or ``yield`` it)."""
+class TabAllowance(rx.State):
+    """The tab's one allowance of costly requests, shared by its screens'
+    dialogs (a direct child of the root: small, loaded only when asked)."""
 
     _buckets: dict[str, Bucket] = {}
 
-    def _too_fast(self, rule: RateRule) -> EventSpec | None:
-        """None when the tab may go on; else the French toast to send."""
+    def _take(self, rule: RateRule) -> bool:
         allowed, bucket = rule.take(self._buckets.get(rule.name), _now())
         self._buckets = {**self._buckets, rule.name: bucket}
-        return None if allowed else rx.toast.error(TOO_FAST)
+        return allowed
+
+
+class RateLimitedState(rx.State, mixin=True):
+    """Mix into a state; a handler starts with ``if refused := await
+    self._too_fast(RULE): return refused`` (or ``yield`` it)."""
+
+    async def _too_fast(self, rule: RateRule) -> EventSpec | None:
+        """None when the tab may go on; else the French toast to send."""
+        allowance = await self.get_state(TabAllowance)
+        return None if allowance._take(rule) else rx.toast.error(TOO_FAST)

@@ -225,3 +225,22 @@ def launch_script(settings: Settings) -> str:
 def page_load(handler) -> rx.event.EventSpec:
     """A page's ``on_load``: run the load script, then ``handler(launch)``."""
     return rx.call_script(launch_script(get_settings()), callback=handler)
+
+
+class SignedInState(rx.State, mixin=True):
+    """Mix into a screen's state (a direct child of the root, beside
+    ``SessionState``): the tab's identity, reached with ``get_state`` so that
+    an event loads this screen's state and the small session only."""
+
+    async def _session(self) -> SessionState:
+        return await self.get_state(SessionState)
+
+    async def _actor(self) -> Actor:
+        return (await self._session())._actor()
+
+    async def _tenant(self) -> int:
+        """The signed-in centre's id, 0 when none."""
+        return (await self._session())._tenant_id
+
+    async def _ensure_session(self, launch: object = None) -> bool:
+        return await (await self._session())._ensure_session(launch)

@@ -16,6 +16,7 @@ from sms_hub.pages.campaign_detail.state import CampaignDetailState
 from sms_hub.pages.campaigns.actions import ACTION_HANDLERS, campaign_modals
 from sms_hub.pages.campaigns.state import CampaignsState
 from sms_hub.state.live import CentreFeed
+from sms_hub.state.session import SessionState
 
 ROUTE = "/campagnes/[campagne]"
 TITLE = "Campagne"
@@ -357,5 +358,5 @@ def campaign_detail_page() -> rx.Component:
         ),
         *campaign_modals(),
         _live(),
-        session=S,
+        session=SessionState,
     )

@@ -11,10 +11,12 @@ from sms_hub.services.campaign_detail import (
     campaign_detail,
 )
 from sms_hub.services.errors import NotFound
-from sms_hub.state.session import SessionState
+from sms_hub.state.session import SignedInState
 
 
-class CampaignDetailState(SessionState):
+class CampaignDetailState(SignedInState, rx.State):
+    """A direct child of the root, beside ``SessionState``."""
+
     detail: CampaignDetail = CampaignDetail()
     #: Why no campaign is shown (« Campagne introuvable. », or it was deleted).
     missing: str = ""
@@ -32,7 +34,7 @@ class CampaignDetailState(SessionState):
         requested = self._requested()
         shown = self.detail
         try:
-            self.detail = await campaign_detail(self._actor(), requested)
+            self.detail = await campaign_detail(await self._actor(), requested)
             self.missing = ""
         except NotFound:
             self.detail = CampaignDetail()
@@ -53,5 +55,5 @@ class CampaignDetailState(SessionState):
     async def follow_changes(self):
         """Reload: the centre's live feed says its campaigns changed (the
         poller moved a status, or an action of this tab or another)."""
-        if self._tenant_id and self.loaded and self.detail.id:
+        if self.loaded and self.detail.id and await self._tenant():
             await self._refresh()

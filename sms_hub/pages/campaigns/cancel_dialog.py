@@ -5,13 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.components.modal import confirm_dialog
+from sms_hub.domain.lifecycle import ACTION_INFO, Action
 from sms_hub.domain.statuses import CANCEL_WARNING
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import sending
 from sms_hub.state.confirm import ConfirmDialogState
 
 
-class CancelState(ConfirmDialogState, CampaignModalState):
+class CancelState(ConfirmDialogState, CampaignModalState, rx.State):
     """« Annuler l'envoi de la campagne »."""
 
     @rx.event
@@ -23,7 +24,7 @@ class CancelState(ConfirmDialogState, CampaignModalState):
         return not self.busy
 
     async def _confirmed(self) -> str:
-        await sending.cancel(self._actor(), self.campaign_id)
+        await sending.cancel((await self._actor()), self.campaign_id)
         await self._changed()
         return f"L'envoi de la campagne « {self.campaign_name} » a été annulé."
 
@@ -31,7 +32,7 @@ class CancelState(ConfirmDialogState, CampaignModalState):
 def cancel_dialog() -> rx.Component:
     s = CancelState
     return confirm_dialog(
-        "Annuler l'envoi de la campagne",
+        ACTION_INFO[Action.CANCEL].label,
         "Campagne « ",
         s.campaign_name,
         " ». ",

@@ -14,6 +14,7 @@ import reflex as rx
 from sms_hub.components.form_field import checkbox_row
 from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.domain.formatting import count_fr
+from sms_hub.domain.lifecycle import ACTION_INFO, Action
 from sms_hub.domain.statuses import NO_FAILURE
 from sms_hub.pages.campaigns.state import CampaignModalState, CampaignsState
 from sms_hub.services import copies
@@ -62,7 +63,7 @@ class CopyDialog(rx.State, mixin=True):
         self.copy_open = True
         yield
         try:
-            preview = await self._preview(self._actor(), campaign_id)  # type: ignore[attr-defined]
+            preview = await self._preview((await self._actor()), campaign_id)  # type: ignore[attr-defined]
         except ServiceError as error:
             self.copy_open = False
             yield rx.toast.error(error.user_message)
@@ -84,7 +85,7 @@ class CopyDialog(rx.State, mixin=True):
             if self.copying or not self.copy_loaded:
                 return
             self.copying, self.copy_error = True, ""
-            actor, campaign_id = self._actor(), self.campaign_id  # type: ignore[attr-defined]
+            actor, campaign_id = (await self._actor()), self.campaign_id  # type: ignore[attr-defined]
             create = self._creator()
 
         async def report(done: int, total: int) -> None:
@@ -121,7 +122,7 @@ class CopyDialog(rx.State, mixin=True):
         yield rx.toast.success(f"{created} ({copied}).")
 
 
-class DuplicateState(CopyDialog, CampaignModalState):
+class DuplicateState(CopyDialog, CampaignModalState, rx.State):
     """« Dupliquer la campagne »."""
 
     with_recipients: bool = False
@@ -155,7 +156,7 @@ class DuplicateState(CopyDialog, CampaignModalState):
         self.with_recipients = checked
 
 
-class ResendState(CopyDialog, CampaignModalState):
+class ResendState(CopyDialog, CampaignModalState, rx.State):
     """« Renvoyer aux échecs »."""
 
     async def _preview(self, actor: Actor, campaign_id: int) -> copies.CopyPreview:
@@ -261,7 +262,7 @@ def duplicate_dialog() -> rx.Component:
     )
     return _copy_modal(
         s,
-        "Dupliquer la campagne",
+        ACTION_INFO[Action.DUPLICATE].label,
         "Crée une nouvelle campagne au statut Brouillon avec le même type, le "
         "même expéditeur, le même contenu et les mêmes listes d'exclusion que ",
         recipients,
@@ -289,7 +290,7 @@ def resend_dialog() -> rx.Component:
     )
     return _copy_modal(
         s,
-        "Renvoyer aux échecs",
+        ACTION_INFO[Action.RESEND_FAILED].label,
         "Crée une nouvelle campagne au statut Brouillon, avec le même type, "
         "expéditeur, contenu et listes d'exclusion, pour les destinataires dont "
         "le SMS a échoué lors de l'envoi de la campagne ",

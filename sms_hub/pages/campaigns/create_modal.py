@@ -23,10 +23,11 @@ from sms_hub.domain.campaign import (
     NewCampaign,
 )
 from sms_hub.domain.formatting import number_fr
+from sms_hub.domain.lifecycle import ACTION_INFO, Action
 from sms_hub.domain.sender import SENDER_HELP
 from sms_hub.domain.sms_templates import PLACEHOLDERS, fill, placeholders_in, unfilled
 from sms_hub.domain.sms_text import SmsPart
-from sms_hub.pages.campaigns.state import CampaignsState
+from sms_hub.pages.campaigns.state import CampaignModalState, CampaignsState
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services import modify, sms_templates
 from sms_hub.services.errors import InvalidInput, ServiceError
@@ -35,7 +36,10 @@ from sms_hub.services.sms_templates import TemplateView
 _EMPTY_FORM_ERRORS: dict[str, str] = {"name": "", "sender": "", "content": ""}
 
 
-class CreateCampaignState(CampaignsState):
+class CreateCampaignState(CampaignModalState, rx.State):
+    """« Nouvelle campagne » and « Modifier la campagne »."""
+
+    opt_out_mention: str = ""
     create_open: bool = False
     form_name: str = ""
     form_kind: str = CampaignKind.MARKETING.value
@@ -138,12 +142,14 @@ class CreateCampaignState(CampaignsState):
         """Open the form; the sender starts as the centre's default one."""
         if self.editing_id:
             self._clear_form()
+        # The centre's mention as signed in, before any read (the counter).
+        self.opt_out_mention = (await self._session()).opt_out_mention
         self.create_open = True
         self.form_banner = ""
         self.placeholders_checked = False
         self.form_errors = dict(_EMPTY_FORM_ERRORS)
-        self.template_options = await sms_templates.list_templates(self._actor())
-        defaults = await campaign_service.creation_defaults(self._actor())
+        self.template_options = await sms_templates.list_templates(await self._actor())
+        defaults = await campaign_service.creation_defaults(await self._actor())
         self.opt_out_mention = defaults.opt_out_mention
         if not self.form_sender:
             self.form_sender = defaults.sender
@@ -160,7 +166,7 @@ class CreateCampaignState(CampaignsState):
     async def open_modify(self, campaign_id: int, name: str):
         """Open the form filled with the campaign (« Modifier la campagne »)."""
         try:
-            form = await modify.modification_form(self._actor(), campaign_id)
+            form = await modify.modification_form((await self._actor()), campaign_id)
         except ServiceError as error:
             yield rx.toast.error(error.user_message)
             return
@@ -172,13 +178,13 @@ class CreateCampaignState(CampaignsState):
         self.edited_warning = form.edited_warning
         self.form_banner = ""
         self.form_errors = dict(_EMPTY_FORM_ERRORS)
-        self.template_options = await sms_templates.list_templates(self._actor())
+        self.template_options = await sms_templates.list_templates(await self._actor())
         self.create_open = True
 
     async def _submit_modify(self):
         try:
             outcome = await modify.modify_campaign(
-                self._actor(), self.editing_id, self._draft()
+                (await self._actor()), self.editing_id, self._draft()
             )
         except InvalidInput as error:
             self.form_errors = {**_EMPTY_FORM_ERRORS, **error.field_errors}
@@ -233,7 +239,9 @@ class CreateCampaignState(CampaignsState):
                 yield event
             return
         try:
-            row = await campaign_service.create_campaign(self._actor(), self._draft())
+            row = await campaign_service.create_campaign(
+                (await self._actor()), self._draft()
+            )
         except InvalidInput as error:
             self.form_errors = {**_EMPTY_FORM_ERRORS, **error.field_errors}
             self.placeholders_checked = True
@@ -466,7 +474,9 @@ def create_campaign_modal() -> rx.Component:
     )
     editing = S.editing_id > 0
     return modal(
-        rx.cond(editing, "Modifier la campagne", "Créer une campagne standard"),
+        rx.cond(
+            editing, ACTION_INFO[Action.MODIFY].label, "Créer une campagne standard"
+        ),
         error_callout(S.form_banner),
         rx.cond(
             S.edited_warning != "",

@@ -5,12 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.components.modal import confirm_dialog
+from sms_hub.domain.lifecycle import ACTION_INFO, Action
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.state.confirm import ConfirmDialogState
 
 
-class DeleteCampaignState(ConfirmDialogState, CampaignModalState):
+class DeleteCampaignState(ConfirmDialogState, CampaignModalState, rx.State):
     """« Supprimer la campagne »."""
 
     @rx.event
@@ -19,7 +20,9 @@ class DeleteCampaignState(ConfirmDialogState, CampaignModalState):
         self.dialog_open = True
 
     async def _confirmed(self) -> str:
-        name = await campaign_service.delete_campaign(self._actor(), self.campaign_id)
+        name = await campaign_service.delete_campaign(
+            (await self._actor()), self.campaign_id
+        )
         await self._changed()
         return f"La campagne « {name} » a été supprimée."
 
@@ -27,7 +30,7 @@ class DeleteCampaignState(ConfirmDialogState, CampaignModalState):
 def delete_dialog() -> rx.Component:
     s = DeleteCampaignState
     return confirm_dialog(
-        "Supprimer la campagne",
+        ACTION_INFO[Action.DELETE].label,
         "Supprimer la campagne « ",
         s.campaign_name,
         " » ? Attention : toute suppression est définitive.",

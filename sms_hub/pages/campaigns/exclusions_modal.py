@@ -22,7 +22,7 @@ RGPD_NOTE = (
 )
 
 
-class ExclusionsState(CampaignModalState):
+class ExclusionsState(CampaignModalState, rx.State):
     """« Choisir les listes d'exclusion à utiliser pour la campagne »."""
 
     exclusions_open: bool = False
@@ -33,13 +33,15 @@ class ExclusionsState(CampaignModalState):
 
     @rx.event
     async def open_exclusions(self, campaign_id: int, name: str):
-        if refused := self._too_fast(SARBACANE_READS):
+        if refused := await self._too_fast(SARBACANE_READS):
             yield refused
             return
         self._target(campaign_id, name)
         self.exclusions_error = ""
         try:
-            choices = await audience.exclusion_choices(self._actor(), campaign_id)
+            choices = await audience.exclusion_choices(
+                (await self._actor()), campaign_id
+            )
         except ServiceError as error:
             yield rx.toast.error(error.user_message)
             return
@@ -63,7 +65,9 @@ class ExclusionsState(CampaignModalState):
         names = {c.id: c.name for c in self.exclusion_choices}
         chosen = [(i, names[i]) for i in self.chosen_exclusions if i in names]
         try:
-            await audience.assign_exclusions(self._actor(), self.campaign_id, chosen)
+            await audience.assign_exclusions(
+                (await self._actor()), self.campaign_id, chosen
+            )
         except ServiceError as error:
             self.exclusions_error = error.user_message
             self.saving_exclusions = False

@@ -6,84 +6,43 @@ import reflex as rx
 
 from sms_hub.components.history_table import history_table
 from sms_hub.components.modal import close_button, modal
-from sms_hub.domain.formatting import number_fr
-from sms_hub.domain.paging import page_position
+from sms_hub.domain.lifecycle import ACTION_INFO, Action
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import history
-from sms_hub.services.errors import ServiceError
-from sms_hub.services.paging import page_count
+from sms_hub.services.context import Actor
+from sms_hub.state.history_dialog import HistoryDialogState
 
 
-class HistoryState(CampaignModalState):
-    """« Historique »."""
+class HistoryState(HistoryDialogState, CampaignModalState, rx.State):
+    """« Historique » of a campaign."""
 
-    history_open: bool = False
-    history_loaded: bool = False
-    events: list[history.HistoryRow] = []
-    events_total: int = 0
-    events_page: int = 1
-
-    @rx.var
-    def events_page_count(self) -> int:
-        return page_count(self.events_total, history.HISTORY_PAGE_SIZE)
-
-    @rx.var
-    def events_total_label(self) -> str:
-        return number_fr(self.events_total)
-
-    @rx.var
-    def events_page_position(self) -> str:
-        return page_position(self.events_page, self.events_page_count)
-
-    async def _load_events(self) -> None:
-        size = history.HISTORY_PAGE_SIZE
+    async def _fetch_events(
+        self, actor: Actor, offset: int, limit: int
+    ) -> history.HistoryPage:
         found = await history.campaign_history(
-            self._actor(),
-            self.campaign_id,
-            offset=(self.events_page - 1) * size,
-            limit=size,
+            actor, self.campaign_id, offset=offset, limit=limit
         )
         self.campaign_name = found.campaign_name
-        self.events, self.events_total = found.rows, found.total
-        self.history_loaded = True
+        return found
 
     @rx.event
     async def open_history(self, campaign_id: int, name: str):
         self._target(campaign_id, name)
-        self.events_page, self.history_loaded = 1, False
-        self.events, self.events_total = [], 0
-        try:
-            await self._load_events()
-        except ServiceError as error:
-            return rx.toast.error(error.user_message)
-        self.history_open = True
-
-    @rx.event
-    def set_history_open(self, is_open: bool):
-        self.history_open = is_open
-
-    @rx.event
-    async def events_go_to(self, page: int):
-        self.events_page = min(max(1, page), self.events_page_count)
-        try:
-            await self._load_events()
-        except ServiceError as error:
-            self.history_open = False
-            return rx.toast.error(error.user_message)
+        return await self._open_history()
 
 
 def history_dialog() -> rx.Component:
     s = HistoryState
     return modal(
-        "Historique",
+        ACTION_INFO[Action.HISTORY].label,
         history_table(
             s.events,
-            s.events_total,
-            s.events_total_label,
-            s.events_page,
-            s.events_page_count,
-            s.events_page_position,
-            s.events_go_to,
+            s.total,
+            s.total_label,
+            s.page,
+            s.page_count,
+            s.page_label,
+            s.go_to_page,
             empty="Aucun événement enregistré pour cette campagne.",
         ),
         buttons=[close_button()],

@@ -13,7 +13,7 @@ from sms_hub.services import audience
 from sms_hub.services.errors import ServiceError
 
 
-class ImportState(CampaignModalState):
+class ImportState(CampaignModalState, rx.State):
     """« Importer les contacts d'une liste de contacts dans la campagne »."""
 
     import_open: bool = False
@@ -41,7 +41,7 @@ class ImportState(CampaignModalState):
     @rx.event
     async def open_import(self, campaign_id: int, name: str):
         self._target(campaign_id, name)
-        self.list_options = await audience.list_options(self._actor())
+        self.list_options = await audience.list_options(await self._actor())
         self.chosen_lists, self.contacts_to_add = [], 0
         self.import_message = self.import_error = ""
         self.import_done = self.import_total = 0
@@ -54,7 +54,7 @@ class ImportState(CampaignModalState):
 
     @rx.event
     async def toggle_list(self, list_id: int, checked: bool):
-        if refused := self._too_fast(COUNTS):
+        if refused := await self._too_fast(COUNTS):
             return refused
         chosen = set(self.chosen_lists)
         if checked:
@@ -63,7 +63,7 @@ class ImportState(CampaignModalState):
             chosen.discard(list_id)
         self.chosen_lists = sorted(chosen)
         self.contacts_to_add = await audience.contacts_to_add(
-            self._actor(), self.campaign_id, self.chosen_lists
+            (await self._actor()), self.campaign_id, self.chosen_lists
         )
 
     @rx.event(background=True)
@@ -73,7 +73,7 @@ class ImportState(CampaignModalState):
                 return
             self.importing = True
             self.import_message = self.import_error = ""
-            actor, campaign_id = self._actor(), self.campaign_id
+            actor, campaign_id = (await self._actor()), self.campaign_id
             list_ids = list(self.chosen_lists)
 
         async def report(done: int, total: int) -> None:

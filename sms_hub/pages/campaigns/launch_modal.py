@@ -34,7 +34,7 @@ def launch_messages(shown: str, error: ServiceError, deferred: bool) -> tuple[st
     return shown, error.user_message
 
 
-class LaunchState(CampaignModalState):
+class LaunchState(CampaignModalState, rx.State):
     """« Lancer ou planifier l'envoi de la campagne »."""
 
     launch_open: bool = False
@@ -69,7 +69,7 @@ class LaunchState(CampaignModalState):
 
     @rx.event
     async def open_launch(self, campaign_id: int, name: str):
-        if refused := self._too_fast(SARBACANE_READS):
+        if refused := await self._too_fast(SARBACANE_READS):
             yield refused
             return
         self._target(campaign_id, name)
@@ -77,7 +77,7 @@ class LaunchState(CampaignModalState):
         self.send_date = self.send_time = ""
         self.stop_list_confirmed = False
         try:
-            preview = await sending.preview(self._actor(), campaign_id)
+            preview = await sending.preview((await self._actor()), campaign_id)
         except ServiceError as error:
             yield rx.toast.error(error.user_message)
             return
@@ -161,7 +161,7 @@ class LaunchState(CampaignModalState):
         yield
         try:
             done = await sending.launch(
-                self._actor(),
+                (await self._actor()),
                 self.campaign_id,
                 when,
                 without_stop_list_confirmed=self.stop_list_confirmed,

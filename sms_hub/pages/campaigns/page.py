@@ -28,6 +28,7 @@ from sms_hub.services.paging import CampaignSort
 from sms_hub.services.views import ActionView, CampaignRow
 from sms_hub.settings import get_settings
 from sms_hub.state.live import CentreFeed
+from sms_hub.state.session import SessionState
 
 TITLE = "Gestion des campagnes de SMSing"
 
@@ -379,5 +380,5 @@ def campaigns_page() -> rx.Component:
         ),
         *campaign_modals(),
         _live_rows(),
-        session=CampaignsState,
+        session=SessionState,
     )

@@ -12,54 +12,40 @@ from sms_hub.components.unsubscribed import (
     unsubscribed_badge,
     unsubscribed_filter,
 )
-from sms_hub.domain.formatting import number_fr
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import audience, downloads
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import ServiceError
-from sms_hub.services.paging import page_count, page_position
-from sms_hub.settings import get_settings
+from sms_hub.state.paging import PagingState
 
 
-class RecipientsState(CampaignModalState):
+class RecipientsState(PagingState, CampaignModalState, rx.State):
     """« Voir la liste des destinataires »."""
 
     recipients_open: bool = False
     recipients: list[audience.RecipientView] = []
-    recipients_total: int = 0
-    recipients_page: int = 1
     recipients_search: str = ""
     #: « Désinscrits uniquement ».
     recipients_only_unsubscribed: bool = False
 
-    @rx.var
-    def recipients_total_label(self) -> str:
-        return number_fr(self.recipients_total)
-
-    @rx.var
-    def recipients_page_count(self) -> int:
-        return page_count(self.recipients_total, get_settings().page_size)
-
-    @rx.var
-    def recipients_page_position(self) -> str:
-        return page_position(self.recipients_page, self.recipients_page_count)
+    async def _load_page(self) -> None:
+        await self._load_recipients()
 
     async def _load_recipients(self) -> None:
-        size = get_settings().page_size
         rows, total = await audience.recipients_page(
-            self._actor(),
+            (await self._actor()),
             self.campaign_id,
             search=self.recipients_search,
-            offset=(self.recipients_page - 1) * size,
-            limit=size,
+            offset=self._offset(),
+            limit=self._page_size(),
             only_unsubscribed=self.recipients_only_unsubscribed,
         )
-        self.recipients, self.recipients_total = rows, total
+        self.recipients, self.total = rows, total
 
     @rx.event
     async def open_recipients(self, campaign_id: int, name: str):
         self._target(campaign_id, name)
-        self.recipients_page, self.recipients_search = 1, ""
+        self.page, self.recipients_search = 1, ""
         self.recipients_only_unsubscribed = False
         try:
             await self._load_recipients()
@@ -74,17 +60,12 @@ class RecipientsState(CampaignModalState):
 
     @rx.event
     async def search_recipients(self, value: str):
-        self.recipients_search, self.recipients_page = value, 1
+        self.recipients_search, self.page = value, 1
         await self._load_recipients()
 
     @rx.event
     async def filter_recipients_unsubscribed(self, value: str):
-        self.recipients_only_unsubscribed, self.recipients_page = value == ONLY, 1
-        await self._load_recipients()
-
-    @rx.event
-    async def recipients_go_to(self, page: int):
-        self.recipients_page = min(max(1, page), self.recipients_page_count)
+        self.recipients_only_unsubscribed, self.page = value == ONLY, 1
         await self._load_recipients()
 
     @rx.event
@@ -93,7 +74,7 @@ class RecipientsState(CampaignModalState):
         filename = f"destinataires-{self.campaign_id}.csv"
         try:
             url = await downloads.prepare(
-                self._actor(), Download.RECIPIENTS, self.campaign_id, filename
+                (await self._actor()), Download.RECIPIENTS, self.campaign_id, filename
             )
         except ServiceError as error:
             return rx.toast.error(error.user_message)
@@ -131,7 +112,7 @@ def recipients_modal() -> rx.Component:
             align="center",
         ),
         rx.cond(
-            s.recipients_total > 0,
+            s.total > 0,
             data_table(
                 ["Email", "Mobile", "Désinscription"],
                 s.recipients,
@@ -150,11 +131,11 @@ def recipients_modal() -> rx.Component:
             ),
         ),
         pager(
-            rx.text(s.recipients_total_label, " destinataire(s)", size="2"),
-            s.recipients_page,
-            s.recipients_page_count,
-            s.recipients_page_position,
-            s.recipients_go_to,
+            rx.text(s.total_label, " destinataire(s)", size="2"),
+            s.page,
+            s.page_count,
+            s.page_label,
+            s.go_to_page,
             size="1",
         ),
         buttons=[close_button()],

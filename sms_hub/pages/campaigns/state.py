@@ -8,7 +8,6 @@ import json
 
 import reflex as rx
 
-from sms_hub.domain.formatting import number_fr
 from sms_hub.domain.paging import ListPlace, descending_by_default
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services import discovery
@@ -16,35 +15,23 @@ from sms_hub.services.paging import (
     CampaignPageQuery,
     CampaignSort,
     page_count,
-    page_position,
 )
 from sms_hub.services.views import CampaignRow
-from sms_hub.settings import get_settings
 from sms_hub.state.live import CentreFeed
+from sms_hub.state.paging import PagingState
 from sms_hub.state.rate_limit import RateLimitedState
-from sms_hub.state.session import SessionState
+from sms_hub.state.session import SignedInState
 
 
-class CampaignsState(SessionState):
+class CampaignsState(PagingState, SignedInState, rx.State):
+    """A direct child of the root: an event here loads this state and the
+    small session only."""
+
     rows: list[CampaignRow] = []
-    total: int = 0
-    page: int = 1
     search: str = ""
     sort: str = CampaignSort.CREATED.value
     descending: bool = True
     loaded: bool = False
-
-    @rx.var
-    def total_label(self) -> str:
-        return number_fr(self.total)
-
-    @rx.var
-    def page_count(self) -> int:
-        return page_count(self.total, get_settings().page_size)
-
-    @rx.var
-    def page_label(self) -> str:
-        return page_position(self.page, self.page_count)
 
     def _place(self) -> ListPlace:
         return ListPlace(
@@ -75,20 +62,24 @@ class CampaignsState(SessionState):
         self.sort, self.descending = place.sort.value, place.descending
 
     def _query(self) -> CampaignPageQuery:
-        size = get_settings().page_size
         return CampaignPageQuery(
             search=self.search,
             sort=CampaignSort(self.sort),
             descending=self.descending,
-            offset=(self.page - 1) * size,
-            limit=size,
+            offset=self._offset(),
+            limit=self._page_size(),
         )
 
+    async def _load_page(self):
+        await self._refresh()
+        return self._show_address()
+
     async def _refresh(self) -> None:
-        result = await campaign_service.campaign_page(self._actor(), self._query())
+        actor = await self._actor()
+        result = await campaign_service.campaign_page(actor, self._query())
         if not result.rows and self.page > 1:
-            self.page = page_count(result.total, get_settings().page_size)
-            result = await campaign_service.campaign_page(self._actor(), self._query())
+            self.page = page_count(result.total, self._page_size())
+            result = await campaign_service.campaign_page(actor, self._query())
         self.rows = result.rows
         self.total = result.total
         self.loaded = True
@@ -116,7 +107,7 @@ class CampaignsState(SessionState):
         """Look for campaigns made in Sarbacane's interface (at most once a
         minute per centre), without holding the page; new rows then show."""
         async with self:
-            tenant_id = self._tenant_id
+            tenant_id = await self._tenant()
         if tenant_id and await discovery.discover_if_due(tenant_id):
             async with self:
                 await self._changed()
@@ -140,12 +131,6 @@ class CampaignsState(SessionState):
         return self._show_address()
 
     @rx.event
-    async def go_to_page(self, page: int):
-        self.page = min(max(1, page), self.page_count)
-        await self._refresh()
-        return self._show_address()
-
-    @rx.event
     def open_statistics(self, campaign_id: int, name: str):
         return rx.redirect(f"/statistiques?campagne={campaign_id}")
 
@@ -157,7 +142,7 @@ class CampaignsState(SessionState):
         by another tab's action), and when a tab that reconnects after a
         network cut receives the current version.
         """
-        if self._tenant_id and self.loaded:
+        if self.loaded and await self._tenant():
             await self._refresh()
 
     async def _changed(self) -> None:
@@ -167,12 +152,27 @@ class CampaignsState(SessionState):
         await self._refresh()
 
 
-class CampaignModalState(RateLimitedState, CampaignsState):
-    """Base of the modals opened from a campaign's row: which campaign, and
-    the tab's allowance of costly requests (``_too_fast``, one per tab)."""
+class CampaignModalState(RateLimitedState, SignedInState, mixin=True):
+    """Mixed into the dialogs opened from a campaign's row (each a direct
+    child of the root): which campaign, the tab's allowance of costly
+    requests (``_too_fast``, one ``TabAllowance`` per tab), and the list,
+    reached with ``get_state`` when an action changed it."""
 
     campaign_id: int = 0
     campaign_name: str = ""
 
     def _target(self, campaign_id: int, name: str) -> None:
         self.campaign_id, self.campaign_name = campaign_id, name
+
+    async def _campaigns(self) -> CampaignsState:
+        return await self.get_state(CampaignsState)
+
+    async def _changed(self) -> None:
+        """After this tab's action: reload the list and tell the other tabs."""
+        await (await self._campaigns())._changed()
+
+    async def _refresh(self) -> None:
+        await (await self._campaigns())._refresh()
+
+    async def _show_newest_first(self) -> None:
+        await (await self._campaigns())._show_newest_first()

@@ -13,6 +13,7 @@ from sms_hub.components.layout import (
 from sms_hub.components.modal import confirm_dialog
 from sms_hub.pages.contact_data.state import QUERY_FIELD_ID, ROUTE, ContactDataState
 from sms_hub.services.contact_data import SARBACANE_KEEPS
+from sms_hub.state.session import SessionState
 
 TITLE = "Données d'un contact"
 S = ContactDataState
@@ -171,4 +172,6 @@ def _erase_dialog() -> rx.Component:
 
 
 def contact_data_page() -> rx.Component:
-    return page_shell(TITLE, _body(), _erase_dialog(), session=S, section=ROUTE)
+    return page_shell(
+        TITLE, _body(), _erase_dialog(), session=SessionState, section=ROUTE
+    )

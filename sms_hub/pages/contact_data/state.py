@@ -9,13 +9,13 @@ import reflex as rx
 from sms_hub.services import contact_data as service
 from sms_hub.services.errors import InvalidInput, ServiceError
 from sms_hub.state.confirm import ConfirmDialogState
-from sms_hub.state.session import SessionState
+from sms_hub.state.session import SignedInState
 
 ROUTE = "/donnees-contact"
 QUERY_FIELD_ID = "contact-query"
 
 
-class ContactDataState(ConfirmDialogState, SessionState):
+class ContactDataState(ConfirmDialogState, SignedInState, rx.State):
     loaded: bool = False
     refused: str = ""
     query: str = ""
@@ -30,7 +30,7 @@ class ContactDataState(ConfirmDialogState, SessionState):
         self.loaded, self.refused = False, ""
         if not await self._ensure_session(launch):
             return
-        if not self._actor().is_admin:
+        if not (await self._actor()).is_admin:
             self.refused = service.ADMINS_ONLY
             return
         self.query, self.searched, self.rows, self.error = "", "", [], ""
@@ -47,7 +47,7 @@ class ContactDataState(ConfirmDialogState, SessionState):
         self.searching, self.error, self.erased_message = True, "", ""
         yield
         try:
-            found = await service.find(self._actor(), self.query)
+            found = await service.find(await self._actor(), self.query)
         except InvalidInput as error:
             self.error = next(iter(error.field_errors.values()), service.BAD_QUERY)
             self.searched, self.rows = "", []
@@ -64,7 +64,9 @@ class ContactDataState(ConfirmDialogState, SessionState):
     async def export(self):
         """« Exporter »: the person's data as a CSV, through a single-use link."""
         try:
-            url, filename = await service.export_link(self._actor(), self.searched)
+            url, filename = await service.export_link(
+                await self._actor(), self.searched
+            )
         except ServiceError as error:
             yield rx.toast.error(error.user_message)
             return
@@ -75,6 +77,6 @@ class ContactDataState(ConfirmDialogState, SessionState):
         self.dialog_open = True
 
     async def _confirmed(self) -> str:
-        report = await service.erase(self._actor(), self.searched)
+        report = await service.erase(await self._actor(), self.searched)
         self.rows, self.erased_message = [], report.message
         return report.message

@@ -6,12 +6,12 @@ import reflex as rx
 
 from sms_hub.components.modal import confirm_dialog
 from sms_hub.domain.formatting import count_fr
-from sms_hub.pages.contact_lists.contacts_state import ContactsState
+from sms_hub.pages.contact_lists.contacts_state import ListsDialogState
 from sms_hub.services import contact_lists as service
 from sms_hub.state.confirm import ConfirmDialogState
 
 
-class DeleteListState(ConfirmDialogState, ContactsState):
+class DeleteListState(ConfirmDialogState, ListsDialogState, rx.State):
     delete_id: int = 0
     delete_name: str = ""
     delete_count: int = 0
@@ -26,9 +26,9 @@ class DeleteListState(ConfirmDialogState, ContactsState):
         self.dialog_open = True
 
     async def _confirmed(self) -> str:
-        name = await service.delete_contact_list(self._actor(), self.delete_id)
-        if self.selected_id == self.delete_id:
-            self._close_list()
+        name = await service.delete_contact_list(await self._actor(), self.delete_id)
+        if await self._selected_id() == self.delete_id:
+            await self._close_list()
         await self._refresh_lists()
         return f"La liste « {name} » a été supprimée."
 

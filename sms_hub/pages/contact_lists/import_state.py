@@ -18,7 +18,7 @@ import reflex as rx
 
 from sms_hub.domain.contacts_csv import CsvFileTooLarge, size_fr
 from sms_hub.domain.formatting import count_fr, number_fr
-from sms_hub.pages.contact_lists.contacts_state import ContactsState
+from sms_hub.pages.contact_lists.contacts_state import ListsDialogState
 from sms_hub.services import contact_lists as service
 from sms_hub.services import downloads
 from sms_hub.services.contact_lists import ImportReport
@@ -54,7 +54,7 @@ class ReportCount:
     colour: str
 
 
-class CsvImportState(ContactsState):
+class CsvImportState(ListsDialogState, rx.State):
     import_open: bool = False
     import_list_id: int = 0
     import_list_name: str = ""
@@ -139,7 +139,7 @@ class CsvImportState(ContactsState):
         async with self:
             if self.importing or not self.import_list_id:
                 return
-            actor, list_id = self._actor(), self.import_list_id
+            actor, list_id = await self._actor(), self.import_list_id
             self._reset_import()
             self.importing = True
             self.import_status = "Envoi du fichier…"
@@ -170,7 +170,7 @@ class CsvImportState(ContactsState):
             self._show_report(report, report_id)
             self.importing = False
             await self._refresh_lists()
-            if self.selected_id == list_id:
+            if await self._selected_id() == list_id:
                 await self._refresh_contacts()
             else:
                 await self._select(list_id)
@@ -249,11 +249,14 @@ class CsvImportState(ContactsState):
         self._report_id = report_id
 
     @rx.event
-    def download_report(self):
+    async def download_report(self):
         """The full report, streamed from its file behind a signed link."""
         if not self._report_id:
             return rx.toast.error("Le rapport n'est plus disponible.")
         url = downloads.link_for(
-            self._actor(), Download.IMPORT_REPORT, self._report_id, self.report_file
+            await self._actor(),
+            Download.IMPORT_REPORT,
+            self._report_id,
+            self.report_file,
         )
         return rx.download(url=url, filename=self.report_file)

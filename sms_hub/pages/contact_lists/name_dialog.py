@@ -8,12 +8,12 @@ import reflex as rx
 
 from sms_hub.components.form_field import text_field
 from sms_hub.components.modal import close_button, modal
-from sms_hub.pages.contact_lists.contacts_state import ContactsState
+from sms_hub.pages.contact_lists.contacts_state import ListsDialogState
 from sms_hub.services import contact_lists as service
 from sms_hub.services.errors import InvalidInput, ServiceError
 
 
-class ListNameState(ContactsState):
+class ListNameState(ListsDialogState, rx.State):
     name_open: bool = False
     name_list_id: int = 0  # 0: a new list
     name_value: str = ""
@@ -51,11 +51,13 @@ class ListNameState(ContactsState):
         try:
             if self.name_list_id:
                 row = await service.rename_contact_list(
-                    self._actor(), self.name_list_id, self.name_value
+                    await self._actor(), self.name_list_id, self.name_value
                 )
                 message = f"La liste a été renommée « {row.name} »."
             else:
-                row = await service.create_contact_list(self._actor(), self.name_value)
+                row = await service.create_contact_list(
+                    await self._actor(), self.name_value
+                )
                 message = f"La liste « {row.name} » a été créée."
         except InvalidInput as error:
             self.name_error = error.field_errors.get("name", error.user_message)
@@ -67,7 +69,7 @@ class ListNameState(ContactsState):
             return
         self.saving, self.name_open = False, False
         await self._refresh_lists()
-        if not self.name_list_id or self.selected_id == row.id:
+        if not self.name_list_id or await self._selected_id() == row.id:
             await self._select(row.id)
         yield rx.toast.success(message)
 

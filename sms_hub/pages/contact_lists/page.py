@@ -27,13 +27,16 @@ from sms_hub.pages.contact_lists.history_dialog import (
 )
 from sms_hub.pages.contact_lists.import_dialog import import_dialog
 from sms_hub.pages.contact_lists.import_state import CsvImportState
+from sms_hub.pages.contact_lists.lists_state import ContactListsState
 from sms_hub.pages.contact_lists.name_dialog import ListNameState, name_dialog
 from sms_hub.services.contact_lists import ContactListRow, ContactRow
+from sms_hub.state.session import SessionState
 
 ROUTE = "/listes"
 TITLE = "Listes de contacts"
 
 S = ContactsState
+L = ContactListsState
 
 
 # --- Lists ----------------------------------------------------------------------
@@ -62,7 +65,7 @@ def _toolbar() -> rx.Component:
         ),
         rx.spacer(),
         search_field(
-            "Rechercher une liste", "lists-search", S.lists_search, S.search_lists
+            "Rechercher une liste", "lists-search", L.lists_search, L.search_lists
         ),
         width="100%",
         align="end",
@@ -129,19 +132,19 @@ def _lists_table() -> rx.Component:
         "Actions",
     ]
     return paged_table(
-        data_table(columns, S.lists, _list_row),
+        data_table(columns, L.lists, _list_row),
         pager(
-            count_text(S.lists_total_label),
-            S.lists_page,
-            S.lists_page_count,
-            S.lists_page_position,
-            S.lists_go_to,
+            count_text(L.lists_total_label),
+            L.page,
+            L.page_count,
+            L.page_label,
+            L.go_to_page,
         ),
-        has_rows=S.lists.length() > 0,
+        has_rows=L.lists.length() > 0,
         empty=spinner_until(
-            S.loaded,
+            L.loaded,
             empty_message(
-                S.lists_search != "",
+                L.lists_search != "",
                 "Aucune liste ne correspond à cette recherche.",
                 "Aucune liste de contacts pour le moment. Cliquez sur « Créer une "
                 "liste », puis importez un fichier CSV.",
@@ -173,10 +176,10 @@ def _contacts_table() -> rx.Component:
         ),
         pager(
             count_text(S.contacts_total_label),
-            S.contacts_page,
-            S.contacts_page_count,
-            S.contacts_page_position,
-            S.contacts_go_to,
+            S.page,
+            S.page_count,
+            S.page_label,
+            S.go_to_page,
         ),
         has_rows=S.contacts.length() > 0,
         empty=empty_message(
@@ -272,6 +275,6 @@ def contact_lists_page() -> rx.Component:
         delete_dialog(),
         import_dialog(),
         lists_history_dialog(),
-        session=S,
+        session=SessionState,
         section=ROUTE,
     )

@@ -26,6 +26,7 @@ from sms_hub.pages.settings.state import (
     ROUTE,
     SettingsState,
 )
+from sms_hub.state.session import SessionState
 
 TITLE = "Paramètres du centre"
 S = SettingsState
@@ -308,4 +309,4 @@ def _body() -> rx.Component:
 
 
 def settings_page() -> rx.Component:
-    return page_shell(TITLE, _body(), session=S, section=ROUTE)
+    return page_shell(TITLE, _body(), session=SessionState, section=ROUTE)

@@ -14,7 +14,7 @@ from sms_hub.domain.centre_settings import CentreSettings
 from sms_hub.domain.formatting import count_fr
 from sms_hub.services import centre_settings as service
 from sms_hub.services.errors import InvalidInput, ServiceError
-from sms_hub.state.session import SessionState
+from sms_hub.state.session import SignedInState
 
 ROUTE = "/parametres"
 KEY_FIELD_ID = "sarbacane-api-key"
@@ -36,7 +36,7 @@ def retention_last_run(run_on: str, count: int) -> str:
     )
 
 
-class SettingsState(SessionState):
+class SettingsState(SignedInState, rx.State):
     loaded: bool = False
     refused: str = ""
     account_id: str = ""
@@ -92,7 +92,7 @@ class SettingsState(SessionState):
         if not await self._ensure_session(launch):
             return
         try:
-            self._show(await service.centre_settings(self._actor()))
+            self._show(await service.centre_settings(await self._actor()))
         except ServiceError as error:
             self.refused = error.user_message
             return
@@ -144,7 +144,7 @@ class SettingsState(SessionState):
         yield
         try:
             view = await service.save_centre_settings(
-                self._actor(), self._entered(), self.account_id, api_key
+                await self._actor(), self._entered(), self.account_id, api_key
             )
         except InvalidInput as error:
             self.errors = error.field_errors
@@ -171,7 +171,7 @@ class SettingsState(SessionState):
         yield
         try:
             message = await service.try_connection(
-                self._actor(), str(account_id or ""), str(api_key or "")
+                await self._actor(), str(account_id or ""), str(api_key or "")
             )
         except InvalidInput as error:
             self.errors = error.field_errors

@@ -10,6 +10,7 @@ from sms_hub.components.layout import page_shell, section_card
 from sms_hub.domain.statistics import OUTCOME_LABELS, Outcome
 from sms_hub.pages.statistics.state import ALL, StatisticsState
 from sms_hub.services import statistics
+from sms_hub.state.session import SessionState
 
 ROUTE = "/statistiques"
 TITLE = "Statistiques de la campagne"
@@ -174,11 +175,11 @@ def _recipients_table() -> rx.Component:
             ["Email", "Mobile", "Statut"], S.rows, _row, size="1", variant="ghost"
         ),
         pager(
-            rx.text(S.rows_total_label, " destinataire(s)", size="2"),
-            S.rows_page,
-            S.rows_page_count,
-            S.rows_page_position,
-            S.go_to,
+            rx.text(S.total_label, " destinataire(s)", size="2"),
+            S.page,
+            S.page_count,
+            S.page_label,
+            S.go_to_page,
             size="1",
         ),
         spacing="3",
@@ -235,5 +236,5 @@ def statistics_page() -> rx.Component:
             ),
             rx.cond(S.loading, rx.spinner(size="3"), _content()),
         ),
-        session=S,
+        session=SessionState,
     )

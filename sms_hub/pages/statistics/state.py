@@ -12,9 +12,8 @@ from sms_hub.domain.statistics import timeline_summary
 from sms_hub.services import downloads, statistics
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import ServiceError
-from sms_hub.services.paging import page_count, page_position
-from sms_hub.settings import get_settings
-from sms_hub.state.session import SessionState
+from sms_hub.state.paging import PagingState
+from sms_hub.state.session import SignedInState
 
 ALL = "all"
 #: Beyond this many time buckets a bar is about a pixel wide: no gap then,
@@ -36,7 +35,7 @@ def _chart_point(
     return datum
 
 
-class StatisticsState(SessionState):
+class StatisticsState(PagingState, SignedInState, rx.State):
     campaign_id: int = 0
     campaign_name: str = ""
     figures: list[statistics.Figure] = []
@@ -46,13 +45,7 @@ class StatisticsState(SessionState):
     error: str = ""
     loading: bool = True
     rows: list[statistics.OutcomeRow] = []
-    rows_total: int = 0
-    rows_page: int = 1
     outcome_filter: str = ALL
-
-    @rx.var
-    def rows_total_label(self) -> str:
-        return number_fr(self.rows_total)
 
     @rx.var
     def timeline_gap(self) -> str:
@@ -64,22 +57,16 @@ class StatisticsState(SessionState):
             [(point["name"], point["value"]) for point in self.timeline_chart]
         )
 
-    @rx.var
-    def rows_page_count(self) -> int:
-        return page_count(self.rows_total, get_settings().page_size)
-
-    @rx.var
-    def rows_page_position(self) -> str:
-        return page_position(self.rows_page, self.rows_page_count)
+    async def _load_page(self) -> None:
+        await self._load_rows()
 
     async def _load_rows(self) -> None:
-        size = get_settings().page_size
-        self.rows, self.rows_total = await statistics.outcome_page(
-            self._actor(),
+        self.rows, self.total = await statistics.outcome_page(
+            await self._actor(),
             self.campaign_id,
             outcome="" if self.outcome_filter == ALL else self.outcome_filter,
-            offset=(self.rows_page - 1) * size,
-            limit=size,
+            offset=self._offset(),
+            limit=self._page_size(),
         )
 
     @rx.event
@@ -90,7 +77,9 @@ class StatisticsState(SessionState):
         raw = self.router.url.query_parameters.get("campagne", "")
         self.campaign_id = int(raw) if str(raw).isdigit() else 0
         try:
-            view = await statistics.campaign_statistics(self._actor(), self.campaign_id)
+            view = await statistics.campaign_statistics(
+                await self._actor(), self.campaign_id
+            )
         except ServiceError as error:
             self.error, self.loading = error.user_message, False
             return
@@ -99,18 +88,13 @@ class StatisticsState(SessionState):
         self.outcomes_chart = [_chart_point(point) for point in view.outcomes_chart]
         self.timeline_chart = [_chart_point(point) for point in view.timeline_chart]
         self.sarbacane_link = view.sarbacane_link
-        self.rows_page, self.outcome_filter = 1, ALL
+        self.page, self.outcome_filter = 1, ALL
         await self._load_rows()
         self.loading = False
 
     @rx.event
     async def filter_outcome(self, value: str):
-        self.outcome_filter, self.rows_page = value, 1
-        await self._load_rows()
-
-    @rx.event
-    async def go_to(self, page: int):
-        self.rows_page = min(max(1, page), self.rows_page_count)
+        self.outcome_filter, self.page = value, 1
         await self._load_rows()
 
     @rx.event
@@ -119,7 +103,7 @@ class StatisticsState(SessionState):
         filename = f"statistiques-{self.campaign_id}.csv"
         try:
             url = await downloads.prepare(
-                self._actor(), Download.STATISTICS, self.campaign_id, filename
+                await self._actor(), Download.STATISTICS, self.campaign_id, filename
             )
         except ServiceError as error:
             return rx.toast.error(error.user_message)

@@ -15,6 +15,7 @@ from sms_hub.pages.templates.state import (
     TemplatesState,
 )
 from sms_hub.services.sms_templates import TemplateView
+from sms_hub.state.session import SessionState
 
 TITLE = "Modèles de SMS"
 ROUTE = "/modeles"
@@ -137,6 +138,6 @@ def templates_page() -> rx.Component:
         body,
         _edit_dialog(),
         _delete_dialog(),
-        session=TemplatesState,
+        session=SessionState,
         section=ROUTE,
     )

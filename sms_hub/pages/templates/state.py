@@ -7,17 +7,17 @@ import reflex as rx
 from sms_hub.services import sms_templates as service
 from sms_hub.services.errors import InvalidInput, ServiceError
 from sms_hub.state.confirm import ConfirmDialogState
-from sms_hub.state.session import SessionState
+from sms_hub.state.session import SignedInState
 
 _NO_ERRORS: dict[str, str] = {"name": "", "content": ""}
 
 
-class TemplatesState(SessionState):
+class TemplatesState(SignedInState, rx.State):
     templates: list[service.TemplateView] = []
     loaded: bool = False
 
     async def _refresh(self) -> None:
-        self.templates = await service.list_templates(self._actor())
+        self.templates = await service.list_templates(await self._actor())
         self.loaded = True
 
     @rx.event
@@ -26,7 +26,15 @@ class TemplatesState(SessionState):
             await self._refresh()
 
 
-class EditTemplateState(TemplatesState):
+class TemplatesPageMixin(SignedInState, mixin=True):
+    """A dialog of the page, a direct child of the root: reloads the list
+    (``TemplatesState``, reached with ``get_state``) after its action."""
+
+    async def _refresh(self) -> None:
+        await (await self.get_state(TemplatesState))._refresh()
+
+
+class EditTemplateState(TemplatesPageMixin, rx.State):
     edit_open: bool = False
     edit_id: int = 0
     edit_name: str = ""
@@ -66,7 +74,10 @@ class EditTemplateState(TemplatesState):
         self.saving = True
         try:
             saved = await service.save_template(
-                self._actor(), self.edit_id or None, self.edit_name, self.edit_content
+                await self._actor(),
+                self.edit_id or None,
+                self.edit_name,
+                self.edit_content,
             )
         except InvalidInput as error:
             self.edit_errors = {**_NO_ERRORS, **error.field_errors}
@@ -81,7 +92,7 @@ class EditTemplateState(TemplatesState):
         return rx.toast.success(f"Le modèle « {saved.name} » est enregistré.")
 
 
-class DeleteTemplateState(ConfirmDialogState, TemplatesState):
+class DeleteTemplateState(ConfirmDialogState, TemplatesPageMixin, rx.State):
     delete_id: int = 0
     delete_name: str = ""
 
@@ -91,6 +102,6 @@ class DeleteTemplateState(ConfirmDialogState, TemplatesState):
         self.dialog_open = True
 
     async def _confirmed(self) -> str:
-        await service.delete_template(self._actor(), self.delete_id)
+        await service.delete_template(await self._actor(), self.delete_id)
         await self._refresh()
         return f"Le modèle « {self.delete_name} » a été supprimé."
