@@ -245,11 +245,19 @@ class TabFleet:
     def run(self, coro: Any, timeout: float = 120) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
-    def open(self, count: int, in_flight: int = 8, limit_s: float = 90) -> float:
-        """Open ``count`` more tabs, at most ``in_flight`` hydrating at once.
+    def open(
+        self,
+        count: int,
+        in_flight: int = 8,
+        limit_s: float = 90,
+        frames: list[str] | None = None,
+    ) -> float:
+        """Open ``count`` more tabs, at most ``in_flight`` hydrating at once;
+        tab i connects with ``frames[i]`` when given (e.g. its own launch token).
 
         Returns the seconds it took; gives up waiting after ``limit_s``.
         """
+        connects = iter(frames or [])
 
         async def opening() -> None:
             gate = asyncio.Semaphore(in_flight)
@@ -259,7 +267,7 @@ class TabFleet:
                 async with gate:
                     tab = FakeTab(
                         self.port,
-                        self.connect_frame,
+                        next(connects, self.connect_frame),
                         self.follow_frame,
                         self.campaigns_state,
                         self.feed_state,
