@@ -12,7 +12,8 @@ bounded by ``--budget`` (6 minutes with the defaults, everything included).
     throwaway PostgreSQL and Redis (loopback), a poll every second, a
     portal signing key. The centres are created with their own simulator
     accounts; ``--tabs-per-centre`` (3) simulated websocket tabs per centre
-    sign in with a launch token of their centre, as the portal's frame does.
+    sign in with a launch token of their centre (answering the page's load
+    script as the portal's frame does).
     Windows: no tab (CPU), tabs idle (CPU, memory per tab: server RSS delta
     and Redis ``used_memory`` delta / tabs, Redis commands/s from
     ``total_commands_processed``). Then campaigns of different centres are
@@ -31,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import tempfile
 import time
@@ -143,26 +143,6 @@ def extrapolate(
     return Extrapolation(
         tabs, server, redis, cpu, idle_ops, load_ops, cycle, tuple(lines)
     )
-
-
-def with_launch_token(connect_frame: str, token: str) -> str:
-    """The recorded connect frame, its page-load event carrying ``token`` as the
-    portal's launch token (what the page's load script hands to on_load)."""
-    prefix, _, body = connect_frame.partition(",")
-
-    def swap(value: object) -> object:
-        if isinstance(value, dict):
-            if "token" in value and "address" in value:
-                return {**value, "token": token, "address": False}
-            return {key: swap(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [swap(item) for item in value]
-        return value
-
-    replaced = json.dumps(swap(json.loads(body)), ensure_ascii=False)
-    if replaced == json.dumps(json.loads(body), ensure_ascii=False):
-        raise ValueError("no launch payload in the connect frame")
-    return f"{prefix},{replaced}"
 
 
 def load_average() -> str:
@@ -362,10 +342,11 @@ def make_centres(server_url: str, count: int) -> list:
     return actors
 
 
-def tab_frames(connect_frame: str, centres: int, per_centre: int) -> list[str]:
+def launch_tokens(centres: int, per_centre: int) -> list[str]:
+    """A launch token per tab (single use), as the portal mints them."""
     from sms_hub.services.portal_auth import issue_token
 
-    frames = []
+    tokens = []
     for index in range(centres):
         for _ in range(per_centre):
             token = issue_token(
@@ -377,8 +358,8 @@ def tab_frames(connect_frame: str, centres: int, per_centre: int) -> list[str]:
                 role="admin",
                 ttl_seconds=600,
             )
-            frames.append(with_launch_token(connect_frame, token))
-    return frames
+            tokens.append(token)
+    return tokens
 
 
 def record_connect(server_url: str) -> dict[str, str]:
@@ -524,7 +505,7 @@ def worker_run(workers: int, args: argparse.Namespace, deadline: float) -> Run:
         stack.callback(fleet.close)
         run.opened_s = fleet.open(
             centres * per,
-            frames=tab_frames(frames["connect"], centres, per),
+            launch_tokens=launch_tokens(centres, per),
             limit_s=max(30.0, deadline - time.monotonic() - 90),
         )
         fleet.wait_quiet(quiet_s=1.5, limit_s=30)
