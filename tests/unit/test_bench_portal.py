@@ -75,7 +75,8 @@ def test_extrapolation_shows_its_arithmetic():
     assert result.redis_bytes == 2 * 1024 * 5000
     assert result.idle_cpu_share == pytest.approx(0.5)
     assert result.redis_idle_ops == pytest.approx(500.0)
-    assert result.redis_load_ops == pytest.approx(5000.0)
+    assert result.redis_load_ops == pytest.approx(1500.0)  # 900 x 5/3 tabs a centre
     assert result.poll_cycle_s == pytest.approx(10.0)
     assert "100 KiB x 5,000 = 488 MiB" in result.lines[1]
+    assert "900 x 5/3 tabs a centre = 1,500" in result.lines[-2]
     assert "3.00 s x 1,000/300 centres = 10.00 s" in result.lines[-1]
