@@ -3,7 +3,8 @@
 ``python -m benchmarks portal`` (or ``python -m benchmarks.bench_portal``),
 bounded by ``--budget`` (6 minutes with the defaults, everything included).
 
-(A) The poller's cycle, in this process (after B): ``--centres`` (300) centres, each
+(A) The poller's cycle, in this process (after B, if the budget has room
+    for it; ``--workers`` with no count runs it alone): ``--centres`` (300) centres, each
     on its own simulator account, ``--poll-campaigns`` (1,000) active
     campaigns spread over them (half MODERATION, half ROUTING), a few
     ``sync.poll_once`` cycles timed and broken down (target < 1 s).
@@ -52,7 +53,7 @@ SIGNING_KEY = "bench-portal-signing-key-0123456789abcdef"
 SECRETS_KEY = "YmVuY2hfcG9ydGFsX3NlY3JldHNfa2V5XzAwMDAwMDA="
 SETTLE_S = 3.0
 #: What the poll cycle (A) needs of the budget, set-up included (a busy machine).
-POLL_RESERVE_S = 120.0
+POLL_RESERVE_S = 110.0
 
 
 # -- pure helpers (tests/unit/test_bench_portal.py) ------------------------------
@@ -512,6 +513,7 @@ def worker_run(workers: int, args: argparse.Namespace, deadline: float) -> Run:
         stack.callback(fleet.close)
         run.opened_s = fleet.open(
             centres * per,
+            in_flight=16,
             launch_tokens=launch_tokens(centres, per),
             limit_s=max(30.0, deadline - time.monotonic() - 90),
         )
@@ -672,7 +674,7 @@ def main(argv: list[str] | None = None) -> bool:
     parser.add_argument("--tabs-per-centre", type=int, default=3)
     parser.add_argument("--workers", type=int, nargs="*", default=[2, 4])
     parser.add_argument("--poll-campaigns", type=int, default=1000)
-    parser.add_argument("--cycles", type=int, default=3)
+    parser.add_argument("--cycles", type=int, default=2)
     parser.add_argument("--base-rate", type=float, default=1.0)
     parser.add_argument("--base-seconds", type=float, default=10.0)
     parser.add_argument("--peak-rate", type=float, default=20.0)
@@ -691,8 +693,9 @@ def main(argv: list[str] | None = None) -> bool:
     )
     if args.workers and missing:
         print(f"(B) skipped: {missing}")
-    # The poll cycle (A) runs last, in what the worker runs left of the budget.
-    reserve = 0.0 if args.skip_poll else POLL_RESERVE_S
+    # The worker runs (B) first: their figures change with the app's states;
+    # the poll cycle (A) in what they left (alone: ``--workers`` with no count).
+    reserve = 0.0
     runs = []
     for index, workers in enumerate([] if missing else args.workers):
         left = len(args.workers) - index
@@ -701,7 +704,16 @@ def main(argv: list[str] | None = None) -> bool:
             print(f"(B) {workers} workers: skipped, the time budget is spent")
             continue
         runs.append(worker_run(workers, args, time.monotonic() + share))
-    cycle = None if args.skip_poll else poll_cycle(args)
+    cycle = None
+    if args.skip_poll:
+        pass
+    elif deadline - time.monotonic() < POLL_RESERVE_S:
+        print(
+            "\n(A) poll cycle: skipped, the time budget is spent (run it alone: "
+            "python -m benchmarks.bench_portal --workers)"
+        )
+    else:
+        cycle = poll_cycle(args)
     return summary(runs, cycle, args)
 
 
