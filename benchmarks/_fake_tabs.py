@@ -60,6 +60,23 @@ def event_frame(name: str, payload: dict[str, Any] | None = None) -> str:
     return EVENT_PREFIX + json.dumps(["event", event], ensure_ascii=False)
 
 
+def is_load_script(event: object) -> bool:
+    """Whether a server event asks the tab to run the page's load script."""
+    if not isinstance(event, dict) or not str(event.get("name", "")).endswith(
+        "call_script"
+    ):
+        return False
+    return "sms-hub:ready" in json.dumps(event.get("payload"))
+
+
+def load_frame(campaigns_state: str, token: str = "") -> str:
+    """The campaigns page's on_load with what its load script found: the
+    portal's launch token (empty outside the portal's frame)."""
+    return event_frame(
+        f"{campaigns_state}.on_load", {"launch": {"token": token, "address": False}}
+    )
+
+
 class WebSocket:
     """A minimal asyncio websocket client (text frames, ping answers)."""
 
@@ -145,6 +162,8 @@ class FakeTab:
     reloads: int = 0
     frames_in: int = 0
     error: str | None = None
+    #: The portal's launch token the page's load script hands to on_load.
+    launch_token: str = ""
     _ws: WebSocket | None = None
     _version: int | None = None
 
@@ -186,6 +205,10 @@ class FakeTab:
 
     async def _on_update(self, at: float, message: str) -> None:
         _kind, update = json.loads(message.removeprefix(EVENT_PREFIX))
+        if any(is_load_script(event) for event in update.get("events") or []):
+            # The page's load script answers on_load with the launch token the
+            # portal's frame handed over (none outside a frame).
+            await self.send(load_frame(self.campaigns_state, self.launch_token))
         delta = update.get("delta") or {}
         for state, changed in delta.items():
             for var, value in changed.items():
@@ -245,11 +268,19 @@ class TabFleet:
     def run(self, coro: Any, timeout: float = 120) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
-    def open(self, count: int, in_flight: int = 8, limit_s: float = 90) -> float:
-        """Open ``count`` more tabs, at most ``in_flight`` hydrating at once.
+    def open(
+        self,
+        count: int,
+        in_flight: int = 8,
+        limit_s: float = 90,
+        launch_tokens: list[str] | None = None,
+    ) -> float:
+        """Open ``count`` more tabs, at most ``in_flight`` hydrating at once;
+        tab i signs in with ``launch_tokens[i]`` when given (the portal's).
 
         Returns the seconds it took; gives up waiting after ``limit_s``.
         """
+        tokens = iter(launch_tokens or [])
 
         async def opening() -> None:
             gate = asyncio.Semaphore(in_flight)
@@ -263,6 +294,7 @@ class TabFleet:
                         self.follow_frame,
                         self.campaigns_state,
                         self.feed_state,
+                        launch_token=next(tokens, ""),
                     )
                     self.tabs.append(tab)
                     self._tasks.append(asyncio.ensure_future(tab.run(self._stop)))
