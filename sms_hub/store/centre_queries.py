@@ -76,3 +76,14 @@ def reencrypt_api_keys(session: Session, rotate: Callable[[str], str]) -> int:
             .values(sarbacane_api_key_encrypted=rotate(token))
         )
     return len(rows)
+
+
+def tenant_by_slug(session: Session, slug: str) -> Tenant | None:
+    return session.exec(select(Tenant).where(Tenant.slug == slug)).first()
+
+
+def tenants_by_ids(session: Session, ids: set[int]) -> list[Tenant]:
+    """The centres with these ids (the poller's accounts)."""
+    if not ids:
+        return []
+    return list(session.exec(select(Tenant).where(col(Tenant.id).in_(ids))).all())

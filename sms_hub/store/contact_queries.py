@@ -295,3 +295,14 @@ def _positional_insert(dialect: Dialect, list_id: int) -> str | None:
     if tuple(compiled.positiontup or ()) != _FIELDS:
         return None
     return str(compiled)
+
+
+def contact_list_options(session: Session, tenant_id: int) -> list[ContactList]:
+    """Every contact list of the tenant, by name (the import modal's choices)."""
+    return list(
+        session.exec(
+            select(ContactList)
+            .where(ContactList.tenant_id == tenant_id)
+            .order_by(func.lower(ContactList.name))
+        ).all()
+    )
