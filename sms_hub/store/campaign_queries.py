@@ -42,7 +42,12 @@ def campaign_page(
 def campaign_linked_to(
     session: Session, sarbacane_account_id: str, sarbacane_id: str
 ) -> Campaign | None:
-    """The local campaign already linked to this Sarbacane campaign, if any."""
+    """The local campaign already linked to this Sarbacane campaign, if any.
+
+    Not scoped: only tells whether a Sarbacane campaign is already linked before one is
+    inserted for the centre (services/campaigns.py, services/copies.py); the (account,
+    Sarbacane id) pair is unique across centres.
+    """
     return session.exec(
         select(Campaign).where(
             Campaign.sarbacane_account_id == sarbacane_account_id,
@@ -151,11 +156,15 @@ def delete_campaign_rows(
 
 
 def touch_campaign(campaign: Campaign) -> None:
+    """Not scoped: no query; takes a campaign row its caller read for the centre."""
     campaign.updated_at = utcnow()
 
 
 def save_touched_campaign(session: Session, campaign: Campaign) -> None:
-    """Mark the campaign changed (open tabs refresh) and save it."""
+    """Mark the campaign changed (open tabs refresh) and save it.
+
+    Not scoped: takes a campaign row its caller read for the centre (campaign_by_id).
+    """
     touch_campaign(campaign)
     session.add(campaign)
 

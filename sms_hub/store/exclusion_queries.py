@@ -29,7 +29,11 @@ def campaign_exclusions(
 def replace_exclusions(
     session: Session, campaign: Campaign, chosen: list[tuple[str, str]]
 ) -> None:
-    """Make the campaign's exclusion lists exactly ``chosen`` ((id, name) pairs)."""
+    """Make the campaign's exclusion lists exactly ``chosen`` ((id, name) pairs).
+
+    Not scoped: takes a campaign row its caller read for the centre (campaign_by_id) or
+    just inserted for it.
+    """
     session.exec(
         delete(CampaignExclusion).where(CampaignExclusion.campaign_id == campaign.id)
     )

@@ -27,6 +27,9 @@ def try_acquire_lease(
     Another holder's lease is taken when it has expired, or at once when
     ``holder_is_gone`` says its process has stopped (compare-and-set on that
     holder, so two takers cannot both win).
+
+    Not scoped: a lease names a piece of work (the poller's leader, push:<campaign>,
+    modify:<campaign>), holds no centre's data, and only decides who runs it.
     """
     expires = now + ttl
     lease = session.get(Lease, name)
@@ -50,6 +53,9 @@ def try_acquire_lease(
 
 
 def release_lease(session: Session, name: str, holder: str) -> None:
+    """Not scoped: a lease names a piece of work (the poller's leader, push:<campaign>,
+    modify:<campaign>), holds no centre's data, and only decides who runs it.
+    """
     session.exec(
         delete(Lease).where(col(Lease.name) == name, col(Lease.holder) == holder)
     )

@@ -24,7 +24,11 @@ def set_outcomes(
     outcomes: dict[str, str],
     moments: dict[str, datetime] | None = None,
 ) -> None:
-    """Record each recipient's delivery outcome (by phone number), and when."""
+    """Record each recipient's delivery outcome (by phone number), and when.
+
+    Not scoped: called only with a campaign the guard (services/guard.py) already
+    checked for this centre (services/statistics.py, campaign_in_centre).
+    """
     if not outcomes:
         return
     moments = moments or {}

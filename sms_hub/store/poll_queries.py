@@ -18,7 +18,10 @@ _IDS_PER_QUERY = 500
 def campaigns_to_write(
     session: Session, campaign_ids: Collection[int], statuses: list[str]
 ) -> list[Campaign]:
-    """These campaigns (any centre), those still in one of ``statuses``."""
+    """These campaigns (any centre), those still in one of ``statuses``.
+
+    Not scoped: the poller's leader works across all centres (services/sync.py).
+    """
     ids = sorted(campaign_ids)
     found: list[Campaign] = []
     for start in range(0, len(ids), _IDS_PER_QUERY):
@@ -34,7 +37,10 @@ def campaigns_to_write(
 
 
 def flagged_centres(session: Session) -> dict[int, PollHealth]:
-    """Centre id → its poll health, for the centres whose account is failing."""
+    """Centre id → its poll health, for the centres whose account is failing.
+
+    Not scoped: the poller's leader works across all centres (services/sync.py).
+    """
     rows = session.exec(
         select(PollHealth).where(col(PollHealth.consecutive_failures) > 0)
     ).all()
@@ -66,7 +72,10 @@ def record_poll_recovery(session: Session, tenant_id: int, now: datetime) -> Non
 
 
 def campaigns_in_statuses(session: Session, statuses: list[str]) -> list[Campaign]:
-    """Every tenant's campaigns in these statuses (the poller's work list)."""
+    """Every tenant's campaigns in these statuses (the poller's work list).
+
+    Not scoped: the poller's leader works across all centres (services/sync.py).
+    """
     return list(
         session.exec(select(Campaign).where(col(Campaign.status).in_(statuses))).all()
     )
@@ -90,6 +99,9 @@ def record_sync(
     was read one by one (its ``last_sync_at``); a ``status`` also sets when
     it changed. Returns whether a field the list shows changed (status or
     progress), which marks the campaign updated.
+
+    Not scoped: takes a campaign row the poller or discovery read, and writes only where
+    its own tenant_id still matches.
     """
     values: dict = {}
     if read:

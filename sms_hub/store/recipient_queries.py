@@ -112,6 +112,9 @@ def contacts_in_lists(session: Session, tenant_id: int, list_ids: list[int]) -> 
 
 
 def refresh_recipient_count(session: Session, campaign: Campaign) -> int:
+    """Not scoped: takes a campaign row its caller read for the centre (campaign_by_id) or
+    just inserted for it.
+    """
     campaign.recipient_count = int(
         session.exec(
             select(func.count())
@@ -127,7 +130,11 @@ def refresh_recipient_count(session: Session, campaign: Campaign) -> int:
 def pending_recipients(
     session: Session, campaign_id: int, limit: int
 ) -> list[tuple[int, str | None, str]]:
-    """The next (id, email, phone) not yet acknowledged by Sarbacane, in push order."""
+    """The next (id, email, phone) not yet acknowledged by Sarbacane, in push order.
+
+    Not scoped: called only with a campaign id the guard (services/guard.py) already
+    checked for this centre (services/audience.py, the push after campaign_in_centre).
+    """
     table = CampaignRecipient.__table__
     return [
         (row.id, row.email, row.phone)
@@ -143,6 +150,11 @@ def pending_recipients(
 def count_recipients(
     session: Session, campaign_id: int, *, pushed: bool | None = None
 ) -> int:
+    """Not scoped: called only with a campaign id the guard (services/guard.py) already
+    checked for this centre (services/audience.py: the push after campaign_in_centre,
+    unpushed_count after load_campaign), or a campaign discovery read for its centre
+    (services/discovery.py).
+    """
     statement = (
         select(func.count())
         .select_from(CampaignRecipient)
@@ -154,6 +166,10 @@ def count_recipients(
 
 
 def mark_pushed(session: Session, recipient_ids: list[int]) -> None:
+    """Not scoped: called only with recipient ids pending_recipients gave for a campaign
+    the guard (services/guard.py) already checked for this centre
+    (services/audience.py).
+    """
     session.exec(
         update(CampaignRecipient)
         .where(col(CampaignRecipient.id).in_(recipient_ids))
