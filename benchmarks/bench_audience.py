@@ -1,7 +1,7 @@
 """A 100,000-contact list into a campaign: the SQL copy, then the push.
 
 (a) The copy step of ``audience.import_lists``:
-``queries.copy_list_contacts_into_campaign`` + ``refresh_recipient_count``
+``recipient_queries.copy_list_contacts_into_campaign`` + ``refresh_recipient_count``
 in one session (target < 1 s), then the same list again (every number is
 already there: the dedupe path).
 (b) ``audience.push_pending``: 100 batches of 1000 to the simulator served on
@@ -25,7 +25,7 @@ from sms_hub.sarbacane import close_clients, get_client
 from sms_hub.services import audience
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import campaign_queries, recipient_queries
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import ContactList
 
@@ -60,12 +60,12 @@ def timed_copy(env: BenchEnv, campaign_id: int, list_id: int) -> tuple[int, int,
     tenant_id = env.actor.tenant_id
     with session_scope(env.database_url) as session:
         started = time.perf_counter()
-        added = queries.copy_list_contacts_into_campaign(
+        added = recipient_queries.copy_list_contacts_into_campaign(
             session, tenant_id, campaign_id, [list_id]
         )
-        campaign = queries.campaign_by_id(session, tenant_id, campaign_id)
+        campaign = campaign_queries.campaign_by_id(session, tenant_id, campaign_id)
         assert campaign is not None
-        count = queries.refresh_recipient_count(session, campaign)
+        count = recipient_queries.refresh_recipient_count(session, campaign)
         session.commit()
         elapsed = time.perf_counter() - started
     return added, count, elapsed
@@ -74,7 +74,9 @@ def timed_copy(env: BenchEnv, campaign_id: int, list_id: int) -> tuple[int, int,
 def timed_candidates(env: BenchEnv, list_id: int) -> tuple[int, float]:
     with session_scope(env.database_url) as session:
         started = time.perf_counter()
-        candidates = queries.contacts_in_lists(session, env.actor.tenant_id, [list_id])
+        candidates = recipient_queries.contacts_in_lists(
+            session, env.actor.tenant_id, [list_id]
+        )
         return candidates, time.perf_counter() - started
 
 
@@ -191,7 +193,9 @@ async def run(env: BenchEnv, contacts: int) -> bool:
 
 def row_sarbacane_id(env: BenchEnv, campaign_id: int) -> str:
     with session_scope(env.database_url) as session:
-        campaign = queries.campaign_by_id(session, env.actor.tenant_id, campaign_id)
+        campaign = campaign_queries.campaign_by_id(
+            session, env.actor.tenant_id, campaign_id
+        )
         assert campaign is not None
         return campaign.sarbacane_id
 

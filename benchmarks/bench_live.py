@@ -219,12 +219,13 @@ async def launch_spread(actor, ids: list[int], gap_s: float) -> list[float]:
 def timelines(server: Server, actor, ids: list[int]) -> dict[str, tuple[float, float]]:
     """Campaign name -> (ROUTING time, FINISH time), from the simulator's sends."""
     from sms_hub.settings import get_settings
-    from sms_hub.store import queries
+    from sms_hub.store import campaign_queries
     from sms_hub.store.db import session_scope
 
     with session_scope(get_settings().database_url) as session:
         campaigns = [
-            queries.campaign_by_id(session, actor.tenant_id, cid) for cid in ids
+            campaign_queries.campaign_by_id(session, actor.tenant_id, cid)
+            for cid in ids
         ]
     db = sqlite3.connect(f"file:{server.simulator_path}?mode=ro", uri=True)
     try:

@@ -23,7 +23,7 @@ from sms_hub.domain.lifecycle import Status
 from sms_hub.sarbacane import close_clients
 from sms_hub.services import audience, sending, statistics, sync
 from sms_hub.services import campaigns as campaign_service
-from sms_hub.store import queries
+from sms_hub.store import campaign_queries
 from sms_hub.store.db import session_scope
 
 RECIPIENTS = 100_000
@@ -32,7 +32,9 @@ OPEN_TARGET_S = 1.0
 
 def _status(env: BenchEnv, campaign_id: int) -> str:
     with session_scope(env.database_url) as session:
-        campaign = queries.campaign_by_id(session, env.actor.tenant_id, campaign_id)
+        campaign = campaign_queries.campaign_by_id(
+            session, env.actor.tenant_id, campaign_id
+        )
         return campaign.status if campaign else ""
 
 

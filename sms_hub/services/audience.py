@@ -37,7 +37,15 @@ from sms_hub.services.errors import GatewayError, NotAllowed, NotFound
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_for, campaign_in_centre, load_campaign
 from sms_hub.services.lease_holders import holder_is_gone, new_holder
-from sms_hub.store import queries, replacement_queries, unsubscribe_queries
+from sms_hub.store import (
+    campaign_queries,
+    contact_queries,
+    exclusion_queries,
+    lease_queries,
+    recipient_queries,
+    replacement_queries,
+    unsubscribe_queries,
+)
 from sms_hub.store.db import transaction
 
 log = logging.getLogger(__name__)
@@ -91,7 +99,9 @@ async def contacts_to_add(actor: Actor, campaign_id: int, list_ids: list[int]) -
 
     def count() -> int:
         with transaction() as session:
-            return queries.contacts_in_lists(session, actor.tenant_id, list_ids)
+            return recipient_queries.contacts_in_lists(
+                session, actor.tenant_id, list_ids
+            )
 
     return await in_thread(count)
 
@@ -109,25 +119,29 @@ async def import_lists(
 
     def copy() -> tuple[int, int]:
         with transaction() as session:
-            if not queries.hold_campaign_in_statuses(
+            if not campaign_queries.hold_campaign_in_statuses(
                 session, actor.tenant_id, campaign_id, editable
             ):
                 raise NotAllowed(RULES[Action.IMPORT_CONTACTS].refused)
-            campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
-            candidates = queries.contacts_in_lists(session, actor.tenant_id, list_ids)
+            campaign = campaign_queries.campaign_by_id(
+                session, actor.tenant_id, campaign_id
+            )
+            candidates = recipient_queries.contacts_in_lists(
+                session, actor.tenant_id, list_ids
+            )
             # An SMS Marketing never takes an unsubscribed contact (STOP).
             skip = campaign is not None and leaves_out_unsubscribed(campaign.kind)
             unsubscribed = (
-                queries.unsubscribed_in_lists(
+                recipient_queries.unsubscribed_in_lists(
                     session, actor.tenant_id, campaign_id, list_ids
                 )
                 if skip
                 else 0
             )
-            added = queries.copy_list_contacts_into_campaign(
+            added = recipient_queries.copy_list_contacts_into_campaign(
                 session, actor.tenant_id, campaign_id, list_ids, skip_unsubscribed=skip
             )
-            queries.refresh_recipient_count(session, campaign)
+            recipient_queries.refresh_recipient_count(session, campaign)
             present = candidates - added - unsubscribed
             detail = f"{number_fr(added)} ajoutés, {number_fr(present)} déjà présents"
             if unsubscribed:
@@ -180,7 +194,7 @@ async def push_pending(
 
 def _take_lease(name: str, holder: str) -> bool:
     with transaction() as session:
-        return queries.try_acquire_lease(
+        return lease_queries.try_acquire_lease(
             session, name, holder, datetime.now(UTC), PUSH_LEASE_TTL, holder_is_gone
         )
 
@@ -197,7 +211,7 @@ async def _keep_alive(name: str, holder: str) -> None:
 
 def _release_lease(name: str, holder: str) -> None:
     with transaction() as session:
-        queries.release_lease(session, name, holder)
+        lease_queries.release_lease(session, name, holder)
 
 
 async def _push(
@@ -249,21 +263,21 @@ def _counts(campaign_id: int) -> tuple[int, int]:
     """(recipients already acknowledged, recipients in all)."""
     with transaction() as session:
         return (
-            queries.count_recipients(session, campaign_id, pushed=True),
-            queries.count_recipients(session, campaign_id),
+            recipient_queries.count_recipients(session, campaign_id, pushed=True),
+            recipient_queries.count_recipients(session, campaign_id),
         )
 
 
 def _next_batch(campaign_id: int) -> list[tuple[int, str | None, str]]:
     with transaction() as session:
-        return queries.pending_recipients(session, campaign_id, MAX_BATCH)
+        return recipient_queries.pending_recipients(session, campaign_id, MAX_BATCH)
 
 
 def _mark(recipient_ids: list[int], lease: str, holder: str) -> None:
     """Mark a batch acknowledged and renew the push lease, in one transaction."""
     with transaction() as session:
-        queries.mark_pushed(session, recipient_ids)
-        queries.try_acquire_lease(
+        recipient_queries.mark_pushed(session, recipient_ids)
+        lease_queries.try_acquire_lease(
             session, lease, holder, datetime.now(UTC), PUSH_LEASE_TTL
         )
 
@@ -272,7 +286,9 @@ async def unpushed_count(actor: Actor, campaign_id: int) -> int:
     def count() -> int:
         with transaction() as session:
             load_campaign(session, actor, campaign_id)
-            return queries.count_recipients(session, campaign_id, pushed=False)
+            return recipient_queries.count_recipients(
+                session, campaign_id, pushed=False
+            )
 
     return await in_thread(count)
 
@@ -299,7 +315,7 @@ async def recipients_page(
 
     def page() -> tuple[list[RecipientView], int]:
         with transaction() as session:
-            rows, total = queries.recipient_page(
+            rows, total = recipient_queries.recipient_page(
                 session,
                 actor.tenant_id,
                 campaign_id,
@@ -365,9 +381,9 @@ async def assign_exclusions(
 
     def save() -> None:
         with transaction() as session:
-            row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
-            queries.replace_exclusions(session, row, chosen)
-            queries.save_touched_campaign(session, row)
+            row = campaign_queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+            exclusion_queries.replace_exclusions(session, row, chosen)
+            campaign_queries.save_touched_campaign(session, row)
             replacement_queries.mark_sarbacane_seen(session, campaign_id)
             audit.record_in(
                 session,
@@ -385,7 +401,7 @@ async def exclusion_pairs(actor: Actor, campaign_id: int) -> list[tuple[str, str
 
     def read() -> list[tuple[str, str]]:
         with transaction() as session:
-            exclusions = queries.campaign_exclusions(
+            exclusions = exclusion_queries.campaign_exclusions(
                 session, actor.tenant_id, campaign_id
             )
             return [(e.blacklist_id, e.blacklist_name) for e in exclusions]
@@ -447,7 +463,9 @@ async def list_options(actor: Actor) -> list[ListOption]:
                     item.contact_count,
                     number_fr(item.contact_count),
                 )
-                for item in queries.contact_list_options(session, actor.tenant_id)
+                for item in contact_queries.contact_list_options(
+                    session, actor.tenant_id
+                )
             ]
 
     return await in_thread(read)

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from sms_hub.domain.audit import AuditAction, AuditOutcome
 from sms_hub.services.context import Actor
-from sms_hub.store import queries
+from sms_hub.store import audit_queries, campaign_queries
 from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign
 
@@ -23,7 +23,7 @@ def record_in(
     detail: str | None = None,
 ) -> None:
     """Record an event in ``session``: stored with the change it records, or not at all."""
-    queries.record_audit(
+    audit_queries.record_audit(
         session,
         tenant_id=actor.tenant_id,
         actor=actor.user,
@@ -47,7 +47,7 @@ def record(
     """Record an event; with ``campaign_id`` it names the campaign as stored now."""
     with transaction() as session:
         campaign = (
-            queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+            campaign_queries.campaign_by_id(session, actor.tenant_id, campaign_id)
             if campaign_id is not None
             else None
         )

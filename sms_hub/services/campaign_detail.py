@@ -27,8 +27,8 @@ from sms_hub.services.history import HistoryRow
 from sms_hub.services.statistics import Figure
 from sms_hub.services.views import ActionView, campaign_row
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
-from sms_hub.store.db import session_scope
+from sms_hub.store import exclusion_queries
+from sms_hub.store.db import transaction
 
 #: What the page says of a campaign it may not show (any reason alike).
 CAMPAIGN_MISSING = "Campagne introuvable."
@@ -99,8 +99,10 @@ def _read(actor: Actor, campaign_id: int) -> CampaignDetail:
         raise NotFound(CAMPAIGN_MISSING) from None
     campaign = found.campaign
     row = campaign_row(campaign, settings)
-    with session_scope(settings.database_url) as session:
-        exclusions = queries.campaign_exclusions(session, actor.tenant_id, campaign_id)
+    with transaction() as session:
+        exclusions = exclusion_queries.campaign_exclusions(
+            session, actor.tenant_id, campaign_id
+        )
         names = [e.blacklist_name or e.blacklist_id for e in exclusions]
     adopted = campaign.origin == FROM_SARBACANE
     return CampaignDetail(

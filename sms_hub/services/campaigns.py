@@ -47,7 +47,7 @@ from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_in_centre, centre_of, claim_campaign
 from sms_hub.services.views import CampaignRow, campaign_row
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import campaign_queries, exclusion_queries
 from sms_hub.store.db import transaction
 
 __all__ = [
@@ -91,7 +91,7 @@ async def creation_defaults(actor: Actor) -> CreationDefaults:
 def _page(actor: Actor, query: CampaignPageQuery) -> CampaignPage:
     settings = get_settings()
     with transaction() as session:
-        rows, total = queries.campaign_page(session, actor.tenant_id, query)
+        rows, total = campaign_queries.campaign_page(session, actor.tenant_id, query)
         return CampaignPage([campaign_row(c, settings) for c in rows], total)
 
 
@@ -225,9 +225,9 @@ def _insert_campaign(
 ) -> CampaignRow:
     settings = get_settings()
     with transaction() as session:
-        if queries.campaign_linked_to(session, account_id, sarbacane_id):
+        if campaign_queries.campaign_linked_to(session, account_id, sarbacane_id):
             raise AlreadyLinked()
-        row = queries.insert_campaign(
+        row = campaign_queries.insert_campaign(
             session,
             tenant_id=actor.tenant_id,
             sarbacane_account_id=account_id,
@@ -240,7 +240,7 @@ def _insert_campaign(
             remote_state=sarbacane_state(INITIAL_STATUS),
             created_by=actor.user,
         )
-        queries.replace_exclusions(session, row, exclusions)
+        exclusion_queries.replace_exclusions(session, row, exclusions)
         detail = (
             "Listes d'exclusion : " + ", ".join(name for _, name in exclusions)
             if exclusions
@@ -287,10 +287,12 @@ async def delete_campaign(actor: Actor, campaign_id: int) -> str:
 
 def _delete_rows(actor: Actor, campaign_id: int, claimed: Status) -> None:
     with transaction() as session:
-        campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+        campaign = campaign_queries.campaign_by_id(
+            session, actor.tenant_id, campaign_id
+        )
         if campaign is None:
             return
-        if not queries.delete_campaign_rows(
+        if not campaign_queries.delete_campaign_rows(
             session, actor.tenant_id, campaign_id, [claimed.value]
         ):
             log.warning("campaign %s changed status while being deleted", campaign_id)

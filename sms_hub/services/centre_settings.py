@@ -27,7 +27,7 @@ from sms_hub.services import audit, gateway
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import InvalidInput, NotAllowed, NotFound
 from sms_hub.settings import get_settings
-from sms_hub.store import centre_queries, queries, secret_box
+from sms_hub.store import campaign_queries, centre_queries, secret_box
 from sms_hub.store.db import transaction
 from sms_hub.store.models import Tenant, utcnow
 
@@ -126,7 +126,7 @@ def _save(
             "retention_months": settings.retention_months,
         }
         if account_id != before.account_id:
-            active = queries.count_campaigns_outside_account(
+            active = campaign_queries.count_campaigns_outside_account(
                 session, actor.tenant_id, [s.value for s in ACTIVE_STATUSES], account_id
             )
             refused = account_change_refusal(active)

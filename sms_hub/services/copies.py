@@ -38,7 +38,12 @@ from sms_hub.services.guard import CampaignInCentre, campaign_in_centre
 from sms_hub.services.statistics import ensure_outcomes
 from sms_hub.services.views import CampaignRow, campaign_row
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import (
+    campaign_queries,
+    copy_queries,
+    exclusion_queries,
+    recipient_queries,
+)
 from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign
 
@@ -82,13 +87,15 @@ def _exclusions_of(actor: Actor, campaign_id: int) -> list[tuple[str, str]]:
     with transaction() as session:
         return [
             (e.blacklist_id, e.blacklist_name)
-            for e in queries.campaign_exclusions(session, actor.tenant_id, campaign_id)
+            for e in exclusion_queries.campaign_exclusions(
+                session, actor.tenant_id, campaign_id
+            )
         ]
 
 
 def _count(actor: Actor, campaign_id: int, only: list[str] | None, kind: str) -> int:
     with transaction() as session:
-        return queries.count_copied_recipients(
+        return copy_queries.count_copied_recipients(
             session,
             actor.tenant_id,
             campaign_id,
@@ -223,9 +230,9 @@ def _insert_copy(
     """The copy's rows and audit events, in one transaction."""
     settings = get_settings()
     with transaction() as session:
-        if queries.campaign_linked_to(session, account_id, sarbacane_id):
+        if campaign_queries.campaign_linked_to(session, account_id, sarbacane_id):
             raise AlreadyLinked()
-        row = queries.insert_campaign(
+        row = campaign_queries.insert_campaign(
             session,
             tenant_id=actor.tenant_id,
             sarbacane_account_id=account_id,
@@ -238,10 +245,10 @@ def _insert_copy(
             remote_state=sarbacane_state(INITIAL_STATUS),
             created_by=actor.user,
         )
-        queries.replace_exclusions(session, row, exclusions)
+        exclusion_queries.replace_exclusions(session, row, exclusions)
         added = 0
         if copy.only != []:
-            added = queries.copy_campaign_recipients(
+            added = copy_queries.copy_campaign_recipients(
                 session,
                 actor.tenant_id,
                 source.id or 0,
@@ -251,7 +258,7 @@ def _insert_copy(
                 # An SMS Marketing never takes an unsubscribed contact (STOP).
                 unsubscribed=leaves_out_unsubscribed(source.kind),
             )
-            queries.refresh_recipient_count(session, row)
+            recipient_queries.refresh_recipient_count(session, row)
         count = count_fr(added, "destinataire", "destinataires")
         audit.record_in(
             session,
@@ -260,7 +267,9 @@ def _insert_copy(
             campaign=row,
             detail=f"{copy.new_detail}, {count}",
         )
-        origin = queries.campaign_by_id(session, actor.tenant_id, source.id or 0)
+        origin = campaign_queries.campaign_by_id(
+            session, actor.tenant_id, source.id or 0
+        )
         audit.record_in(
             session,
             actor,

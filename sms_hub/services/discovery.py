@@ -58,7 +58,12 @@ from sms_hub.services.errors import ServiceError
 from sms_hub.services.tenants import DEMO_SLUG
 from sms_hub.settings import get_settings
 from sms_hub.store import adoption_queries as adopted_q
-from sms_hub.store import queries
+from sms_hub.store import (
+    campaign_queries,
+    centre_queries,
+    poll_queries,
+    recipient_queries,
+)
 from sms_hub.store.db import transaction
 from sms_hub.store.models import Tenant, utcnow
 
@@ -159,7 +164,7 @@ def _follow_state(session, campaign, state: str | None) -> bool:
     target = status_after_sync(local, state, stopped=False)
     if target is None:
         return False
-    return queries.record_sync(
+    return poll_queries.record_sync(
         session,
         campaign,
         now=utcnow(),
@@ -174,7 +179,7 @@ def _count(session, campaign, listed: int | None) -> int | None:
     Hub3E imported into it (a listing read before a push lands lags)."""
     if listed is None or listed >= campaign.recipient_count:
         return listed
-    return max(listed, queries.count_recipients(session, campaign.id or 0))
+    return max(listed, recipient_queries.count_recipients(session, campaign.id or 0))
 
 
 def _aware(moment: datetime) -> datetime:
@@ -199,13 +204,13 @@ def _mark_gone(tenant_id: int, campaign_ids: list[int]) -> int:
     now = utcnow()
     with transaction() as session:
         for campaign_id in campaign_ids:
-            campaign = queries.campaign_by_id(session, tenant_id, campaign_id)
+            campaign = campaign_queries.campaign_by_id(session, tenant_id, campaign_id)
             if campaign is None:
                 continue
             target = status_after_sync(Status(campaign.status), None, stopped=True)
             actor = Actor(tenant_id=tenant_id, user=DISCOVERY_ACTOR)
             if target is not None:
-                changed += queries.record_sync(
+                changed += poll_queries.record_sync(
                     session,
                     campaign,
                     now=now,
@@ -213,7 +218,7 @@ def _mark_gone(tenant_id: int, campaign_ids: list[int]) -> int:
                     status=target.value,
                     last_error=GONE_FROM_SARBACANE,
                 )
-            elif queries.delete_campaign_rows(
+            elif campaign_queries.delete_campaign_rows(
                 session, tenant_id, campaign_id, [campaign.status]
             ):
                 audit.record_in(
@@ -233,7 +238,7 @@ def _sarbacane_ids(tenant_id: int, ids: list[int]) -> list[tuple[int, str]]:
         return [
             (c.id or 0, c.sarbacane_id)
             for i in ids
-            if (c := queries.campaign_by_id(session, tenant_id, i)) is not None
+            if (c := campaign_queries.campaign_by_id(session, tenant_id, i)) is not None
         ]
 
 
@@ -257,7 +262,7 @@ def _marketing_drafts(tenant_id: int, campaign_ids: list[int]) -> list[int]:
         return [
             i
             for i in campaign_ids
-            if (c := queries.campaign_by_id(session, tenant_id, i)) is not None
+            if (c := campaign_queries.campaign_by_id(session, tenant_id, i)) is not None
             and c.kind == CampaignKind.MARKETING.value
             and c.status == INITIAL_STATUS.value
         ]
@@ -310,7 +315,7 @@ def _centres() -> list[Tenant]:
     settings = get_settings()
     with transaction() as session:
         centres = adopted_q.centres_with_account(session)
-        demo = queries.tenant_by_slug(session, DEMO_SLUG)
+        demo = centre_queries.tenant_by_slug(session, DEMO_SLUG)
     if settings.demo_mode and demo is not None and demo not in centres:
         centres.append(demo)
     return centres
@@ -347,7 +352,7 @@ async def run_due() -> set[int]:
 
 def _tenant(tenant_id: int) -> Tenant | None:
     with transaction() as session:
-        return queries.tenant_by_id(session, tenant_id)
+        return centre_queries.tenant(session, tenant_id)
 
 
 _running: dict[int, asyncio.Lock] = {}

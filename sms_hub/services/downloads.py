@@ -43,7 +43,12 @@ from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import ServiceError
 from sms_hub.services.guard import campaign_for, load_contact_list
 from sms_hub.settings import get_settings
-from sms_hub.store import contact_queries, download_queries, queries, secret_box
+from sms_hub.store import (
+    contact_queries,
+    download_queries,
+    recipient_queries,
+    secret_box,
+)
 from sms_hub.store.db import transaction
 
 ROUTE_PREFIX = "/telechargements/"
@@ -193,12 +198,16 @@ def stream(link: DownloadLink) -> Iterator[str]:
             )
             yield from csv_lines(rows, CONTACTS_HEADER)
         elif link.kind is Download.RECIPIENTS:
-            recipients = queries.campaign_recipients(session, tenant_id, object_id)
+            recipients = recipient_queries.campaign_recipients(
+                session, tenant_id, object_id
+            )
             yield from csv_lines(
                 ((email, phone) for email, phone, _ in recipients), RECIPIENTS_HEADER
             )
         else:
-            recipients = queries.campaign_recipients(session, tenant_id, object_id)
+            recipients = recipient_queries.campaign_recipients(
+                session, tenant_id, object_id
+            )
             yield from csv_lines(
                 (
                     (email or "", phone, outcome_label(outcome))

@@ -19,7 +19,7 @@ from sms_hub.sarbacane import SarbacaneClient
 from sms_hub.services.accounts import client_for_campaign
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import AlreadyDone, NotAllowed, NotFound
-from sms_hub.store import contact_queries, queries
+from sms_hub.store import campaign_queries, centre_queries, contact_queries
 from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign, ContactList, Tenant
 
@@ -68,7 +68,7 @@ def load_campaign(
     session: Session, actor: Actor, campaign_id: int, action: Action | None = None
 ) -> Campaign:
     """The actor's campaign in an open transaction, checked for ``action``."""
-    campaign = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+    campaign = campaign_queries.campaign_by_id(session, actor.tenant_id, campaign_id)
     if campaign is None:
         raise NotFound()
     if action is not None:
@@ -82,7 +82,7 @@ def campaign_in_centre(
     """The actor's campaign and training centre, checked for ``action``."""
     with transaction() as session:
         campaign = load_campaign(session, actor, campaign_id)
-        tenant = queries.tenant_by_id(session, actor.tenant_id)
+        tenant = centre_queries.tenant(session, actor.tenant_id)
         if tenant is None:
             raise NotFound()
         if action is not None:
@@ -96,7 +96,7 @@ def claim_campaign(
     """Move the campaign's status as ``claim`` says (a compare-and-set);
     False if another request moved it first (blocking: run in a thread)."""
     with transaction() as session:
-        return queries.claim_status(
+        return campaign_queries.claim_status(
             session,
             actor.tenant_id,
             campaign_id,
@@ -109,7 +109,7 @@ def claim_campaign(
 def centre_of(actor: Actor) -> Tenant:
     """The actor's training centre (blocking: run in a thread)."""
     with transaction() as session:
-        tenant = queries.tenant_by_id(session, actor.tenant_id)
+        tenant = centre_queries.tenant(session, actor.tenant_id)
         if tenant is None:
             raise NotFound("Ce centre n'existe plus.")
         return tenant

@@ -15,7 +15,7 @@ from sms_hub.domain.formatting import date_time_fr
 from sms_hub.domain.lifecycle import Action
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.guard import campaign_in_centre, centre_of
-from sms_hub.store import queries
+from sms_hub.store import audit_queries
 from sms_hub.store.db import transaction
 from sms_hub.store.models import AuditEvent
 
@@ -55,7 +55,7 @@ def _page(actor: Actor, campaign_id: int, offset: int, limit: int) -> HistoryPag
     found = campaign_in_centre(actor, campaign_id, Action.HISTORY)
     zone = found.tenant.timezone
     with transaction() as session:
-        events, total = queries.audit_page(
+        events, total = audit_queries.audit_page(
             session,
             actor.tenant_id,
             campaign_id=campaign_id,
@@ -69,7 +69,7 @@ def _page(actor: Actor, campaign_id: int, offset: int, limit: int) -> HistoryPag
 def _lists_page(actor: Actor, offset: int, limit: int) -> HistoryPage:
     zone = centre_of(actor).timezone
     with transaction() as session:
-        events, total = queries.audit_page(
+        events, total = audit_queries.audit_page(
             session,
             actor.tenant_id,
             actions=sorted(LIST_ACTIONS),

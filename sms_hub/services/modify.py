@@ -63,7 +63,13 @@ from sms_hub.services.errors import GatewayError, InvalidInput, NotAllowed
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import campaign_in_centre
 from sms_hub.services.lease_holders import holder_is_gone, new_holder
-from sms_hub.store import queries, replacement_queries
+from sms_hub.store import (
+    campaign_queries,
+    centre_queries,
+    exclusion_queries,
+    lease_queries,
+    replacement_queries,
+)
 from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign, Tenant
 
@@ -89,7 +95,7 @@ def _lease_name(campaign_id: int) -> str:
 
 def _take_lease(campaign_id: int, holder: str) -> bool:
     with transaction() as session:
-        return queries.try_acquire_lease(
+        return lease_queries.try_acquire_lease(
             session,
             _lease_name(campaign_id),
             holder,
@@ -101,13 +107,13 @@ def _take_lease(campaign_id: int, holder: str) -> bool:
 
 def _release_lease(campaign_id: int, holder: str) -> None:
     with transaction() as session:
-        queries.release_lease(session, _lease_name(campaign_id), holder)
+        lease_queries.release_lease(session, _lease_name(campaign_id), holder)
 
 
 def _load(tenant_id: int, campaign_id: int) -> tuple[Campaign, Tenant] | None:
     with transaction() as session:
-        campaign = queries.campaign_by_id(session, tenant_id, campaign_id)
-        tenant = queries.tenant_by_id(session, tenant_id)
+        campaign = campaign_queries.campaign_by_id(session, tenant_id, campaign_id)
+        tenant = centre_queries.tenant(session, tenant_id)
         if campaign is None or tenant is None:
             return None
         return campaign, tenant
@@ -315,8 +321,10 @@ def _swap(
             sarbacane_seen_at=datetime.now(UTC),
         ):
             return None
-        row = queries.campaign_by_id(session, actor.tenant_id, campaign.id or 0)
-        queries.replace_exclusions(session, row, exclusions)
+        row = campaign_queries.campaign_by_id(
+            session, actor.tenant_id, campaign.id or 0
+        )
+        exclusion_queries.replace_exclusions(session, row, exclusions)
         audit.record_in(
             session,
             actor,
@@ -392,7 +400,7 @@ def _interrupted() -> list[tuple[Campaign, Tenant]]:
     with transaction() as session:
         found = []
         for campaign in replacement_queries.campaigns_being_replaced(session):
-            tenant = queries.tenant_by_id(session, campaign.tenant_id)
+            tenant = centre_queries.tenant(session, campaign.tenant_id)
             if tenant is not None:
                 found.append((campaign, tenant))
         return found

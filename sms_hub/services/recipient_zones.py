@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sms_hub.domain import calendar, phone
 from sms_hub.services.context import Actor
-from sms_hub.store import queries
+from sms_hub.store import recipient_queries
 from sms_hub.store.db import transaction
 from sms_hub.store.models import Tenant
 
@@ -20,7 +20,7 @@ def recipient_zones(
     with ``in_thread``.
     """
     with transaction() as session:
-        numbers = queries.recipient_number_samples(
+        numbers = recipient_queries.recipient_number_samples(
             session,
             actor.tenant_id,
             campaign_id,

@@ -9,7 +9,7 @@ from sms_hub.domain.sms_templates import STARTERS, validate_template
 from sms_hub.services import audit
 from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.errors import InvalidInput, NotFound
-from sms_hub.store import queries
+from sms_hub.store import template_queries
 from sms_hub.store.db import transaction
 from sms_hub.store.models import SmsTemplate, utcnow
 
@@ -32,9 +32,12 @@ async def list_templates(actor: Actor) -> list[TemplateView]:
 
     def read() -> list[TemplateView]:
         with transaction() as session:
-            queries.give_starter_templates(session, actor.tenant_id, STARTERS)
+            template_queries.give_starter_templates(session, actor.tenant_id, STARTERS)
             session.flush()
-            return [_view(t) for t in queries.sms_templates(session, actor.tenant_id)]
+            return [
+                _view(t)
+                for t in template_queries.sms_templates(session, actor.tenant_id)
+            ]
 
     return await in_thread(read)
 
@@ -59,7 +62,9 @@ async def save_template(
                 row = SmsTemplate(tenant_id=actor.tenant_id, name=name, content=content)
                 action = AuditAction.TEMPLATE_CREATE
             else:
-                found = queries.sms_template(session, actor.tenant_id, template_id)
+                found = template_queries.sms_template(
+                    session, actor.tenant_id, template_id
+                )
                 if found is None:
                     raise NotFound(NOT_FOUND)
                 row, action = found, AuditAction.TEMPLATE_EDIT
@@ -75,7 +80,7 @@ async def save_template(
 async def delete_template(actor: Actor, template_id: int) -> None:
     def write() -> None:
         with transaction() as session:
-            row = queries.sms_template(session, actor.tenant_id, template_id)
+            row = template_queries.sms_template(session, actor.tenant_id, template_id)
             if row is None:
                 raise NotFound(NOT_FOUND)
             session.delete(row)

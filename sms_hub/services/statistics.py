@@ -30,7 +30,7 @@ from sms_hub.services.context import Actor, in_thread
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.guard import CampaignInCentre, campaign_in_centre
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import outcome_queries
 from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign, utcnow
 
@@ -125,8 +125,8 @@ async def _fetch_and_keep(actor: Actor, found: CampaignInCentre) -> dict:
 
     def store() -> None:
         with transaction() as session:
-            queries.set_outcomes(session, campaign.id or 0, outcomes, moments)
-            queries.mark_report_kept(
+            outcome_queries.set_outcomes(session, campaign.id or 0, outcomes, moments)
+            outcome_queries.mark_report_kept(
                 session, campaign.tenant_id, campaign.id or 0, json.dumps(summary)
             )
 
@@ -222,7 +222,7 @@ async def outcome_page(
 ) -> tuple[list[OutcomeRow], int]:
     def read() -> tuple[list[OutcomeRow], int]:
         with transaction() as session:
-            rows, total = queries.outcome_page(
+            rows, total = outcome_queries.outcome_page(
                 session,
                 actor.tenant_id,
                 campaign_id,

@@ -69,7 +69,7 @@ from sms_hub.services.lease_holders import holder_is_gone, this_process
 from sms_hub.services.modify import resume_replacements
 from sms_hub.services.retention import run_due_retention
 from sms_hub.settings import get_settings
-from sms_hub.store import poll_queries, queries
+from sms_hub.store import centre_queries, lease_queries, poll_queries
 from sms_hub.store.db import transaction
 from sms_hub.store.models import Campaign, PollHealth, Tenant, utcnow
 
@@ -349,7 +349,7 @@ async def _read_own_account(tenant: Tenant, campaigns: list[Campaign]) -> Centre
 
 def _active_campaigns() -> list[Campaign]:
     with transaction() as session:
-        return queries.campaigns_in_statuses(
+        return poll_queries.campaigns_in_statuses(
             session, [s.value for s in ACTIVE_STATUSES]
         )
 
@@ -357,7 +357,7 @@ def _active_campaigns() -> list[Campaign]:
 def _centres(ids: set[int]) -> tuple[dict[int, Tenant], dict[int, PollHealth]]:
     """The centres of the work list, and those whose account is failing."""
     with transaction() as session:
-        tenants = {t.id or 0: t for t in queries.tenants_by_ids(session, ids)}
+        tenants = {t.id or 0: t for t in centre_queries.tenants_by_ids(session, ids)}
         return tenants, poll_queries.flagged_centres(session)
 
 
@@ -391,7 +391,7 @@ def _apply(reads: list[CentreRead]) -> dict[int, int]:
             processed = seen.processed
             if processed is None and target is Status.FINISHED:
                 processed = campaign.recipient_count
-            written = queries.record_sync(
+            written = poll_queries.record_sync(
                 session,
                 campaign,
                 now=now,
@@ -438,7 +438,7 @@ def _lease_thread() -> ThreadPoolExecutor:
 
 def _take_lease(ttl: timedelta, holder: str | None = None) -> bool:
     with transaction() as session:
-        return queries.try_acquire_lease(
+        return lease_queries.try_acquire_lease(
             session,
             LEASE_NAME,
             holder or this_process(),

@@ -18,7 +18,7 @@ from sms_hub.services.errors import NotFound
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.services.tenants import DEMO_SLUG
 from sms_hub.settings import get_settings
-from sms_hub.store import queries, unsubscribe_queries
+from sms_hub.store import centre_queries, unsubscribe_queries
 from sms_hub.store.db import transaction
 from sms_hub.store.models import Tenant
 
@@ -69,7 +69,7 @@ async def refresh_centre(tenant: Tenant) -> int:
 
 def _tenant(actor: Actor) -> Tenant:
     with transaction() as session:
-        tenant = queries.tenant_by_id(session, actor.tenant_id)
+        tenant = centre_queries.tenant(session, actor.tenant_id)
         if tenant is None:
             raise NotFound("Centre introuvable.")
         return tenant
@@ -88,7 +88,7 @@ async def read_label(actor: Actor) -> str:
 
     def read() -> str:
         with transaction() as session:
-            tenant = queries.tenant_by_id(session, actor.tenant_id)
+            tenant = centre_queries.tenant(session, actor.tenant_id)
             read_at = unsubscribe_queries.read_at(session, actor.tenant_id)
             return read_at_label(read_at, tenant.timezone if tenant else None)
 

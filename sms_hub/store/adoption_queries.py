@@ -12,7 +12,11 @@ from sms_hub.store.models import Campaign, Tenant, utcnow
 
 
 def centres_with_account(session: Session) -> list[Tenant]:
-    """The centres that have a Sarbacane account of their own."""
+    """The centres that have a Sarbacane account of their own.
+
+    Not scoped: discovery, run by the poller's leader, works across all centres
+    (services/discovery.py).
+    """
     return list(
         session.exec(
             select(Tenant).where(
@@ -30,6 +34,9 @@ def adopt(session: Session, values: dict) -> int | None:
     ``INSERT … ON CONFLICT DO NOTHING`` on the unique pair, on SQLite and
     PostgreSQL: two workers adopting at once make one row. Returns the new
     row's id, or None when it was already there.
+
+    Not scoped: the row's values carry the centre (tenant_id) whose own Sarbacane
+    account discovery listed (services/discovery.py).
     """
     now = utcnow()
     row = {
@@ -76,7 +83,10 @@ def refresh_adopted(
     recipient_count: int | None,
 ) -> bool:
     """A newer name (``edited`` moved) and the recipient count Sarbacane
-    lists; True when the list shows something new."""
+    lists; True when the list shows something new.
+
+    Not scoped: takes a campaign row discovery read for its centre (linked_in_account).
+    """
     values: dict = {}
     if name is not None and name != campaign.name:
         values["name"] = name

@@ -21,7 +21,11 @@ def upsert_tenant(
     session: Session, *, slug: str, name: str, opt_out_mention: str
 ) -> Tenant:
     """The centre ``slug``, created on first sign-in; concurrent first sign-ins
-    make one row (``INSERT … ON CONFLICT DO NOTHING``, then read)."""
+    make one row (``INSERT … ON CONFLICT DO NOTHING``, then read).
+
+    Not scoped: it makes or reads the centre itself, from the slug of a verified portal
+    sign-in (services/portal_auth.py) or the demo centre's (services/tenants.py).
+    """
     session.exec(
         _insert(session, Tenant)
         .values(
@@ -39,6 +43,9 @@ def use_launch_token(
 
     False when another session used it first (a replay). Tokens past their
     expiry are forgotten here, since the signature check refuses them anyway.
+
+    Not scoped: a launch token comes before any centre: this records a signed token's
+    single use at sign-in (services/portal_auth.py).
     """
     session.exec(delete(LaunchToken).where(col(LaunchToken.expires_at) < utcnow()))
     session.exec(
@@ -63,7 +70,11 @@ def update_centre_settings(session: Session, tenant_id: int, **values) -> Tenant
 
 
 def reencrypt_api_keys(session: Session, rotate: Callable[[str], str]) -> int:
-    """Re-encrypt every stored API key with the current first key; returns how many."""
+    """Re-encrypt every stored API key with the current first key; returns how many.
+
+    Not scoped: key rotation (python -m sms_hub.store.secret_box) re-encrypts every
+    centre's API key.
+    """
     rows = session.exec(
         select(Tenant.id, Tenant.sarbacane_api_key_encrypted).where(
             col(Tenant.sarbacane_api_key_encrypted).is_not(None)
@@ -76,3 +87,20 @@ def reencrypt_api_keys(session: Session, rotate: Callable[[str], str]) -> int:
             .values(sarbacane_api_key_encrypted=rotate(token))
         )
     return len(rows)
+
+
+def tenant_by_slug(session: Session, slug: str) -> Tenant | None:
+    """Not scoped: finds a centre by its slug: discovery reads the demo centre by its fixed
+    slug (services/discovery.py).
+    """
+    return session.exec(select(Tenant).where(Tenant.slug == slug)).first()
+
+
+def tenants_by_ids(session: Session, ids: set[int]) -> list[Tenant]:
+    """The centres with these ids (the poller's accounts).
+
+    Not scoped: the poller's leader works across all centres (services/sync.py).
+    """
+    if not ids:
+        return []
+    return list(session.exec(select(Tenant).where(col(Tenant.id).in_(ids))).all())

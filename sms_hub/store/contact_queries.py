@@ -81,7 +81,11 @@ def create_contact_list(session: Session, tenant_id: int, name: str) -> ContactL
 
 
 def rename_contact_list(session: Session, contact_list: ContactList, name: str) -> None:
-    """Rename a list; flushed, so a name taken meanwhile fails here."""
+    """Rename a list; flushed, so a name taken meanwhile fails here.
+
+    Not scoped: takes a list row load_contact_list (services/guard.py) read for this
+    centre.
+    """
     contact_list.name = name
     contact_list.updated_at = utcnow()
     session.add(contact_list)
@@ -178,7 +182,11 @@ def list_phones(session: Session, tenant_id: int, list_id: int) -> Iterator[str]
 
 
 def last_contact_id(session: Session) -> int:
-    """The highest contact id (0 without contacts): those stored later are above."""
+    """The highest contact id (0 without contacts): those stored later are above.
+
+    Not scoped: reads only the highest contact id, the import's watermark, no contact's
+    data (services/contact_lists.py).
+    """
     return int(session.exec(select(func.max(Contact.id))).one() or 0)
 
 
@@ -192,6 +200,9 @@ def phones_in_list(
     before it (:func:`last_contact_id`): True then means stored by this
     import. The caller checked the list is the tenant's. One lookup of the
     (list, phone) unique index per number.
+
+    Not scoped: called only with a list id load_contact_list (services/guard.py) already
+    checked for this centre (services/contact_lists.py).
     """
     connection = session.connection()
     qmark = connection.dialect.paramstyle == "qmark"  # SQLite: straight to the driver
@@ -240,6 +251,9 @@ def bulk_insert_cache(session: Session) -> Iterator[None]:
     SQLite's default 2 MB cache and every insert goes to the file; 64 MB keeps
     a million-contact list's index in memory. Restored afterwards (the
     connection returns to the pool). Nothing to do on PostgreSQL.
+
+    Not scoped: no query; a session setting for an import into a list load_contact_list
+    (services/guard.py) already checked for this centre.
     """
     connection = session.connection()
     if connection.dialect.name != "sqlite":
@@ -266,6 +280,9 @@ def insert_contacts(
     ``executemany`` :data:`INSERT_CHUNK` at a time, the list id written in the
     statement; otherwise through SQLAlchemy's batched ``insert()``
     (PostgreSQL).
+
+    Not scoped: called only with a list id load_contact_list (services/guard.py) already
+    checked for this centre (services/contact_lists.py).
     """
     if not contacts:
         return
@@ -295,3 +312,14 @@ def _positional_insert(dialect: Dialect, list_id: int) -> str | None:
     if tuple(compiled.positiontup or ()) != _FIELDS:
         return None
     return str(compiled)
+
+
+def contact_list_options(session: Session, tenant_id: int) -> list[ContactList]:
+    """Every contact list of the tenant, by name (the import modal's choices)."""
+    return list(
+        session.exec(
+            select(ContactList)
+            .where(ContactList.tenant_id == tenant_id)
+            .order_by(func.lower(ContactList.name))
+        ).all()
+    )

@@ -77,7 +77,11 @@ def start_download(
 
 
 def finish_download(session: Session, link_id: str) -> None:
-    """The download of ``link_id`` ended (sent, failed or abandoned)."""
+    """The download of ``link_id`` ended (sent, failed or abandoned).
+
+    Not scoped: the link id is a signed link's, whose use start_download recorded for
+    its centre; this only marks it ended (services/downloads.py).
+    """
     session.exec(
         update(DownloadUse)
         .where(col(DownloadUse.link_id) == link_id)

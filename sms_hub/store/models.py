@@ -1,7 +1,8 @@
 """The sqlmodel tables: one database for every training centre (tenant).
 
 Every row that belongs to a training centre carries ``tenant_id``; the
-queries in ``queries.py`` always filter on it.
+named queries (``store/*_queries.py``) filter on it, or their docstring says
+why not on a line starting "Not scoped:".
 """
 
 from __future__ import annotations

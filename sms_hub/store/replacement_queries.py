@@ -74,14 +74,23 @@ def swap_sarbacane_campaign(
 
 
 def campaigns_being_replaced(session: Session) -> list[Campaign]:
-    """Every campaign with a replacement under way (all centres)."""
+    """Every campaign with a replacement under way (all centres).
+
+    Not scoped: resuming interrupted replacements, run by the poller's leader, works
+    across all centres, each with its own centre's account (services/modify.py).
+    """
     return list(
         session.exec(select(Campaign).where(col(Campaign.replacement).is_not(None)))
     )
 
 
 def mark_sarbacane_seen(session: Session, campaign_id: int) -> None:
-    """Hub3E has just written to or read the campaign's Sarbacane campaign."""
+    """Hub3E has just written to or read the campaign's Sarbacane campaign.
+
+    Not scoped: called only with a campaign id the guard (services/guard.py) already
+    checked for this centre (services/audience.py); it only stamps when Hub3E last
+    touched its Sarbacane campaign.
+    """
     session.exec(
         update(Campaign)
         .where(col(Campaign.id) == campaign_id)

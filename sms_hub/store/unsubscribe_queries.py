@@ -57,7 +57,11 @@ def read_at(session: Session, tenant_id: int) -> datetime | None:
 
 
 def centres_due(session: Session, before: datetime, limit: int) -> list[Tenant]:
-    """Centres whose copy was never read, or read before ``before``; oldest first."""
+    """Centres whose copy was never read, or read before ``before``; oldest first.
+
+    Not scoped: the poller's leader reads the due centres' unsubscribe lists across all
+    centres (services/unsubscribes.py refresh_due).
+    """
     statement = (
         select(Tenant)
         .outerjoin(
@@ -109,6 +113,9 @@ UNSUBSCRIBED_SQL = """(
 
 
 def unsubscribed_sql(phone: str, email: str) -> str:
+    """Not scoped: no query; SQL text whose :tenant_id its caller binds
+    (unsubscribed_text_params).
+    """
     return UNSUBSCRIBED_SQL.format(phone=phone, email=email)
 
 

@@ -13,7 +13,7 @@ from sms_hub.services import audience, sending, sync
 from sms_hub.services.context import Actor
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import GatewayError, NotAllowed
-from sms_hub.store import queries
+from sms_hub.store import centre_queries, recipient_queries
 from tests.integration.download_support import downloaded
 from tests.support.factories import (
     add_contact_list,
@@ -102,7 +102,7 @@ async def test_a_batch_acknowledged_before_a_crash_is_not_pushed_again(actor, si
     campaign = stored_campaign(actor, campaign_id)
     # The app pushed the first batch, then died before marking it pushed.
     with db_scope() as session:
-        first = queries.pending_recipients(session, campaign_id, 1000)
+        first = recipient_queries.pending_recipients(session, campaign_id, 1000)
     await sarbacane_account().add_recipients(
         campaign.sarbacane_id, [(email, phone) for _, email, phone in first]
     )
@@ -413,8 +413,8 @@ async def test_the_recipient_zones_come_from_one_grouped_query(actor):
         actor, campaign_id, [add_contact_list(actor, "z", phones)]
     )
     with db_scope() as session:
-        tenant = queries.tenant_by_id(session, actor.tenant_id)
-        samples = queries.recipient_number_samples(
+        tenant = centre_queries.tenant(session, actor.tenant_id)
+        samples = recipient_queries.recipient_number_samples(
             session, actor.tenant_id, campaign_id, 9, "+33"
         )
     assert len(samples) == 4  # every metropolitan number is one group
@@ -427,6 +427,6 @@ async def test_the_recipient_zones_come_from_one_grouped_query(actor):
     ]
     stranger = Actor(tenant_id=actor.tenant_id + 1, user="autre@centre.fr")
     with db_scope() as session:
-        assert not queries.recipient_number_samples(
+        assert not recipient_queries.recipient_number_samples(
             session, stranger.tenant_id, campaign_id, 9, "+33"
         )

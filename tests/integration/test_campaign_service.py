@@ -15,7 +15,7 @@ from sms_hub.services import campaigns as service
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import GatewayError, InvalidInput, NotAllowed, NotFound
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import audit_queries, campaign_queries
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import AuditEvent, Campaign
 from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
@@ -33,7 +33,7 @@ def db_session():
 
 def _sarbacane_id(actor: Actor, campaign_id: int) -> str:
     with db_session() as session:
-        return queries.campaign_by_id(
+        return campaign_queries.campaign_by_id(
             session, actor.tenant_id, campaign_id
         ).sarbacane_id
 
@@ -56,14 +56,14 @@ async def test_create_makes_a_draft_in_sarbacane_and_locally(actor: Actor, sim):
     assert row.status_label == "Brouillon"
     assert row.kind_label == "SMS Marketing"
     with db_session() as session:
-        campaign = queries.campaign_by_id(session, actor.tenant_id, row.id)
+        campaign = campaign_queries.campaign_by_id(session, actor.tenant_id, row.id)
         assert campaign.status == Status.DRAFT
         remote = await _remote(sim, campaign.sarbacane_id)
         assert remote["kind"] == "SMS_MARKETING"
         assert re.fullmatch(r"Rentrée \[H3E-[0-9a-f]{12}\]", remote["name"])
         assert campaign.name == "Rentrée"
         assert campaign.content == "Bonjour\nSTOP au 36111"
-        events = queries.audit_events(session, actor.tenant_id, row.id)
+        events = audit_queries.audit_events(session, actor.tenant_id, row.id)
         assert [(e.action, e.outcome, e.actor) for e in events] == [
             ("create", "ok", "formateur@centre.fr")
         ]
@@ -75,9 +75,9 @@ async def test_notification_sms_carry_no_opt_out_mention(actor: Actor):
         _new(kind=CampaignKind.NOTIFICATION, content="Votre session commence lundi."),
     )
     with db_session() as session:
-        assert queries.campaign_by_id(session, actor.tenant_id, row.id).content == (
-            "Votre session commence lundi."
-        )
+        assert campaign_queries.campaign_by_id(
+            session, actor.tenant_id, row.id
+        ).content == ("Votre session commence lundi.")
 
 
 async def test_invalid_fields_send_nothing(actor: Actor, sim):
@@ -132,10 +132,10 @@ async def test_delete_removes_it_in_sarbacane_and_locally_with_an_audit_event(
     assert await service.delete_campaign(actor, row.id) == "À supprimer"
     assert await _remote(sim, sarbacane_id) is None
     with db_session() as session:
-        assert queries.campaign_by_id(session, actor.tenant_id, row.id) is None
+        assert campaign_queries.campaign_by_id(session, actor.tenant_id, row.id) is None
         assert [
             (e.action, e.campaign_name)
-            for e in queries.audit_events(session, actor.tenant_id)
+            for e in audit_queries.audit_events(session, actor.tenant_id)
         ] == [
             ("create", "À supprimer"),
             ("delete", "À supprimer"),
@@ -145,7 +145,7 @@ async def test_delete_removes_it_in_sarbacane_and_locally_with_an_audit_event(
 async def test_delete_is_refused_while_sending(actor: Actor, sim):
     row = await service.create_campaign(actor, _new())
     with db_session() as session:
-        campaign = queries.campaign_by_id(session, actor.tenant_id, row.id)
+        campaign = campaign_queries.campaign_by_id(session, actor.tenant_id, row.id)
         campaign.status = Status.SENDING.value
     with pytest.raises(NotAllowed, match="doivent d'abord être annulées"):
         await service.delete_campaign(actor, row.id)
@@ -181,7 +181,7 @@ async def test_a_campaign_stuck_in_received_shows_the_warning(actor: Actor):
 
     row = await service.create_campaign(actor, _new("Bloquée"))
     with db_session() as session:
-        campaign = queries.campaign_by_id(session, actor.tenant_id, row.id)
+        campaign = campaign_queries.campaign_by_id(session, actor.tenant_id, row.id)
         campaign.status = Status.RECEIVED.value
         campaign.status_changed_at = datetime.now(UTC) - timedelta(minutes=11)
     page = await service.campaign_page(actor, CampaignPageQuery())

@@ -13,7 +13,7 @@ from sms_hub.domain.lifecycle import Status
 from sms_hub.services import audience
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.errors import NotAllowed
-from sms_hub.store import queries
+from sms_hub.store import campaign_queries, poll_queries
 from sms_hub.store.models import AuditEvent, utcnow
 from tests.support.factories import (
     add_contact_list,
@@ -47,7 +47,7 @@ async def test_a_poller_write_loses_to_a_cancel_committed_meanwhile(actor, sim):
     campaign_id = await launched_campaign(actor)
     seen_by_poller = stored_campaign(actor, campaign_id)
     with db_scope() as session:  # the cancel's own claim, committed first
-        assert queries.claim_status(
+        assert campaign_queries.claim_status(
             session,
             actor.tenant_id,
             campaign_id,
@@ -55,7 +55,7 @@ async def test_a_poller_write_loses_to_a_cancel_committed_meanwhile(actor, sim):
             Status.CANCELLED.value,
         )
     with db_scope() as session:
-        changed = queries.record_sync(
+        changed = poll_queries.record_sync(
             session,
             seen_by_poller,
             now=utcnow(),

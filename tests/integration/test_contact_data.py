@@ -23,7 +23,7 @@ from sms_hub.services.context import Actor
 from sms_hub.services.downloads import Download
 from sms_hub.services.errors import InvalidInput, NotAllowed
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import audit_queries, campaign_queries
 from sms_hub.store.models import Campaign, CampaignRecipient, Contact, ContactList
 from tests.support.factories import db_scope
 
@@ -175,7 +175,7 @@ async def test_erasure_leaves_no_trace_and_keeps_the_counts(actor: Actor, sim):
     sent_id = _sent_campaign(actor)
     draft_id = await _pushed_draft(actor, list_id)
     with db_scope() as session:
-        old_sarbacane_id = queries.campaign_by_id(
+        old_sarbacane_id = campaign_queries.campaign_by_id(
             session, actor.tenant_id, draft_id
         ).sarbacane_id
     before = _outcomes(sent_id)
@@ -189,10 +189,10 @@ async def test_erasure_leaves_no_trace_and_keeps_the_counts(actor: Actor, sim):
     assert _outcomes(sent_id) == before  # the sent campaign's counts stay
     assert await contact_data.find(admin, "0612345678") == []
     with db_scope() as session:
-        draft = queries.campaign_by_id(session, actor.tenant_id, draft_id)
-        sent = queries.campaign_by_id(session, actor.tenant_id, sent_id)
+        draft = campaign_queries.campaign_by_id(session, actor.tenant_id, draft_id)
+        sent = campaign_queries.campaign_by_id(session, actor.tenant_id, sent_id)
         contact_list = session.get(ContactList, list_id)
-        events = queries.audit_events(session, actor.tenant_id, None)
+        events = audit_queries.audit_events(session, actor.tenant_id, None)
         assert sent.recipient_count == 3
         assert draft.recipient_count == 2 and contact_list.contact_count == 2
         assert "contact_erase" in [e.action for e in events]

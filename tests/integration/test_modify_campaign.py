@@ -26,7 +26,7 @@ from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import GatewayError, InvalidInput, NotAllowed
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import audit_queries, campaign_queries
 from sms_hub.store.models import Contact, ContactList
 from tests.support.factories import db_scope, stored_campaign
 
@@ -107,7 +107,7 @@ async def test_a_modification_replaces_the_sarbacane_campaign(actor: Actor, sim)
     remote = await client.get_campaign(new.sarbacane_id)
     assert remote.blacklists == ("DEFAULT_BLACKLIST",)
     with db_scope() as session:
-        events = queries.audit_events(session, actor.tenant_id, campaign_id)
+        events = audit_queries.audit_events(session, actor.tenant_id, campaign_id)
         assert [(e.action, e.outcome) for e in events][-1] == ("modify", "ok")
         assert events[-1].detail == "Modifié : nom, expéditeur, texte"
 
@@ -137,7 +137,9 @@ async def test_modify_is_refused_outside_draft_and_cancelled(
 ):
     campaign_id = await _draft(actor, f"Refus {status}")
     with db_scope() as session:
-        queries.campaign_by_id(session, actor.tenant_id, campaign_id).status = status
+        campaign_queries.campaign_by_id(
+            session, actor.tenant_id, campaign_id
+        ).status = status
     with pytest.raises(NotAllowed, match="Brouillon ou Envoi annulé"):
         await modify.modify_campaign(actor, campaign_id, _wanted("X"))
 
@@ -147,7 +149,7 @@ async def test_a_cancelled_campaign_is_modified_and_still_warns_on_relaunch(
 ):
     campaign_id = await _draft(actor, "Annulée")
     with db_scope() as session:
-        row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+        row = campaign_queries.campaign_by_id(session, actor.tenant_id, campaign_id)
         row.status = Status.CANCELLED
     outcome = await modify.modify_campaign(actor, campaign_id, _wanted("Annulée"))
     assert outcome.message == SAVED
@@ -297,13 +299,13 @@ async def test_the_history_keeps_the_figures_of_a_cancelled_send(actor: Actor, s
     sim.set_faults(moderation_seconds=0, clock_offset_seconds=3600)
     assert len(await client.report_recipients(campaign.sarbacane_id)) == 3
     with db_scope() as session:
-        row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+        row = campaign_queries.campaign_by_id(session, actor.tenant_id, campaign_id)
         row.status = Status.CANCELLED
     outcome = await modify.modify_campaign(actor, campaign_id, _wanted("Envoi partiel"))
     assert outcome.message == SAVED
     await _assert_linked_to_only(actor, campaign_id, ["Envoi partiel"])
     with db_scope() as session:
-        event = queries.audit_events(session, actor.tenant_id, campaign_id)[-1]
+        event = audit_queries.audit_events(session, actor.tenant_id, campaign_id)[-1]
     assert event.action == "modify"
     assert event.detail.startswith(
         "Modifié : expéditeur, texte. Envoi annulé précédent : 3 envoyé(s)"

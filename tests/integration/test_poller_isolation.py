@@ -27,7 +27,7 @@ from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor
 from sms_hub.services.lease_holders import this_process
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import lease_queries
 from sms_hub.store.models import Lease, PollHealth, Tenant, utcnow
 from tests.integration.sarbacane_support import Blackhole, Simulator, running_simulator
 from tests.support.factories import (
@@ -242,7 +242,7 @@ async def test_the_lease_outlives_a_silent_account_and_the_healthy_change_lands(
     healthy, quiet = await _healthy_and_silent(actor, silent, blackhole)
 
     attempts: list[tuple[str, bool]] = []
-    take = queries.try_acquire_lease
+    take = lease_queries.try_acquire_lease
 
     def recorded(session, name, holder, *args, **kwargs):
         won = take(session, name, holder, *args, **kwargs)
@@ -250,7 +250,7 @@ async def test_the_lease_outlives_a_silent_account_and_the_healthy_change_lands(
             attempts.append((holder, won))
         return won
 
-    monkeypatch.setattr(queries, "try_acquire_lease", recorded)
+    monkeypatch.setattr(lease_queries, "try_acquire_lease", recorded)
     pushed = asyncio.Event()
 
     async def on_change(centres: set[int]) -> None:

@@ -16,7 +16,13 @@ from sms_hub.services import audience, sending
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.context import Actor
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import (
+    audit_queries,
+    campaign_queries,
+    centre_queries,
+    lease_queries,
+    outcome_queries,
+)
 from sms_hub.store.db import session_scope
 from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import Contact, ContactList, Tenant
@@ -74,16 +80,16 @@ async def test_campaign_lifecycle_on_postgresql(pg_actor):
     )
     assert sorted(results) == [False, True]
     with db_scope() as session:
-        campaign = queries.campaign_by_id(session, pg_actor.tenant_id, row.id)
+        campaign = campaign_queries.campaign_by_id(session, pg_actor.tenant_id, row.id)
         assert campaign.status == Status.RECEIVED
         assert [
-            e.action for e in queries.audit_events(session, pg_actor.tenant_id)
+            e.action for e in audit_queries.audit_events(session, pg_actor.tenant_id)
         ] == [
             "create",
             "import_contacts",
             "launch",
         ]
-        queries.set_outcomes(session, row.id, {"+33611000001": "failed"})
+        outcome_queries.set_outcomes(session, row.id, {"+33611000001": "failed"})
     page = await campaign_service.campaign_page(
         pg_actor, CampaignPageQuery(search="relance", sort=CampaignSort.NAME)
     )
@@ -94,12 +100,18 @@ def test_one_poller_lease_holder_at_a_time_on_postgresql(postgres_url):
     now = datetime.now(UTC)
     ttl = timedelta(seconds=10)
     with session_scope(postgres_url) as session:
-        assert queries.try_acquire_lease(session, "pg-lease", "worker-a", now, ttl)
+        assert lease_queries.try_acquire_lease(
+            session, "pg-lease", "worker-a", now, ttl
+        )
     with session_scope(postgres_url) as session:
-        assert not queries.try_acquire_lease(session, "pg-lease", "worker-b", now, ttl)
+        assert not lease_queries.try_acquire_lease(
+            session, "pg-lease", "worker-b", now, ttl
+        )
     with session_scope(postgres_url) as session:
         later = now + timedelta(seconds=11)
-        assert queries.try_acquire_lease(session, "pg-lease", "worker-b", later, ttl)
+        assert lease_queries.try_acquire_lease(
+            session, "pg-lease", "worker-b", later, ttl
+        )
         assert session.exec(select(Tenant)).all() is not None
 
 
@@ -122,7 +134,7 @@ async def test_recipient_zones_query_on_postgresql(pg_actor):
         list_id = contact_list.id
     await audience.import_lists(pg_actor, row.id, [list_id])
     with db_scope() as session:
-        tenant = queries.tenant_by_id(session, pg_actor.tenant_id)
+        tenant = centre_queries.tenant(session, pg_actor.tenant_id)
     zones = recipient_zones(pg_actor, row.id, tenant)
     assert [zone.timezone for zone in zones] == [
         "Europe/Paris",

@@ -30,7 +30,7 @@ from sms_hub.services.errors import (
 )
 from sms_hub.services.views import campaign_row
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import audit_queries, outcome_queries
 from sms_hub.store.models import AuditEvent, Campaign, Tenant
 from tests.integration.sarbacane_support import ACCOUNT_ID
 from tests.support.factories import (
@@ -59,7 +59,7 @@ def _campaigns(actor: Actor) -> list[Campaign]:
 
 def _events(actor: Actor, campaign_id: int | None = None) -> list[AuditEvent]:
     with db_scope() as session:
-        return queries.audit_events(session, actor.tenant_id, campaign_id)
+        return audit_queries.audit_events(session, actor.tenant_id, campaign_id)
 
 
 async def _remote_ids() -> set[str]:
@@ -298,7 +298,7 @@ async def test_a_number_that_answered_stop_elsewhere_is_not_resent(actor, sim):
         actor, other_id, [add_contact_list(actor, "autre", FAILING[:1])]
     )
     with db_scope() as session:
-        queries.set_outcomes(session, other_id, {FAILING[0]: "stop"})
+        outcome_queries.set_outcomes(session, other_id, {FAILING[0]: "stop"})
     assert (await copies.resend_preview(actor, source_id)).recipients == 1
     result = await copies.resend_to_failed(actor, source_id)
     assert await remote_phones(stored_campaign(actor, result.row.id)) == FAILING[1:]

@@ -24,7 +24,7 @@ from sms_hub.services.accounts import NOT_CONFIGURED, UNREADABLE
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import NotAllowed, ServiceError
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import audit_queries
 from sms_hub.store.models import AuditEvent, Campaign, Tenant
 from tests.support.factories import (
     add_contact_list,
@@ -43,7 +43,7 @@ STOP_LIST_NAME = "Désinscrits STOP"
 
 def _events(actor: Actor, campaign_id: int) -> list[AuditEvent]:
     with db_scope() as session:
-        return queries.audit_events(session, actor.tenant_id, campaign_id)
+        return audit_queries.audit_events(session, actor.tenant_id, campaign_id)
 
 
 async def _draft(

@@ -20,7 +20,7 @@ from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import GatewayError, NotFound
 from sms_hub.services.paging import CampaignPageQuery
-from sms_hub.store import queries, secret_box
+from sms_hub.store import campaign_queries, secret_box
 from sms_hub.store.models import Tenant
 from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY
 from tests.support.factories import (
@@ -99,7 +99,9 @@ def _draft(name: str = "Relance") -> NewCampaign:
 
 def _local_ids(actor: Actor) -> list[str]:
     with db_scope() as session:
-        page, _ = queries.campaign_page(session, actor.tenant_id, CampaignPageQuery())
+        page, _ = campaign_queries.campaign_page(
+            session, actor.tenant_id, CampaignPageQuery()
+        )
         return [c.sarbacane_id for c in page]
 
 

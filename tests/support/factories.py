@@ -21,7 +21,7 @@ from sms_hub.services import audience, sending, sync
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.context import Actor
 from sms_hub.settings import get_settings
-from sms_hub.store import queries, secret_box
+from sms_hub.store import campaign_queries, secret_box
 from sms_hub.store.db import session_scope
 from sms_hub.store.models import Campaign, Contact, ContactList, Tenant
 from tests.integration.sarbacane_support import Simulator, simulator_settings
@@ -103,7 +103,7 @@ async def create_draft(
 def stored_campaign(actor: Actor, campaign_id: int) -> Campaign:
     """The campaign as the database holds it now."""
     with db_scope() as session:
-        return queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+        return campaign_queries.campaign_by_id(session, actor.tenant_id, campaign_id)
 
 
 async def remote_phones(campaign: Campaign) -> list[str]:

@@ -20,7 +20,7 @@ from sms_hub.services.context import Actor
 from sms_hub.services.errors import AlreadyDone, GatewayError, NotAllowed, NotFound
 from sms_hub.services.gateway import sarbacane_call
 from sms_hub.settings import get_settings
-from sms_hub.store import queries
+from sms_hub.store import audit_queries, campaign_queries, centre_queries
 from sms_hub.store.db import session_scope
 from sms_hub.store.migrate import upgrade
 
@@ -40,7 +40,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 def _centre(url: str, slug: str) -> Actor:
     with session_scope(url) as session:
-        tenant = queries.insert_tenant(
+        tenant = centre_queries.upsert_tenant(
             session, slug=slug, name=f"Centre {slug}", opt_out_mention="STOP"
         )
         return Actor(tenant_id=tenant.id or 0, user=f"{slug}@exemple.fr")
@@ -53,7 +53,7 @@ def actor(database: str) -> Actor:
 
 def _campaign(url: str, actor: Actor, status: Status, recipients: int = 1) -> int:
     with session_scope(url) as session:
-        campaign = queries.insert_campaign(
+        campaign = campaign_queries.insert_campaign(
             session,
             tenant_id=actor.tenant_id,
             sarbacane_account_id="acc-horizon",
@@ -124,7 +124,7 @@ def test_the_services_claim_succeeds_exactly_where_the_table_allows(
     claimed = guard.claim_campaign(actor, campaign_id, taken)
     assert claimed == (refusal(action, status, 1) is None)
     with session_scope(database) as session:
-        row = queries.campaign_by_id(session, actor.tenant_id, campaign_id)
+        row = campaign_queries.campaign_by_id(session, actor.tenant_id, campaign_id)
         assert row.status == (taken.to_status if claimed else status).value
     if claimed:
         assert not guard.claim_campaign(actor, campaign_id, taken), (
@@ -155,6 +155,6 @@ async def test_a_sarbacane_failure_is_undone_audited_and_translated(database, ac
     assert failed.value.user_message.endswith(" Et ?")
     assert undone == [True]
     with session_scope(database) as session:
-        (event,) = queries.audit_events(session, actor.tenant_id, campaign_id)
+        (event,) = audit_queries.audit_events(session, actor.tenant_id, campaign_id)
         assert (event.action, event.outcome) == ("launch", AuditOutcome.FAILED)
         assert event.campaign_name == "Campagne draft"

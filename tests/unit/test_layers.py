@@ -55,7 +55,7 @@ def test_components_import_no_services():
 def test_the_check_sees_a_forbidden_import(tmp_path):
     module = tmp_path / "page.py"
     module.write_text(
-        "from sms_hub.store.queries import CampaignSort\n"
+        "from sms_hub.store.campaign_queries import CampaignSort\n"
         "import sms_hub.sarbacane.client\n"
         "from sms_hub import store\n"
     )
@@ -63,6 +63,6 @@ def test_the_check_sees_a_forbidden_import(tmp_path):
     assert [m for m in sorted(modules) if _within(m, BELOW_SERVICES)] == [
         "sms_hub.sarbacane.client",
         "sms_hub.store",
-        "sms_hub.store.queries",
-        "sms_hub.store.queries.CampaignSort",
+        "sms_hub.store.campaign_queries",
+        "sms_hub.store.campaign_queries.CampaignSort",
     ]
