@@ -35,7 +35,7 @@ import time
 from sqlmodel import select
 
 from benchmarks._harness import BenchEnv, Timer, bench_env, mobiles, patched, verdict
-from sms_hub.domain.statuses import Status
+from sms_hub.domain.lifecycle import Status
 from sms_hub.sarbacane import close_clients, get_client
 from sms_hub.sarbacane.simulator import Store
 from sms_hub.services import discovery, sync

@@ -170,7 +170,7 @@ async def poll_setup(env, centres: int, count: int) -> None:
     """``centres`` centres on accounts of their own; ``count`` launched campaigns
     spread over them (even ones ROUTING, odd ones MODERATION) with local rows."""
     from benchmarks._harness import mobiles
-    from sms_hub.domain.statuses import Status
+    from sms_hub.domain.lifecycle import Status
     from sms_hub.store.db import session_scope
     from sms_hub.store.models import Campaign
     from tests.integration.sarbacane_support import Simulator

@@ -44,6 +44,8 @@ class SessionState(rx.State):
     tenant_name: str = ""
     opt_out_mention: str = ""
     is_demo: bool = False
+    #: The tab's sign-in has ended well: the screens' actions may start.
+    signed_in: bool = False
     is_admin: bool = False
     sign_in_error: str = ""
 
@@ -66,13 +68,14 @@ class SessionState(rx.State):
             signed.opt_out_mention,
         )
         self.is_admin, self.is_demo = signed.is_admin, demo
+        self.signed_in = True
         self.sign_in_error, self._launch_digest = "", ""
 
     def _end_session(self, message: str) -> None:
         self._tenant_id, self._user, self._is_admin = 0, "", False
         self._signed_in_at, self._launch_digest = 0.0, ""
         self.tenant_name = self.opt_out_mention = ""
-        self.is_admin = self.is_demo = False
+        self.is_admin = self.is_demo = self.signed_in = False
         self.sign_in_error = message
 
     async def _follow_centre(self) -> None:

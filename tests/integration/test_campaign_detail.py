@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
+from sms_hub.domain.paging import CampaignPageQuery
 from sms_hub.services import audience, campaign_detail, discovery
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.campaign_detail import CAMPAIGN_MISSING
 from sms_hub.services.errors import NotFound
-from sms_hub.services.paging import CampaignPageQuery
 from tests.support.factories import (
     add_contact_list,
     centre_with_account,

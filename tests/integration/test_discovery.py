@@ -17,11 +17,11 @@ from sqlmodel import select
 from sms_hub.domain.adoption import NO_TEMPLATE_WARNING
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
 from sms_hub.domain.lifecycle import Status
+from sms_hub.domain.paging import CampaignPageQuery
 from sms_hub.services import audience, discovery, sending
 from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor
-from sms_hub.services.paging import CampaignPageQuery
 from sms_hub.store.db import session_scope
 from sms_hub.store.migrate import upgrade
 from sms_hub.store.models import AuditEvent, Campaign, Tenant

@@ -12,6 +12,7 @@ import asyncio
 import pytest
 
 from sms_hub.domain.campaign import CampaignKind, NewCampaign
+from sms_hub.domain.paging import CampaignPageQuery
 from sms_hub.sarbacane import SarbacaneConfigError
 from sms_hub.sarbacane import _registry as registry
 from sms_hub.services import audience, sending, statistics
@@ -19,7 +20,6 @@ from sms_hub.services import campaigns as campaign_service
 from sms_hub.services.accounts import client_for
 from sms_hub.services.context import Actor
 from sms_hub.services.errors import GatewayError, NotFound
-from sms_hub.services.paging import CampaignPageQuery
 from sms_hub.store import campaign_queries, secret_box
 from sms_hub.store.models import Tenant
 from tests.integration.sarbacane_support import ACCOUNT_ID, API_KEY

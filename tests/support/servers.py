@@ -42,6 +42,9 @@ def production_env(port: int, data_dir: Path, **settings: str) -> dict[str, str]
         "REFLEX_TELEMETRY_ENABLED": "false",
         "POLL_INTERVAL_SECONDS": "1",
         "PAGE_SIZE": "20",
+        # The built-in simulator answers from the server's own process: on a
+        # busy 2-core machine an answer may take longer than production's 10 s.
+        "SARBACANE_TIMEOUT_SECONDS": "30",
         **settings,
     }
 

@@ -11,7 +11,7 @@ from sms_hub.components.layout import page_shell, section_card, spinner_until
 from sms_hub.components.sms_preview import phone_preview
 from sms_hub.components.status_badge import status_badge
 from sms_hub.domain.adoption import ADOPTED_BADGE
-from sms_hub.domain.statuses import ACTION_INFO, ACTION_ORDER, STUCK_WARNING, Action
+from sms_hub.domain.lifecycle import ACTION_INFO, ACTION_ORDER, STUCK_WARNING, Action
 from sms_hub.pages.campaign_detail.state import CampaignDetailState
 from sms_hub.pages.campaigns.actions import ACTION_HANDLERS, campaign_modals
 from sms_hub.pages.campaigns.state import CampaignsState

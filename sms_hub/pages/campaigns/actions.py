@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from sms_hub.domain.statuses import ACTION_ORDER, Action
+from sms_hub.domain.lifecycle import ACTION_ORDER, Action
 from sms_hub.pages.campaigns.cancel_dialog import CancelState, cancel_dialog
 from sms_hub.pages.campaigns.copy_dialogs import (
     DuplicateState,

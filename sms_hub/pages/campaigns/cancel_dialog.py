@@ -5,8 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.components.modal import confirm_dialog
-from sms_hub.domain.lifecycle import ACTION_INFO, Action
-from sms_hub.domain.statuses import CANCEL_WARNING
+from sms_hub.domain.lifecycle import ACTION_INFO, CANCEL_WARNING, Action
 from sms_hub.pages.campaigns.state import CampaignModalState
 from sms_hub.services import sending
 from sms_hub.state.confirm import ConfirmDialogState

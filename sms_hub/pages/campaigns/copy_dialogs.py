@@ -14,8 +14,7 @@ import reflex as rx
 from sms_hub.components.form_field import checkbox_row
 from sms_hub.components.modal import close_button, error_callout, modal
 from sms_hub.domain.formatting import count_fr
-from sms_hub.domain.lifecycle import ACTION_INFO, Action
-from sms_hub.domain.statuses import NO_FAILURE
+from sms_hub.domain.lifecycle import ACTION_INFO, NO_FAILURE, Action
 from sms_hub.pages.campaigns.state import CampaignModalState, CampaignsState
 from sms_hub.services import copies
 from sms_hub.services.context import Actor

@@ -140,6 +140,7 @@ class CreateCampaignState(CampaignModalState, rx.State):
     @rx.event
     async def open_create(self):
         """Open the form; the sender starts as the centre's default one."""
+        actor = await self._actor()
         if self.editing_id:
             self._clear_form()
         # The centre's mention as signed in, before any read (the counter).
@@ -148,8 +149,8 @@ class CreateCampaignState(CampaignModalState, rx.State):
         self.form_banner = ""
         self.placeholders_checked = False
         self.form_errors = dict(_EMPTY_FORM_ERRORS)
-        self.template_options = await sms_templates.list_templates(await self._actor())
-        defaults = await campaign_service.creation_defaults(await self._actor())
+        self.template_options = await sms_templates.list_templates(actor)
+        defaults = await campaign_service.creation_defaults(actor)
         self.opt_out_mention = defaults.opt_out_mention
         if not self.form_sender:
             self.form_sender = defaults.sender

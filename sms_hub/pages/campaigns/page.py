@@ -16,7 +16,8 @@ from sms_hub.components.layout import page_shell, spinner_until
 from sms_hub.components.search_field import search_input
 from sms_hub.components.status_badge import status_badge
 from sms_hub.domain.adoption import ADOPTED_BADGE
-from sms_hub.domain.statuses import ACTION_INFO, STUCK_WARNING, Action
+from sms_hub.domain.lifecycle import ACTION_INFO, STUCK_WARNING, Action
+from sms_hub.domain.paging import CampaignSort
 from sms_hub.pages.campaigns.actions import (
     ACTION_HANDLERS,
     action_views,
@@ -24,7 +25,6 @@ from sms_hub.pages.campaigns.actions import (
 )
 from sms_hub.pages.campaigns.create_modal import CreateCampaignState
 from sms_hub.pages.campaigns.state import CampaignsState
-from sms_hub.services.paging import CampaignSort
 from sms_hub.services.views import ActionView, CampaignRow
 from sms_hub.settings import get_settings
 from sms_hub.state.live import CentreFeed
@@ -44,6 +44,9 @@ def _toolbar() -> rx.Component:
             rx.icon("plus", size=16),
             "Créer une campagne standard",
             on_click=CreateCampaignState.open_create,
+            # Enabled once the portal's sign-in has ended (a click before it
+            # would have no centre to create for).
+            disabled=~SessionState.signed_in,
             size="3",
         ),
         rx.button(

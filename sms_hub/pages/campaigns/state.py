@@ -8,14 +8,15 @@ import json
 
 import reflex as rx
 
-from sms_hub.domain.paging import ListPlace, descending_by_default
-from sms_hub.services import campaigns as campaign_service
-from sms_hub.services import discovery
-from sms_hub.services.paging import (
+from sms_hub.domain.paging import (
     CampaignPageQuery,
     CampaignSort,
+    ListPlace,
+    descending_by_default,
     page_count,
 )
+from sms_hub.services import campaigns as campaign_service
+from sms_hub.services import discovery
 from sms_hub.services.views import CampaignRow
 from sms_hub.state.live import CentreFeed
 from sms_hub.state.paging import PagingState

@@ -11,9 +11,9 @@ from __future__ import annotations
 import reflex as rx
 
 from sms_hub.domain.formatting import count_fr
+from sms_hub.domain.paging import PageQuery, page_count
 from sms_hub.services import contact_lists as service
 from sms_hub.services.contact_lists import ContactListRow
-from sms_hub.services.paging import PageQuery, page_count
 from sms_hub.settings import get_settings
 from sms_hub.state.paging import PagingState
 from sms_hub.state.session import SignedInState
