@@ -1,7 +1,7 @@
 """The poller reads a centre's lists by state at once, not one after the other.
 
 A centre's read starts with one ``GET /campaigns?state=…`` per active state;
-sent one after the other they cost three round trips per centre and cycle.
+sent one after the other they cost one round trip each per centre and cycle.
 They go out together, each one attempt (the next cycle is the retry), and
 a failing list still fails the centre's read.
 """
