@@ -84,7 +84,11 @@ CENTRE_READ_SECONDS = 3.0
 TIMEOUT_CODE = "TIMEOUT"
 #: Detail reads at once on one centre's account.
 _CONCURRENCY = 8
-#: Centres read at once.
+#: Centres read at once. Kept at 16 although each centre is its own account:
+#: the cycle is bound by how many requests the server answers a second, not
+#: by round trips, so more centres at once only queue longer (measured over
+#: 300 centres: 32 was slower, 64 pushed reads past CENTRE_READ_SECONDS and
+#: flagged healthy centres as failing).
 _CENTRES_AT_ONCE = 16
 PROGRESS_READS_PER_CYCLE = 40
 _lease_executor: ThreadPoolExecutor | None = None
@@ -123,20 +127,39 @@ def next_status(local: Status, seen: Observation) -> Status | None:
 
 
 async def _state_index(client: SarbacaneClient) -> dict[str, str]:
-    """Sarbacane id → state, for every campaign of one account in an active state."""
-    index: dict[str, str] = {}
-    for state in REMOTE_ACTIVE_STATES:
-        offset = 0
-        while True:
-            page = await client.list_campaigns(
-                state=state, offset=offset, limit=MAX_BATCH, retry=False
-            )
-            for summary in page:
-                index[summary.id] = state
-            if len(page) < MAX_BATCH:
-                break
-            offset += MAX_BATCH
-    return index
+    """Sarbacane id → state, for every campaign of one account in an active state.
+
+    The lists by state are read at once (one round trip, not one per state);
+    the first one that fails fails the read and stops the others."""
+    lists = [
+        asyncio.ensure_future(_listed_in(client, state))
+        for state in REMOTE_ACTIVE_STATES
+    ]
+    try:
+        found = await asyncio.gather(*lists)
+    finally:
+        for listed in lists:  # the first error (or the deadline) stops the others
+            listed.cancel()
+        await asyncio.gather(*lists, return_exceptions=True)
+    return {
+        campaign_id: state
+        for state, ids in zip(REMOTE_ACTIVE_STATES, found, strict=True)
+        for campaign_id in ids
+    }
+
+
+async def _listed_in(client: SarbacaneClient, state: str) -> list[str]:
+    """Ids of the account's campaigns in one state, page by page, one attempt each."""
+    ids: list[str] = []
+    offset = 0
+    while True:
+        page = await client.list_campaigns(
+            state=state, offset=offset, limit=MAX_BATCH, retry=False
+        )
+        ids.extend(summary.id for summary in page)
+        if len(page) < MAX_BATCH:
+            return ids
+        offset += MAX_BATCH
 
 
 def _observe(remote: RemoteCampaign) -> Observation:
