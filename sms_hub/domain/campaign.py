@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -126,6 +127,19 @@ def copy_name(name: str, suffix: str = COPY_SUFFIX) -> str:
 def sarbacane_name(name: str, marker: str) -> str:
     """The campaign's name in Sarbacane: its Hub3E name and its marker."""
     return f"{name} [{marker}]"
+
+
+#: The end of a Sarbacane name written by ``sarbacane_name`` (``H3E-`` and 12 hex).
+_HUB_MARKER = re.compile(r" \[H3E-[0-9a-f]{12}\]$")
+
+
+def made_by_hub(sarbacane_campaign_name: str | None) -> bool:
+    """Whether SMS Hub wrote this Sarbacane campaign (its name ends with a
+    creation's marker): such a campaign is linked by the creation itself,
+    never adopted as one made in Sarbacane's interface."""
+    return bool(sarbacane_campaign_name) and bool(
+        _HUB_MARKER.search(sarbacane_campaign_name or "")
+    )
 
 
 #: Sarbacane's unsubscribe list of an account (the « STOP » answers land there).

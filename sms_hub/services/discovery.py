@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 
 from sms_hub.domain.adoption import FROM_SARBACANE, is_adoptable
 from sms_hub.domain.audit import AuditAction, AuditOutcome
-from sms_hub.domain.campaign import CampaignKind
+from sms_hub.domain.campaign import CampaignKind, made_by_hub
 from sms_hub.domain.lifecycle import (
     ACTIVE_STATUSES,
     GONE_FROM_SARBACANE,
@@ -114,7 +114,7 @@ def _adopt_and_refresh(
             for c in adopted_q.linked_in_account(session, tenant_id, account_id)
         }
         for row in rows:
-            if not row.id or not is_adoptable(row.kind):
+            if not row.id or not is_adoptable(row.kind) or made_by_hub(row.name):
                 continue
             known = linked.get(row.id)
             if known is not None:

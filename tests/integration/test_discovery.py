@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import select
 
 from sms_hub.domain.adoption import NO_TEMPLATE_WARNING
-from sms_hub.domain.campaign import CampaignKind, NewCampaign
+from sms_hub.domain.campaign import CampaignKind, NewCampaign, sarbacane_name
 from sms_hub.domain.lifecycle import Status
 from sms_hub.domain.paging import CampaignPageQuery
 from sms_hub.services import audience, discovery, sending
@@ -302,3 +302,23 @@ def test_an_adoption_is_insert_or_ignore_on_postgresql():
     with postgres_cluster() as url:
         upgrade(url)
         _adopt_twice_at_once(url)
+
+
+async def test_a_campaign_sms_hub_is_still_creating_is_not_adopted(actor, sim):
+    """Between Sarbacane's answer and the local row, a creation's campaign is
+    already listed in Sarbacane (named with its marker): a discovery running
+    then must leave it to the creation, which links it a moment later."""
+    centre, store = centre_with_account(sim, "race")
+    in_creation = made_in_sarbacane(
+        store, sarbacane_name("Relance", "H3E-0123456789ab"), "SMS_MARKETING", "Bjr"
+    )
+
+    await discovery.discover_centre(tenant_of(centre))
+
+    page = await campaign_service.campaign_page(centre, CampaignPageQuery())
+    assert page.total == 0
+    with db_scope() as session:
+        linked = session.exec(
+            select(Campaign).where(Campaign.sarbacane_id == in_creation)
+        ).all()
+    assert linked == []

@@ -42,3 +42,12 @@ def test_a_kind_is_read_as_sarbacane_writes_it_whatever_its_case_or_spaces() -> 
 
 def test_a_missing_kind_is_not_adoptable() -> None:
     assert not is_adoptable(None)
+
+
+def test_a_name_sms_hub_wrote_is_recognised_and_a_person_s_is_not():
+    from sms_hub.domain.campaign import made_by_hub, sarbacane_name
+
+    assert made_by_hub(sarbacane_name("Relance janvier", "H3E-0123456789ab"))
+    assert not made_by_hub("Relance janvier")
+    assert not made_by_hub("Relance [H3E-court]")
+    assert not made_by_hub(None)
